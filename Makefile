@@ -1,0 +1,65 @@
+# glass: see-through RISC-V machine.
+#   make            build build/glass
+#   make test       the whole suite (unit, ISA, Linux), then once more under ASan+UBSan
+#   make SAN=1      build with AddressSanitizer + UndefinedBehaviorSanitizer into build-san/
+
+CC      ?= cc
+SAN     ?= 0
+ifeq ($(SAN),1)
+BUILD   ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+OPT     ?= -O1 -g
+else
+BUILD   ?= build
+SANFLAGS =
+OPT     ?= -O2 -g
+endif
+
+VERSION := 0.1.0
+CFLAGS  ?= $(OPT)
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+           -Isrc -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
+LDLIBS  += -lfdt -lm
+
+LIB_SRCS  := $(sort $(wildcard src/*/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+MAIN_OBJ  := $(BUILD)/src/main.o
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
+
+.PHONY: all test unit isa clean guest run
+all: $(BUILD)/glass
+
+$(BUILD)/libglass.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/glass: $(MAIN_OBJ) $(BUILD)/libglass.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libglass.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# ISA test programs (bare metal, HTIF): tests/isa/*.S -> build/isa/*.elf
+ISA_SRCS := $(sort $(wildcard tests/isa/*.S))
+ISA_ELFS := $(ISA_SRCS:tests/isa/%.S=build/isa/%.elf)
+RV_CC    ?= riscv64-linux-gnu-gcc
+build/isa/%.elf: tests/isa/%.S tests/isa/isa.ld $(wildcard tests/isa/*.h)
+	@mkdir -p $(@D)
+	$(RV_CC) -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
+		-Itests/isa -T tests/isa/isa.ld -o $@ $<
+
+unit: $(BUILD)/unit-tests
+isa: $(ISA_ELFS)
+
+test: all unit isa
+	tests/run.sh
+
+clean:
+	rm -rf build build-san
+
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)

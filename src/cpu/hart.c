@@ -1,0 +1,55 @@
+/* Hart lifecycle and the instruction loop. */
+#include "cpu/cpu_internal.h"
+#include "mem/address_space.h"
+
+#define MISA_RV64 (2ull << 62)
+#define MISA_EXT(c) (1ull << ((c) - 'A'))
+
+void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env)
+{
+	memset(h, 0, sizeof(*h));
+	h->env = *env;
+	h->csr.mhartid = hartid;
+	hart_reset(h, 0x1000);
+}
+
+void hart_reset(struct hart *h, uint64_t reset_pc)
+{
+	uint64_t hartid = h->csr.mhartid;
+	struct hart_env env = h->env;
+
+	memset(h, 0, sizeof(*h));
+	h->env = env;
+	h->csr.mhartid = hartid;
+	h->csr.misa = MISA_RV64 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') |
+		      MISA_EXT('F') | MISA_EXT('D') | MISA_EXT('C') |
+		      MISA_EXT('S') | MISA_EXT('U');
+	/* UXL = SXL = 64-bit, fixed */
+	h->csr.mstatus = (2ull << 32) | (2ull << 34);
+	h->priv = PRIV_M;
+	h->pc = reset_pc;
+	h->irq_check = true;
+	hart_flush_tlb(h);
+}
+
+uint64_t hart_run(struct hart *h, uint64_t budget)
+{
+	uint64_t start = h->instret, n = 0;
+
+	if (h->tlb_generation != h->env.as->generation) {
+		hart_flush_tlb(h);
+		h->tlb_generation = h->env.as->generation;
+	}
+	while (n < budget && !h->stop && !h->wfi) {
+		if (unlikely(h->irq_check)) {
+			h->irq_check = false;
+			if (hart_take_interrupt(h))
+				continue;
+		}
+		exec_one(h);
+		h->instret++;
+		h->cycle++;
+		n++;
+	}
+	return h->instret - start;
+}

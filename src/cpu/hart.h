@@ -1,0 +1,94 @@
+/* One RISC-V hart (RV64IMAFDC, Zicsr, Zifencei; M, S and U modes).
+ *
+ * Error contract with the run loop: hart_run() executes instructions until
+ * its budget is spent, the hart goes to sleep (WFI with nothing pending), or
+ * the machine asks it to stop (h->stop set by a device side effect, e.g. a
+ * finisher write or a hypercall EXIT). Synchronous exceptions and interrupts
+ * never leave the hart: they are taken as traps inside hart_run. A bus error
+ * (an access the address space cannot decode) becomes an access-fault trap.
+ *
+ * All state is plain data so a machine snapshot can serialise it; the only
+ * pointers are to the shared address space and to callbacks, which a
+ * restore re-wires.
+ */
+#ifndef GLASS_CPU_HART_H
+#define GLASS_CPU_HART_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/tlb.h"
+
+struct address_space;
+
+enum priv { PRIV_U = 0, PRIV_S = 1, PRIV_M = 3 };
+
+/* Things a hart asks of its surroundings (the machine provides them). */
+struct hart_env {
+	struct address_space *as;
+	/* Current value of the `time` CSR (mtime, 10 MHz). */
+	uint64_t (*read_time)(void *opaque);
+	void *opaque;
+};
+
+struct hart_csr {
+	uint64_t mstatus;
+	uint64_t misa;
+	uint64_t medeleg, mideleg;
+	uint64_t mie;
+	uint64_t mip;         /* software-writable bits (SSIP, STIP, SEIP) */
+	uint64_t mip_lines;   /* bits driven by device lines (MSIP MTIP MEIP SEIP) */
+	uint64_t mtvec, mscratch, mepc, mcause, mtval;
+	uint64_t stvec, sscratch, sepc, scause, stval;
+	uint64_t satp;
+	uint32_t mcounteren, scounteren, mcountinhibit;
+	uint64_t menvcfg, senvcfg;
+	uint64_t mhartid;
+	uint8_t pmpcfg[16];
+	uint64_t pmpaddr[16];
+	uint8_t fflags, frm;
+};
+
+struct hart {
+	uint64_t x[32];
+	uint64_t f[32];       /* NaN-boxed: single precision lives in the low 32 bits */
+	uint64_t pc;
+	enum priv priv;
+	struct hart_csr csr;
+	uint64_t instret;     /* minstret; mcycle is the same count (1 IPC) */
+	uint64_t cycle;
+
+	/* LR/SC reservation. The run loop interleaves harts in slices on one
+	 * host thread, so clearing every reservation at a slice boundary is
+	 * enough to make a store by another hart break it. */
+	uint64_t resv_addr;
+	bool resv_valid;
+
+	bool wfi;             /* sleeping until an interrupt is pending */
+	bool irq_check;       /* mip, mie or enables changed: look for interrupts */
+	bool stop;            /* set from outside: leave hart_run now */
+	uint64_t tlb_generation; /* address-space generation the TLB matches */
+
+	struct tlb tlb;
+	struct hart_env env;
+};
+
+/* Reset to the machine's reset state: M mode, pc = reset_pc, a0..a2 as given
+ * (QEMU's virt convention: hart id, DTB address, fw_dynamic info). */
+void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env);
+void hart_reset(struct hart *h, uint64_t reset_pc);
+
+/* Execute up to `budget` instructions. Returns the number executed. */
+uint64_t hart_run(struct hart *h, uint64_t budget);
+
+/* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).
+ * Wakes the hart from WFI when the interrupt becomes pending. */
+void hart_set_mip(struct hart *h, uint64_t bit, int level);
+
+/* Whether an enabled interrupt is pending (WFI would wake). */
+bool hart_interrupt_pending(const struct hart *h);
+
+/* Drop every cached translation (satp, sfence.vma, map changes). */
+void hart_flush_tlb(struct hart *h);
+
+#endif

@@ -1,0 +1,278 @@
+/* Virtual memory: Sv39/Sv48 page walks (A/D updates, superpages, Svpbmt)
+ * and the TLB slow paths that feed the address space's choke point. */
+#include "cpu/cpu_internal.h"
+#include "mem/address_space.h"
+
+static const uint64_t page_fault_cause[] = {
+	[ACCESS_FETCH] = CAUSE_FETCH_PAGE_FAULT,
+	[ACCESS_LOAD] = CAUSE_LOAD_PAGE_FAULT,
+	[ACCESS_STORE] = CAUSE_STORE_PAGE_FAULT,
+};
+static const uint64_t access_fault_cause[] = {
+	[ACCESS_FETCH] = CAUSE_FETCH_ACCESS,
+	[ACCESS_LOAD] = CAUSE_LOAD_ACCESS,
+	[ACCESS_STORE] = CAUSE_STORE_ACCESS,
+};
+
+void hart_flush_tlb(struct hart *h)
+{
+	memset(h->tlb.read, 0xff, sizeof(h->tlb.read));
+	memset(h->tlb.write, 0xff, sizeof(h->tlb.write));
+	memset(h->tlb.code, 0xff, sizeof(h->tlb.code));
+}
+
+/* Privilege that loads and stores are checked against (MPRV). */
+static enum priv data_priv(const struct hart *h)
+{
+	if (h->priv == PRIV_M && (h->csr.mstatus & MSTATUS_MPRV))
+		return (h->csr.mstatus & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT;
+	return h->priv;
+}
+
+/* Whether a leaf PTE's permissions allow the access. */
+static bool leaf_allows(const struct hart *h, uint64_t pte, enum priv p,
+			enum access_type type)
+{
+	uint64_t st = h->csr.mstatus;
+
+	if (pte & PTE_U) {
+		if (p == PRIV_S && (type == ACCESS_FETCH || !(st & MSTATUS_SUM)))
+			return false;
+	} else if (p == PRIV_U) {
+		return false;
+	}
+	switch (type) {
+	case ACCESS_FETCH:
+		return pte & PTE_X;
+	case ACCESS_LOAD:
+		return (pte & PTE_R) || ((st & MSTATUS_MXR) && (pte & PTE_X));
+	case ACCESS_STORE:
+		return pte & PTE_W;
+	}
+	return false;
+}
+
+/* Bits that must be zero (or only take defined values) in a PTE. */
+static bool pte_reserved(const struct hart *h, uint64_t pte, bool leaf)
+{
+	uint64_t pbmt = (pte & PTE_PBMT) >> PTE_PBMT_SHIFT;
+
+	if (pte & (PTE_RESERVED | PTE_N))
+		return true;
+	if (!leaf)
+		return pbmt || (pte & (PTE_A | PTE_D | PTE_U));
+	if (pbmt && !(h->csr.menvcfg & MENVCFG_PBMTE))
+		return true;
+	return pbmt == 3;
+}
+
+/* Translate va. On success *pa and *leaf (the leaf PTE, 0 when bare) are
+ * set and 0 is returned; otherwise the exception cause to raise. */
+static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
+			  uint64_t *pa, uint64_t *leaf)
+{
+	enum priv p = type == ACCESS_FETCH ? h->priv : data_priv(h);
+	unsigned mode = h->csr.satp >> SATP_MODE_SHIFT;
+	unsigned levels = mode == SATP_MODE_SV48 ? 4 : 3;
+
+	*leaf = 0;
+	if (p == PRIV_M || mode == SATP_MODE_BARE) {
+		*pa = va;
+		return 0;
+	}
+	/* the VA must be the sign extension of its top translated bit */
+	unsigned vabits = 12 + 9 * levels;
+	if ((uint64_t)((int64_t)(va << (64 - vabits)) >> (64 - vabits)) != va)
+		return page_fault_cause[type];
+
+	h->tlb.walks++;
+	uint64_t table = (h->csr.satp & SATP_PPN_MASK) << PAGE_SHIFT;
+	for (int level = levels - 1; level >= 0; level--) {
+		unsigned shift = PAGE_SHIFT + 9 * level;
+		uint64_t pte_pa = table + ((va >> shift) & 511) * 8;
+		uint64_t pte;
+		if (as_read(h->env.as, pte_pa, 8, &pte) != MEM_OK)
+			return access_fault_cause[type];
+		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
+			return page_fault_cause[type];
+		bool is_leaf = pte & (PTE_R | PTE_X);
+		if (pte_reserved(h, pte, is_leaf))
+			return page_fault_cause[type];
+		uint64_t ppn = (pte & PTE_PPN_MASK) >> PTE_PPN_SHIFT;
+		if (!is_leaf) {
+			if (level == 0)
+				return page_fault_cause[type];
+			table = ppn << PAGE_SHIFT;
+			continue;
+		}
+		if (!leaf_allows(h, pte, p, type))
+			return page_fault_cause[type];
+		uint64_t low = (1ull << (9 * level)) - 1; /* superpage ppn bits */
+		if (ppn & low)
+			return page_fault_cause[type]; /* misaligned superpage */
+		/* Hardware A/D update (Svadu-style behaviour, allowed by 1.12) */
+		uint64_t want = PTE_A | (type == ACCESS_STORE ? PTE_D : 0);
+		if ((pte & want) != want) {
+			pte |= want;
+			if (as_write(h->env.as, pte_pa, 8, pte) != MEM_OK)
+				return access_fault_cause[type];
+		}
+		*pa = ((ppn & ~low) << PAGE_SHIFT) |
+		      (va & ((1ull << shift) - 1));
+		*leaf = pte;
+		return 0;
+	}
+	return page_fault_cause[type]; /* not reached */
+}
+
+/* Remember the translation of va's page in the TLB for `type`. A page that
+ * is RAM throughout gets a host pointer; anything else an I/O tag, so the
+ * next access goes straight to the choke point. ROM is cached for reads
+ * and fetches only (writes to it must be dropped by the address space). */
+static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
+		     enum access_type type)
+{
+	struct tlb_entry *set = type == ACCESS_FETCH ? h->tlb.code :
+				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
+	struct tlb_entry *e = &set[tlb_index(va)];
+	uint64_t va_page = va & ~PAGE_MASK, pa_page = pa & ~PAGE_MASK;
+	uint8_t *host = as_host_ptr(h->env.as, pa_page, PAGE_SIZE,
+				    type == ACCESS_STORE);
+
+	e->pa_page = pa_page;
+	e->pte = pte;
+	if (host) {
+		e->tag = va_page;
+		e->addend = (uintptr_t)host - va_page;
+	} else {
+		e->tag = va_page | TLB_IO;
+		e->addend = 0;
+	}
+}
+
+/* Find (or make) the physical address of va for `type`, via the TLB's I/O
+ * entries or a page walk. Returns false after raising a page fault. */
+static bool resolve(struct hart *h, uint64_t va, enum access_type type,
+		    uint64_t *pa)
+{
+	struct tlb_entry *set = type == ACCESS_FETCH ? h->tlb.code :
+				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
+	const struct tlb_entry *e = &set[tlb_index(va)];
+
+	if (e->tag == ((va & ~PAGE_MASK) | TLB_IO)) {
+		h->tlb.hits++;
+		*pa = e->pa_page | (va & PAGE_MASK);
+		return true;
+	}
+	h->tlb.misses++;
+	uint64_t pte, cause = translate(h, va, type, pa, &pte);
+	if (cause) {
+		hart_trap(h, cause, va);
+		return false;
+	}
+	tlb_fill(h, va, *pa, pte, type);
+	return true;
+}
+
+/* Physical addresses of an access that may cross into the next page. */
+static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
+			 enum access_type type, uint64_t *pa0, uint64_t *pa1,
+			 unsigned *n0)
+{
+	*n0 = size;
+	if (!resolve(h, va, type, pa0))
+		return false;
+	if ((va & PAGE_MASK) + size <= PAGE_SIZE)
+		return true;
+	*n0 = PAGE_SIZE - (va & PAGE_MASK);
+	uint64_t va1 = (va & ~PAGE_MASK) + PAGE_SIZE;
+	if (!resolve(h, va1, type, pa1)) {
+		/* the fault is reported at the first byte of the access
+		 * that is in the faulting page */
+		return false;
+	}
+	return true;
+}
+
+bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+	uint64_t pa0, pa1 = 0, lo, hi = 0;
+	unsigned n0;
+
+	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0))
+		return false;
+	if (as_read(h->env.as, pa0, n0, &lo) != MEM_OK) {
+		hart_trap(h, CAUSE_LOAD_ACCESS, va);
+		return false;
+	}
+	if (n0 < size &&
+	    as_read(h->env.as, pa1, size - n0, &hi) != MEM_OK) {
+		hart_trap(h, CAUSE_LOAD_ACCESS, va);
+		return false;
+	}
+	*val = n0 < size ? lo | hi << (8 * n0) : lo;
+	return true;
+}
+
+bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	uint64_t pa0, pa1 = 0;
+	unsigned n0;
+
+	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0))
+		return false;
+	if (n0 < size && !as_lookup(h->env.as, pa1)) {
+		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		return false;
+	}
+	if (as_write(h->env.as, pa0, n0, val) != MEM_OK) {
+		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		return false;
+	}
+	if (n0 < size &&
+	    as_write(h->env.as, pa1, size - n0, val >> (8 * n0)) != MEM_OK) {
+		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		return false;
+	}
+	return true;
+}
+
+static bool fetch16(struct hart *h, uint64_t va, uint32_t *half)
+{
+	uint64_t pa, v;
+
+	if (!resolve(h, va, ACCESS_FETCH, &pa))
+		return false;
+	if (as_read(h->env.as, pa, 2, &v) != MEM_OK) {
+		hart_trap(h, CAUSE_FETCH_ACCESS, va);
+		return false;
+	}
+	*half = (uint32_t)v;
+	return true;
+}
+
+/* Fetch from a page that is not cached as RAM, or across a page end: one
+ * parcel at a time, so a compressed instruction at the end of a page never
+ * touches the next one. */
+bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn)
+{
+	uint32_t lo, hi;
+
+	if (!fetch16(h, va, &lo))
+		return false;
+	if ((lo & 3) != 3) {
+		*insn = lo;
+		return true;
+	}
+	if (!fetch16(h, va + 2, &hi))
+		return false;
+	*insn = lo | hi << 16;
+	return true;
+}
+
+bool mmu_translate_rw(struct hart *h, uint64_t va, unsigned size,
+		      enum access_type type, uint64_t *pa)
+{
+	(void)size; /* callers check alignment, so one page holds it all */
+	return resolve(h, va, type, pa);
+}

@@ -1,0 +1,44 @@
+/* Per-hart software TLB.
+ *
+ * Direct-mapped, one array per access kind, TinyEMU-style: an entry maps a
+ * virtual page to either a host pointer (RAM: host = va + addend) or, for a
+ * device page, to its physical page with TLB_IO set in the tag. The fast path
+ * compares the tag with the page-aligned VA; an I/O entry never matches that
+ * compare (its low bit is set), so device accesses fall into the slow path,
+ * which recognises the I/O tag and goes straight to the address space's
+ * choke point without walking the page table again.
+ */
+#ifndef GLASS_CPU_TLB_H
+#define GLASS_CPU_TLB_H
+
+#include <stdint.h>
+
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1ull << PAGE_SHIFT)
+#define PAGE_MASK (PAGE_SIZE - 1)
+
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_INVALID (~0ull)
+#define TLB_IO 1ull
+
+struct tlb_entry {
+	uint64_t tag;       /* page-aligned VA, | TLB_IO for devices; TLB_INVALID */
+	uintptr_t addend;   /* RAM: host address = va + addend */
+	uint64_t pa_page;   /* physical page */
+	uint64_t pte;       /* leaf PTE the mapping came from (0: bare) */
+};
+
+struct tlb {
+	struct tlb_entry read[TLB_SIZE];
+	struct tlb_entry write[TLB_SIZE];
+	struct tlb_entry code[TLB_SIZE];
+	uint64_t hits, misses, walks; /* statistics */
+};
+
+static inline unsigned tlb_index(uint64_t va)
+{
+	return (unsigned)(va >> PAGE_SHIFT) & (TLB_SIZE - 1);
+}
+
+#endif

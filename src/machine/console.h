@@ -1,0 +1,40 @@
+/* The host side of the serial console: the terminal in raw mode, output
+ * buffering, and QEMU's escape keys (Ctrl-A x quits, Ctrl-A Ctrl-A sends
+ * Ctrl-A, Ctrl-A h lists them). */
+#ifndef GLASS_MACHINE_CONSOLE_H
+#define GLASS_MACHINE_CONSOLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <termios.h>
+
+#define CONSOLE_OUT_BUF 4096
+
+enum console_event { CONSOLE_NONE, CONSOLE_QUIT };
+
+struct console {
+	int in_fd, out_fd;
+	bool raw;              /* terminal settings changed, restore at exit */
+	bool in_eof;
+	bool escape;           /* Ctrl-A seen */
+	struct termios saved;
+	uint8_t out[CONSOLE_OUT_BUF];
+	size_t out_len;
+};
+
+/* Take over in_fd/out_fd; puts a terminal into raw mode. */
+void console_open(struct console *c, int in_fd, int out_fd);
+/* Restore the terminal and flush. Safe to call more than once. */
+void console_close(struct console *c);
+void console_putc(struct console *c, uint8_t byte);
+void console_flush(struct console *c);
+/* Read what is available (waiting at most timeout_ms, -1 forever, 0 not at
+ * all), handing guest bytes to deliver() while accept() says there is room.
+ * Returns CONSOLE_QUIT when the user pressed Ctrl-A x. */
+enum console_event console_poll(struct console *c, int timeout_ms,
+				bool (*accept)(void *opaque),
+				void (*deliver)(void *opaque, uint8_t byte),
+				void *opaque);
+
+#endif

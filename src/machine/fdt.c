@@ -1,0 +1,242 @@
+/* The device tree the guest finds its devices in, generated from the same
+ * memory-map table that built the address space (libfdt read-write API). */
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/fdt.h"
+#include "machine/virt.h"
+
+#define FDT_MAX_SIZE (64 * 1024)
+#define ISA_STRING "rv64imafdc_zicsr_zifencei_svpbmt"
+
+/* Small helpers that turn libfdt's error codes into one sticky flag, so
+ * node builders read as a list of properties. */
+struct fdt_builder {
+	void *fdt;
+	int err;
+};
+
+static int node(struct fdt_builder *b, int parent, const char *name,
+		uint64_t unit)
+{
+	char full[64];
+
+	if (unit != UINT64_MAX)
+		snprintf(full, sizeof(full), "%s@%llx", name,
+			 (unsigned long long)unit);
+	else
+		snprintf(full, sizeof(full), "%s", name);
+	int off = fdt_add_subnode(b->fdt, parent, full);
+	if (off < 0)
+		b->err = off;
+	return off;
+}
+
+static void prop_u32(struct fdt_builder *b, int n, const char *p, uint32_t v)
+{
+	int r = fdt_setprop_u32(b->fdt, n, p, v);
+	if (r < 0)
+		b->err = r;
+}
+
+static void prop_u64(struct fdt_builder *b, int n, const char *p, uint64_t v)
+{
+	int r = fdt_setprop_u64(b->fdt, n, p, v);
+	if (r < 0)
+		b->err = r;
+}
+
+static void prop_str(struct fdt_builder *b, int n, const char *p,
+		     const char *v)
+{
+	int r = fdt_setprop_string(b->fdt, n, p, v);
+	if (r < 0)
+		b->err = r;
+}
+
+/* A string list given as "a\0b\0" with its total length. */
+static void prop_strs(struct fdt_builder *b, int n, const char *p,
+		      const char *v, size_t len)
+{
+	int r = fdt_setprop(b->fdt, n, p, v, len);
+	if (r < 0)
+		b->err = r;
+}
+
+static void prop_empty(struct fdt_builder *b, int n, const char *p)
+{
+	int r = fdt_setprop_empty(b->fdt, n, p);
+	if (r < 0)
+		b->err = r;
+}
+
+static void prop_cells(struct fdt_builder *b, int n, const char *p,
+		       const uint32_t *cells, int count)
+{
+	fdt32_t be[64];
+
+	for (int i = 0; i < count && i < 64; i++)
+		be[i] = cpu_to_fdt32(cells[i]);
+	int r = fdt_setprop(b->fdt, n, p, be, count * sizeof(be[0]));
+	if (r < 0)
+		b->err = r;
+}
+
+static void prop_reg(struct fdt_builder *b, int n, uint64_t base,
+		     uint64_t size)
+{
+	uint32_t cells[4] = { base >> 32, (uint32_t)base, size >> 32,
+			      (uint32_t)size };
+	prop_cells(b, n, "reg", cells, 4);
+}
+
+#define STRS(s) s, sizeof(s)
+
+enum { PH_PLIC = 1, PH_TEST = 2, PH_CPU_INTC = 16 /* + hart */ };
+
+static void add_cpus(struct fdt_builder *b, const struct fdt_params *p)
+{
+	int cpus = node(b, 0, "cpus", UINT64_MAX);
+	prop_u32(b, cpus, "#address-cells", 1);
+	prop_u32(b, cpus, "#size-cells", 0);
+	prop_u32(b, cpus, "timebase-frequency", VIRT_TIMEBASE_HZ);
+	for (unsigned h = 0; h < p->nharts; h++) {
+		int cpu = node(b, cpus, "cpu", h);
+		prop_str(b, cpu, "device_type", "cpu");
+		prop_u32(b, cpu, "reg", h);
+		prop_str(b, cpu, "status", "okay");
+		prop_str(b, cpu, "compatible", "riscv");
+		prop_str(b, cpu, "riscv,isa", ISA_STRING);
+		prop_str(b, cpu, "mmu-type", "riscv,sv48");
+		int intc = node(b, cpu, "interrupt-controller", UINT64_MAX);
+		prop_u32(b, intc, "#interrupt-cells", 1);
+		prop_empty(b, intc, "interrupt-controller");
+		prop_str(b, intc, "compatible", "riscv,cpu-intc");
+		prop_u32(b, intc, "phandle", PH_CPU_INTC + h);
+	}
+}
+
+/* interrupts-extended listing, for every hart, the given local irqs */
+static void per_hart_irqs(struct fdt_builder *b, int n, unsigned nharts,
+			  int irq_a, int irq_b)
+{
+	uint32_t cells[4 * 8];
+	int k = 0;
+
+	for (unsigned h = 0; h < nharts; h++) {
+		cells[k++] = PH_CPU_INTC + h;
+		cells[k++] = irq_a;
+		cells[k++] = PH_CPU_INTC + h;
+		cells[k++] = irq_b;
+	}
+	prop_cells(b, n, "interrupts-extended", cells, k);
+}
+
+static void add_platform(struct fdt_builder *b, int soc, unsigned nharts)
+{
+	const struct virt_map_entry *e;
+	int n;
+
+	e = &virt_map[VIRT_TEST];
+	n = node(b, soc, "test", e->base);
+	prop_strs(b, n, "compatible", STRS("sifive,test1\0sifive,test0\0syscon"));
+	prop_reg(b, n, e->base, e->size);
+	prop_u32(b, n, "phandle", PH_TEST);
+
+	n = node(b, soc, "reboot", UINT64_MAX);
+	prop_str(b, n, "compatible", "syscon-reboot");
+	prop_u32(b, n, "regmap", PH_TEST);
+	prop_u32(b, n, "offset", 0);
+	prop_u32(b, n, "value", 0x7777);
+	n = node(b, soc, "poweroff", UINT64_MAX);
+	prop_str(b, n, "compatible", "syscon-poweroff");
+	prop_u32(b, n, "regmap", PH_TEST);
+	prop_u32(b, n, "offset", 0);
+	prop_u32(b, n, "value", 0x5555);
+
+	e = &virt_map[VIRT_RTC];
+	n = node(b, soc, "rtc", e->base);
+	prop_str(b, n, "compatible", "google,goldfish-rtc");
+	prop_reg(b, n, e->base, e->size);
+	prop_u32(b, n, "interrupt-parent", PH_PLIC);
+	prop_u32(b, n, "interrupts", e->irq);
+
+	e = &virt_map[VIRT_UART0];
+	n = node(b, soc, "serial", e->base);
+	prop_str(b, n, "compatible", "ns16550a");
+	prop_reg(b, n, e->base, e->size);
+	prop_u32(b, n, "clock-frequency", 3686400);
+	prop_u32(b, n, "interrupt-parent", PH_PLIC);
+	prop_u32(b, n, "interrupts", e->irq);
+
+	e = &virt_map[VIRT_CLINT];
+	n = node(b, soc, "clint", e->base);
+	prop_strs(b, n, "compatible", STRS("sifive,clint0\0riscv,clint0"));
+	prop_reg(b, n, e->base, e->size);
+	per_hart_irqs(b, n, nharts, 3, 7);   /* MSIP, MTIP */
+
+	e = &virt_map[VIRT_PLIC];
+	n = node(b, soc, "plic", e->base);
+	prop_strs(b, n, "compatible", STRS("sifive,plic-1.0.0\0riscv,plic0"));
+	prop_reg(b, n, e->base, e->size);
+	prop_u32(b, n, "#interrupt-cells", 1);
+	prop_u32(b, n, "#address-cells", 0);
+	prop_empty(b, n, "interrupt-controller");
+	prop_u32(b, n, "riscv,ndev", VIRT_PLIC_SOURCES - 1);
+	prop_u32(b, n, "phandle", PH_PLIC);
+	per_hart_irqs(b, n, nharts, 11, 9);  /* M external, S external */
+}
+
+static void add_chosen(struct fdt_builder *b, const struct fdt_params *p)
+{
+	int n = node(b, 0, "chosen", UINT64_MAX);
+	char path[64];
+
+	snprintf(path, sizeof(path), "/soc/serial@%llx",
+		 (unsigned long long)virt_map[VIRT_UART0].base);
+	prop_str(b, n, "stdout-path", path);
+	if (p->bootargs)
+		prop_str(b, n, "bootargs", p->bootargs);
+	if (p->initrd_end > p->initrd_start) {
+		prop_u64(b, n, "linux,initrd-start", p->initrd_start);
+		prop_u64(b, n, "linux,initrd-end", p->initrd_end);
+	}
+}
+
+void *fdt_build(const struct fdt_params *p)
+{
+	struct fdt_builder b = { .fdt = calloc(1, FDT_MAX_SIZE) };
+
+	if (!b.fdt)
+		return NULL;
+	b.err = fdt_create_empty_tree(b.fdt, FDT_MAX_SIZE);
+	prop_u32(&b, 0, "#address-cells", 2);
+	prop_u32(&b, 0, "#size-cells", 2);
+	prop_str(&b, 0, "compatible", "riscv-virtio");
+	prop_str(&b, 0, "model", "glass,virt");
+
+	add_chosen(&b, p);
+	int mem = node(&b, 0, "memory", virt_map[VIRT_DRAM].base);
+	prop_str(&b, mem, "device_type", "memory");
+	prop_reg(&b, mem, virt_map[VIRT_DRAM].base, p->ram_size);
+	add_cpus(&b, p);
+
+	int soc = node(&b, 0, "soc", UINT64_MAX);
+	prop_u32(&b, soc, "#address-cells", 2);
+	prop_u32(&b, soc, "#size-cells", 2);
+	prop_str(&b, soc, "compatible", "simple-bus");
+	prop_empty(&b, soc, "ranges");
+	add_platform(&b, soc, p->nharts);
+
+	if (b.err >= 0)
+		b.err = fdt_pack(b.fdt);
+	if (b.err < 0) {
+		fprintf(stderr, "glass: cannot build the device tree: %s\n",
+			fdt_strerror(b.err));
+		free(b.fdt);
+		return NULL;
+	}
+	return b.fdt;
+}

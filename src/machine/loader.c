@@ -1,0 +1,187 @@
+/* Image loaders: ELF, RISC-V Linux Image, raw binaries, initrd. Every file
+ * is untrusted input: each size and offset is checked before use, and any
+ * problem becomes one line naming the file. */
+#include <elf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "machine/loader.h"
+
+#define MAX_FILE (1ull << 32)
+
+int file_read(const char *path, struct file_buf *f)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat st;
+
+	memset(f, 0, sizeof(*f));
+	if (!fp) {
+		fprintf(stderr, "glass: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "glass: %s: not a regular file\n", path);
+		fclose(fp);
+		return -1;
+	}
+	if (st.st_size == 0 || (uint64_t)st.st_size > MAX_FILE) {
+		fprintf(stderr, "glass: %s: %s\n", path,
+			st.st_size ? "file too large" : "file is empty");
+		fclose(fp);
+		return -1;
+	}
+	f->data = malloc(st.st_size);
+	f->size = st.st_size;
+	if (!f->data || fread(f->data, 1, f->size, fp) != f->size) {
+		fprintf(stderr, "glass: %s: read error\n", path);
+		free(f->data);
+		f->data = NULL;
+		fclose(fp);
+		return -1;
+	}
+	fclose(fp);
+	return 0;
+}
+
+void file_free(struct file_buf *f)
+{
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+}
+
+bool is_elf(const struct file_buf *f)
+{
+	return f->size >= 4 && !memcmp(f->data, ELFMAG, SELFMAG);
+}
+
+/* RISC-V Linux Image header: magic "RISCV\0\0\0" at 0x30, "RSC\x05" at 0x38 */
+bool is_riscv_image(const struct file_buf *f)
+{
+	return f->size >= 64 && !memcmp(f->data + 0x30, "RISCV\0\0\0", 8) &&
+	       !memcmp(f->data + 0x38, "RSC\x05", 4);
+}
+
+static int elf_check(const char *path, const struct file_buf *f)
+{
+	const Elf64_Ehdr *eh = (const void *)f->data;
+
+	if (f->size < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		fprintf(stderr, "glass: %s: not a 64-bit little-endian ELF\n", path);
+		return -1;
+	}
+	if (eh->e_machine != EM_RISCV) {
+		fprintf(stderr, "glass: %s: not a RISC-V image (ELF machine %u)\n",
+			path, eh->e_machine);
+		return -1;
+	}
+	if (eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phoff > f->size ||
+	    (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr) > f->size - eh->e_phoff) {
+		fprintf(stderr, "glass: %s: truncated or corrupt ELF program headers\n",
+			path);
+		return -1;
+	}
+	return 0;
+}
+
+int elf_load(const char *path, const struct file_buf *f,
+	     struct address_space *as, struct load_result *res)
+{
+	if (elf_check(path, f) < 0)
+		return -1;
+	const Elf64_Ehdr *eh = (const void *)f->data;
+	const Elf64_Phdr *ph = (const void *)(f->data + eh->e_phoff);
+
+	res->entry = eh->e_entry;
+	res->low = UINT64_MAX;
+	res->high = 0;
+	for (unsigned i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *p = &ph[i];
+		if (p->p_type != PT_LOAD || !p->p_memsz)
+			continue;
+		if (p->p_filesz > p->p_memsz || p->p_offset > f->size ||
+		    p->p_filesz > f->size - p->p_offset) {
+			fprintf(stderr, "glass: %s: truncated ELF segment %u\n",
+				path, i);
+			return -1;
+		}
+		uint8_t *dst = as_host_ptr(as, p->p_paddr, p->p_memsz, false);
+		if (!dst) {
+			fprintf(stderr, "glass: %s: segment at 0x%llx (%llu bytes) "
+				"is not inside RAM or ROM\n", path,
+				(unsigned long long)p->p_paddr,
+				(unsigned long long)p->p_memsz);
+			return -1;
+		}
+		memcpy(dst, f->data + p->p_offset, p->p_filesz);
+		memset(dst + p->p_filesz, 0, p->p_memsz - p->p_filesz);
+		if (p->p_paddr < res->low)
+			res->low = p->p_paddr;
+		if (p->p_paddr + p->p_memsz > res->high)
+			res->high = p->p_paddr + p->p_memsz;
+	}
+	if (res->low == UINT64_MAX) {
+		fprintf(stderr, "glass: %s: ELF has nothing to load\n", path);
+		return -1;
+	}
+	return 0;
+}
+
+int elf_symbol(const struct file_buf *f, const char *name, uint64_t *value)
+{
+	const Elf64_Ehdr *eh = (const void *)f->data;
+
+	if (f->size < sizeof(*eh) || eh->e_shoff > f->size ||
+	    eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff)
+		return -1;
+	const Elf64_Shdr *sh = (const void *)(f->data + eh->e_shoff);
+	for (unsigned i = 0; i < eh->e_shnum; i++) {
+		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+			continue;
+		const Elf64_Shdr *strs = &sh[sh[i].sh_link];
+		if (sh[i].sh_offset > f->size ||
+		    sh[i].sh_size > f->size - sh[i].sh_offset ||
+		    strs->sh_offset > f->size ||
+		    strs->sh_size > f->size - strs->sh_offset)
+			return -1;
+		const Elf64_Sym *sym = (const void *)(f->data + sh[i].sh_offset);
+		const char *str = (const char *)f->data + strs->sh_offset;
+		size_t n = sh[i].sh_size / sizeof(Elf64_Sym);
+		for (size_t k = 0; k < n; k++) {
+			uint32_t off = sym[k].st_name;
+			if (off >= strs->sh_size)
+				continue;
+			size_t room = strs->sh_size - off;
+			if (strnlen(str + off, room) == room)
+				continue; /* unterminated name */
+			if (!strcmp(str + off, name)) {
+				*value = sym[k].st_value;
+				return 0;
+			}
+		}
+	}
+	return -1;
+}
+
+int raw_load(const char *path, const struct file_buf *f,
+	     struct address_space *as, uint64_t addr, struct load_result *res)
+{
+	uint8_t *dst = as_host_ptr(as, addr, f->size, false);
+
+	if (!dst) {
+		fprintf(stderr, "glass: %s: %llu bytes do not fit in RAM at 0x%llx\n",
+			path, (unsigned long long)f->size,
+			(unsigned long long)addr);
+		return -1;
+	}
+	memcpy(dst, f->data, f->size);
+	res->entry = addr;
+	res->low = addr;
+	res->high = addr + f->size;
+	return 0;
+}

@@ -1,0 +1,273 @@
+/* The virt board: builds the address space from the memory-map table,
+ * wires device interrupt lines to the PLIC and the harts, and runs them. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cpu/riscv.h"
+#include "machine/boot.h"
+#include "machine/machine.h"
+#include "machine/virt.h"
+
+/* Instructions a hart runs before the others get a turn and timers,
+ * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
+#define SLICE 10000
+
+static uint64_t host_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+uint64_t machine_time_ns(const struct machine *m)
+{
+	return host_ns() - m->clock_start_ns;
+}
+
+static uint64_t clock_now(void *opaque)
+{
+	return machine_time_ns(opaque);
+}
+
+static uint64_t hart_time(void *opaque)
+{
+	struct machine *m = opaque;
+	return clint_mtime(&m->clint);
+}
+
+void machine_request_exit(struct machine *m, int code)
+{
+	m->exit_requested = true;
+	m->exit_code = code;
+	for (unsigned i = 0; i < m->nharts; i++)
+		m->harts[i].stop = true;
+}
+
+/* irq_line target for per-hart interrupt bits: n = hart * 64 + mip bit */
+static void hart_irq(void *opaque, int n, int level)
+{
+	struct machine *m = opaque;
+	hart_set_mip(&m->harts[n / 64], 1ull << (n % 64), level);
+}
+
+static void finisher_request(void *opaque, enum finish_kind kind, int code)
+{
+	struct machine *m = opaque;
+
+	switch (kind) {
+	case FINISH_POWEROFF:
+		machine_request_exit(m, 0);
+		break;
+	case FINISH_FAIL:
+		machine_request_exit(m, code ? code : 1);
+		break;
+	case FINISH_RESET:
+		m->reset_requested = true;
+		for (unsigned i = 0; i < m->nharts; i++)
+			m->harts[i].stop = true;
+		break;
+	}
+}
+
+static void uart_tx(void *opaque, uint8_t byte)
+{
+	struct machine *m = opaque;
+	console_putc(&m->console, byte);
+}
+
+static void flush_all_tlbs(void *opaque)
+{
+	struct machine *m = opaque;
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_flush_tlb(&m->harts[i]);
+}
+
+static struct irq_line plic_line(struct machine *m, int source)
+{
+	return (struct irq_line){ plic_set_irq, &m->plic, source };
+}
+
+static int add_devices(struct machine *m)
+{
+	struct irq_line ctx[PLIC_MAX_CONTEXTS] = { 0 };
+	struct irq_line msip[CLINT_MAX_HARTS] = { 0 }, mtip[CLINT_MAX_HARTS] = { 0 };
+	struct vclock clock = { clock_now, m };
+
+	for (unsigned h = 0; h < m->nharts; h++) {
+		ctx[2 * h] = (struct irq_line){ hart_irq, m, h * 64 + IRQ_MEI };
+		ctx[2 * h + 1] = (struct irq_line){ hart_irq, m, h * 64 + IRQ_SEI };
+		msip[h] = (struct irq_line){ hart_irq, m, h * 64 + IRQ_MSI };
+		mtip[h] = (struct irq_line){ hart_irq, m, h * 64 + IRQ_MTI };
+	}
+	plic_init(&m->plic, VIRT_PLIC_SOURCES, 2 * m->nharts, ctx);
+	clint_init(&m->clint, m->nharts, clock, msip, mtip);
+	uart16550_init(&m->uart, plic_line(m, VIRT_UART0_IRQ), uart_tx, m);
+	goldfish_rtc_init(&m->rtc, clock, (int64_t)wall_ns(),
+			  plic_line(m, VIRT_RTC_IRQ));
+	finisher_init(&m->finisher, finisher_request, m);
+
+	const struct { enum virt_region id; const struct mmio_ops *ops; void *dev; }
+	devs[] = {
+		{ VIRT_TEST, &finisher_ops, &m->finisher },
+		{ VIRT_RTC, &goldfish_rtc_ops, &m->rtc },
+		{ VIRT_CLINT, &clint_ops, &m->clint },
+		{ VIRT_PLIC, &plic_ops, &m->plic },
+		{ VIRT_UART0, &uart16550_ops, &m->uart },
+	};
+	for (size_t i = 0; i < sizeof(devs) / sizeof(devs[0]); i++) {
+		const struct virt_map_entry *e = &virt_map[devs[i].id];
+		if (!as_add_mmio(&m->as, e->name, e->base, e->size, 1,
+				 devs[i].ops, devs[i].dev))
+			return -1;
+	}
+	return 0;
+}
+
+static void reset_harts(struct machine *m)
+{
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_reset(&m->harts[i], virt_map[VIRT_BOOTROM].base);
+}
+
+int machine_init(struct machine *m, const struct machine_config *cfg)
+{
+	const struct virt_map_entry *rom = &virt_map[VIRT_BOOTROM];
+	const struct virt_map_entry *ram = &virt_map[VIRT_DRAM];
+
+	memset(m, 0, sizeof(*m));
+	m->cfg = *cfg;
+	m->nharts = cfg->nharts;
+	m->clock_start_ns = host_ns();
+	as_init(&m->as);
+	m->as.on_change = flush_all_tlbs;
+	m->as.on_change_opaque = m;
+	console_open(&m->console, -1, STDOUT_FILENO);
+
+	m->rom = as_add_rom(&m->as, rom->name, rom->base, rom->size);
+	m->ram = as_add_ram(&m->as, ram->name, ram->base, cfg->ram_size);
+	if (!m->rom || !m->ram) {
+		fprintf(stderr, "glass: cannot allocate %llu MiB of guest RAM\n",
+			(unsigned long long)(cfg->ram_size >> 20));
+		return -1;
+	}
+	if (add_devices(m) < 0) {
+		fprintf(stderr, "glass: too many regions in the memory map\n");
+		return -1;
+	}
+	struct hart_env env = { &m->as, hart_time, m };
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_init(&m->harts[i], i, &env);
+	if (boot_prepare(m) < 0)
+		return -1;
+	reset_harts(m);
+	return 0;
+}
+
+void machine_destroy(struct machine *m)
+{
+	console_close(&m->console);
+	as_destroy(&m->as);
+	free(m->fdt);
+	m->fdt = NULL;
+}
+
+/* Spike's HTIF: the guest writes tohost; (code << 1) | 1 ends the run,
+ * device 1 command 1 prints a character. */
+static void htif_poll(struct machine *m)
+{
+	uint8_t *p = as_host_ptr(&m->as, m->tohost, 8, true);
+	uint64_t v;
+
+	if (!p)
+		return;
+	memcpy(&v, p, 8);
+	if (!v)
+		return;
+	uint64_t dev = v >> 56, cmd = (v >> 48) & 0xff;
+	if (dev == 0 && (v & 1)) {
+		machine_request_exit(m, (int)((v >> 1) & 0x7fffffff));
+	} else if (dev == 1 && cmd == 1) {
+		console_putc(&m->console, (uint8_t)v);
+		uint8_t *fh = as_host_ptr(&m->as, m->fromhost, 8, true);
+		uint64_t ack = (1ull << 56) | (1ull << 48);
+		if (fh)
+			memcpy(fh, &ack, 8);
+	}
+	memset(p, 0, 8);
+}
+
+static bool uart_accepts(void *opaque)
+{
+	return uart16550_can_receive(opaque);
+}
+
+static void uart_deliver(void *opaque, uint8_t byte)
+{
+	uart16550_receive(opaque, byte);
+}
+
+/* Let device time pass: timers and the RTC alarm raise their lines. */
+static void tick_devices(struct machine *m)
+{
+	clint_update(&m->clint);
+	goldfish_rtc_update(&m->rtc);
+	if (m->htif)
+		htif_poll(m);
+}
+
+/* How long an idle machine may sleep before a timer needs it, in ms. */
+static int idle_timeout_ms(const struct machine *m)
+{
+	uint64_t ns = clint_ns_until_next(&m->clint);
+
+	if (ns > 100000000ull)
+		return 100; /* wake now and then anyway (RTC alarm, quit) */
+	return (int)((ns + 999999) / 1000000);
+}
+
+int machine_run(struct machine *m)
+{
+	console_close(&m->console);
+	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	while (!m->exit_requested) {
+		bool busy = false;
+		for (unsigned i = 0; i < m->nharts; i++) {
+			struct hart *h = &m->harts[i];
+			if (h->wfi || h->stop)
+				continue;
+			hart_run(h, SLICE);
+			busy = true;
+		}
+		for (unsigned i = 0; i < m->nharts; i++)
+			m->harts[i].resv_valid = false;
+		if (m->reset_requested) {
+			m->reset_requested = false;
+			reset_harts(m);
+			continue;
+		}
+		tick_devices(m);
+		int timeout = 0;
+		console_flush(&m->console);
+		if (!busy && !m->exit_requested)
+			timeout = idle_timeout_ms(m);
+		if (console_poll(&m->console, timeout, uart_accepts,
+				 uart_deliver, &m->uart) == CONSOLE_QUIT)
+			machine_request_exit(m, 0);
+		if (timeout)
+			tick_devices(m);
+	}
+	console_close(&m->console);
+	return m->exit_code;
+}

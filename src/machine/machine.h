@@ -1,0 +1,84 @@
+/* The glass `virt` machine: harts, address space, platform devices, boot.
+ *
+ * Everything that changes while the guest runs lives in struct machine, in
+ * plain structs, so a later snapshot can serialise it; there is no global
+ * mutable state anywhere in glass.
+ */
+#ifndef GLASS_MACHINE_MACHINE_H
+#define GLASS_MACHINE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cpu/hart.h"
+#include "dev/clint.h"
+#include "dev/finisher.h"
+#include "dev/goldfish_rtc.h"
+#include "dev/plic.h"
+#include "dev/uart16550.h"
+#include "machine/console.h"
+#include "mem/address_space.h"
+
+#define MAX_HARTS 8
+
+/* What the user asked for on the command line. */
+struct machine_config {
+	uint64_t ram_size;
+	unsigned nharts;
+	const char *bios;     /* NULL: Debian's OpenSBI fw_dynamic.bin; "none" */
+	const char *kernel;
+	const char *initrd;
+	const char *append;
+	const char *dtb;      /* use this DTB instead of the generated one */
+	const char *dumpdtb;  /* write the generated DTB here and exit */
+};
+
+struct machine {
+	struct machine_config cfg;
+	struct address_space as;
+	struct hart harts[MAX_HARTS];
+	unsigned nharts;
+
+	struct region *ram;
+	struct region *rom;
+	struct uart16550 uart;
+	struct plic plic;
+	struct clint clint;
+	struct goldfish_rtc rtc;
+	struct finisher finisher;
+	struct console console;
+
+	uint64_t clock_start_ns;   /* host monotonic time at power-on */
+
+	/* HTIF (Spike convention), when the ELF defines `tohost` */
+	uint64_t tohost, fromhost;
+	bool htif;
+
+	/* set by devices, acted on by the run loop */
+	bool exit_requested;
+	bool reset_requested;
+	int exit_code;
+
+	void *fdt;                  /* the device tree the guest gets */
+	uint64_t entry;             /* where the boot ROM jumps */
+	uint64_t kernel_entry;      /* fw_dynamic next_addr */
+	uint64_t fdt_addr;
+};
+
+/* Build the machine from cfg: memory map, devices, device tree, images.
+ * Returns 0, or -1 after printing one line that names the problem. */
+int machine_init(struct machine *m, const struct machine_config *cfg);
+void machine_destroy(struct machine *m);
+
+/* Run until the guest powers off or fails, or the user quits. Returns the
+ * exit status glass should end with. */
+int machine_run(struct machine *m);
+
+/* Ask the run loop to stop with `code` (finisher, HTIF, hypercall, Ctrl-A x). */
+void machine_request_exit(struct machine *m, int code);
+
+/* Guest virtual time in ns since power-on. */
+uint64_t machine_time_ns(const struct machine *m);
+
+#endif

@@ -1,0 +1,214 @@
+/* The choke point: every access that is not a TLB hit on RAM comes here.
+ *
+ * Device contracts are enforced centrally: an access wider than the device
+ * takes is split into aligned pieces, a narrower one is widened (reads
+ * extract the bytes, writes read-modify-write the enclosing unit), and a
+ * misaligned one is covered by aligned units. Devices never see an access
+ * outside [min_size, max_size] or off their natural alignment.
+ */
+#include <string.h>
+
+#include "mem/address_space.h"
+
+static uint64_t le_load(const uint8_t *p, unsigned size)
+{
+	uint64_t v = 0;
+	memcpy(&v, p, size); /* host is little-endian (checked in the build) */
+	return v;
+}
+
+static void le_store(uint8_t *p, unsigned size, uint64_t v)
+{
+	memcpy(p, &v, size);
+}
+
+static unsigned clamp_width(const struct mmio_ops *ops, unsigned size)
+{
+	if (size < ops->min_size)
+		return ops->min_size;
+	if (size > ops->max_size)
+		return ops->max_size;
+	return size;
+}
+
+static void notify(struct address_space *as, const struct region *r,
+		   uint64_t pa, unsigned size, uint64_t val, bool write)
+{
+	struct mem_access a = {
+		.pa = pa, .value = val, .size = size, .write = write,
+		.r = r, .offset = pa - r->base,
+	};
+	as->observer(as->observer_opaque, &a);
+}
+
+/* Read `size` bytes at region offset `off` from a device, honouring its
+ * contract. The bytes all lie inside the region. */
+static uint64_t dev_read(const struct region *r, uint64_t off, unsigned size)
+{
+	const struct mmio_ops *ops = r->ops;
+	unsigned w = clamp_width(ops, size);
+
+	if (w == size && !(off & (size - 1)))
+		return ops->read(r->dev, off, size);
+
+	uint8_t buf[16];
+	uint64_t first = off & ~(uint64_t)(w - 1);
+	uint64_t last = (off + size - 1) & ~(uint64_t)(w - 1);
+	unsigned n = 0;
+	for (uint64_t u = first; u <= last && n + w <= sizeof(buf); u += w) {
+		if (u + w > r->size)
+			le_store(buf + n, w, 0); /* past the device: reads zero */
+		else
+			le_store(buf + n, w, ops->read(r->dev, u, w));
+		n += w;
+	}
+	return le_load(buf + (off - first), size);
+}
+
+static void dev_write(const struct region *r, uint64_t off, unsigned size,
+		      uint64_t val)
+{
+	const struct mmio_ops *ops = r->ops;
+	unsigned w = clamp_width(ops, size);
+
+	if (w == size && !(off & (size - 1))) {
+		ops->write(r->dev, off, val, size);
+		return;
+	}
+	for (uint64_t u = off & ~(uint64_t)(w - 1); u < off + size; u += w) {
+		if (u + w > r->size)
+			break;
+		/* bytes of this unit that the access covers */
+		uint64_t lo = u > off ? u : off;
+		uint64_t hi = u + w < off + size ? u + w : off + size;
+		uint8_t unit[8];
+		if (lo == u && hi == u + w) {
+			le_store(unit, w, val >> (8 * (u - off)));
+		} else {
+			le_store(unit, w, ops->read(r->dev, u, w));
+			for (uint64_t b = lo; b < hi; b++)
+				unit[b - u] = (uint8_t)(val >> (8 * (b - off)));
+		}
+		ops->write(r->dev, u, le_load(unit, w), w);
+	}
+}
+
+/* An access that lies inside one flat range. */
+static uint64_t read_in(struct address_space *as, const struct flat_range *f,
+			uint64_t pa, unsigned size)
+{
+	const struct region *r = f->r;
+	uint64_t off = pa - r->base;
+
+	if (r->kind != REGION_MMIO)
+		return le_load(r->host + off, size);
+	uint64_t v = dev_read(r, off, size);
+	if (as->observer)
+		notify(as, r, pa, size, v, false);
+	return v;
+}
+
+static void write_in(struct address_space *as, const struct flat_range *f,
+		     uint64_t pa, unsigned size, uint64_t val)
+{
+	const struct region *r = f->r;
+	uint64_t off = pa - r->base;
+
+	switch (r->kind) {
+	case REGION_RAM:
+		le_store(r->host + off, size, val);
+		break;
+	case REGION_ROM:
+		break;
+	case REGION_MMIO:
+		dev_write(r, off, size, val);
+		if (as->observer)
+			notify(as, r, pa, size, val, true);
+		break;
+	}
+}
+
+static bool inside(const struct flat_range *f, uint64_t pa, unsigned size)
+{
+	return pa + (size - 1) >= pa && pa + (size - 1) <= f->end;
+}
+
+/* Whether every byte of the access is decoded by something. */
+static bool all_mapped(struct address_space *as, uint64_t pa, unsigned size)
+{
+	for (unsigned i = 0; i < size; i++)
+		if (!as_lookup(as, pa + i))
+			return false;
+	return true;
+}
+
+enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
+			uint64_t *val)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	if (f && inside(f, pa, size)) {
+		*val = read_in(as, f, pa, size);
+		return MEM_OK;
+	}
+	/* Straddles ranges (or the top of memory): byte by byte. Rare. */
+	if (!all_mapped(as, pa, size))
+		return MEM_UNMAPPED;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < size; i++)
+		v |= read_in(as, as_lookup(as, pa + i), pa + i, 1) << (8 * i);
+	*val = v;
+	return MEM_OK;
+}
+
+enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
+			 uint64_t val)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	if (f && inside(f, pa, size)) {
+		write_in(as, f, pa, size, val);
+		return MEM_OK;
+	}
+	if (!all_mapped(as, pa, size))
+		return MEM_UNMAPPED; /* nothing written */
+	for (unsigned i = 0; i < size; i++)
+		write_in(as, as_lookup(as, pa + i), pa + i, 1, val >> (8 * i));
+	return MEM_OK;
+}
+
+enum mem_status as_dma_read(struct address_space *as, uint64_t pa, void *buf,
+			    uint64_t len)
+{
+	const uint8_t *p = as_host_ptr(as, pa, len, false);
+
+	if (!p && len)
+		return MEM_UNMAPPED;
+	if (len)
+		memcpy(buf, p, len);
+	return MEM_OK;
+}
+
+enum mem_status as_dma_write(struct address_space *as, uint64_t pa,
+			     const void *buf, uint64_t len)
+{
+	uint8_t *p = as_host_ptr(as, pa, len, true);
+
+	if (!p && len)
+		return MEM_UNMAPPED;
+	if (len)
+		memcpy(p, buf, len);
+	return MEM_OK;
+}
+
+enum mem_status as_load(struct address_space *as, uint64_t pa, const void *buf,
+			uint64_t len)
+{
+	uint8_t *p = as_host_ptr(as, pa, len, false);
+
+	if (!p && len)
+		return MEM_UNMAPPED;
+	if (len)
+		memcpy(p, buf, len);
+	return MEM_OK;
+}

@@ -1,0 +1,196 @@
+/* Physical address space: region list, flat dispatch view, choke point. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mem/address_space.h"
+
+void as_init(struct address_space *as)
+{
+	memset(as, 0, sizeof(*as));
+}
+
+void as_destroy(struct address_space *as)
+{
+	for (int i = 0; i < as->nregions; i++) {
+		struct region *r = &as->regions[i];
+		if (r->kind != REGION_MMIO)
+			free(r->host);
+	}
+	free(as->view);
+	memset(as, 0, sizeof(*as));
+}
+
+static uint64_t region_last(const struct region *r)
+{
+	return r->base + (r->size - 1);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The enabled region that decodes pa with the highest priority (the later
+ * one on a tie, so a region added on top of another shadows it). */
+static struct region *winner(struct address_space *as, uint64_t pa)
+{
+	struct region *best = NULL;
+
+	for (int i = 0; i < as->nregions; i++) {
+		struct region *r = &as->regions[i];
+		if (!r->enabled || pa < r->base || pa > region_last(r))
+			continue;
+		if (!best || r->priority >= best->priority)
+			best = r;
+	}
+	return best;
+}
+
+static void view_push(struct address_space *as, uint64_t start, uint64_t end,
+		      struct region *r)
+{
+	if (as->nview && as->view[as->nview - 1].r == r &&
+	    as->view[as->nview - 1].end + 1 == start) {
+		as->view[as->nview - 1].end = end;
+		return;
+	}
+	if (as->nview == as->view_cap) {
+		int cap = as->view_cap ? as->view_cap * 2 : 32;
+		struct flat_range *v = realloc(as->view, cap * sizeof(*v));
+		if (!v)
+			abort(); /* out of host memory: nothing sane to do */
+		as->view = v;
+		as->view_cap = cap;
+	}
+	as->view[as->nview++] = (struct flat_range){ start, end, r };
+}
+
+/* Flatten the regions: cut the address space at every region edge, give
+ * each piece to its winner and merge neighbours with the same owner. Runs
+ * only when the map changes, so O(n^2) in the region count is fine. */
+static void rebuild(struct address_space *as)
+{
+	uint64_t cuts[2 * AS_MAX_REGIONS];
+	int ncuts = 0;
+
+	for (int i = 0; i < as->nregions; i++) {
+		struct region *r = &as->regions[i];
+		if (!r->enabled)
+			continue;
+		cuts[ncuts++] = r->base;
+		if (region_last(r) != UINT64_MAX)
+			cuts[ncuts++] = region_last(r) + 1;
+	}
+	qsort(cuts, ncuts, sizeof(cuts[0]), cmp_u64);
+	as->nview = 0;
+	for (int i = 0; i < ncuts; i++) {
+		if (i + 1 < ncuts && cuts[i] == cuts[i + 1])
+			continue;
+		/* the last piece runs to the top of the address space */
+		uint64_t end = i + 1 == ncuts ? UINT64_MAX : cuts[i + 1] - 1;
+		struct region *r = winner(as, cuts[i]);
+		if (r)
+			view_push(as, cuts[i], end, r);
+	}
+	as->generation++;
+	if (as->on_change)
+		as->on_change(as->on_change_opaque);
+}
+
+static struct region *add_region(struct address_space *as, const char *name,
+				 enum region_kind kind, uint64_t base,
+				 uint64_t size)
+{
+	if (as->nregions == AS_MAX_REGIONS || size == 0 ||
+	    base + (size - 1) < base)
+		return NULL;
+	struct region *r = &as->regions[as->nregions];
+	memset(r, 0, sizeof(*r));
+	r->name = name;
+	r->kind = kind;
+	r->base = base;
+	r->size = size;
+	r->enabled = true;
+	if (kind != REGION_MMIO) {
+		r->host = calloc(1, size);
+		if (!r->host)
+			return NULL;
+		r->priority = 0;
+	}
+	as->nregions++;
+	return r;
+}
+
+struct region *as_add_ram(struct address_space *as, const char *name,
+			  uint64_t base, uint64_t size)
+{
+	struct region *r = add_region(as, name, REGION_RAM, base, size);
+	if (r)
+		rebuild(as);
+	return r;
+}
+
+struct region *as_add_rom(struct address_space *as, const char *name,
+			  uint64_t base, uint64_t size)
+{
+	struct region *r = add_region(as, name, REGION_ROM, base, size);
+	if (r)
+		rebuild(as);
+	return r;
+}
+
+struct region *as_add_mmio(struct address_space *as, const char *name,
+			   uint64_t base, uint64_t size, int priority,
+			   const struct mmio_ops *ops, void *dev)
+{
+	struct region *r = add_region(as, name, REGION_MMIO, base, size);
+	if (!r)
+		return NULL;
+	r->priority = priority;
+	r->ops = ops;
+	r->dev = dev;
+	rebuild(as);
+	return r;
+}
+
+void as_remap(struct address_space *as, struct region *r, uint64_t base,
+	      bool enabled)
+{
+	if (base + (r->size - 1) < base)
+		enabled = false; /* would wrap: cannot decode there */
+	if (r->base == base && r->enabled == enabled)
+		return;
+	r->base = base;
+	r->enabled = enabled;
+	rebuild(as);
+}
+
+const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa)
+{
+	int lo = 0, hi = as->nview - 1;
+
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		const struct flat_range *f = &as->view[mid];
+		if (pa < f->start)
+			hi = mid - 1;
+		else if (pa > f->end)
+			lo = mid + 1;
+		else
+			return f;
+	}
+	return NULL;
+}
+
+uint8_t *as_host_ptr(const struct address_space *as, uint64_t pa, uint64_t len,
+		     bool write)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	if (!f || f->r->kind == REGION_MMIO || (write && f->r->kind == REGION_ROM))
+		return NULL;
+	if (len && (pa + (len - 1) < pa || pa + (len - 1) > f->end))
+		return NULL;
+	return f->r->host + (pa - f->r->base);
+}

@@ -1,0 +1,129 @@
+/* The physical address space: RAM, ROM and device regions, and the one choke
+ * point every device access passes through.
+ *
+ * Regions are how humans describe the map (a list with priorities, which may
+ * overlap). The CPU never looks at that list: it looks at the flat view, a
+ * sorted array of non-overlapping ranges that is rebuilt whenever a region is
+ * added, moved, enabled or disabled, and searched in O(log n). Every rebuild
+ * bumps `generation` and calls `on_change` so harts drop cached translations.
+ */
+#ifndef GLASS_MEM_ADDRESS_SPACE_H
+#define GLASS_MEM_ADDRESS_SPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mem/mmio.h"
+
+#define AS_MAX_REGIONS 64
+
+enum region_kind {
+	REGION_RAM,  /* host memory, read/write */
+	REGION_ROM,  /* host memory, writes are ignored */
+	REGION_MMIO, /* a device: every access goes through as_read/as_write */
+};
+
+struct region {
+	const char *name;
+	enum region_kind kind;
+	uint64_t base;
+	uint64_t size;
+	int priority;         /* higher wins where regions overlap */
+	bool enabled;
+	uint8_t *host;        /* RAM and ROM backing store */
+	const struct mmio_ops *ops;
+	void *dev;            /* passed back to ops */
+};
+
+/* One piece of the flat view: [start, end] belongs to region r, whose own
+ * offset at `start` is start - r->base. */
+struct flat_range {
+	uint64_t start;
+	uint64_t end;         /* inclusive, so a range may reach 2^64 - 1 */
+	struct region *r;
+};
+
+/* Result of an access that did not go through a TLB fast path. */
+enum mem_status {
+	MEM_OK = 0,
+	MEM_UNMAPPED,         /* nothing decodes this address: access fault */
+};
+
+/* Observer of device accesses (the see-through trace hooks here). Called
+ * after the access with the value read or written; NULL when tracing is off. */
+struct mem_access;
+typedef void (*as_observer_fn)(void *opaque, const struct mem_access *a);
+
+struct mem_access {
+	uint64_t pa;
+	uint64_t value;
+	unsigned size;
+	bool write;
+	const struct region *r;
+	uint64_t offset;      /* within the region */
+};
+
+struct address_space {
+	struct region regions[AS_MAX_REGIONS];
+	int nregions;
+	struct flat_range *view;
+	int nview;
+	int view_cap;
+	uint64_t generation;
+	void (*on_change)(void *opaque);
+	void *on_change_opaque;
+	as_observer_fn observer;
+	void *observer_opaque;
+};
+
+void as_init(struct address_space *as);
+void as_destroy(struct address_space *as);
+
+/* Add a region; returns it, or NULL (and leaves the map unchanged) if the
+ * table is full, the size is zero or base + size wraps. RAM and ROM get
+ * zeroed host memory of `size` bytes owned by the address space. */
+struct region *as_add_ram(struct address_space *as, const char *name,
+			  uint64_t base, uint64_t size);
+struct region *as_add_rom(struct address_space *as, const char *name,
+			  uint64_t base, uint64_t size);
+struct region *as_add_mmio(struct address_space *as, const char *name,
+			   uint64_t base, uint64_t size, int priority,
+			   const struct mmio_ops *ops, void *dev);
+
+/* Move and/or enable a region at run time (PCI BARs do). Rebuilds the view
+ * and flushes TLBs only when something actually changed. */
+void as_remap(struct address_space *as, struct region *r, uint64_t base,
+	      bool enabled);
+
+/* The flat range holding pa, or NULL when nothing decodes it. */
+const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa);
+
+/* Host pointer for [pa, pa + len) if the whole range is RAM (or ROM when
+ * !write) in one region; NULL otherwise. For loaders and device DMA. */
+uint8_t *as_host_ptr(const struct address_space *as, uint64_t pa, uint64_t len,
+		     bool write);
+
+/* The choke point: an access of size 1, 2, 4 or 8 bytes at any alignment.
+ * RAM/ROM are served directly; device accesses are adapted to the device's
+ * declared contract (split or widened) before reaching it. An access that
+ * straddles regions is split per byte-range. Returns MEM_UNMAPPED if any
+ * byte is not decoded (nothing is written in that case for writes that
+ * fail on their first byte; see as_write for the rule). */
+enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
+			uint64_t *val);
+enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
+			 uint64_t val);
+
+/* Bulk copies for DMA and loaders; fail (MEM_UNMAPPED) without touching
+ * anything unless the whole range is RAM (ROM allowed for reads). */
+enum mem_status as_dma_read(struct address_space *as, uint64_t pa, void *buf,
+			    uint64_t len);
+enum mem_status as_dma_write(struct address_space *as, uint64_t pa,
+			     const void *buf, uint64_t len);
+
+/* Write into RAM or ROM regardless of ROM's write protection (loaders). */
+enum mem_status as_load(struct address_space *as, uint64_t pa, const void *buf,
+			uint64_t len);
+
+#endif
