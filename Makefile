@@ -27,7 +27,7 @@ MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit isa clean guest run
+.PHONY: all test unit isa clean guest run deps
 all: $(BUILD)/glass
 
 $(BUILD)/libglass.a: $(LIB_OBJS)
@@ -56,7 +56,21 @@ build/isa/%.elf: tests/isa/%.S tests/isa/isa.ld $(wildcard tests/isa/*.h)
 unit: $(BUILD)/unit-tests
 isa: $(ISA_ELFS)
 
-test: all unit isa
+# Debian packages glass and its guest need (apt-get; sudo when not root).
+deps:
+	guest/setup-deps.sh
+
+# The default guest: Linux 6.1 + busybox + pciutils, cached in ~/.cache/glass.
+guest: deps
+	guest/build.sh build/guest
+
+# Boot the default guest: a shell on a terminal, a scripted tour otherwise.
+run: deps all guest
+	guest/run.sh build/glass build/guest
+
+test: deps
+	$(MAKE) all unit isa guest
+	$(MAKE) SAN=1 all unit
 	tests/run.sh
 
 clean:

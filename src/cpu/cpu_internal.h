@@ -30,6 +30,9 @@ uint64_t hart_mip(const struct hart *h);
 /* csr.c: return false if the access is illegal (caller raises the trap). */
 bool csr_read(struct hart *h, unsigned csr, uint64_t *val);
 bool csr_write(struct hart *h, unsigned csr, uint64_t val);
+/* The value CSRRS/CSRRC modify, given what the read returned: for mip the
+ * software-writable SEIP bit only, never the PLIC's line (spec 3.1.9). */
+uint64_t csr_rmw_base(const struct hart *h, unsigned csr, uint64_t read);
 
 /* mmu.c: slow paths; they fill the TLB and may trap (then return false). */
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);

@@ -205,6 +205,13 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 	return false;
 }
 
+uint64_t csr_rmw_base(const struct hart *h, unsigned csr, uint64_t read)
+{
+	if (csr == CSR_MIP)
+		return (read & ~MIP_SEIP) | (h->csr.mip & MIP_SEIP);
+	return read;
+}
+
 static bool write_pmpcfg(struct hart *h, unsigned n, uint64_t val)
 {
 	if (n & 1)
@@ -301,15 +308,19 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t val)
 		h->csr.menvcfg = val & (MENVCFG_PBMTE | 1);
 		hart_flush_tlb(h);
 		return true;
-	case CSR_MCOUNTINHIBIT: h->csr.mcountinhibit = val & 5; return true;
+	case CSR_MCOUNTINHIBIT:
+		h->csr.mcountinhibit = val & 5;
+		h->count_cycle = !(val & 1);
+		h->count_instret = !(val & 4);
+		return true;
 	case CSR_MSCRATCH: h->csr.mscratch = val; return true;
 	case CSR_MEPC: h->csr.mepc = val & ~1ull; return true;
 	case CSR_MCAUSE: h->csr.mcause = val; return true;
 	case CSR_MTVAL: h->csr.mtval = val; return true;
 	case CSR_MCYCLE: h->cycle = val; return true;
 	case CSR_MINSTRET:
-		/* the writing instruction still retires and counts */
-		h->instret = val - 1;
+		/* the run loop still counts the writing instruction */
+		h->instret = val - h->count_instret;
 		return true;
 	case CSR_MHPMCOUNTER3 ... CSR_MHPMCOUNTER31:
 	case CSR_MHPMEVENT3 ... CSR_MHPMEVENT31:

@@ -389,12 +389,15 @@ static void op_csr(struct hart *h, const struct insn *in)
 		return;
 	}
 	if (writes) {
-		uint64_t nv = (f3 & 3) == 1 ? src :
-			      (f3 & 3) == 2 ? old | src : old & ~src;
+		uint64_t base = old;
 		if (!reads && !csr_read(h, csr, &old)) {
 			illegal(h, in); /* csrrw of an absent CSR */
 			return;
 		}
+		if ((f3 & 3) != 1)
+			base = csr_rmw_base(h, csr, old);
+		uint64_t nv = (f3 & 3) == 1 ? src :
+			      (f3 & 3) == 2 ? base | src : base & ~src;
 		if (!csr_write(h, csr, nv)) {
 			illegal(h, in);
 			return;

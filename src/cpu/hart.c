@@ -29,6 +29,7 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	h->priv = PRIV_M;
 	h->pc = reset_pc;
 	h->irq_check = true;
+	h->count_instret = h->count_cycle = 1;
 	hart_flush_tlb(h);
 }
 
@@ -47,8 +48,8 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
 				continue;
 		}
 		exec_one(h);
-		h->instret++;
-		h->cycle++;
+		h->instret += h->count_instret;
+		h->cycle += h->count_cycle;
 		n++;
 	}
 	return h->instret - start;

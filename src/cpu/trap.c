@@ -46,7 +46,7 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
 
 	h->resv_valid = false;
 	if (!irq)
-		h->instret--; /* the run loop counts every instruction; this one
+		h->instret -= h->count_instret; /* the run loop counts every instruction; this one
 			       * did not retire */
 	if (h->priv <= PRIV_S && (deleg & bit)) {
 		h->csr.scause = cause;

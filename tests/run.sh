@@ -1,0 +1,31 @@
+#!/bin/sh
+# The whole test suite: unit tests, ISA programs, Linux boots; then the unit
+# and ISA tests and one Linux boot again under AddressSanitizer and
+# UndefinedBehaviorSanitizer. Every part prints PASS/FAIL lines; this script
+# totals them and ends with "N passed, N failed".
+#
+# Expects `make all unit isa guest` and `make SAN=1 all unit` to have run
+# (the Makefile's test target does that).
+
+cd "$(dirname "$0")/.." || exit 2
+out=build/test-logs/summary.txt
+mkdir -p build/test-logs
+: >"$out"
+
+part() {
+	echo "== $1"
+	shift
+	"$@" 2>&1 | tee -a "$out" | grep -E '^(PASS|FAIL|  )' || true
+}
+
+part "unit tests" build/unit-tests
+part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
+part "Linux" tests/linux/boot.sh build/glass build/guest
+part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+
+passed=$(grep -c '^PASS' "$out")
+failed=$(grep -c '^FAIL' "$out")
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
