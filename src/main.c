@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "machine/boot.h"
+#include "machine/devices.h"
 #include "machine/machine.h"
 
 #define DEFAULT_RAM (256ull << 20)
@@ -13,7 +14,10 @@
 static const char usage_text[] =
 "usage: glass [options]\n"
 "\n"
-"  -M virt               machine type (only `virt`)\n"
+"  -M virt[,pci-bus-offset=N]\n"
+"                        machine type (only `virt`); pci-bus-offset makes the\n"
+"                        host bridge translate: PCI bus address = CPU address - N\n"
+"                        for both memory windows and DMA (default 0: identity)\n"
 "  -m SIZE               guest RAM, e.g. 256M, 1G (default 256M; suffix K M G)\n"
 "  -smp N                number of harts, 1..8 (default 1)\n"
 "  -bios FILE|none       M-mode firmware (default: Debian's OpenSBI fw_dynamic.bin);\n"
@@ -24,6 +28,8 @@ static const char usage_text[] =
 "  -append CMDLINE       kernel command line\n"
 "  -dtb FILE             use this device tree instead of the generated one\n"
 "  -dumpdtb FILE         write the generated device tree and exit\n"
+"  -device NAME[,PROP=VALUE...]\n"
+"                        add a device (-device help lists them)\n"
 "  -nographic            accepted for QEMU compatibility (glass has no display)\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n"
@@ -64,6 +70,32 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* "virt" or "virt,pci-bus-offset=N" */
+static int parse_machine(const char *v, struct machine_config *cfg)
+{
+	const char *opts = strchr(v, ',');
+	size_t n = opts ? (size_t)(opts - v) : strlen(v);
+	uint64_t off;
+
+	if (n != 4 || strncmp(v, "virt", 4))
+		return fail("unknown machine '%s' (only 'virt')", v);
+	if (!opts)
+		return 0;
+	static const char *const known[] = { "pci-bus-offset", NULL };
+	if (props_check("-M virt", opts + 1, known) < 0)
+		return -1;
+	int r = prop_u64("-M virt", opts + 1, "pci-bus-offset", &off);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		if (off & 0xfffff || off > 0x40000000)
+			return fail("pci-bus-offset '%s' must be a multiple of 1 MiB, "
+				    "at most 0x40000000", opts + 1);
+		cfg->pci_bus_offset = off;
+	}
+	return 0;
+}
+
 static int parse_args(int argc, char **argv, struct machine_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -88,8 +120,18 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 			return fail("option %s needs a value", o);
 		const char *v = argv[++i];
 		if (!strcmp(o, "-M") || !strcmp(o, "-machine")) {
-			if (strcmp(v, "virt"))
-				return fail("unknown machine '%s' (only 'virt')", v);
+			if (parse_machine(v, cfg) < 0)
+				return -1;
+		} else if (!strcmp(o, "-device")) {
+			if (!strcmp(v, "help") || !strcmp(v, "?")) {
+				printf("Devices:\n");
+				device_types_print();
+				exit(0);
+			}
+			if (cfg->ndevices == MAX_DEVICES)
+				return fail("too many -device options (at most %s)",
+					    "16");
+			cfg->devices[cfg->ndevices++] = v;
 		} else if (!strcmp(o, "-m")) {
 			if (parse_size(v, &cfg->ram_size) < 0)
 				return fail("bad memory size '%s' (try 256M or 1G)", v);

@@ -7,8 +7,10 @@
 
 #include "machine/fdt.h"
 #include "machine/virt.h"
+#include "pci/host.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
+#define MAX_FDT_HARTS 8
 #define ISA_STRING "rv64imafdc_zicsr_zifencei_svpbmt"
 
 /* Small helpers that turn libfdt's error codes into one sticky flag, so
@@ -75,9 +77,13 @@ static void prop_empty(struct fdt_builder *b, int n, const char *p)
 static void prop_cells(struct fdt_builder *b, int n, const char *p,
 		       const uint32_t *cells, int count)
 {
-	fdt32_t be[64];
+	fdt32_t be[128];
 
-	for (int i = 0; i < count && i < 64; i++)
+	if (count > 128) {
+		b->err = -FDT_ERR_NOSPACE;
+		return;
+	}
+	for (int i = 0; i < count; i++)
 		be[i] = cpu_to_fdt32(cells[i]);
 	int r = fdt_setprop(b->fdt, n, p, be, count * sizeof(be[0]));
 	if (r < 0)
@@ -122,7 +128,7 @@ static void add_cpus(struct fdt_builder *b, const struct fdt_params *p)
 static void per_hart_irqs(struct fdt_builder *b, int n, unsigned nharts,
 			  int irq_a, int irq_b)
 {
-	uint32_t cells[4 * 8];
+	uint32_t cells[4 * MAX_FDT_HARTS];
 	int k = 0;
 
 	for (unsigned h = 0; h < nharts; h++) {
@@ -189,6 +195,86 @@ static void add_platform(struct fdt_builder *b, int soc, unsigned nharts)
 	per_hart_irqs(b, n, nharts, 11, 9);  /* M external, S external */
 }
 
+/* PCI address cells: phys.hi says the space (I/O, 32-bit or 64-bit
+ * memory, prefetchable), then the 64-bit bus address. */
+#define PCI_SPACE_IO 0x01000000u
+#define PCI_SPACE_MEM32 0x02000000u
+#define PCI_SPACE_MEM64_PREF 0x43000000u
+
+static int put_range(uint32_t *c, uint32_t space, uint64_t bus, uint64_t cpu,
+		     uint64_t size)
+{
+	c[0] = space;
+	c[1] = bus >> 32;
+	c[2] = (uint32_t)bus;
+	c[3] = cpu >> 32;
+	c[4] = (uint32_t)cpu;
+	c[5] = size >> 32;
+	c[6] = (uint32_t)size;
+	return 7;
+}
+
+static void add_pci_ranges(struct fdt_builder *b, int n,
+			   const struct pci_host *h)
+{
+	static const uint32_t space[] = {
+		[PCI_WIN_IO] = PCI_SPACE_IO,
+		[PCI_WIN_MEM32] = PCI_SPACE_MEM32,
+		[PCI_WIN_MEM64] = PCI_SPACE_MEM64_PREF,
+	};
+	uint32_t c[3 * 7];
+	int k = 0;
+
+	for (int i = 0; i < 3; i++) {
+		const struct pci_window *w = &h->windows[i];
+		k += put_range(c + k, space[w->kind], w->bus_base, w->cpu_base,
+			       w->size);
+	}
+	prop_cells(b, n, "ranges", c, k);
+	k = put_range(c, PCI_SPACE_MEM32, h->inbound.bus_base,
+		      h->inbound.cpu_base, h->inbound.size);
+	prop_cells(b, n, "dma-ranges", c, k);
+}
+
+/* Legacy INTx routing: for each slot (mod 4) and pin, the PLIC source the
+ * bridge swizzles it onto. */
+static void add_pci_irq_map(struct fdt_builder *b, int n)
+{
+	uint32_t map[4 * 4 * 6];
+	uint32_t mask[4] = { 0x1800, 0, 0, 7 };
+	int k = 0;
+
+	for (unsigned slot = 0; slot < 4; slot++) {
+		for (unsigned pin = 1; pin <= 4; pin++) {
+			map[k++] = slot << 11;
+			map[k++] = 0;
+			map[k++] = 0;
+			map[k++] = pin;
+			map[k++] = PH_PLIC;
+			map[k++] = VIRT_PCIE_IRQ + pci_swizzle(slot, pin);
+		}
+	}
+	prop_cells(b, n, "interrupt-map", map, k);
+	prop_cells(b, n, "interrupt-map-mask", mask, 4);
+}
+
+static void add_pci(struct fdt_builder *b, int soc, const struct pci_host *h)
+{
+	int n = node(b, soc, "pci", h->ecam_base);
+	uint32_t bus_range[2] = { 0, (uint32_t)(h->ecam_size >> 20) - 1 };
+
+	prop_str(b, n, "compatible", "pci-host-ecam-generic");
+	prop_str(b, n, "device_type", "pci");
+	prop_u32(b, n, "#address-cells", 3);
+	prop_u32(b, n, "#size-cells", 2);
+	prop_u32(b, n, "#interrupt-cells", 1);
+	prop_u32(b, n, "linux,pci-domain", 0);
+	prop_cells(b, n, "bus-range", bus_range, 2);
+	prop_reg(b, n, h->ecam_base, h->ecam_size);
+	add_pci_ranges(b, n, h);
+	add_pci_irq_map(b, n);
+}
+
 static void add_chosen(struct fdt_builder *b, const struct fdt_params *p)
 {
 	int n = node(b, 0, "chosen", UINT64_MAX);
@@ -229,6 +315,8 @@ void *fdt_build(const struct fdt_params *p)
 	prop_str(&b, soc, "compatible", "simple-bus");
 	prop_empty(&b, soc, "ranges");
 	add_platform(&b, soc, p->nharts);
+	if (p->pci)
+		add_pci(&b, soc, p->pci);
 
 	if (b.err >= 0)
 		b.err = fdt_pack(b.fdt);

@@ -8,6 +8,7 @@
 
 #include "cpu/riscv.h"
 #include "machine/boot.h"
+#include "machine/devices.h"
 #include "machine/machine.h"
 #include "machine/virt.h"
 
@@ -135,6 +136,44 @@ static int add_devices(struct machine *m)
 	return 0;
 }
 
+/* The bridge's windows, from the memory map; the memory windows and DMA
+ * are shifted by the pci-bus-offset machine option. */
+static int add_pci(struct machine *m)
+{
+	const struct virt_map_entry *io = &virt_map[VIRT_PCIE_PIO];
+	const struct virt_map_entry *m32 = &virt_map[VIRT_PCIE_MMIO];
+	const struct virt_map_entry *m64 = &virt_map[VIRT_PCIE_MMIO_HIGH];
+	const struct virt_map_entry *ecam = &virt_map[VIRT_PCIE_ECAM];
+	const struct virt_map_entry *ram = &virt_map[VIRT_DRAM];
+	uint64_t off = m->cfg.pci_bus_offset;
+	struct pci_window w_io = { PCI_WIN_IO, io->base, 0, io->size, NULL };
+	struct pci_window w_m32 = { PCI_WIN_MEM32, m32->base, m32->base - off,
+				    m32->size, NULL };
+	struct pci_window w_m64 = { PCI_WIN_MEM64, m64->base, m64->base - off,
+				    m64->size, NULL };
+	struct pci_window w_in = { PCI_WIN_MEM64, ram->base, ram->base - off,
+				   m->cfg.ram_size, NULL };
+	struct irq_line intx[PCI_NUM_INTX];
+
+	for (int i = 0; i < PCI_NUM_INTX; i++)
+		intx[i] = plic_line(m, VIRT_PCIE_IRQ + i);
+	return pci_host_init(&m->pci, &m->as, ecam->base, ecam->size, &w_io,
+			     &w_m32, &w_m64, &w_in, intx);
+}
+
+int machine_plug_pci(struct machine *m, struct pci_func *f)
+{
+	for (unsigned slot = 1; slot < PCI_MAX_SLOTS; slot++) {
+		if (m->pci.slots[slot])
+			continue;
+		if (pci_host_plug(&m->pci, f, slot) < 0)
+			break;
+		return 0;
+	}
+	fprintf(stderr, "glass: no room for another PCI device\n");
+	return -1;
+}
+
 static void reset_harts(struct machine *m)
 {
 	for (unsigned i = 0; i < m->nharts; i++)
@@ -162,10 +201,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 			(unsigned long long)(cfg->ram_size >> 20));
 		return -1;
 	}
-	if (add_devices(m) < 0) {
+	if (add_devices(m) < 0 || add_pci(m) < 0) {
 		fprintf(stderr, "glass: too many regions in the memory map\n");
 		return -1;
 	}
+	if (devices_create(m) < 0)
+		return -1;
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
@@ -178,6 +219,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 void machine_destroy(struct machine *m)
 {
 	console_close(&m->console);
+	devices_destroy(m);
 	as_destroy(&m->as);
 	free(m->fdt);
 	m->fdt = NULL;
@@ -254,6 +296,7 @@ int machine_run(struct machine *m)
 			m->harts[i].resv_valid = false;
 		if (m->reset_requested) {
 			m->reset_requested = false;
+			pci_host_reset(&m->pci);
 			reset_harts(m);
 			continue;
 		}

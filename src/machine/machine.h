@@ -19,8 +19,10 @@
 #include "dev/uart16550.h"
 #include "machine/console.h"
 #include "mem/address_space.h"
+#include "pci/host.h"
 
 #define MAX_HARTS 8
+#define MAX_DEVICES 16
 
 /* What the user asked for on the command line. */
 struct machine_config {
@@ -32,6 +34,15 @@ struct machine_config {
 	const char *append;
 	const char *dtb;      /* use this DTB instead of the generated one */
 	const char *dumpdtb;  /* write the generated DTB here and exit */
+	uint64_t pci_bus_offset; /* bus address = CPU address - offset */
+	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
+	unsigned ndevices;
+};
+
+/* A -device instance: its type and its state. */
+struct machine_device {
+	const struct device_type *type;
+	void *state;
 };
 
 struct machine {
@@ -48,6 +59,9 @@ struct machine {
 	struct goldfish_rtc rtc;
 	struct finisher finisher;
 	struct console console;
+	struct pci_host pci;
+	struct machine_device devices[MAX_DEVICES];
+	unsigned ndevices;
 
 	uint64_t clock_start_ns;   /* host monotonic time at power-on */
 
@@ -77,6 +91,10 @@ int machine_run(struct machine *m);
 
 /* Ask the run loop to stop with `code` (finisher, HTIF, hypercall, Ctrl-A x). */
 void machine_request_exit(struct machine *m, int code);
+
+/* Plug a PCI function into the next free slot. Returns 0, or -1 after
+ * printing why. */
+int machine_plug_pci(struct machine *m, struct pci_func *f);
 
 /* Guest virtual time in ns since power-on. */
 uint64_t machine_time_ns(const struct machine *m);

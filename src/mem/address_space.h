@@ -34,6 +34,10 @@ struct region {
 	uint8_t *host;        /* RAM and ROM backing store */
 	const struct mmio_ops *ops;
 	void *dev;            /* passed back to ops */
+	/* who put it there, for the trace and the monitor (a PCI function
+	 * and its BAR number); NULL for board devices */
+	void *owner;
+	int owner_index;
 };
 
 /* One piece of the flat view: [start, end] belongs to region r, whose own

@@ -1,0 +1,207 @@
+/* Type 0 configuration space: write masks, write-1-to-clear bits, BARs,
+ * capabilities, the INTx pin and bus-master DMA. */
+#include <string.h>
+
+#include "mem/address_space.h"
+#include "pci/host.h"
+#include "pci/pci.h"
+
+#define PCI_STATUS_W1C 0xf900   /* parity, aborts, SERR: write 1 to clear */
+#define PCI_COMMAND_WMASK (PCI_COMMAND_IO | PCI_COMMAND_MEMORY |       \
+			   PCI_COMMAND_MASTER | 0x40 /* parity */ |     \
+			   PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
+#define PCI_CAP_START 0x40
+
+static void set_word(uint8_t *p, uint16_t v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+static void set_long(uint8_t *p, uint32_t v)
+{
+	set_word(p, v);
+	set_word(p + 2, v >> 16);
+}
+
+void pci_func_init(struct pci_func *f, const struct pci_device_ops *ops,
+		   void *dev, uint16_t vendor, uint16_t device,
+		   uint8_t revision, uint32_t class_code, uint8_t pin)
+{
+	memset(f, 0, sizeof(*f));
+	f->ops = ops;
+	f->dev = dev;
+	f->next_cap = PCI_CAP_START;
+	set_word(f->cfg + PCI_VENDOR_ID, vendor);
+	set_word(f->cfg + PCI_DEVICE_ID, device);
+	f->cfg[PCI_REVISION_ID] = revision;
+	f->cfg[PCI_CLASS_PROG] = class_code;
+	set_word(f->cfg + PCI_CLASS_DEVICE, class_code >> 8);
+	f->cfg[PCI_INTERRUPT_PIN] = pin;
+	set_word(f->wmask + PCI_COMMAND, PCI_COMMAND_WMASK);
+	set_word(f->w1cmask + PCI_STATUS, PCI_STATUS_W1C);
+	f->wmask[PCI_CACHE_LINE_SIZE] = 0xff;
+	f->wmask[PCI_LATENCY_TIMER] = 0xff;
+	f->wmask[PCI_INTERRUPT_LINE] = 0xff;
+}
+
+static unsigned bar_offset(int n)
+{
+	return n == PCI_ROM_SLOT ? PCI_ROM_ADDRESS : PCI_BAR0 + 4 * n;
+}
+
+void pci_func_add_bar(struct pci_func *f, int n, uint64_t size, uint8_t type,
+		      const char *name, const struct mmio_ops *ops, void *dev)
+{
+	struct pci_bar *b = &f->bars[n];
+	unsigned off = bar_offset(n);
+	uint64_t mask = ~(size - 1);
+
+	b->size = size;
+	b->type = n == PCI_ROM_SLOT ? 0 : type;
+	b->name = name;
+	b->ops = ops;
+	b->dev = dev;
+	if (n == PCI_ROM_SLOT) {
+		set_long(f->wmask + off, (uint32_t)(mask & ~0x7feull));
+		return;
+	}
+	set_long(f->cfg + off, type);
+	if (type & PCI_BAR_IO) {
+		set_long(f->wmask + off, (uint32_t)(mask & ~3ull));
+	} else if (type & PCI_BAR_MEM64) {
+		set_long(f->wmask + off, (uint32_t)(mask & ~0xfull));
+		set_long(f->wmask + off + 4, (uint32_t)(mask >> 32));
+	} else {
+		set_long(f->wmask + off, (uint32_t)(mask & ~0xfull));
+	}
+}
+
+unsigned pci_func_add_cap(struct pci_func *f, uint8_t id, unsigned len)
+{
+	unsigned at = f->next_cap;
+
+	len = (len + 3) & ~3u;
+	if (len < 4 || at + len > 256)
+		return 0;
+	f->cfg[at] = id;
+	f->cfg[at + 1] = f->cfg[PCI_CAPABILITY_LIST];
+	f->cfg[PCI_CAPABILITY_LIST] = at; /* newest first: a linked list */
+	f->cfg[PCI_STATUS] |= PCI_STATUS_CAP_LIST;
+	f->next_cap = at + len;
+	return at;
+}
+
+uint64_t pci_bar_address(const struct pci_func *f, int n)
+{
+	const struct pci_bar *b = &f->bars[n];
+	unsigned off = bar_offset(n);
+	uint64_t lo = pci_get_long(f, off);
+
+	if (n == PCI_ROM_SLOT)
+		return lo & ~0x7ffull;
+	if (b->type & PCI_BAR_IO)
+		return lo & ~3ull;
+	if (b->type & PCI_BAR_MEM64)
+		return (lo & ~0xfull) | (uint64_t)pci_get_long(f, off + 4) << 32;
+	return lo & ~0xfull;
+}
+
+uint32_t pci_config_read(struct pci_func *f, unsigned offset, unsigned size)
+{
+	uint32_t v = 0;
+
+	for (unsigned i = 0; i < size; i++)
+		v |= (uint32_t)f->cfg[offset + i] << (8 * i);
+	return v;
+}
+
+/* Does [offset, offset + size) touch [lo, hi)? */
+static bool touches(unsigned offset, unsigned size, unsigned lo, unsigned hi)
+{
+	return offset < hi && offset + size > lo;
+}
+
+void pci_config_write(struct pci_func *f, unsigned offset, uint32_t val,
+		      unsigned size)
+{
+	for (unsigned i = 0; i < size; i++) {
+		unsigned o = offset + i;
+		uint8_t b = val >> (8 * i);
+		f->cfg[o] = (f->cfg[o] & ~f->wmask[o]) | (b & f->wmask[o]);
+		f->cfg[o] &= ~(b & f->w1cmask[o]);
+	}
+	if (!f->host)
+		return;
+	if (touches(offset, size, PCI_COMMAND, PCI_COMMAND + 2) ||
+	    touches(offset, size, PCI_BAR0, PCI_BAR0 + 24) ||
+	    touches(offset, size, PCI_ROM_ADDRESS, PCI_ROM_ADDRESS + 4))
+		pci_host_update_mappings(f->host, f);
+	if (touches(offset, size, PCI_COMMAND + 1, PCI_COMMAND + 2))
+		pci_host_update_irq(f->host, f); /* INTx Disable */
+	if (f->ops && f->ops->config_written)
+		f->ops->config_written(f, offset, size);
+}
+
+void pci_set_irq(struct pci_func *f, int level)
+{
+	f->intx_level = level;
+	if (level)
+		f->cfg[PCI_STATUS] |= PCI_STATUS_INTERRUPT;
+	else
+		f->cfg[PCI_STATUS] &= ~PCI_STATUS_INTERRUPT;
+	if (f->host)
+		pci_host_update_irq(f->host, f);
+}
+
+static bool dma_allowed(struct pci_func *f, uint64_t bus, uint64_t len,
+			uint64_t *cpu)
+{
+	return f->host && (pci_get_word(f, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
+	       pci_host_dma_translate(f->host, bus, len, cpu);
+}
+
+int pci_dma_read(struct pci_func *f, uint64_t bus_addr, void *buf,
+		 uint64_t len)
+{
+	uint64_t cpu;
+
+	if (!dma_allowed(f, bus_addr, len, &cpu) ||
+	    as_dma_read(f->host->as, cpu, buf, len) != MEM_OK)
+		return -1;
+	return 0;
+}
+
+int pci_dma_write(struct pci_func *f, uint64_t bus_addr, const void *buf,
+		  uint64_t len)
+{
+	uint64_t cpu;
+
+	if (!dma_allowed(f, bus_addr, len, &cpu) ||
+	    as_dma_write(f->host->as, cpu, buf, len) != MEM_OK)
+		return -1;
+	return 0;
+}
+
+void pci_func_reset(struct pci_func *f)
+{
+	set_word(f->cfg + PCI_COMMAND, 0);
+	set_word(f->cfg + PCI_STATUS, f->cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST);
+	for (int n = 0; n <= PCI_ROM_SLOT; n++) {
+		unsigned off = bar_offset(n);
+		if (!f->bars[n].size)
+			continue;
+		set_long(f->cfg + off, f->bars[n].type);
+		if (f->bars[n].type & PCI_BAR_MEM64)
+			set_long(f->cfg + off + 4, 0);
+	}
+	f->cfg[PCI_INTERRUPT_LINE] = 0;
+	f->cfg[PCI_CACHE_LINE_SIZE] = 0;
+	f->cfg[PCI_LATENCY_TIMER] = 0;
+	if (f->ops && f->ops->reset)
+		f->ops->reset(f);
+	if (f->host) {
+		pci_host_update_mappings(f->host, f);
+		pci_host_update_irq(f->host, f);
+	}
+}
