@@ -47,12 +47,14 @@ static void write_rom(struct machine *m)
 	memcpy(rom + sizeof(rom_code), words, sizeof(words));
 }
 
-/* Load one image: an ELF by its physical addresses, a RISC-V Image at
- * addr + its text_offset, anything else raw at addr (firmware only). */
+/* Load one image: an ELF by its physical addresses, anything else (a Linux
+ * Image, U-Boot, OpenSBI) as a raw binary at addr, as QEMU does, unless it
+ * is recognisably not for RISC-V. */
 static int load_image(struct machine *m, const char *path, uint64_t addr,
-		      bool raw_ok, struct load_result *res, bool want_htif)
+		      struct load_result *res, bool want_htif)
 {
 	struct file_buf f;
+	const char *why;
 	int rc;
 
 	if (file_read(path, &f) < 0)
@@ -65,14 +67,13 @@ static int load_image(struct machine *m, const char *path, uint64_t addr,
 			if (elf_symbol(&f, "fromhost", &m->fromhost) < 0)
 				m->fromhost = 0;
 		}
-	} else if (is_riscv_image(&f) || raw_ok) {
+	} else if ((why = foreign_format(&f))) {
+		fprintf(stderr, "glass: %s: %s\n", path, why);
+		rc = -1;
+	} else {
 		/* An Image runs from any 2 MiB-aligned address: RAM + 2 MiB,
 		 * right after the firmware, as on QEMU. */
 		rc = raw_load(path, &f, &m->as, addr, res);
-	} else {
-		fprintf(stderr, "glass: %s: not a RISC-V image (neither an RV64 "
-			"ELF nor a Linux Image)\n", path);
-		rc = -1;
 	}
 	file_free(&f);
 	return rc;
@@ -150,14 +151,14 @@ int boot_prepare(struct machine *m)
 
 	if (!bios_none) {
 		const char *bios = m->cfg.bios ? m->cfg.bios : DEFAULT_BIOS;
-		if (load_image(m, bios, ram, true, &fw, false) < 0)
+		if (load_image(m, bios, ram, &fw, false) < 0)
 			return -1;
 		m->entry = fw.entry;
 		used_end = fw.high;
 	}
 	if (m->cfg.kernel) {
 		uint64_t at = bios_none ? ram : ram + VIRT_KERNEL_OFFSET;
-		if (load_image(m, m->cfg.kernel, at, bios_none, &k, bios_none) < 0)
+		if (load_image(m, m->cfg.kernel, at, &k, bios_none) < 0)
 			return -1;
 		if (!bios_none && k.low < used_end) {
 			fprintf(stderr, "glass: %s: kernel overlaps the firmware\n",

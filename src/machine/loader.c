@@ -64,6 +64,25 @@ bool is_riscv_image(const struct file_buf *f)
 	       !memcmp(f->data + 0x38, "RSC\x05", 4);
 }
 
+const char *foreign_format(const struct file_buf *f)
+{
+	const uint8_t *d = f->data;
+
+	if (f->size >= 2 && d[0] == 0x1f && d[1] == 0x8b)
+		return "a gzip-compressed file (decompress the kernel first)";
+	if (f->size >= 0x206 && !memcmp(d + 0x202, "HdrS", 4))
+		return "an x86 bzImage, not a RISC-V image";
+	if (f->size >= 2 && d[0] == 'M' && d[1] == 'Z' && !is_riscv_image(f))
+		return "a PE/EFI image for another architecture";
+	if (f->size >= 4 && !memcmp(d, "\x7f" "ELF", 4))
+		return NULL; /* ELFs are checked field by field */
+	if (f->size >= 4 && (!memcmp(d, "\xd0\x0d\xfe\xed", 4)))
+		return "a device tree blob, not a kernel (use -dtb)";
+	if (f->size >= 6 && !memcmp(d, "070701", 6))
+		return "a cpio archive, not a kernel (use -initrd)";
+	return NULL;
+}
+
 static int elf_check(const char *path, const struct file_buf *f)
 {
 	const Elf64_Ehdr *eh = (const void *)f->data;

@@ -24,6 +24,9 @@ void file_free(struct file_buf *f);
 
 bool is_elf(const struct file_buf *f);
 bool is_riscv_image(const struct file_buf *f);
+/* If the file is recognisably something other than a RISC-V kernel or
+ * firmware (compressed, another architecture, a DTB...), why; else NULL. */
+const char *foreign_format(const struct file_buf *f);
 
 /* Load an RV64 ELF's PT_LOAD segments at their physical addresses. */
 int elf_load(const char *path, const struct file_buf *f,
