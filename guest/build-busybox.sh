@@ -28,7 +28,7 @@ else
 
     # apt-get source also applies Debian's patches (dpkg-source -x).
     msg busybox "step 1/3: fetching source busybox=$version (log: $log)"
-    run_logged "$log" sh -c "cd '$dir/src' && apt-get source 'busybox=$version'"
+    run_logged "$log" sh -c 'cd "$1" && apt-get source "busybox=$2"' sh "$dir/src" "$version"
     src=$(find "$dir/src" -mindepth 1 -maxdepth 1 -type d -name 'busybox-*')
     [ -d "$src" ] || die "no busybox-* directory after apt-get source"
 
@@ -36,18 +36,20 @@ else
     # initramfs needs no libc. Options that cannot be built statically or
     # cross are switched off here, each with its reason.
     msg busybox "step 2/3: configuring and building (static, ${CROSS}gcc, -j$(nproc))"
-    bmake="make -C $src CROSS_COMPILE=$CROSS"
-    run_logged "$log" $bmake defconfig
+    bmake() { make -C "$src" CROSS_COMPILE="$CROSS" "$@"; }
+    run_logged "$log" bmake defconfig
     kconfig_set "$src/.config" STATIC y
     # The guest gets pciutils' full lspci (guest/build-pciutils.sh); busybox's
     # much smaller applet of the same name would only shadow or confuse it.
     kconfig_set "$src/.config" LSPCI n
-    run_logged "$log" sh -c "yes '' | $bmake oldconfig"
+    # oldconfig asks about nothing new here; `yes ''` just guards against
+    # a prompt hanging the build.
+    run_logged "$log" sh -c 'yes "" | make -C "$1" oldconfig' sh "$src"
     grep -qx 'CONFIG_STATIC=y' "$src/.config" || die "busybox: CONFIG_STATIC=y did not stick"
-    run_logged "$log" $bmake -j"$(nproc)"
+    run_logged "$log" bmake -j"$(nproc)"
 
     msg busybox "step 3/3: installing into the cache's staging dir"
-    run_logged "$log" $bmake CONFIG_PREFIX="$dir/staging" install
+    run_logged "$log" bmake CONFIG_PREFIX="$dir/staging" install
 
     touch "$dir/.done"
     prune_cache busybox "$dir"

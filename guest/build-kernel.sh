@@ -22,7 +22,7 @@ tarball=${GLASS_KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 key=$(cache_key "$fragment" "$here/build-kernel.sh" -- "$(basename "$tarball") $(stat -c %s "$tarball")")
 kdir=$GLASS_CACHE/kernel-$key
 log=$kdir/build.log
-kmake="make -C $kdir/linux ARCH=riscv CROSS_COMPILE=$CROSS"
+kmake() { make -C "$kdir/linux" ARCH=riscv CROSS_COMPILE="$CROSS" "$@"; }
 
 if [ -f "$kdir/.done" ]; then
     msg kernel "up to date ($kdir)"
@@ -49,9 +49,9 @@ else
     # adds back exactly what glass needs. merge_config.sh is the kernel's own
     # tool for applying fragments; olddefconfig settles the dependencies.
     msg kernel "step 2/4: configuring (tinyconfig + kernel/glass.config)"
-    run_logged "$log" $kmake tinyconfig
-    run_logged "$log" sh -c "cd '$kdir/linux' && scripts/kconfig/merge_config.sh -m .config '$fragment'"
-    run_logged "$log" $kmake olddefconfig
+    run_logged "$log" kmake tinyconfig
+    run_logged "$log" sh -c 'cd "$1" && scripts/kconfig/merge_config.sh -m .config "$2"' sh "$kdir/linux" "$fragment"
+    run_logged "$log" kmake olddefconfig
 
     # Kconfig silently drops options whose dependencies are not met, so
     # check that every line of the fragment survived into the final config.
@@ -68,7 +68,7 @@ else
     # `modules` builds no .ko here (everything is =y) but writes
     # Module.symvers, which out-of-tree module builds need for modpost.
     msg kernel "step 3/4: building Image and modules_prepare with -j$(nproc) (log: $log)"
-    run_logged "$log" $kmake -j"$(nproc)" Image modules modules_prepare
+    run_logged "$log" kmake -j"$(nproc)" Image modules modules_prepare
 
     touch "$kdir/.done"
     prune_cache kernel "$kdir"

@@ -28,7 +28,7 @@ else
     : >"$log"
 
     msg pciutils "step 1/3: fetching source pciutils=$version (log: $log)"
-    run_logged "$log" sh -c "cd '$dir/src' && apt-get source 'pciutils=$version'"
+    run_logged "$log" sh -c 'cd "$1" && apt-get source "pciutils=$2"' sh "$dir/src" "$version"
     src=$(find "$dir/src" -mindepth 1 -maxdepth 1 -type d -name 'pciutils-*')
     [ -d "$src" ] || die "no pciutils-* directory after apt-get source"
     [ -f "$src/pci.ids" ] || die "pciutils source has no pci.ids"
@@ -38,10 +38,12 @@ else
     # libkmod, udev or DNS, and the binaries are linked statically.
     # IDSDIR is compiled in as lspci's default pci.ids location.
     msg pciutils "step 2/3: building static lspci and setpci (${CROSS}gcc)"
-    pmake="make -C $src CROSS_COMPILE=$CROSS HOST=riscv64-linux
-        ZLIB=no DNS=no LIBKMOD=no HWDB=no SHARED=no LDFLAGS=-static
-        PREFIX=/usr IDSDIR=/usr/share/misc"
-    run_logged "$log" $pmake -j"$(nproc)" lspci setpci
+    pmake() {
+        make -C "$src" CROSS_COMPILE="$CROSS" HOST=riscv64-linux \
+            ZLIB=no DNS=no LIBKMOD=no HWDB=no SHARED=no LDFLAGS=-static \
+            PREFIX=/usr IDSDIR=/usr/share/misc "$@"
+    }
+    run_logged "$log" pmake -j"$(nproc)" lspci setpci
 
     msg pciutils "step 3/3: staging binaries and pci.ids"
     stage=$dir/staging
