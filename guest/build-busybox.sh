@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
+lock_cache busybox
 out=$(outdir_abs "$1")
 version=$(src_version busybox)
 key=$(cache_key "$here/build-busybox.sh" -- "busybox $version")
@@ -34,7 +35,8 @@ else
 
     # Upstream defconfig (a full-featured busybox), linked statically so the
     # initramfs needs no libc. Options that cannot be built statically or
-    # cross are switched off here, each with its reason.
+    # cross would be switched off here, each with its reason; with Debian
+    # 12's busybox and cross headers none is needed (TC builds fine).
     msg busybox "step 2/3: configuring and building (static, ${CROSS}gcc, -j$(nproc))"
     bmake() { make -C "$src" CROSS_COMPILE="$CROSS" "$@"; }
     run_logged "$log" bmake defconfig

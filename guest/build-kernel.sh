@@ -14,6 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
+lock_cache kernel
 out=$(outdir_abs "$1")
 fragment=$here/kernel/glass.config
 tarball=${GLASS_KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}

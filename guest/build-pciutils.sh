@@ -13,6 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
+lock_cache pciutils
 out=$(outdir_abs "$1")
 version=$(src_version pciutils)
 key=$(cache_key "$here/build-pciutils.sh" -- "pciutils $version")

@@ -44,6 +44,19 @@ cache_key() {
     } | sha256sum | cut -c1-16
 }
 
+# lock_cache NAME: hold an exclusive lock on $GLASS_CACHE/NAME.lock until
+# the script exits, so two builds sharing a cache (two checkouts, CI next
+# to a developer) wait for each other instead of building into, or
+# pruning, the same directory at once.
+lock_cache() {
+    mkdir -p "$GLASS_CACHE"
+    exec 9>"$GLASS_CACHE/$1.lock"
+    if ! flock -n 9; then
+        msg "$1" "waiting for another build holding $GLASS_CACHE/$1.lock"
+        flock 9
+    fi
+}
+
 # prune_cache PREFIX KEEP: remove PREFIX-* cache dirs other than KEEP, so a
 # changed input does not leave gigabytes of stale build trees behind.
 prune_cache() {
