@@ -31,6 +31,17 @@ static const char usage_text[] =
 "  -device NAME[,PROP=VALUE...]\n"
 "                        add a device (-device help lists them)\n"
 "  -nographic            accepted for QEMU compatibility (glass has no display)\n"
+"\n"
+"See-through:\n"
+"  --trace CATEGORIES    trace events: mmio,pci-config,dma,irq,pagewalk,\n"
+"                        hypercall,guest-error or all (comma-separated)\n"
+"  --trace-file FILE     write the trace to FILE (default: stderr)\n"
+"  --trace-format FMT    text (default), json (one object per line), or\n"
+"                        chrome (trace-event JSON for ui.perfetto.dev)\n"
+"  --trace-filter F      only events matching device=NAME, addr=LO-HI, hart=N\n"
+"  --stats FILE          write statistics at exit and on hypercall STATS_DUMP\n"
+"                        (JSON if FILE ends in .json, text otherwise)\n"
+"\n"
 "  -h, --help            this text\n"
 "  --version             print the version\n"
 "\n"
@@ -101,6 +112,7 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->ram_size = DEFAULT_RAM;
 	cfg->nharts = 1;
+	cfg->trace_filter.hart = -1;
 
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
@@ -157,6 +169,19 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 			cfg->dtb = v;
 		} else if (!strcmp(o, "-dumpdtb")) {
 			cfg->dumpdtb = v;
+		} else if (!strcmp(o, "--trace")) {
+			if (trace_parse_categories(v, &cfg->trace_mask) < 0)
+				return -1;
+		} else if (!strcmp(o, "--trace-file")) {
+			cfg->trace_file = v;
+		} else if (!strcmp(o, "--trace-format")) {
+			if (trace_parse_format(v, &cfg->trace_format) < 0)
+				return -1;
+		} else if (!strcmp(o, "--trace-filter")) {
+			if (trace_parse_filter(v, &cfg->trace_filter) < 0)
+				return -1;
+		} else if (!strcmp(o, "--stats")) {
+			cfg->stats_file = v;
 		} else {
 			i--;
 			return fail("unknown option '%s'", o);

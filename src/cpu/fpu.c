@@ -224,15 +224,18 @@ static unsigned fe_leave(unsigned token)
 	return fe_to_fflags(fe_leave_raw(token));
 }
 
-#if defined(__x86_64__) && defined(__SSE2_MATH__)
+#if defined(__x86_64__) && defined(__SSE2_MATH__) && defined(__GNUC__)
 /* float and double arithmetic runs on SSE, whose rounding mode and flags
  * all live in MXCSR. Driving MXCSR directly avoids glibc's feclearexcept,
  * which also saves and reloads the whole x87 environment (fnstenv/fldenv)
- * and would dominate the cost of an add. The "memory" clobbers order these
- * against the volatile operands of the computation. */
-#define MXCSR_FLAGS 0x3f
+ * and costs several times the operation itself. Entry loads a complete
+ * known value instead of read-modify-write (stmxcsr is the slow half), and
+ * round-to-nearest needs no restore: stale flags are harmless because every
+ * window clears them first. The "memory" clobbers order these against the
+ * volatile operands of the computation. */
+#define MXCSR_DEFAULT 0x1f80    /* psABI initial value: exceptions masked,
+				 * round to nearest, no FTZ/DAZ */
 #define MXCSR_RC_SHIFT 13
-#define MXCSR_RC (3u << MXCSR_RC_SHIFT)
 
 static inline uint32_t mxcsr_read(void)
 {
@@ -250,27 +253,56 @@ static inline void mxcsr_write(uint32_t v)
 static unsigned sse_enter(int rm)
 {
 	static const uint32_t rc[4] = { 0, 3, 1, 2 }; /* RNE RTZ RDN RUP */
-	uint32_t saved = mxcsr_read();
 
-	mxcsr_write((saved & ~(MXCSR_RC | MXCSR_FLAGS)) |
-		    rc[rm] << MXCSR_RC_SHIFT);
-	return saved;
+	mxcsr_write(MXCSR_DEFAULT | rc[rm] << MXCSR_RC_SHIFT);
+	return (unsigned)rm;
 }
 
-static unsigned sse_leave(unsigned saved)
+static unsigned sse_leave(unsigned rm)
 {
 	uint32_t now = mxcsr_read();
 
-	mxcsr_write(saved);
+	if (rm != RM_RNE)
+		mxcsr_write(MXCSR_DEFAULT);
 	/* IE, ZE, OE, UE, PE; DE (denormal operand) has no RISC-V flag. */
 	return (now & 0x01 ? FFLAG_NV : 0) | (now & 0x04 ? FFLAG_DZ : 0) |
 	       (now & 0x08 ? FFLAG_OF : 0) | (now & 0x10 ? FFLAG_UF : 0) |
 	       (now & 0x20 ? FFLAG_NX : 0);
 }
+
+/* With an FMA unit the fused operations are one SSE instruction too and
+ * can use the MXCSR window; without one, libm's fma may use other state,
+ * so it gets the generic environment. */
+#define hw_fma() __builtin_cpu_supports("fma")
+
+__attribute__((target("fma"))) static float fma_hw_s(float a, float b,
+						      float c)
+{
+	return __builtin_fmaf(a, b, c);
+}
+
+__attribute__((target("fma"))) static double fma_hw_d(double a, double b,
+						       double c)
+{
+	return __builtin_fma(a, b, c);
+}
 #else
 #define sse_enter fe_enter
 #define sse_leave fe_leave
+#define hw_fma() 0
+#define fma_hw_s fmaf
+#define fma_hw_d fma
 #endif
+
+static float fma_s(float a, float b, float c)
+{
+	return hw_fma() ? fma_hw_s(a, b, c) : fmaf(a, b, c);
+}
+
+static double fma_d(double a, double b, double c)
+{
+	return hw_fma() ? fma_hw_d(a, b, c) : fma(a, b, c);
+}
 
 /* ---- host arithmetic, generated for float, double and long double ------ */
 
@@ -278,7 +310,7 @@ enum arith { A_ADD, A_SUB, A_MUL, A_DIV, A_SQRT, A_FMA };
 
 #define host_sqrt(x) _Generic((x), float: sqrtf, double: sqrt, \
 			      long double: sqrtl)(x)
-#define host_fma(x, y, z) _Generic((x), float: fmaf, double: fma, \
+#define host_fma(x, y, z) _Generic((x), float: fma_s, double: fma_d, \
 				   long double: fmal)(x, y, z)
 
 /* volatile: the operands are read and the result stored inside the
@@ -303,16 +335,14 @@ DEFINE_EVAL(float, s)
 DEFINE_EVAL(double, d)
 DEFINE_EVAL(long double, ld)
 
-/* Operation in a host-supported rounding mode, on non-NaN operands. fma
- * is a libm call that may use more than SSE when the host lacks an FMA
- * instruction, so it gets the generic environment. */
+/* Operation in a host-supported rounding mode, on non-NaN operands. */
 #define DEFINE_ARITH(T, SUF)                                               \
 	static uint64_t arith_##SUF(enum arith op, int rm, uint64_t a,     \
 				    uint64_t b, uint64_t c, unsigned *fl)  \
 	{                                                                  \
 		T x = SUF##_val(a), y = SUF##_val(b), z = SUF##_val(c), r; \
 									   \
-		if (op == A_FMA) {                                         \
+		if (op == A_FMA && !hw_fma()) {                            \
 			unsigned t = fe_enter(rm);                         \
 			r = eval_##SUF(op, x, y, z);                       \
 			*fl |= fe_leave(t);                                \

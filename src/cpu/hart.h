@@ -57,6 +57,8 @@ struct hart {
 	struct hart_csr csr;
 	uint64_t instret;     /* minstret; mcycle is the same count (1 IPC) */
 	uint64_t cycle;
+	uint64_t interrupts;  /* traps taken, for statistics */
+	uint64_t exceptions;
 	uint8_t count_instret; /* 1, or 0 while mcountinhibit.IR is set */
 	uint8_t count_cycle;   /* 1, or 0 while mcountinhibit.CY is set */
 

@@ -152,26 +152,64 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 
 /* Find (or make) the physical address of va for `type`, via the TLB's I/O
  * entries or a page walk. Returns false after raising a page fault. */
+/* Tell the address space who is about to access it (for the trace, the
+ * statistics and devices that answer per hart). */
+static void set_origin(struct hart *h, uint64_t va, uint64_t pte,
+		       enum access_type type)
+{
+	struct access_origin *o = &h->env.as->origin;
+
+	o->initiator = (int)h->csr.mhartid;
+	o->priv = h->priv;
+	o->fetch = type == ACCESS_FETCH;
+	o->translated = pte != 0;
+	o->pc = h->pc;
+	o->va = va;
+	o->pte = pte;
+	o->instret = h->instret;
+}
+
 static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 		    uint64_t *pa)
 {
 	struct tlb_entry *set = type == ACCESS_FETCH ? h->tlb.code :
 				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
 	const struct tlb_entry *e = &set[tlb_index(va)];
+	uint64_t pte;
 
 	if (e->tag == ((va & ~PAGE_MASK) | TLB_IO)) {
 		h->tlb.hits++;
 		*pa = e->pa_page | (va & PAGE_MASK);
+		set_origin(h, va, e->pte, type);
 		return true;
 	}
 	h->tlb.misses++;
-	uint64_t pte, cause = translate(h, va, type, pa, &pte);
+	uint64_t cause = translate(h, va, type, pa, &pte);
 	if (cause) {
 		hart_trap(h, cause, va);
 		return false;
 	}
 	tlb_fill(h, va, *pa, pte, type);
+	set_origin(h, va, pte, type);
 	return true;
+}
+
+/* An access the address space could not decode: an access fault, and a
+ * guest-error event saying where. */
+static void bus_error(struct hart *h, uint64_t cause, uint64_t va,
+		      uint64_t pa, unsigned size, bool write)
+{
+	struct address_space *as = h->env.as;
+
+	if (ev_on(as->sink, EV_GUEST_ERROR)) {
+		struct bus_event e = {
+			.cat = EV_GUEST_ERROR, .origin = &as->origin, .pa = pa,
+			.size = size, .write = write, .devfn = -1,
+			.what = "unmapped physical address: access fault",
+		};
+		as->sink->emit(as->sink->opaque, &e);
+	}
+	hart_trap(h, cause, va);
 }
 
 /* Physical addresses of an access that may cross into the next page. */
@@ -202,12 +240,12 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0))
 		return false;
 	if (as_read(h->env.as, pa0, n0, &lo) != MEM_OK) {
-		hart_trap(h, CAUSE_LOAD_ACCESS, va);
+		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false);
 		return false;
 	}
 	if (n0 < size &&
 	    as_read(h->env.as, pa1, size - n0, &hi) != MEM_OK) {
-		hart_trap(h, CAUSE_LOAD_ACCESS, va);
+		bus_error(h, CAUSE_LOAD_ACCESS, va, pa1, size, false);
 		return false;
 	}
 	*val = n0 < size ? lo | hi << (8 * n0) : lo;
@@ -222,16 +260,16 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
-		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa1, size, true);
 		return false;
 	}
 	if (as_write(h->env.as, pa0, n0, val) != MEM_OK) {
-		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true);
 		return false;
 	}
 	if (n0 < size &&
 	    as_write(h->env.as, pa1, size - n0, val >> (8 * n0)) != MEM_OK) {
-		hart_trap(h, CAUSE_STORE_ACCESS, va);
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa1, size, true);
 		return false;
 	}
 	return true;
@@ -244,7 +282,7 @@ static bool fetch16(struct hart *h, uint64_t va, uint32_t *half)
 	if (!resolve(h, va, ACCESS_FETCH, &pa))
 		return false;
 	if (as_read(h->env.as, pa, 2, &v) != MEM_OK) {
-		hart_trap(h, CAUSE_FETCH_ACCESS, va);
+		bus_error(h, CAUSE_FETCH_ACCESS, va, pa, 2, false);
 		return false;
 	}
 	*half = (uint32_t)v;

@@ -1,6 +1,7 @@
 /* Traps: exception and interrupt entry, delegation, xRET (privileged spec
  * 1.12, sections 3.1.6-3.1.9, 3.3.2, 4.1.1). */
 #include "cpu/cpu_internal.h"
+#include "mem/address_space.h"
 
 uint64_t hart_mip(const struct hart *h)
 {
@@ -35,6 +36,23 @@ static uint64_t vector_pc(uint64_t tvec, uint64_t cause)
 	return base;
 }
 
+static void trace_interrupt(struct hart *h, uint64_t cause)
+{
+	struct address_space *as = h->env.as;
+
+	if (!ev_on(as->sink, EV_IRQ))
+		return;
+	struct access_origin o = {
+		.initiator = (int)h->csr.mhartid, .priv = h->priv, .pc = h->pc,
+		.instret = h->instret,
+	};
+	struct bus_event e = {
+		.cat = EV_IRQ, .origin = &o, .value = cause & 63, .ok = true,
+		.devfn = -1, .what = "interrupt taken",
+	};
+	as->sink->emit(as->sink->opaque, &e);
+}
+
 /* Enter the trap handler for `cause` (bit 63 set for interrupts). The
  * trapping instruction's pc is h->pc. */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
@@ -45,9 +63,15 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
 	uint64_t *st = &h->csr.mstatus;
 
 	h->resv_valid = false;
-	if (!irq)
-		h->instret -= h->count_instret; /* the run loop counts every instruction; this one
-			       * did not retire */
+	if (irq) {
+		h->interrupts++;
+		trace_interrupt(h, cause);
+	} else {
+		/* the run loop counts every instruction; this one did not
+		 * retire */
+		h->instret -= h->count_instret;
+		h->exceptions++;
+	}
 	if (h->priv <= PRIV_S && (deleg & bit)) {
 		h->csr.scause = cause;
 		h->csr.sepc = h->pc;

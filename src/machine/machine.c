@@ -95,9 +95,25 @@ static void flush_all_tlbs(void *opaque)
 		hart_flush_tlb(&m->harts[i]);
 }
 
+/* Every device interrupt line passes here on its way to the PLIC, so the
+ * trace can show line changes without devices knowing about it. */
+static void plic_source(void *opaque, int source, int level)
+{
+	struct machine *m = opaque;
+
+	if (ev_on(&m->tracer.sink, EV_IRQ)) {
+		struct bus_event e = {
+			.cat = EV_IRQ, .offset = source, .value = level,
+			.ok = true, .devfn = -1, .what = "plic source",
+		};
+		m->tracer.sink.emit(&m->tracer, &e);
+	}
+	plic_set_irq(&m->plic, source, level);
+}
+
 static struct irq_line plic_line(struct machine *m, int source)
 {
-	return (struct irq_line){ plic_set_irq, &m->plic, source };
+	return (struct irq_line){ plic_source, m, source };
 }
 
 static int add_devices(struct machine *m)
@@ -192,6 +208,13 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	as_init(&m->as);
 	m->as.on_change = flush_all_tlbs;
 	m->as.on_change_opaque = m;
+	if (tracer_init(&m->tracer, cfg->trace_file, cfg->trace_format,
+			cfg->trace_mask, &cfg->trace_filter) < 0)
+		return -1;
+	m->tracer.now_ns = clock_now;
+	m->tracer.now_opaque = m;
+	m->tracer.pci = &m->pci;
+	m->as.sink = &m->tracer.sink;
 	console_open(&m->console, -1, STDOUT_FILENO);
 
 	m->rom = as_add_rom(&m->as, rom->name, rom->base, rom->size);
@@ -205,11 +228,17 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 		fprintf(stderr, "glass: too many regions in the memory map\n");
 		return -1;
 	}
+	m->pci.sink = &m->tracer.sink;
 	if (devices_create(m) < 0)
 		return -1;
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
+	if (stats_init(&m->stats, cfg->stats_file, m->harts, m->nharts,
+		       &m->as) < 0)
+		return -1;
+	if (cfg->stats_file)
+		tracer_attach_stats(&m->tracer, &m->stats, EV_ALL);
 	if (boot_prepare(m) < 0)
 		return -1;
 	reset_harts(m);
@@ -219,6 +248,10 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 void machine_destroy(struct machine *m)
 {
 	console_close(&m->console);
+	if (m->stats.out)
+		stats_dump(&m->stats, "exit");
+	stats_close(&m->stats);
+	tracer_close(&m->tracer);
 	devices_destroy(m);
 	as_destroy(&m->as);
 	free(m->fdt);

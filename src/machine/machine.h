@@ -20,6 +20,8 @@
 #include "machine/console.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
+#include "trace/stats.h"
+#include "trace/trace.h"
 
 #define MAX_HARTS 8
 #define MAX_DEVICES 16
@@ -35,6 +37,12 @@ struct machine_config {
 	const char *dtb;      /* use this DTB instead of the generated one */
 	const char *dumpdtb;  /* write the generated DTB here and exit */
 	uint64_t pci_bus_offset; /* bus address = CPU address - offset */
+	/* see-through */
+	uint32_t trace_mask;
+	const char *trace_file;   /* NULL: stderr */
+	enum trace_format trace_format;
+	struct trace_filter trace_filter;
+	const char *stats_file;   /* NULL: no statistics file */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
 };
@@ -60,6 +68,8 @@ struct machine {
 	struct finisher finisher;
 	struct console console;
 	struct pci_host pci;
+	struct tracer tracer;
+	struct stats stats;
 	struct machine_device devices[MAX_DEVICES];
 	unsigned ndevices;
 

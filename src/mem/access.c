@@ -34,11 +34,12 @@ static unsigned clamp_width(const struct mmio_ops *ops, unsigned size)
 static void notify(struct address_space *as, const struct region *r,
 		   uint64_t pa, unsigned size, uint64_t val, bool write)
 {
-	struct mem_access a = {
-		.pa = pa, .value = val, .size = size, .write = write,
-		.r = r, .offset = pa - r->base,
+	struct bus_event e = {
+		.cat = EV_MMIO, .origin = &as->origin, .region = r, .pa = pa,
+		.offset = pa - r->base, .value = val, .size = size,
+		.write = write, .ok = true, .devfn = -1,
 	};
-	as->observer(as->observer_opaque, &a);
+	as->sink->emit(as->sink->opaque, &e);
 }
 
 /* Read `size` bytes at region offset `off` from a device, honouring its
@@ -103,7 +104,8 @@ static uint64_t read_in(struct address_space *as, const struct flat_range *f,
 	if (r->kind != REGION_MMIO)
 		return le_load(r->host + off, size);
 	uint64_t v = dev_read(r, off, size);
-	if (as->observer)
+	f->r->reads++;
+	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, v, false);
 	return v;
 }
@@ -122,7 +124,8 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 		break;
 	case REGION_MMIO:
 		dev_write(r, off, size, val);
-		if (as->observer)
+		f->r->writes++;
+		if (ev_on(as->sink, EV_MMIO))
 			notify(as, r, pa, size, val, true);
 		break;
 	}
@@ -165,6 +168,9 @@ enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
 			 uint64_t val)
 {
 	const struct flat_range *f = as_lookup(as, pa);
+
+	if (size < 8)
+		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
 
 	if (f && inside(f, pa, size)) {
 		write_in(as, f, pa, size, val);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mem/events.h"
 #include "mem/mmio.h"
 
 #define AS_MAX_REGIONS 64
@@ -23,6 +24,9 @@ enum region_kind {
 	REGION_ROM,  /* host memory, writes are ignored */
 	REGION_MMIO, /* a device: every access goes through as_read/as_write */
 };
+
+#define REGION_OWNER_NONE 0
+#define REGION_OWNER_PCI 1   /* owner: struct pci_func, index: BAR */
 
 struct region {
 	const char *name;
@@ -36,8 +40,10 @@ struct region {
 	void *dev;            /* passed back to ops */
 	/* who put it there, for the trace and the monitor (a PCI function
 	 * and its BAR number); NULL for board devices */
+	int owner_kind;       /* REGION_OWNER_* */
 	void *owner;
 	int owner_index;
+	uint64_t reads, writes;   /* device accesses, for statistics */
 };
 
 /* One piece of the flat view: [start, end] belongs to region r, whose own
@@ -54,20 +60,6 @@ enum mem_status {
 	MEM_UNMAPPED,         /* nothing decodes this address: access fault */
 };
 
-/* Observer of device accesses (the see-through trace hooks here). Called
- * after the access with the value read or written; NULL when tracing is off. */
-struct mem_access;
-typedef void (*as_observer_fn)(void *opaque, const struct mem_access *a);
-
-struct mem_access {
-	uint64_t pa;
-	uint64_t value;
-	unsigned size;
-	bool write;
-	const struct region *r;
-	uint64_t offset;      /* within the region */
-};
-
 struct address_space {
 	struct region regions[AS_MAX_REGIONS];
 	int nregions;
@@ -77,8 +69,10 @@ struct address_space {
 	uint64_t generation;
 	void (*on_change)(void *opaque);
 	void *on_change_opaque;
-	as_observer_fn observer;
-	void *observer_opaque;
+	/* who is accessing now (set by the CPU's slow path), and where
+	 * device accesses are reported for the trace and statistics */
+	struct access_origin origin;
+	struct event_sink *sink;
 };
 
 void as_init(struct address_space *as);

@@ -12,3 +12,13 @@ const char *reg_name(const struct reg_desc *regs, uint64_t offset)
 			return regs->name;
 	return NULL;
 }
+
+const char *mmio_reg_name(const struct mmio_ops *ops, uint64_t offset,
+			  char *buf, unsigned len)
+{
+	if (!ops)
+		return NULL;
+	if (ops->reg_name)
+		return ops->reg_name(offset, buf, len);
+	return reg_name(ops->regs, offset);
+}

@@ -14,7 +14,8 @@ struct reg_desc {
 	const char *name;
 };
 
-/* What a device implements. The address space guarantees that read/write are
+/* What a device implements. Written values are zero-extended from the
+ * access width. The address space guarantees that read/write are
  * only called with a size in [min_size, max_size] (powers of two), with
  * offset aligned to that size and offset + size <= the region's size. Any
  * other guest access is split or widened centrally before it gets here. */
@@ -24,9 +25,17 @@ struct mmio_ops {
 	uint8_t min_size;
 	uint8_t max_size;
 	const struct reg_desc *regs; /* optional */
+	/* optional, for register files a table cannot list (per-channel
+	 * pages): the name of the register at offset, written to buf */
+	const char *(*reg_name)(uint64_t offset, char *buf, unsigned len);
 };
 
 /* Name of the register at `offset`, or NULL. */
 const char *reg_name(const struct reg_desc *regs, uint64_t offset);
+
+/* Name of the register of a device at `offset` (from its table or its
+ * reg_name function), or NULL. */
+const char *mmio_reg_name(const struct mmio_ops *ops, uint64_t offset,
+			  char *buf, unsigned len);
 
 #endif

@@ -154,33 +154,44 @@ void pci_set_irq(struct pci_func *f, int level)
 		pci_host_update_irq(f->host, f);
 }
 
-static bool dma_allowed(struct pci_func *f, uint64_t bus, uint64_t len,
-			uint64_t *cpu)
+/* One DMA transfer: permission, inbound translation, RAM check, trace. */
+static int dma(struct pci_func *f, uint64_t bus, void *rbuf, const void *wbuf,
+	       uint64_t len)
 {
-	return f->host && (pci_get_word(f, PCI_COMMAND) & PCI_COMMAND_MASTER) &&
-	       pci_host_dma_translate(f->host, bus, len, cpu);
+	uint64_t cpu = 0;
+	const char *why = NULL;
+
+	if (!f->host)
+		return -1;
+	if (!(pci_get_word(f, PCI_COMMAND) & PCI_COMMAND_MASTER))
+		why = "refused: bus mastering disabled";
+	else if (!pci_host_dma_translate(f->host, bus, len, &cpu))
+		why = "refused: outside the inbound window";
+	else if ((rbuf ? as_dma_read(f->host->as, cpu, rbuf, len) :
+			 as_dma_write(f->host->as, cpu, wbuf, len)) != MEM_OK)
+		why = "refused: not guest RAM";
+	struct event_sink *sink = f->host->sink;
+	if (ev_on(sink, EV_DMA) || (why && ev_on(sink, EV_GUEST_ERROR))) {
+		struct bus_event e = {
+			.cat = ev_on(sink, EV_DMA) ? EV_DMA : EV_GUEST_ERROR,
+			.pa = cpu, .bus = bus, .len = len, .write = !rbuf,
+			.ok = !why, .devfn = f->devfn, .what = why,
+		};
+		sink->emit(sink->opaque, &e);
+	}
+	return why ? -1 : 0;
 }
 
 int pci_dma_read(struct pci_func *f, uint64_t bus_addr, void *buf,
 		 uint64_t len)
 {
-	uint64_t cpu;
-
-	if (!dma_allowed(f, bus_addr, len, &cpu) ||
-	    as_dma_read(f->host->as, cpu, buf, len) != MEM_OK)
-		return -1;
-	return 0;
+	return dma(f, bus_addr, buf, NULL, len);
 }
 
 int pci_dma_write(struct pci_func *f, uint64_t bus_addr, const void *buf,
 		  uint64_t len)
 {
-	uint64_t cpu;
-
-	if (!dma_allowed(f, bus_addr, len, &cpu) ||
-	    as_dma_write(f->host->as, cpu, buf, len) != MEM_OK)
-		return -1;
-	return 0;
+	return dma(f, bus_addr, NULL, buf, len);
 }
 
 void pci_func_reset(struct pci_func *f)

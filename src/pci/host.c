@@ -53,19 +53,38 @@ static struct pci_func *find_func(struct pci_host *h, uint64_t offset)
 	return h->slots[devfn >> 3];
 }
 
+static void trace_config(struct pci_host *h, uint64_t offset, unsigned size,
+			 uint64_t val, bool write)
+{
+	struct bus_event e = {
+		.cat = EV_PCI_CONFIG, .pa = h->ecam_base + offset,
+		.offset = offset & (PCI_CONFIG_SIZE - 1), .value = val,
+		.size = size, .write = write, .ok = true,
+		.devfn = (offset >> ECAM_DEVFN_SHIFT) & 0xff,
+	};
+	h->sink->emit(h->sink->opaque, &e);
+}
+
 static uint64_t ecam_read(void *dev, uint64_t offset, unsigned size)
 {
-	struct pci_func *f = find_func(dev, offset);
+	struct pci_host *h = dev;
+	struct pci_func *f = find_func(h, offset);
+	uint64_t v = (1ull << (8 * size)) - 1; /* absent function: all ones */
 
-	if (!f)
-		return (1ull << (8 * size)) - 1; /* absent function: all ones */
-	return pci_config_read(f, offset & (PCI_CONFIG_SIZE - 1), size);
+	if (f)
+		v = pci_config_read(f, offset & (PCI_CONFIG_SIZE - 1), size);
+	if (ev_on(h->sink, EV_PCI_CONFIG) && (offset >> ECAM_BUS_SHIFT) == 0)
+		trace_config(h, offset, size, v, false);
+	return v;
 }
 
 static void ecam_write(void *dev, uint64_t offset, uint64_t val, unsigned size)
 {
-	struct pci_func *f = find_func(dev, offset);
+	struct pci_host *h = dev;
+	struct pci_func *f = find_func(h, offset);
 
+	if (ev_on(h->sink, EV_PCI_CONFIG) && (offset >> ECAM_BUS_SHIFT) == 0)
+		trace_config(h, offset, size, val, true);
 	if (f)
 		pci_config_write(f, offset & (PCI_CONFIG_SIZE - 1), val, size);
 }
@@ -137,6 +156,7 @@ int pci_host_plug(struct pci_host *h, struct pci_func *f, unsigned slot)
 					b->ops ? b->dev : NULL);
 		if (!b->region)
 			return -1;
+		b->region->owner_kind = REGION_OWNER_PCI;
 		b->region->owner = f;
 		b->region->owner_index = n;
 		as_remap(h->as, b->region, 0, false);
@@ -171,10 +191,23 @@ static void update_bar(struct pci_host *h, struct pci_func *f, int n)
 		on = on && (pci_get_long(f, PCI_ROM_ADDRESS) & 1);
 	b->bus_addr = pci_bar_address(f, n);
 	const struct pci_window *w = window_for(h, io, b->bus_addr, b->size);
+	bool was = b->mapped;
+	uint64_t old = b->region->base;
 	b->mapped = on && w;
 	uint64_t cpu = w ? b->bus_addr - w->bus_base + w->cpu_base
 			 : b->region->base;
 	as_remap(h->as, b->region, cpu, b->mapped);
+	if (ev_on(h->sink, EV_PCI_CONFIG) &&
+	    (was != b->mapped || (b->mapped && old != cpu))) {
+		struct bus_event e = {
+			.cat = EV_PCI_CONFIG, .region = NULL, .pa = cpu,
+			.bus = b->bus_addr, .len = b->size, .ok = true,
+			.devfn = f->devfn,
+			.what = b->mapped ? (n == PCI_ROM_SLOT ? "rom mapped" :
+				"bar mapped") : "bar unmapped",
+		};
+		h->sink->emit(h->sink->opaque, &e);
+	}
 }
 
 void pci_host_update_mappings(struct pci_host *h, struct pci_func *f)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "dev/irq.h"
+#include "mem/events.h"
 #include "pci/pci.h"
 
 struct address_space;
@@ -40,6 +41,7 @@ struct pci_host {
 	struct irq_line intx[PCI_NUM_INTX];
 	unsigned intx_count[PCI_NUM_INTX]; /* functions asserting each line */
 	uint64_t master_aborts;          /* window accesses nobody claimed */
+	struct event_sink *sink;         /* trace: config, BAR moves, DMA */
 };
 
 extern const struct mmio_ops pci_ecam_ops;

@@ -1,0 +1,230 @@
+/* Statistics counters and their text/JSON dumps. */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "cpu/hart.h"
+#include "mem/address_space.h"
+#include "trace/stats.h"
+
+static void take_baseline(struct stats *s)
+{
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
+		const struct hart *h = &s->harts[i];
+		s->hart_base[i] = (struct stats_hart_base){
+			h->instret, h->tlb.hits, h->tlb.misses, h->tlb.walks,
+			h->interrupts, h->exceptions,
+		};
+	}
+	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
+		s->region_base[i][0] = s->as->regions[i].reads;
+		s->region_base[i][1] = s->as->regions[i].writes;
+	}
+}
+
+int stats_init(struct stats *s, const char *path, const struct hart *harts,
+	       unsigned nharts, const struct address_space *as)
+{
+	memset(s, 0, sizeof(*s));
+	s->harts = harts;
+	s->nharts = nharts;
+	s->as = as;
+	if (path) {
+		size_t n = strlen(path);
+		s->json = n >= 5 && !strcmp(path + n - 5, ".json");
+		s->out = fopen(path, "w");
+		if (!s->out) {
+			fprintf(stderr, "glass: %s: cannot write statistics: %s\n",
+				path, strerror(errno));
+			return -1;
+		}
+	}
+	take_baseline(s);
+	return 0;
+}
+
+static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
+				  uint64_t offset)
+{
+	uint64_t h = ((uintptr_t)r >> 4) * 0x9e3779b97f4a7c15ull ^ offset;
+
+	for (unsigned probe = 0; probe < STATS_MAX_REGS; probe++) {
+		struct stats_reg *e = &s->regs[(h + probe) % STATS_MAX_REGS];
+		if (e->r == r && e->offset == offset)
+			return e;
+		if (!e->r) {
+			if (s->nregs >= STATS_MAX_REGS * 3 / 4) {
+				s->regs_full = true;
+				return NULL;
+			}
+			e->r = r;
+			e->offset = offset;
+			s->nregs++;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+void stats_count(struct stats *s, const struct bus_event *e)
+{
+	switch (e->cat) {
+	case EV_MMIO: {
+		struct stats_reg *r = reg_slot(s, e->region, e->offset);
+		if (r) {
+			if (e->write)
+				r->writes++;
+			else
+				r->reads++;
+		}
+		break;
+	}
+	case EV_DMA:
+		s->dma_ops++;
+		if (e->ok)
+			s->dma_bytes += e->len;
+		else
+			s->dma_refused++;
+		break;
+	case EV_PCI_CONFIG:
+		s->config_accesses++;
+		break;
+	case EV_IRQ:
+		s->irq_events++;
+		break;
+	case EV_GUEST_ERROR:
+		s->guest_errors++;
+		break;
+	case EV_HYPERCALL:
+		s->hypercalls++;
+		break;
+	default:
+		break;
+	}
+}
+
+void stats_reset(struct stats *s)
+{
+	memset(s->regs, 0, sizeof(s->regs));
+	s->nregs = 0;
+	s->regs_full = false;
+	s->dma_ops = s->dma_bytes = s->dma_refused = 0;
+	s->config_accesses = s->irq_events = s->guest_errors = 0;
+	s->hypercalls = 0;
+	take_baseline(s);
+}
+
+static void write_text(const struct stats *s, FILE *f, const char *name)
+{
+	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
+		const struct hart *h = &s->harts[i];
+		const struct stats_hart_base *b = &s->hart_base[i];
+		fprintf(f, "hart%u instructions %" PRIu64 " tlb-hits %" PRIu64
+			" tlb-misses %" PRIu64 " page-walks %" PRIu64
+			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
+			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
+			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
+			h->interrupts - b->interrupts,
+			h->exceptions - b->exceptions);
+	}
+	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
+		const struct region *r = &s->as->regions[i];
+		uint64_t rd = r->reads - s->region_base[i][0];
+		uint64_t wr = r->writes - s->region_base[i][1];
+		if (r->kind == REGION_MMIO && (rd || wr))
+			fprintf(f, "device %s reads %" PRIu64 " writes %" PRIu64 "\n",
+				r->name, rd, wr);
+	}
+	for (unsigned i = 0; i < STATS_MAX_REGS; i++) {
+		const struct stats_reg *e = &s->regs[i];
+		char buf[48];
+		if (!e->r)
+			continue;
+		const char *n = mmio_reg_name(e->r->ops, e->offset, buf, sizeof(buf));
+		fprintf(f, "register %s +0x%03" PRIx64 " %s reads %" PRIu64
+			" writes %" PRIu64 "\n", e->r->name, e->offset,
+			n ? n : "-", e->reads, e->writes);
+	}
+	fprintf(f, "dma ops %" PRIu64 " bytes %" PRIu64 " refused %" PRIu64 "\n",
+		s->dma_ops, s->dma_bytes, s->dma_refused);
+	fprintf(f, "pci-config accesses %" PRIu64 "\nirq events %" PRIu64
+		"\nguest-errors %" PRIu64 "\nhypercalls %" PRIu64 "\n",
+		s->config_accesses, s->irq_events, s->guest_errors, s->hypercalls);
+}
+
+static void write_json(const struct stats *s, FILE *f, const char *name)
+{
+	fprintf(f, "{\"name\":\"");
+	for (const char *p = name; *p; p++)
+		fprintf(f, (*p == '"' || *p == '\\') ? "\\%c" :
+			   (*p < 0x20) ? "?" : "%c", *p);
+	fprintf(f, "\",\"harts\":[");
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
+		const struct hart *h = &s->harts[i];
+		const struct stats_hart_base *b = &s->hart_base[i];
+		fprintf(f, "%s{\"hart\":%u,\"instructions\":%" PRIu64
+			",\"tlb_hits\":%" PRIu64 ",\"tlb_misses\":%" PRIu64
+			",\"page_walks\":%" PRIu64 ",\"interrupts\":%" PRIu64
+			",\"exceptions\":%" PRIu64 "}", i ? "," : "", i,
+			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
+			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
+			h->interrupts - b->interrupts,
+			h->exceptions - b->exceptions);
+	}
+	fprintf(f, "],\"devices\":[");
+	bool first = true;
+	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
+		const struct region *r = &s->as->regions[i];
+		uint64_t rd = r->reads - s->region_base[i][0];
+		uint64_t wr = r->writes - s->region_base[i][1];
+		if (r->kind != REGION_MMIO || !(rd || wr))
+			continue;
+		fprintf(f, "%s{\"device\":\"%s\",\"reads\":%" PRIu64
+			",\"writes\":%" PRIu64 "}", first ? "" : ",", r->name, rd, wr);
+		first = false;
+	}
+	fprintf(f, "],\"registers\":[");
+	first = true;
+	for (unsigned i = 0; i < STATS_MAX_REGS; i++) {
+		const struct stats_reg *e = &s->regs[i];
+		char buf[48];
+		if (!e->r)
+			continue;
+		const char *n = mmio_reg_name(e->r->ops, e->offset, buf, sizeof(buf));
+		fprintf(f, "%s{\"device\":\"%s\",\"offset\":%" PRIu64
+			",\"name\":\"%s\",\"reads\":%" PRIu64 ",\"writes\":%" PRIu64
+			"}", first ? "" : ",", e->r->name, e->offset, n ? n : "",
+			e->reads, e->writes);
+		first = false;
+	}
+	fprintf(f, "],\"dma\":{\"ops\":%" PRIu64 ",\"bytes\":%" PRIu64
+		",\"refused\":%" PRIu64 "},\"pci_config_accesses\":%" PRIu64
+		",\"irq_events\":%" PRIu64 ",\"guest_errors\":%" PRIu64
+		",\"hypercalls\":%" PRIu64 "}\n", s->dma_ops, s->dma_bytes,
+		s->dma_refused, s->config_accesses, s->irq_events,
+		s->guest_errors, s->hypercalls);
+}
+
+void stats_write(const struct stats *s, FILE *f, const char *name, bool json)
+{
+	if (json)
+		write_json(s, f, name);
+	else
+		write_text(s, f, name);
+}
+
+int stats_dump(struct stats *s, const char *name)
+{
+	if (!s->out)
+		return -1;
+	stats_write(s, s->out, name, s->json);
+	return fflush(s->out) == 0 ? 0 : -1;
+}
+
+void stats_close(struct stats *s)
+{
+	if (s->out)
+		fclose(s->out);
+	s->out = NULL;
+}
