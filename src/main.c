@@ -30,6 +30,8 @@ static const char usage_text[] =
 "  -dumpdtb FILE         write the generated device tree and exit\n"
 "  -device NAME[,PROP=VALUE...]\n"
 "                        add a device (-device help lists them)\n"
+"  -monitor stdio        start with the monitor on the console (Ctrl-A c\n"
+"                        switches between monitor and serial console)\n"
 "  -nographic            accepted for QEMU compatibility (glass has no display)\n"
 "\n"
 "See-through:\n"
@@ -45,7 +47,8 @@ static const char usage_text[] =
 "  -h, --help            this text\n"
 "  --version             print the version\n"
 "\n"
-"Console: the guest's UART is on stdin/stdout. Ctrl-A x quits, Ctrl-A h helps.\n"
+"Console: the guest's UART is on stdin/stdout. Ctrl-A x quits, Ctrl-A c\n"
+"switches to the monitor (info mtree, info pci, info tlb, ...), Ctrl-A h helps.\n"
 "Exit status: 0 on guest poweroff, the guest's code on a failing finisher or\n"
 "HTIF exit, 1 on a glass error.\n";
 
@@ -180,6 +183,10 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 		} else if (!strcmp(o, "--trace-filter")) {
 			if (trace_parse_filter(v, &cfg->trace_filter) < 0)
 				return -1;
+		} else if (!strcmp(o, "-monitor")) {
+			if (strcmp(v, "stdio"))
+				return fail("-monitor '%s': only 'stdio' is supported", v);
+			cfg->monitor_stdio = true;
 		} else if (!strcmp(o, "--stats")) {
 			cfg->stats_file = v;
 		} else {

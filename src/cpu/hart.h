@@ -92,6 +92,11 @@ void hart_set_mip(struct hart *h, uint64_t bit, int level);
 /* Whether an enabled interrupt is pending (WFI would wake). */
 bool hart_interrupt_pending(const struct hart *h);
 
+/* Translate va as a load in the hart's current mode, without side effects
+ * (no A/D updates, no trap). For the monitor and debuggers. */
+bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
+			  uint64_t *pte);
+
 /* Drop every cached translation (satp, sfence.vma, map changes). */
 void hart_flush_tlb(struct hart *h);
 

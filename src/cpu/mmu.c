@@ -66,10 +66,52 @@ static bool pte_reserved(const struct hart *h, uint64_t pte, bool leaf)
 	return pbmt == 3;
 }
 
+static const char *const fault_names[] = {
+	[ACCESS_FETCH] = "fetch page fault",
+	[ACCESS_LOAD] = "load page fault",
+	[ACCESS_STORE] = "store page fault",
+};
+
+/* The pagewalk trace: one event per walk, with its result. */
+static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
+		       uint64_t pa, uint64_t pte, uint64_t cause)
+{
+	struct address_space *as = h->env.as;
+	struct access_origin o = {
+		.initiator = (int)h->csr.mhartid, .priv = h->priv,
+		.fetch = type == ACCESS_FETCH, .translated = true, .pc = h->pc,
+		.va = va, .pte = pte, .instret = h->instret,
+	};
+	struct bus_event e = {
+		.cat = EV_PAGEWALK, .origin = &o, .pa = pa, .value = pte,
+		.write = type == ACCESS_STORE, .ok = cause == 0, .devfn = -1,
+		.what = cause == page_fault_cause[type] ? fault_names[type] :
+			"access fault on a page table",
+	};
+	as->sink->emit(as->sink->opaque, &e);
+}
+
 /* Translate va. On success *pa and *leaf (the leaf PTE, 0 when bare) are
  * set and 0 is returned; otherwise the exception cause to raise. */
+static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
+		     uint64_t *pa, uint64_t *leaf, bool debug);
+
 static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
 			  uint64_t *pa, uint64_t *leaf)
+{
+	return walk(h, va, type, pa, leaf, false);
+}
+
+bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
+			  uint64_t *pte)
+{
+	return walk(h, va, ACCESS_LOAD, pa, pte, true) == 0;
+}
+
+/* The page walk proper; `debug` walks without side effects (no A/D
+ * updates, no statistics) for the monitor. */
+static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
+		     uint64_t *pa, uint64_t *leaf, bool debug)
 {
 	enum priv p = type == ACCESS_FETCH ? h->priv : data_priv(h);
 	unsigned mode = h->csr.satp >> SATP_MODE_SHIFT;
@@ -85,7 +127,8 @@ static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
 	if ((uint64_t)((int64_t)(va << (64 - vabits)) >> (64 - vabits)) != va)
 		return page_fault_cause[type];
 
-	h->tlb.walks++;
+	if (!debug)
+		h->tlb.walks++;
 	uint64_t table = (h->csr.satp & SATP_PPN_MASK) << PAGE_SHIFT;
 	for (int level = levels - 1; level >= 0; level--) {
 		unsigned shift = PAGE_SHIFT + 9 * level;
@@ -112,7 +155,7 @@ static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
 			return page_fault_cause[type]; /* misaligned superpage */
 		/* Hardware A/D update (Svadu-style behaviour, allowed by 1.12) */
 		uint64_t want = PTE_A | (type == ACCESS_STORE ? PTE_D : 0);
-		if ((pte & want) != want) {
+		if ((pte & want) != want && !debug) {
 			pte |= want;
 			if (as_write(h->env.as, pte_pa, 8, pte) != MEM_OK)
 				return access_fault_cause[type];
@@ -177,14 +220,19 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	const struct tlb_entry *e = &set[tlb_index(va)];
 	uint64_t pte;
 
-	if (e->tag == ((va & ~PAGE_MASK) | TLB_IO)) {
+	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
+		/* cached: a device page, or RAM reached through the slow path
+		 * (a fetch parcel, an access crossing a page) */
 		h->tlb.hits++;
 		*pa = e->pa_page | (va & PAGE_MASK);
 		set_origin(h, va, e->pte, type);
 		return true;
 	}
 	h->tlb.misses++;
+	uint64_t walks = h->tlb.walks;
 	uint64_t cause = translate(h, va, type, pa, &pte);
+	if (h->tlb.walks != walks && ev_on(h->env.as->sink, EV_PAGEWALK))
+		trace_walk(h, va, type, *pa, pte, cause);
 	if (cause) {
 		hart_trap(h, cause, va);
 		return false;

@@ -60,15 +60,59 @@ void console_putc(struct console *c, uint8_t byte)
 	c->out[c->out_len++] = byte;
 }
 
+static void put_str(struct console *c, const char *s)
+{
+	console_flush(c);
+	if (write(c->out_fd, s, strlen(s)) < 0)
+		return;
+}
+
 static void help(struct console *c)
 {
-	static const char text[] =
-		"\r\nC-a h    print this help\r\n"
-		"C-a x    exit glass\r\n"
-		"C-a C-a  send C-a to the guest\r\n";
-	console_flush(c);
-	if (write(c->out_fd, text, sizeof(text) - 1) < 0)
-		return;
+	put_str(c, "\r\nC-a h    print this help\r\n"
+		   "C-a x    exit glass\r\n"
+		   "C-a c    switch between the serial console and the monitor\r\n"
+		   "C-a C-a  send C-a to the guest\r\n");
+}
+
+void console_prompt(struct console *c)
+{
+	put_str(c, "(glass) ");
+}
+
+void console_set_monitor(struct console *c, bool on)
+{
+	c->monitor = on;
+	c->line_len = 0;
+	if (on) {
+		put_str(c, "\r\nglass monitor - type 'help' for more information\r\n");
+		console_prompt(c);
+	} else {
+		put_str(c, "\r\n");
+	}
+}
+
+/* A byte typed at the monitor: line editing with echo. Returns true when
+ * a line is complete. */
+static bool monitor_input(struct console *c, uint8_t byte)
+{
+	char echo[4] = { 0 };
+
+	if (byte == '\r' || byte == '\n') {
+		c->line[c->line_len] = 0;
+		put_str(c, "\r\n");
+		return true;
+	}
+	if ((byte == 0x7f || byte == 0x08) && c->line_len) {
+		c->line_len--;
+		put_str(c, "\b \b");
+	} else if (byte >= 0x20 && byte < 0x7f &&
+		   c->line_len + 1 < sizeof(c->line)) {
+		c->line[c->line_len++] = (char)byte;
+		echo[0] = (char)byte;
+		put_str(c, echo);
+	}
+	return false;
 }
 
 /* Interpret one input byte; returns true if it is for the guest. */
@@ -87,6 +131,10 @@ static bool escape_filter(struct console *c, uint8_t *byte,
 	case 'x':
 	case 'X':
 		*ev = CONSOLE_QUIT;
+		return false;
+	case 'c':
+	case 'C':
+		console_set_monitor(c, !c->monitor);
 		return false;
 	case 'h':
 	case 'H':
@@ -111,7 +159,7 @@ enum console_event console_poll(struct console *c, int timeout_ms,
 			poll(NULL, 0, timeout_ms);
 		return ev;
 	}
-	while (accept(opaque) && ev == CONSOLE_NONE) {
+	while ((c->monitor || accept(opaque)) && ev == CONSOLE_NONE) {
 		struct pollfd p = { .fd = c->in_fd, .events = POLLIN };
 		int r = poll(&p, 1, timeout_ms);
 		if (r <= 0)
@@ -123,8 +171,14 @@ enum console_event console_poll(struct console *c, int timeout_ms,
 			c->in_eof = true;
 			break;
 		}
-		if (n == 1 && escape_filter(c, &byte, &ev))
+		if (n != 1 || !escape_filter(c, &byte, &ev))
+			continue;
+		if (!c->monitor)
 			deliver(opaque, byte);
+		else if (monitor_input(c, byte)) {
+			ev = CONSOLE_COMMAND;
+			c->line_len = 0;
+		}
 	}
 	if (timeout_ms > 0 && !accept(opaque))
 		poll(NULL, 0, timeout_ms); /* FIFO full: still honour the wait */

@@ -9,6 +9,7 @@
 #include "cpu/riscv.h"
 #include "machine/boot.h"
 #include "machine/devices.h"
+#include "machine/monitor.h"
 #include "machine/machine.h"
 #include "machine/virt.h"
 
@@ -312,10 +313,37 @@ static int idle_timeout_ms(const struct machine *m)
 	return (int)((ns + 999999) / 1000000);
 }
 
+/* A monitor answer goes to the terminal, with \r\n line ends because
+ * the terminal is in raw mode. */
+static void run_monitor_line(struct machine *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return;
+	bool quit = monitor_command(m, m->console.line, f);
+	fclose(f);
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n')
+			console_putc(&m->console, '\r');
+		console_putc(&m->console, (uint8_t)text[i]);
+	}
+	free(text);
+	console_flush(&m->console);
+	if (quit)
+		machine_request_exit(m, 0);
+	else
+		console_prompt(&m->console);
+}
+
 int machine_run(struct machine *m)
 {
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	if (m->cfg.monitor_stdio)
+		console_set_monitor(&m->console, true);
 	while (!m->exit_requested) {
 		bool busy = false;
 		for (unsigned i = 0; i < m->nharts; i++) {
@@ -338,9 +366,17 @@ int machine_run(struct machine *m)
 		console_flush(&m->console);
 		if (!busy && !m->exit_requested)
 			timeout = idle_timeout_ms(m);
-		if (console_poll(&m->console, timeout, uart_accepts,
-				 uart_deliver, &m->uart) == CONSOLE_QUIT)
+		switch (console_poll(&m->console, timeout, uart_accepts,
+				     uart_deliver, &m->uart)) {
+		case CONSOLE_QUIT:
 			machine_request_exit(m, 0);
+			break;
+		case CONSOLE_COMMAND:
+			run_monitor_line(m);
+			break;
+		case CONSOLE_NONE:
+			break;
+		}
 		if (timeout)
 			tick_devices(m);
 	}

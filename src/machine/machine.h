@@ -43,6 +43,7 @@ struct machine_config {
 	enum trace_format trace_format;
 	struct trace_filter trace_filter;
 	const char *stats_file;   /* NULL: no statistics file */
+	bool monitor_stdio;       /* start with the monitor on the console */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
 };

@@ -1,0 +1,259 @@
+/* The monitor (Ctrl-A c, or -monitor stdio): QEMU-style commands that
+ * show the machine from outside: the address map, the PCI tree, a hart's
+ * TLB and registers, memory; and switch trace categories at run time. */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/riscv.h"
+#include "machine/monitor.h"
+#include "machine/virt.h"
+
+static const char *kind_name(const struct region *r)
+{
+	return r->kind == REGION_RAM ? "ram" : r->kind == REGION_ROM ? "rom" : "i/o";
+}
+
+static int cmp_region(const void *a, const void *b)
+{
+	const struct region *x = *(const struct region *const *)a;
+	const struct region *y = *(const struct region *const *)b;
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static void info_mtree(struct machine *m, FILE *out)
+{
+	const struct region *sorted[AS_MAX_REGIONS];
+	int n = m->as.nregions;
+
+	for (int i = 0; i < n; i++)
+		sorted[i] = &m->as.regions[i];
+	qsort(sorted, n, sizeof(sorted[0]), cmp_region);
+	fprintf(out, "address-space: memory (regions, by base)\n");
+	for (int i = 0; i < n; i++) {
+		const struct region *r = sorted[i];
+		if (!r->enabled && r->owner_kind != REGION_OWNER_PCI)
+			continue;
+		fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s%s\n",
+			r->base, r->base + r->size - 1, r->priority, kind_name(r),
+			r->name, r->enabled ? "" : " [not decoding]");
+	}
+	fprintf(out, "flat view (what the CPU decodes):\n");
+	for (int i = 0; i < m->as.nview; i++) {
+		const struct flat_range *f = &m->as.view[i];
+		fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " %s\n", f->start,
+			f->end, f->r->name);
+	}
+}
+
+static void info_pci(struct machine *m, FILE *out)
+{
+	static const char *const bar_kind[] = { "mem32", "io", "mem32", "io",
+						"mem64", "io", "mem64", "io" };
+	for (unsigned s = 0; s < PCI_MAX_SLOTS; s++) {
+		const struct pci_func *f = m->pci.slots[s];
+		if (!f)
+			continue;
+		uint16_t cmd = pci_get_word(f, PCI_COMMAND);
+		unsigned pin = f->cfg[PCI_INTERRUPT_PIN];
+		fprintf(out, "00:%02x.%x %s %04x:%04x class %06x command 0x%04x"
+			"%s%s%s", s, 0, f->ops && f->ops->name ? f->ops->name :
+			"host-bridge", pci_get_word(f, PCI_VENDOR_ID),
+			pci_get_word(f, PCI_DEVICE_ID),
+			pci_get_long(f, PCI_REVISION_ID) >> 8, cmd,
+			cmd & PCI_COMMAND_IO ? " IO" : "",
+			cmd & PCI_COMMAND_MEMORY ? " MEM" : "",
+			cmd & PCI_COMMAND_MASTER ? " MASTER" : "");
+		if (pin)
+			fprintf(out, " INT%c -> PLIC %u%s", 'A' + pin - 1,
+				VIRT_PCIE_IRQ + pci_swizzle(s, pin),
+				f->intx_asserted ? " (asserted)" : "");
+		fprintf(out, "\n");
+		for (int n = 0; n <= PCI_ROM_SLOT; n++) {
+			const struct pci_bar *b = &f->bars[n];
+			if (!b->size)
+				continue;
+			fprintf(out, "    %s %s%s bus=0x%" PRIx64 " size=0x%" PRIx64,
+				b->name, n == PCI_ROM_SLOT ? "rom" :
+				bar_kind[b->type & 7],
+				b->type & PCI_BAR_PREFETCH ? " prefetchable" : "",
+				b->bus_addr, b->size);
+			if (b->mapped)
+				fprintf(out, " -> cpu=0x%" PRIx64 "\n", b->region->base);
+			else
+				fprintf(out, " [not decoding]\n");
+		}
+	}
+	fprintf(out, "bridge windows (cpu -> bus):\n");
+	for (int k = 0; k < 3; k++) {
+		const struct pci_window *w = &m->pci.windows[k];
+		fprintf(out, "    %-5s cpu 0x%" PRIx64 "-0x%" PRIx64 " -> bus 0x%"
+			PRIx64 "\n", k == 0 ? "io" : k == 1 ? "mem32" : "mem64",
+			w->cpu_base, w->cpu_base + w->size - 1, w->bus_base);
+	}
+	fprintf(out, "    dma   bus 0x%" PRIx64 "-0x%" PRIx64 " -> cpu 0x%" PRIx64
+		"\n", m->pci.inbound.bus_base,
+		m->pci.inbound.bus_base + m->pci.inbound.size - 1,
+		m->pci.inbound.cpu_base);
+}
+
+static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
+{
+	unsigned long n = arg && *arg ? strtoul(arg, NULL, 0) : 0;
+
+	if (n >= m->nharts) {
+		fprintf(out, "no hart %lu\n", n);
+		return NULL;
+	}
+	return &m->harts[n];
+}
+
+static void tlb_set(FILE *out, const char *name, const struct tlb_entry *set)
+{
+	for (unsigned i = 0; i < TLB_SIZE; i++) {
+		const struct tlb_entry *e = &set[i];
+		if (e->tag == TLB_INVALID)
+			continue;
+		fprintf(out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
+			" %s pte=0x%" PRIx64 " pbmt=%s\n", name, (uint64_t)(e->tag & ~TLB_IO),
+			e->pa_page, e->tag & TLB_IO ? "I/O" : "RAM", e->pte,
+			(const char *[]){ "PMA", "NC", "IO", "rsvd" }
+				[(e->pte >> 61) & 3]);
+	}
+}
+
+static void info_tlb(struct machine *m, const char *arg, FILE *out)
+{
+	struct hart *h = pick_hart(m, arg, out);
+
+	if (!h)
+		return;
+	fprintf(out, "hart %" PRIu64 " TLB (hits %" PRIu64 ", misses %" PRIu64
+		", walks %" PRIu64 "):\n", h->csr.mhartid, h->tlb.hits,
+		h->tlb.misses, h->tlb.walks);
+	tlb_set(out, "code", h->tlb.code);
+	tlb_set(out, "load", h->tlb.read);
+	tlb_set(out, "store", h->tlb.write);
+}
+
+static void info_registers(struct machine *m, const char *arg, FILE *out)
+{
+	static const char *const abi[32] = {
+		"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1",
+		"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3",
+		"s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4",
+		"t5", "t6",
+	};
+	struct hart *h = pick_hart(m, arg, out);
+
+	if (!h)
+		return;
+	fprintf(out, "hart %" PRIu64 " pc %016" PRIx64 " priv %c%s\n",
+		h->csr.mhartid, h->pc, "US?M"[h->priv], h->wfi ? " (wfi)" : "");
+	for (int i = 0; i < 32; i++)
+		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], h->x[i],
+			i % 4 == 3 ? "\n" : "  ");
+	fprintf(out, "mstatus %016" PRIx64 " mip %016" PRIx64 " mie %016" PRIx64
+		"\nsatp    %016" PRIx64 " mepc %016" PRIx64 " sepc %016" PRIx64
+		"\nmcause  %016" PRIx64 " scause %016" PRIx64 " instret %" PRIu64
+		"\n", h->csr.mstatus, h->csr.mip | h->csr.mip_lines, h->csr.mie,
+		h->csr.satp, h->csr.mepc, h->csr.sepc, h->csr.mcause,
+		h->csr.scause, h->instret);
+}
+
+/* x / xp [/N] ADDR: N 8-byte words of virtual (hart 0's view) or physical
+ * memory. Device addresses are not read: reading has side effects. */
+static void examine(struct machine *m, char *args, bool virt, FILE *out)
+{
+	unsigned long count = 4;
+	char *tok = strtok(args, " ");
+
+	if (tok && tok[0] == '/') {
+		count = strtoul(tok + 1, NULL, 0);
+		tok = strtok(NULL, " ");
+	}
+	if (!tok) {
+		fprintf(out, "usage: %s [/N] ADDR\n", virt ? "x" : "xp");
+		return;
+	}
+	if (count == 0 || count > 512)
+		count = 4;
+	uint64_t addr = strtoull(tok, NULL, 0);
+	for (unsigned long i = 0; i < count; i++) {
+		uint64_t a = addr + 8 * i, pa = a, pte = 0, v;
+		if (virt && !hart_translate_debug(&m->harts[0], a, &pa, &pte)) {
+			fprintf(out, "%016" PRIx64 ": no translation\n", a);
+			return;
+		}
+		const uint8_t *p = as_host_ptr(&m->as, pa, 8, false);
+		if (!p) {
+			fprintf(out, "%016" PRIx64 ": not RAM or ROM (pa 0x%" PRIx64
+				"): not read\n", a, pa);
+			return;
+		}
+		memcpy(&v, p, 8);
+		fprintf(out, "%016" PRIx64 ": 0x%016" PRIx64 "\n", a, v);
+	}
+}
+
+static void trace_cmd(struct machine *m, char *args, FILE *out)
+{
+	char *onoff = strtok(args, " ");
+	char *cats = strtok(NULL, " ");
+	uint32_t mask;
+
+	if (!onoff || !cats || (strcmp(onoff, "on") && strcmp(onoff, "off"))) {
+		fprintf(out, "usage: trace on|off CATEGORIES\n");
+		return;
+	}
+	if (trace_parse_categories(cats, &mask) < 0)
+		return;
+	tracer_set(&m->tracer, mask, !strcmp(onoff, "on"));
+	fprintf(out, "trace %s %s\n", onoff, cats);
+}
+
+static const char help_text[] =
+	"info mtree           the physical address map, with live BAR mappings\n"
+	"info pci             PCI functions, BARs, command bits, bus addresses\n"
+	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
+	"info registers [HART] integer registers and key CSRs\n"
+	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
+	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
+	"xp [/N] PADDR        N 8-byte words at a physical address\n"
+	"quit                 exit glass\n";
+
+bool monitor_command(struct machine *m, const char *line, FILE *out)
+{
+	char buf[256];
+	char *rest;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	char *cmd = strtok_r(buf, " ", &rest);
+	if (!cmd)
+		return false;
+	if (!strcmp(cmd, "quit") || !strcmp(cmd, "q"))
+		return true;
+	if (!strcmp(cmd, "help") || !strcmp(cmd, "?")) {
+		fputs(help_text, out);
+	} else if (!strcmp(cmd, "info")) {
+		char *what = strtok_r(NULL, " ", &rest);
+		char *arg = strtok_r(NULL, " ", &rest);
+		if (what && !strcmp(what, "mtree"))
+			info_mtree(m, out);
+		else if (what && !strcmp(what, "pci"))
+			info_pci(m, out);
+		else if (what && !strcmp(what, "tlb"))
+			info_tlb(m, arg, out);
+		else if (what && !strcmp(what, "registers"))
+			info_registers(m, arg, out);
+		else
+			fprintf(out, "info mtree|pci|tlb|registers\n");
+	} else if (!strcmp(cmd, "trace")) {
+		trace_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
+		examine(m, rest, cmd[1] == 0, out);
+	} else {
+		fprintf(out, "unknown command '%s' (try help)\n", cmd);
+	}
+	return false;
+}
