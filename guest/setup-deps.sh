@@ -17,6 +17,7 @@ packages="
     linux-source-6.1
     dpkg-dev debian-archive-keyring
     qemu-system-misc opensbi
+    libfdt-dev python3
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 
