@@ -16,14 +16,28 @@ mkdir -p "$logdir"
 passed=0
 failed=0
 
-# boot NAME TEST HARTS [extra glass args...]
+# boot NAME TEST HARTS [extra glass args...] [-- extra kernel command line words...]
 boot() {
 	name=$1 test=$2 harts=$3
 	shift 3
+	# split off the words after "--"; the glass args stay in "$@"
+	extra= seen= n=$#
+	while [ "$n" -gt 0 ]; do
+		a=$1
+		shift
+		n=$((n - 1))
+		if [ -n "$seen" ]; then
+			extra="$extra $a"
+		elif [ "$a" = -- ]; then
+			seen=1
+		else
+			set -- "$@" "$a"
+		fi
+	done
 	log="$logdir/linux-$name.log"
 	timeout "$limit" "$glass" -m 256M -smp "$harts" "$@" \
 		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
-		-append "console=ttyS0 glass.test=$test glass.harts=$harts" \
+		-append "console=ttyS0 glass.test=$test glass.harts=$harts$extra" \
 		</dev/null >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q "^GLASS-TEST $test exit=0" "$log"; then
@@ -38,6 +52,9 @@ boot() {
 
 boot smoke-smp1 smoke 1
 boot smoke-smp4 smoke 4
+boot pci pci 1 -device edu,dma_mask=0xffffffff
+boot pci-offset pci 1 -M virt,pci-bus-offset=0x20000000 \
+	-device edu,dma_mask=0xffffffff -- glass.pcioffset=0x20000000
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
