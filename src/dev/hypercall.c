@@ -1,0 +1,688 @@
+/* The glass hypercall device, version 1 (spec: shared/spec/hypercall.md).
+ *
+ * Decisions the spec leaves open, made here:
+ *
+ * Accesses. Registers are 64-bit; an 8-byte access at the register, or a
+ * 4-byte access at +0 (low half) or +4 (high half), is valid. Anything else
+ * that hits a register (1 or 2 bytes) reads 0, is ignored on write and
+ * counts as a guest error, as do writes to read-only registers, reads and
+ * writes of offsets where no register is, and pages past CHANNELS. DATA is
+ * plain memory: 1, 2, 4 and 8-byte accesses all work there.
+ * - Halves of read-only counters (TIME_NS, INSTRET): the low-half read
+ *   latches the full value for the reading hart and the high-half read
+ *   returns the latched top half, so a 32-bit guest reading low then high
+ *   gets one consistent value (a high half with no preceding low half read
+ *   returns the top of whatever that hart latched last, 0 initially).
+ * - Write-only registers read 0 (PUTC reads 0xE9; its high half reads 0).
+ * - Action registers act on a write to their low half (4 bytes at +0, or
+ *   all 8): DOORBELL rings, FINISH and PUTC act on the low 32 bits, CLAIM
+ *   releases when those bits are 0. Their high half accepts writes and
+ *   ignores them, so a 32-bit guest writing "low, then high" acts once.
+ *   Writing a non-zero value to CLAIM does nothing and is a guest error.
+ *
+ * CLAIM is cooperative: it hands out channels, but every register of every
+ * channel works whether or not it is claimed, so a careless guest can
+ * trample another's channel. Operations never return -EBUSY for that.
+ *
+ * Each doorbell first clears STATUS, RET0 and RET1, then runs OP to
+ * completion before the store retires. STATUS is 0 or a negative errno of
+ * the guest ABI (Linux numbers, HC_E*), as 64-bit two's complement:
+ * -ENOSYS unknown op, CHECKPOINT, an absent optional host callback, or a
+ *         user op with no hook;
+ * -EINVAL a malformed argument (lengths beyond DATA or HC_DMA_MAX, a name
+ *         that is empty or holds a NUL byte, an offset past INT64_MAX, a
+ *         flag that is neither 0 nor 1, ROI_END of a region not begun);
+ * -EBUSY  ROI_BEGIN whose slot (id % 16) holds another open region;
+ * -EACCES HOST_READ/WRITE outside the share, or without one (hostfs.h);
+ * -ENOENT no such file; -EIO host I/O error, or stats_dump failing;
+ * -EFAULT a DMA range the host refused (not RAM, or bus mastering off).
+ *
+ * EXIT codes above 255 exit with 255, and so do FINISH codes: a process
+ * exit status has 8 bits and a failure must not wrap round to success.
+ * FINISH 0x3333 with code 0 exits with 1, as the SiFive test finisher.
+ * Unknown FINISH commands are ignored (a guest error).
+ *
+ * HOST_READ with DMA reads the file first and then writes what it read to
+ * guest memory (RET0 bytes; -EFAULT if refused). HOST_WRITE with DMA reads
+ * guest memory before opening the file, so a refused range neither creates
+ * nor truncates anything. With ARG3 = 0 HOST_READ overwrites DATA from
+ * offset 0 (the name is consumed first) and leaves the bytes past RET0 as
+ * they were. A zero-length HOST_WRITE still creates (and, with ARG4 = 1,
+ * truncates) the file; a zero-length HOST_READ checks that it exists.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dev/hypercall.h"
+
+#define PAGE_OFF(off) ((off) & (HC_PAGE_SIZE - 1))
+#define LO32 0xffffffffull
+
+enum acc { ACC_BAD, ACC_FULL, ACC_LO, ACC_HI };
+
+static enum acc reg_access(uint64_t off, unsigned size)
+{
+	if (size == 8 && !(off & 7))
+		return ACC_FULL;
+	if (size == 4 && !(off & 3))
+		return (off & 4) ? ACC_HI : ACC_LO;
+	return ACC_BAD;
+}
+
+static uint64_t part(uint64_t v, enum acc a)
+{
+	switch (a) {
+	case ACC_FULL:
+		return v;
+	case ACC_LO:
+		return v & LO32;
+	case ACC_HI:
+		return v >> 32;
+	default:
+		return 0;
+	}
+}
+
+static uint64_t merge(uint64_t old, uint64_t val, enum acc a)
+{
+	switch (a) {
+	case ACC_FULL:
+		return val;
+	case ACC_LO:
+		return (old & ~LO32) | (val & LO32);
+	case ACC_HI:
+		return (old & LO32) | (val << 32);
+	default:
+		return old;
+	}
+}
+
+static uint64_t cur_hart(struct hypercall *h)
+{
+	return h->host.current_hart ? h->host.current_hart(h->host.opaque)
+				    : 0;
+}
+
+static uint64_t cur_time(struct hypercall *h)
+{
+	return h->host.time_ns ? h->host.time_ns(h->host.opaque) : 0;
+}
+
+static uint64_t cur_instret(struct hypercall *h)
+{
+	return h->host.instret ? h->host.instret(h->host.opaque) : 0;
+}
+
+static void do_exit(struct hypercall *h, uint64_t code)
+{
+	if (h->host.exit)
+		h->host.exit(h->host.opaque, code > 255 ? 255 : (int)code);
+}
+
+static void do_log(struct hypercall *h, const char *text, uint64_t len)
+{
+	if (h->host.log)
+		h->host.log(h->host.opaque, cur_hart(h), cur_instret(h), text,
+			    len);
+}
+
+/* ---- operations ---- */
+
+/* A name or text of ARG0 bytes at the start of DATA, as a C string.
+ * 0 or -HC_EINVAL (too long, or a NUL inside). */
+static int data_string(struct hc_channel *c, uint64_t len, char *out)
+{
+	if (len > HC_DATA_SIZE || memchr(c->data, 0, len))
+		return -HC_EINVAL;
+	memcpy(out, c->data, len);
+	out[len] = 0;
+	return 0;
+}
+
+static bool file_range_ok(uint64_t off, uint64_t len)
+{
+	return off <= INT64_MAX && len <= (uint64_t)INT64_MAX - off;
+}
+
+static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
+{
+	uint64_t namelen = c->arg[0], off = c->arg[1], len = c->arg[2];
+	uint64_t dma = c->arg[3];
+	uint8_t *buf;
+	int64_t n;
+
+	if (h->host.share_dirfd < 0)
+		return -HC_EACCES;
+	if (namelen == 0 || namelen > HC_DATA_SIZE)
+		return -HC_EINVAL;
+	if (len > (dma ? HC_DMA_MAX : HC_DATA_SIZE) ||
+	    !file_range_ok(off, len))
+		return -HC_EINVAL;
+	if (dma && !h->host.dma_write)
+		return -HC_EFAULT;
+	int fd = hostfs_open(h->host.share_dirfd, (const char *)c->data,
+			     namelen, false, false);
+	if (fd < 0)
+		return fd;
+	if (!dma) {
+		n = hostfs_pread(fd, c->data, len, off);
+		close(fd);
+		if (n >= 0)
+			c->ret[0] = (uint64_t)n;
+		return n < 0 ? n : 0;
+	}
+	buf = len ? malloc(len) : NULL;
+	if (len && !buf) {
+		close(fd);
+		return -HC_EIO;
+	}
+	n = hostfs_pread(fd, buf, len, off);
+	close(fd);
+	if (n > 0 && h->host.dma_write(h->host.opaque, dma, buf,
+				       (uint64_t)n) != 0)
+		n = -HC_EFAULT;
+	free(buf);
+	if (n >= 0)
+		c->ret[0] = (uint64_t)n;
+	return n < 0 ? n : 0;
+}
+
+static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
+{
+	uint64_t namelen = c->arg[0], off = c->arg[1], len = c->arg[2];
+	uint64_t dma = c->arg[3], trunc = c->arg[4];
+	const uint8_t *src;
+	uint8_t *buf = NULL;
+	int64_t n;
+
+	if (h->host.share_dirfd < 0)
+		return -HC_EACCES;
+	if (namelen == 0 || namelen > HC_DATA_SIZE || trunc > 1 ||
+	    !file_range_ok(off, len))
+		return -HC_EINVAL;
+	if (!dma) {
+		if (len > HC_DATA_SIZE - namelen)
+			return -HC_EINVAL;
+		src = c->data + namelen;
+	} else {
+		if (len > HC_DMA_MAX)
+			return -HC_EINVAL;
+		if (!h->host.dma_read)
+			return -HC_EFAULT;
+		buf = len ? malloc(len) : NULL;
+		if (len && !buf)
+			return -HC_EIO;
+		if (len && h->host.dma_read(h->host.opaque, dma, buf, len)) {
+			free(buf);
+			return -HC_EFAULT;
+		}
+		src = buf;
+	}
+	int fd = hostfs_open(h->host.share_dirfd, (const char *)c->data,
+			     namelen, true, trunc == 1);
+	if (fd < 0) {
+		free(buf);
+		return fd;
+	}
+	n = len ? hostfs_pwrite(fd, src, len, off) : 0;
+	if (close(fd) < 0 && n >= 0)
+		n = -HC_EIO;
+	free(buf);
+	if (n >= 0)
+		c->ret[0] = (uint64_t)n;
+	return n < 0 ? n : 0;
+}
+
+static int64_t op_roi(struct hypercall *h, struct hc_channel *c, bool begin)
+{
+	uint64_t id = c->arg[0];
+	unsigned slot = id % HC_ROI_SLOTS;
+	bool active = h->roi_active & (1u << slot);
+
+	if (begin) {
+		if (active && h->roi_id[slot] != id)
+			return -HC_EBUSY;
+		h->roi_active |= (uint16_t)(1u << slot);
+		h->roi_id[slot] = id;
+		h->roi_start[slot] = cur_instret(h);
+	} else {
+		if (!active || h->roi_id[slot] != id)
+			return -HC_EINVAL;
+		h->roi_active &= (uint16_t)~(1u << slot);
+		c->ret[0] = cur_instret(h) - h->roi_start[slot];
+	}
+	if (h->host.roi)
+		h->host.roi(h->host.opaque, begin, id);
+	return 0;
+}
+
+static int64_t op_marker(struct hypercall *h, struct hc_channel *c)
+{
+	c->ret[0] = cur_instret(h);
+	c->ret[1] = cur_time(h);
+	if (h->host.marker) {
+		h->host.marker(h->host.opaque, c->arg[0]);
+	} else {
+		char text[48];
+		int n = snprintf(text, sizeof(text), "marker %llu",
+				 (unsigned long long)c->arg[0]);
+		do_log(h, text, (uint64_t)n);
+	}
+	return 0;
+}
+
+static int64_t op_stats_dump(struct hypercall *h, struct hc_channel *c)
+{
+	char name[HC_DATA_SIZE + 1];
+
+	if (!h->host.stats_dump)
+		return -HC_ENOSYS;
+	int rc = data_string(c, c->arg[0], name);
+	if (rc)
+		return rc;
+	return h->host.stats_dump(h->host.opaque, name) < 0 ? -HC_EIO : 0;
+}
+
+static int64_t run_op(struct hypercall *h, struct hc_channel *c)
+{
+	uint64_t op = c->op;
+
+	switch (op) {
+	case HC_OP_PING:
+		c->ret[0] = c->arg[0] + 1;
+		return 0;
+	case HC_OP_EXIT:
+		do_exit(h, c->arg[0]);
+		return 0;
+	case HC_OP_LOG:
+		if (c->arg[0] > HC_DATA_SIZE)
+			return -HC_EINVAL;
+		do_log(h, (const char *)c->data, c->arg[0]);
+		return 0;
+	case HC_OP_ROI_BEGIN:
+	case HC_OP_ROI_END:
+		return op_roi(h, c, op == HC_OP_ROI_BEGIN);
+	case HC_OP_MARKER:
+		return op_marker(h, c);
+	case HC_OP_STATS_RESET:
+		if (!h->host.stats_reset)
+			return -HC_ENOSYS;
+		h->host.stats_reset(h->host.opaque);
+		return 0;
+	case HC_OP_STATS_DUMP:
+		return op_stats_dump(h, c);
+	case HC_OP_HOST_READ:
+		return op_host_read(h, c);
+	case HC_OP_HOST_WRITE:
+		return op_host_write(h, c);
+	case HC_OP_TRACE:
+		if (!h->host.trace_set)
+			return -HC_ENOSYS;
+		if (c->arg[1] > 1)
+			return -HC_EINVAL;
+		c->ret[0] = h->host.trace_set(h->host.opaque, c->arg[0],
+					      c->arg[1] == 1);
+		return 0;
+	case HC_OP_CHECKPOINT:
+	default:
+		if (op >= HC_OP_USER_FIRST && op <= HC_OP_USER_LAST &&
+		    h->host.user_op)
+			return h->host.user_op(h->host.opaque, op, c->arg,
+					       c->ret);
+		return -HC_ENOSYS;
+	}
+}
+
+static void doorbell(struct hypercall *h, struct hc_channel *c)
+{
+	c->status = 0;
+	c->ret[0] = c->ret[1] = 0;
+	h->ops_run++;
+	c->status = run_op(h, c);
+}
+
+/* ---- page 0 ---- */
+
+static uint64_t features(struct hypercall *h)
+{
+	return HC_FEATURES_BASE | (h->host.user_op ? HC_FEATURES_USER : 0);
+}
+
+static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
+{
+	enum acc a = reg_access(off, size);
+	uint64_t v;
+
+	if (a == ACC_BAD)
+		goto bad;
+	switch (off & ~7ull) {
+	case HC_REG_MAGIC:
+		v = HC_MAGIC;
+		break;
+	case HC_REG_VERSION:
+		v = HC_VERSION;
+		break;
+	case HC_REG_FEATURES:
+		v = features(h);
+		break;
+	case HC_REG_CHANNELS:
+		v = h->nchannels;
+		break;
+	case HC_REG_HARTID:
+		v = cur_hart(h);
+		break;
+	case HC_REG_TIME_NS:
+	case HC_REG_INSTRET: {
+		uint64_t *latch = &h->latch[cur_hart(h) % HC_LATCH_HARTS];
+		if (a == ACC_HI) {
+			v = *latch;
+		} else {
+			v = (off & ~7ull) == HC_REG_TIME_NS ? cur_time(h)
+							    : cur_instret(h);
+			*latch = v;
+		}
+		break;
+	}
+	case HC_REG_FINISH:
+		v = 0;
+		break;
+	case HC_REG_PUTC:
+		v = HC_PUTC_READ;
+		break;
+	default:
+		goto bad;
+	}
+	return part(v, a);
+bad:
+	h->guest_errors++;
+	return 0;
+}
+
+static void finish(struct hypercall *h, uint32_t v)
+{
+	switch (v & 0xffff) {
+	case HC_FINISH_PASS:
+		do_exit(h, 0);
+		break;
+	case HC_FINISH_FAIL:
+		do_exit(h, (v >> 16) ? (v >> 16) : 1);
+		break;
+	case HC_FINISH_RESET:
+		if (h->host.reset)
+			h->host.reset(h->host.opaque);
+		break;
+	default:
+		h->guest_errors++;
+		break;
+	}
+}
+
+static void global_write(struct hypercall *h, uint64_t off, uint64_t val,
+			 unsigned size)
+{
+	enum acc a = reg_access(off, size);
+
+	if (a == ACC_BAD)
+		goto bad;
+	switch (off & ~7ull) {
+	case HC_REG_FINISH:
+		if (a != ACC_HI)
+			finish(h, (uint32_t)val);
+		return;
+	case HC_REG_PUTC:
+		if (a != ACC_HI && h->host.putc)
+			h->host.putc(h->host.opaque, (uint8_t)val);
+		return;
+	default:
+		goto bad; /* read-only or nothing there */
+	}
+bad:
+	h->guest_errors++;
+}
+
+/* ---- channel pages ---- */
+
+static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
+			     uint64_t off, unsigned size)
+{
+	enum acc a;
+	uint64_t v = 0;
+
+	if (off >= HC_DATA_OFFSET) {
+		if (off & (size - 1))
+			goto bad;
+		memcpy(&v, c->data + (off - HC_DATA_OFFSET), size);
+		return v;
+	}
+	a = reg_access(off, size);
+	if (a == ACC_BAD)
+		goto bad;
+	switch (off & ~7ull) {
+	case HC_CH_CLAIM:
+		if (a == ACC_HI)
+			return 0;
+		v = !c->claimed;
+		c->claimed = true;
+		return v;
+	case HC_CH_OP:
+		v = c->op;
+		break;
+	case HC_CH_ARG0:
+	case HC_CH_ARG0 + 8:
+	case HC_CH_ARG0 + 16:
+	case HC_CH_ARG0 + 24:
+	case HC_CH_ARG0 + 32:
+	case HC_CH_ARG0 + 40:
+		v = c->arg[((off & ~7ull) - HC_CH_ARG0) / 8];
+		break;
+	case HC_CH_DOORBELL:
+		v = 0;
+		break;
+	case HC_CH_STATUS:
+		v = (uint64_t)c->status;
+		break;
+	case HC_CH_RET0:
+		v = c->ret[0];
+		break;
+	case HC_CH_RET1:
+		v = c->ret[1];
+		break;
+	default:
+		goto bad;
+	}
+	return part(v, a);
+bad:
+	h->guest_errors++;
+	return 0;
+}
+
+static void channel_write(struct hypercall *h, struct hc_channel *c,
+			  uint64_t off, uint64_t val, unsigned size)
+{
+	enum acc a;
+
+	if (off >= HC_DATA_OFFSET) {
+		if (off & (size - 1))
+			goto bad;
+		memcpy(c->data + (off - HC_DATA_OFFSET), &val, size);
+		return;
+	}
+	a = reg_access(off, size);
+	if (a == ACC_BAD)
+		goto bad;
+	switch (off & ~7ull) {
+	case HC_CH_CLAIM:
+		if (part(val, a == ACC_FULL ? ACC_FULL : ACC_LO) != 0)
+			goto bad;
+		if (a != ACC_HI)
+			c->claimed = false;
+		return;
+	case HC_CH_OP:
+		c->op = merge(c->op, val, a);
+		return;
+	case HC_CH_ARG0:
+	case HC_CH_ARG0 + 8:
+	case HC_CH_ARG0 + 16:
+	case HC_CH_ARG0 + 24:
+	case HC_CH_ARG0 + 32:
+	case HC_CH_ARG0 + 40: {
+		uint64_t *r = &c->arg[((off & ~7ull) - HC_CH_ARG0) / 8];
+		*r = merge(*r, val, a);
+		return;
+	}
+	case HC_CH_DOORBELL:
+		if (a != ACC_HI)
+			doorbell(h, c);
+		return;
+	default:
+		goto bad; /* STATUS, RET0, RET1 are read-only */
+	}
+bad:
+	h->guest_errors++;
+}
+
+/* ---- bus interface ---- */
+
+static struct hc_channel *channel_of(struct hypercall *h, uint64_t off)
+{
+	uint64_t page = off / HC_PAGE_SIZE;
+
+	if (page == 0 || page > h->nchannels)
+		return NULL;
+	return &h->ch[page - 1];
+}
+
+static uint64_t hc_read(void *dev, uint64_t off, unsigned size)
+{
+	struct hypercall *h = dev;
+	struct hc_channel *c;
+
+	if (off < HC_PAGE_SIZE)
+		return global_read(h, off, size);
+	c = channel_of(h, off);
+	if (!c) {
+		h->guest_errors++;
+		return 0;
+	}
+	return channel_read(h, c, PAGE_OFF(off), size);
+}
+
+static void hc_write(void *dev, uint64_t off, uint64_t val, unsigned size)
+{
+	struct hypercall *h = dev;
+	struct hc_channel *c;
+
+	if (off < HC_PAGE_SIZE) {
+		global_write(h, off, val, size);
+		return;
+	}
+	c = channel_of(h, off);
+	if (!c) {
+		h->guest_errors++;
+		return;
+	}
+	channel_write(h, c, PAGE_OFF(off), val, size);
+}
+
+/* ---- names ---- */
+
+#define CH_REG(n, off, name) { (n) * HC_PAGE_SIZE + (off), 8, "ch" #n "." name }
+#define CH_REGS(n)                                                       \
+	CH_REG(n, HC_CH_CLAIM, "CLAIM"), CH_REG(n, HC_CH_OP, "OP"),      \
+	CH_REG(n, 0x10, "ARG0"), CH_REG(n, 0x18, "ARG1"),                \
+	CH_REG(n, 0x20, "ARG2"), CH_REG(n, 0x28, "ARG3"),                \
+	CH_REG(n, 0x30, "ARG4"), CH_REG(n, 0x38, "ARG5"),                \
+	CH_REG(n, HC_CH_DOORBELL, "DOORBELL"),                           \
+	CH_REG(n, HC_CH_STATUS, "STATUS"), CH_REG(n, HC_CH_RET0, "RET0"),\
+	CH_REG(n, HC_CH_RET1, "RET1")
+
+static const struct reg_desc hypercall_regs[] = {
+	{ HC_REG_MAGIC, 8, "MAGIC" },
+	{ HC_REG_VERSION, 8, "VERSION" },
+	{ HC_REG_FEATURES, 8, "FEATURES" },
+	{ HC_REG_CHANNELS, 8, "CHANNELS" },
+	{ HC_REG_HARTID, 8, "HARTID" },
+	{ HC_REG_TIME_NS, 8, "TIME_NS" },
+	{ HC_REG_INSTRET, 8, "INSTRET" },
+	{ HC_REG_FINISH, 8, "FINISH" },
+	{ HC_REG_PUTC, 8, "PUTC" },
+	CH_REGS(1), CH_REGS(2), CH_REGS(3), CH_REGS(4), CH_REGS(5),
+	CH_REGS(6), CH_REGS(7), CH_REGS(8), CH_REGS(9), CH_REGS(10),
+	CH_REGS(11), CH_REGS(12), CH_REGS(13), CH_REGS(14), CH_REGS(15),
+	{ 0, 0, NULL },
+};
+
+_Static_assert(HC_MAX_CHANNELS == 15, "reg table lists channels 1..15");
+
+const char *hypercall_reg_name(uint64_t offset, char *buf, size_t len)
+{
+	uint64_t page = offset / HC_PAGE_SIZE, po = PAGE_OFF(offset);
+	const char *name;
+
+	if (offset >= HC_WINDOW_SIZE)
+		return NULL;
+	if (page && po >= HC_DATA_OFFSET) {
+		snprintf(buf, len, "ch%u.DATA+0x%x", (unsigned)page,
+			 (unsigned)(po - HC_DATA_OFFSET));
+		return buf;
+	}
+	name = reg_name(hypercall_regs, offset);
+	if (!name)
+		return NULL;
+	if (!(offset & 4))
+		return name;
+	snprintf(buf, len, "%s.hi", name);
+	return buf;
+}
+
+const struct mmio_ops hypercall_ops = {
+	.read = hc_read,
+	.write = hc_write,
+	.min_size = 1,
+	.max_size = 8,
+	.regs = hypercall_regs,
+};
+
+/* ---- life cycle ---- */
+
+void hypercall_reset(struct hypercall *h)
+{
+	memset(h->ch, 0, sizeof(h->ch));
+	memset(h->roi_start, 0, sizeof(h->roi_start));
+	memset(h->roi_id, 0, sizeof(h->roi_id));
+	h->roi_active = 0;
+	memset(h->latch, 0, sizeof(h->latch));
+}
+
+void hypercall_init(struct hypercall *h, const struct hc_host *host,
+		    unsigned nchannels)
+{
+	memset(h, 0, sizeof(*h));
+	h->host = *host;
+	if (nchannels < 1)
+		nchannels = 1;
+	if (nchannels > HC_MAX_CHANNELS)
+		nchannels = HC_MAX_CHANNELS;
+	h->nchannels = nchannels;
+	hypercall_reset(h);
+}
+
+static void hc_pci_reset(struct pci_func *f)
+{
+	hypercall_reset(f->dev);
+}
+
+static const struct pci_device_ops hc_pci_ops = {
+	.name = "glass-hypercall",
+	.reset = hc_pci_reset,
+};
+
+void hypercall_pci_init(struct hypercall *h)
+{
+	pci_func_init(&h->pci, &hc_pci_ops, h, HC_VENDOR_ID, HC_DEVICE_ID,
+		      0 /* revision */, HC_CLASS, 0 /* no interrupt pin */);
+	pci_func_add_bar(&h->pci, 0, HC_WINDOW_SIZE, 0 /* 32-bit memory */,
+			 "bar0", &hypercall_ops, h);
+}

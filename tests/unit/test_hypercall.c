@@ -1,0 +1,1386 @@
+/* The hypercall device: every register (64-bit and as 32-bit halves), bad
+ * widths, claims by several harts, every operation and status code, DMA
+ * bounds through fake DMA callbacks, the PCI function, and the --share
+ * confinement of HOST_READ/HOST_WRITE against a real temporary directory
+ * (absolute names, "..", symlinks in and out, FIFOs, device nodes, and a
+ * path component swapped for a symlink while operations run). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "dev/hypercall.h"
+#include "harness.h"
+#include "mem/address_space.h"
+
+#define CH(n) ((uint64_t)(n) * HC_PAGE_SIZE)
+#define ARG(n) (HC_CH_ARG0 + 8 * (n))
+#define RAM_BASE 0x80000000ull
+#define RAM_SIZE 0x10000ull
+#define ST(e) ((uint64_t)(int64_t)-(e)) /* a STATUS value */
+
+/* ---- a fake machine behind struct hc_host ---- */
+
+struct fake {
+	uint64_t hart, time, instret;
+	int exits, exit_code, resets;
+	int logs;
+	char log[HC_DATA_SIZE + 64];
+	uint64_t log_len, log_hart, log_instret;
+	char out[64];
+	int nout;
+	int rois, markers;
+	bool roi_begin;
+	uint64_t roi_id, marker_id;
+	int stats_resets, stats_dumps, stats_rc;
+	char stats_name[HC_DATA_SIZE + 1];
+	int traces;
+	uint64_t trace_mask;
+	uint8_t ram[RAM_SIZE];
+	int dma_reads, dma_writes;
+	int user_calls;
+	uint64_t user_last_op;
+};
+
+static struct fake fk;
+static struct hypercall hc;
+
+static uint64_t f_hart(void *o) { return ((struct fake *)o)->hart; }
+static uint64_t f_time(void *o) { return ((struct fake *)o)->time; }
+static uint64_t f_instret(void *o) { return ((struct fake *)o)->instret; }
+
+static void f_exit(void *o, int code)
+{
+	fk.exits++;
+	fk.exit_code = code;
+}
+
+static void f_reset(void *o)
+{
+	fk.resets++;
+}
+
+static void f_log(void *o, uint64_t hart, uint64_t instret, const char *text,
+		  uint64_t len)
+{
+	fk.logs++;
+	fk.log_len = len;
+	fk.log_hart = hart;
+	fk.log_instret = instret;
+	if (len < sizeof(fk.log)) {
+		memcpy(fk.log, text, len);
+		fk.log[len] = 0;
+	}
+}
+
+static void f_putc(void *o, uint8_t b)
+{
+	if (fk.nout < (int)sizeof(fk.out) - 1)
+		fk.out[fk.nout++] = (char)b;
+}
+
+static void f_roi(void *o, bool begin, uint64_t id)
+{
+	fk.rois++;
+	fk.roi_begin = begin;
+	fk.roi_id = id;
+}
+
+static void f_marker(void *o, uint64_t id)
+{
+	fk.markers++;
+	fk.marker_id = id;
+}
+
+static void f_stats_reset(void *o)
+{
+	fk.stats_resets++;
+}
+
+static int f_stats_dump(void *o, const char *name)
+{
+	fk.stats_dumps++;
+	snprintf(fk.stats_name, sizeof(fk.stats_name), "%s", name);
+	return fk.stats_rc;
+}
+
+static uint64_t f_trace_set(void *o, uint64_t mask, bool on)
+{
+	uint64_t prev = fk.trace_mask;
+
+	fk.traces++;
+	fk.trace_mask = on ? prev | mask : prev & ~mask;
+	return prev;
+}
+
+/* DMA reaches only [RAM_BASE, RAM_BASE + RAM_SIZE) */
+static bool ram_range(uint64_t addr, uint64_t len)
+{
+	return addr >= RAM_BASE && len <= RAM_SIZE &&
+	       addr - RAM_BASE <= RAM_SIZE - len;
+}
+
+static int f_dma_read(void *o, uint64_t addr, void *buf, uint64_t len)
+{
+	fk.dma_reads++;
+	if (!ram_range(addr, len))
+		return -1;
+	memcpy(buf, fk.ram + (addr - RAM_BASE), len);
+	return 0;
+}
+
+static int f_dma_write(void *o, uint64_t addr, const void *buf, uint64_t len)
+{
+	fk.dma_writes++;
+	if (!ram_range(addr, len))
+		return -1;
+	memcpy(fk.ram + (addr - RAM_BASE), buf, len);
+	return 0;
+}
+
+static int f_user_op(void *o, uint64_t op, const uint64_t arg[6],
+		     uint64_t ret[2])
+{
+	fk.user_calls++;
+	fk.user_last_op = op;
+	if (op == 0xff)
+		return -HC_EINVAL;
+	ret[0] = arg[0] * arg[1];
+	ret[1] = op;
+	return 0;
+}
+
+/* A device with every callback (full) or only the required ones. */
+static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
+{
+	struct hc_host host = {
+		.opaque = &fk,
+		.current_hart = f_hart,
+		.time_ns = f_time,
+		.instret = f_instret,
+		.exit = f_exit,
+		.reset = f_reset,
+		.log = f_log,
+		.putc = f_putc,
+		.share_dirfd = share_dirfd,
+	};
+
+	if (full) {
+		host.roi = f_roi;
+		host.marker = f_marker;
+		host.stats_reset = f_stats_reset;
+		host.stats_dump = f_stats_dump;
+		host.trace_set = f_trace_set;
+		host.dma_read = f_dma_read;
+		host.dma_write = f_dma_write;
+		host.user_op = f_user_op;
+	}
+	memset(&fk, 0, sizeof(fk));
+	hypercall_init(&hc, &host, nch);
+	return &hc;
+}
+
+static uint64_t rd(uint64_t off, unsigned size)
+{
+	return hypercall_ops.read(&hc, off, size);
+}
+
+static void wr(uint64_t off, uint64_t val, unsigned size)
+{
+	hypercall_ops.write(&hc, off, val, size);
+}
+
+static void put_data(unsigned ch, unsigned at, const void *p, size_t len)
+{
+	const uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		wr(CH(ch) + HC_DATA_OFFSET + at + i, b[i], 1);
+}
+
+static void get_data(unsigned ch, unsigned at, void *p, size_t len)
+{
+	uint8_t *b = p;
+
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)rd(CH(ch) + HC_DATA_OFFSET + at + i, 1);
+}
+
+/* Run op on channel ch; returns STATUS. */
+static uint64_t call(unsigned ch, uint64_t op, uint64_t a0, uint64_t a1,
+		     uint64_t a2, uint64_t a3, uint64_t a4)
+{
+	uint64_t a[5] = { a0, a1, a2, a3, a4 };
+
+	wr(CH(ch) + HC_CH_OP, op, 8);
+	for (int i = 0; i < 5; i++)
+		wr(CH(ch) + ARG(i), a[i], 8);
+	wr(CH(ch) + HC_CH_DOORBELL, 1, 8);
+	return rd(CH(ch) + HC_CH_STATUS, 8);
+}
+
+static uint64_t ret0(unsigned ch)
+{
+	return rd(CH(ch) + HC_CH_RET0, 8);
+}
+
+/* ---- the share: a temp dir with share/ and outside/ ---- */
+
+static char base[64], share[96], outside[96];
+
+static void sh_path(char *buf, size_t len, const char *name)
+{
+	snprintf(buf, len, "%s/%s", share, name);
+}
+
+static void write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	CHECK_EQ(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+static void sh_file(const char *name, const char *text)
+{
+	char p[256];
+
+	sh_path(p, sizeof(p), name);
+	write_file(p, text, strlen(text));
+}
+
+static int share_fd(void)
+{
+	snprintf(base, sizeof(base), "/tmp/glass-hc-test-XXXXXX");
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(share, sizeof(share), "%s/share", base);
+	snprintf(outside, sizeof(outside), "%s/outside", base);
+	CHECK_EQ(mkdir(share, 0755), 0);
+	CHECK_EQ(mkdir(outside, 0755), 0);
+	char p[256];
+	snprintf(p, sizeof(p), "%s/secret", outside);
+	write_file(p, "SECRET", 6);
+	snprintf(p, sizeof(p), "%s/secret", base);
+	write_file(p, "SECRET", 6);
+	int fd = hostfs_open_share(share);
+	CHECK(fd >= 0);
+	return fd;
+}
+
+static int rm_one(const char *p, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	return remove(p);
+}
+
+static void share_done(int fd)
+{
+	close(fd);
+	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	hostfs_force_walk(false);
+}
+
+/* HOST_READ of `name` into DATA on channel 1: STATUS */
+static uint64_t host_read(const char *name, uint64_t off, uint64_t len,
+			  uint64_t dma)
+{
+	put_data(1, 0, name, strlen(name));
+	return call(1, HC_OP_HOST_READ, strlen(name), off, len, dma, 0);
+}
+
+static uint64_t host_write(const char *name, const char *text, uint64_t off,
+			   uint64_t trunc)
+{
+	put_data(1, 0, name, strlen(name));
+	put_data(1, (unsigned)strlen(name), text, strlen(text));
+	return call(1, HC_OP_HOST_WRITE, strlen(name), off, strlen(text), 0,
+		    trunc);
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0;
+}
+
+/* ---- page 0 ---- */
+
+TEST(hypercall_global_registers)
+{
+	setup(false, -1, 4);
+	CHECK_EQ(rd(HC_REG_MAGIC, 8), HC_MAGIC);
+	CHECK_EQ(rd(HC_REG_MAGIC, 8), 0x3143485353414c47ull); /* GLASSHC1 */
+	CHECK_EQ(rd(HC_REG_VERSION, 8), 1);
+	CHECK_EQ(rd(HC_REG_FEATURES, 8), 0x6f);   /* no bit 4: CHECKPOINT */
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 4);
+	fk.hart = 3;
+	CHECK_EQ(rd(HC_REG_HARTID, 8), 3);
+	fk.hart = 0;
+	CHECK_EQ(rd(HC_REG_HARTID, 8), 0);
+	fk.time = 123456789;
+	fk.instret = 0x123456789abcull;
+	CHECK_EQ(rd(HC_REG_TIME_NS, 8), 123456789);
+	CHECK_EQ(rd(HC_REG_INSTRET, 8), 0x123456789abcull);
+	CHECK_EQ(rd(HC_REG_FINISH, 8), 0);        /* write-only */
+	CHECK_EQ(rd(HC_REG_PUTC, 8), 0xe9);
+	CHECK_EQ(hc.guest_errors, 0);
+	/* no register at 0x38 or past PUTC */
+	CHECK_EQ(rd(0x038, 8), 0);
+	CHECK_EQ(rd(0x050, 8), 0);
+	CHECK_EQ(rd(0xff8, 8), 0);
+	CHECK_EQ(hc.guest_errors, 3);
+	/* with a user-op hook the user groups show up */
+	setup(true, -1, 15);
+	CHECK_EQ(rd(HC_REG_FEATURES, 8), 0xff6f);
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 15);
+	/* channel count is clamped to 1..15 */
+	setup(false, -1, 0);
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 1);
+	setup(false, -1, 99);
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 15);
+}
+
+TEST(hypercall_global_writes)
+{
+	setup(false, -1, 2);
+	/* read-only registers ignore writes, as guest errors */
+	wr(HC_REG_MAGIC, 0, 8);
+	wr(HC_REG_CHANNELS, 7, 8);
+	wr(HC_REG_HARTID + 4, 7, 4);
+	CHECK_EQ(hc.guest_errors, 3);
+	CHECK_EQ(rd(HC_REG_MAGIC, 8), HC_MAGIC);
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 2);
+	CHECK_EQ(fk.exits + fk.resets, 0);
+}
+
+TEST(hypercall_finish)
+{
+	setup(false, -1, 1);
+	wr(HC_REG_FINISH, 0x5555, 8);
+	CHECK_EQ(fk.exits, 1);
+	CHECK_EQ(fk.exit_code, 0);
+	wr(HC_REG_FINISH, 0x3333, 4);          /* code 0: exit 1 */
+	CHECK_EQ(fk.exits, 2);
+	CHECK_EQ(fk.exit_code, 1);
+	wr(HC_REG_FINISH, 0x3333 | 42 << 16, 4);
+	CHECK_EQ(fk.exits, 3);
+	CHECK_EQ(fk.exit_code, 42);
+	wr(HC_REG_FINISH, 0x3333 | 0x1234ull << 16, 8); /* saturates */
+	CHECK_EQ(fk.exits, 4);
+	CHECK_EQ(fk.exit_code, 255);
+	wr(HC_REG_FINISH, 0x7777, 8);
+	CHECK_EQ(fk.resets, 1);
+	CHECK_EQ(fk.exits, 4);
+	/* high half: accepted, no action */
+	wr(HC_REG_FINISH + 4, 0x5555, 4);
+	CHECK_EQ(fk.exits, 4);
+	CHECK_EQ(hc.guest_errors, 0);
+	/* unknown command: nothing, a guest error */
+	wr(HC_REG_FINISH, 0x1234, 8);
+	CHECK_EQ(fk.exits, 4);
+	CHECK_EQ(fk.resets, 1);
+	CHECK_EQ(hc.guest_errors, 1);
+	/* bits above 31 of a 64-bit write are not part of the command */
+	wr(HC_REG_FINISH, 0x100005555ull, 8);
+	CHECK_EQ(fk.exits, 5);
+	CHECK_EQ(fk.exit_code, 0);
+	/* narrow writes do nothing */
+	wr(HC_REG_FINISH, 0x55, 1);
+	wr(HC_REG_FINISH, 0x5555, 2);
+	CHECK_EQ(fk.exits, 5);
+	CHECK_EQ(hc.guest_errors, 3);
+}
+
+TEST(hypercall_putc)
+{
+	setup(false, -1, 1);
+	wr(HC_REG_PUTC, 'h', 8);
+	wr(HC_REG_PUTC, 0x1169, 4);           /* low byte only: 'i' */
+	wr(HC_REG_PUTC + 4, '!', 4);          /* high half: ignored */
+	wr(HC_REG_PUTC, '?', 1);              /* bad width */
+	CHECK_EQ(fk.nout, 2);
+	CHECK(strcmp(fk.out, "hi") == 0);
+	CHECK_EQ(rd(HC_REG_PUTC, 4), 0xe9);
+	CHECK_EQ(rd(HC_REG_PUTC + 4, 4), 0);
+	CHECK_EQ(hc.guest_errors, 1);
+}
+
+/* ---- access widths ---- */
+
+TEST(hypercall_32bit_halves)
+{
+	setup(false, -1, 2);
+	CHECK_EQ(rd(HC_REG_MAGIC, 4), 0x53414c47);     /* "GLAS" */
+	CHECK_EQ(rd(HC_REG_MAGIC + 4, 4), 0x31434853); /* "SHC1" */
+	CHECK_EQ(rd(HC_REG_VERSION, 4), 1);
+	CHECK_EQ(rd(HC_REG_VERSION + 4, 4), 0);
+	/* RW registers, low half first */
+	wr(CH(1) + ARG(0), 0x89abcdef, 4);
+	wr(CH(1) + ARG(0) + 4, 0x01234567, 4);
+	CHECK_EQ(rd(CH(1) + ARG(0), 8), 0x0123456789abcdefull);
+	CHECK_EQ(rd(CH(1) + ARG(0), 4), 0x89abcdef);
+	CHECK_EQ(rd(CH(1) + ARG(0) + 4, 4), 0x01234567);
+	/* a half write leaves the other half */
+	wr(CH(1) + ARG(0), 0, 4);
+	CHECK_EQ(rd(CH(1) + ARG(0), 8), 0x0123456700000000ull);
+	wr(CH(1) + HC_CH_OP, 0x11, 4);
+	wr(CH(1) + HC_CH_OP + 4, 0, 4);
+	CHECK_EQ(rd(CH(1) + HC_CH_OP, 8), 0x11);
+	for (int i = 1; i < 6; i++) {
+		wr(CH(2) + ARG(i), 0x1000u + i, 4);
+		wr(CH(2) + ARG(i) + 4, 0x2000u + i, 4);
+		CHECK_EQ(rd(CH(2) + ARG(i), 8),
+			 (0x2000ull + i) << 32 | (0x1000u + i));
+	}
+	CHECK_EQ(hc.guest_errors, 0);
+}
+
+TEST(hypercall_32bit_counters_latch)
+{
+	setup(false, -1, 1);
+	fk.time = 0x00000001ffffffffull;
+	CHECK_EQ(rd(HC_REG_TIME_NS, 4), 0xffffffff);
+	fk.time = 0x0000000200000000ull;          /* carries between halves */
+	CHECK_EQ(rd(HC_REG_TIME_NS + 4, 4), 1);   /* from the latched value */
+	CHECK_EQ(rd(HC_REG_TIME_NS, 8), 0x200000000ull);
+	/* per hart: hart 1's low read does not disturb hart 0's pair */
+	fk.instret = 0x0000000affffffffull;
+	fk.hart = 0;
+	CHECK_EQ(rd(HC_REG_INSTRET, 4), 0xffffffff);
+	fk.hart = 1;
+	fk.instret = 0x0000000b00000010ull;
+	CHECK_EQ(rd(HC_REG_INSTRET, 4), 0x10);
+	fk.hart = 0;
+	CHECK_EQ(rd(HC_REG_INSTRET + 4, 4), 0xa);
+	fk.hart = 1;
+	CHECK_EQ(rd(HC_REG_INSTRET + 4, 4), 0xb);
+	CHECK_EQ(hc.guest_errors, 0);
+}
+
+TEST(hypercall_bad_widths)
+{
+	setup(true, -1, 2);
+	/* 1- and 2-byte accesses to registers read 0, count, do nothing */
+	CHECK_EQ(rd(HC_REG_MAGIC, 2), 0);
+	CHECK_EQ(hc.guest_errors, 1);
+	CHECK_EQ(rd(HC_REG_MAGIC + 2, 2), 0);
+	CHECK_EQ(rd(HC_REG_VERSION, 1), 0);
+	CHECK_EQ(hc.guest_errors, 3);
+	wr(CH(1) + ARG(0), 0x1234, 2);
+	CHECK_EQ(rd(CH(1) + ARG(0), 8), 0);
+	CHECK_EQ(hc.guest_errors, 4);
+	/* a narrow CLAIM read does not claim */
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 2), 0);
+	CHECK_EQ(hc.ch[0].claimed, false);
+	/* a narrow DOORBELL write does not ring */
+	wr(CH(1) + HC_CH_OP, HC_OP_PING, 8);
+	wr(CH(1) + HC_CH_DOORBELL, 1, 1);
+	wr(CH(1) + HC_CH_DOORBELL + 2, 1, 2);
+	CHECK_EQ(hc.ops_run, 0);
+	CHECK_EQ(hc.guest_errors, 7);
+	/* misaligned 4-byte (the bus never sends these; still refused) */
+	CHECK_EQ(rd(HC_REG_MAGIC + 2, 4), 0);
+	CHECK_EQ(hc.guest_errors, 8);
+	/* DATA takes every width */
+	wr(CH(1) + HC_DATA_OFFSET, 0xab, 1);
+	wr(CH(1) + HC_DATA_OFFSET + 2, 0xcdef, 2);
+	wr(CH(1) + HC_DATA_OFFSET + 4, 0x01234567, 4);
+	wr(CH(1) + HC_DATA_OFFSET + 8, 0xfedcba9876543210ull, 8);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET, 8), 0x01234567cdef00abull);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 2, 2), 0xcdef);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 9, 1), 0x32);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 12, 4), 0xfedcba98);
+	/* last bytes of DATA */
+	wr(CH(1) + HC_PAGE_SIZE - 8, 0x1122334455667788ull, 8);
+	CHECK_EQ(rd(CH(1) + HC_PAGE_SIZE - 1, 1), 0x11);
+	CHECK_EQ(hc.ch[0].data[HC_DATA_SIZE - 8], 0x88);
+	CHECK_EQ(hc.guest_errors, 8);
+}
+
+TEST(hypercall_unassigned_offsets)
+{
+	setup(false, -1, 2);
+	/* between RET1 and DATA */
+	CHECK_EQ(rd(CH(1) + 0x60, 8), 0);
+	wr(CH(1) + 0xf8, 1, 8);
+	CHECK_EQ(hc.guest_errors, 2);
+	/* pages past CHANNELS */
+	CHECK_EQ(rd(CH(3) + HC_CH_CLAIM, 8), 0);
+	wr(CH(3) + HC_DATA_OFFSET, 1, 8);
+	CHECK_EQ(rd(CH(15) + HC_DATA_OFFSET, 8), 0);
+	CHECK_EQ(hc.guest_errors, 5);
+	/* read-only channel registers */
+	wr(CH(1) + HC_CH_STATUS, 1, 8);
+	wr(CH(1) + HC_CH_RET0, 1, 8);
+	wr(CH(1) + HC_CH_RET1 + 4, 1, 4);
+	CHECK_EQ(rd(CH(1) + HC_CH_STATUS, 8), 0);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET0, 8), 0);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET1, 8), 0);
+	CHECK_EQ(hc.guest_errors, 8);
+	/* DOORBELL reads 0 */
+	CHECK_EQ(rd(CH(1) + HC_CH_DOORBELL, 8), 0);
+	CHECK_EQ(hc.guest_errors, 8);
+}
+
+/* The device behind the real bus, as the platform instance is mapped. */
+TEST(hypercall_through_address_space)
+{
+	static struct address_space as;
+	uint64_t v = 0;
+	const uint64_t base_pa = 0x10110000;
+
+	setup(true, -1, 2);
+	as_init(&as);
+	CHECK(as_add_mmio(&as, "hypercall", base_pa, HC_WINDOW_SIZE, 0,
+			  &hypercall_ops, &hc) != NULL);
+	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC, 8, &v), MEM_OK);
+	CHECK_EQ(v, HC_MAGIC);
+	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC + 4, 4, &v), MEM_OK);
+	CHECK_EQ(v, 0x31434853);
+	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC, 2, &v), MEM_OK);
+	CHECK_EQ(v, 0);
+	CHECK_EQ(hc.guest_errors, 1);
+	/* a doorbell through the bus */
+	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_CH_OP, 8, HC_OP_PING),
+		 MEM_OK);
+	CHECK_EQ(as_write(&as, base_pa + CH(1) + ARG(0), 4, 41), MEM_OK);
+	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_CH_DOORBELL, 4, 0),
+		 MEM_OK);
+	CHECK_EQ(as_read(&as, base_pa + CH(1) + HC_CH_RET0, 8, &v), MEM_OK);
+	CHECK_EQ(v, 42);
+	/* a misaligned access to DATA is split into aligned pieces */
+	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_DATA_OFFSET + 3, 8,
+			  0x1122334455667788ull), MEM_OK);
+	CHECK_EQ(as_read(&as, base_pa + CH(1) + HC_DATA_OFFSET + 3, 8, &v),
+		 MEM_OK);
+	CHECK_EQ(v, 0x1122334455667788ull);
+	CHECK_EQ(hc.ch[0].data[3], 0x88);
+	CHECK_EQ(hc.guest_errors, 1);
+	as_destroy(&as);
+}
+
+/* ---- channels ---- */
+
+TEST(hypercall_claim_release)
+{
+	setup(false, -1, 2);
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 1);   /* yours */
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 0);   /* busy now */
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 4), 0);
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM + 4, 4), 0); /* high half: no claim */
+	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM + 4, 4), 0);
+	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM, 4), 1);   /* 32-bit claim */
+	/* non-zero writes do not release (guest error) */
+	wr(CH(1) + HC_CH_CLAIM, 1, 8);
+	CHECK_EQ(hc.ch[0].claimed, true);
+	CHECK_EQ(hc.guest_errors, 1);
+	/* release, 64-bit and as halves (low first, then a harmless high) */
+	wr(CH(1) + HC_CH_CLAIM, 0, 8);
+	CHECK_EQ(hc.ch[0].claimed, false);
+	wr(CH(2) + HC_CH_CLAIM, 0, 4);
+	wr(CH(2) + HC_CH_CLAIM + 4, 0, 4);
+	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(hc.guest_errors, 1);
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 1);
+	/* releasing a free channel is harmless */
+	wr(CH(2) + HC_CH_CLAIM, 0, 8);
+	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM, 8), 1);
+	/* claims are cooperative: an unclaimed channel still works */
+	wr(CH(2) + HC_CH_CLAIM, 0, 8);
+	CHECK_EQ(call(2, HC_OP_PING, 1, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(2), 2);
+	CHECK_EQ(hc.guest_errors, 1);
+}
+
+/* Harts interleave at instruction granularity: each scans channels
+ * 1..CHANNELS for a free one, one CLAIM read at a time, round robin. */
+TEST(hypercall_concurrent_claims)
+{
+	enum { HARTS = 6, CHANNELS = 4 };
+	int got[HARTS], next[HARTS];
+
+	setup(false, -1, CHANNELS);
+	for (int i = 0; i < HARTS; i++) {
+		got[i] = 0;
+		next[i] = 1;
+	}
+	for (bool busy = true; busy;) {
+		busy = false;
+		for (int i = 0; i < HARTS; i++) {
+			if (got[i] || next[i] > CHANNELS)
+				continue;
+			busy = true;
+			fk.hart = (uint64_t)i;
+			if (rd(CH(next[i]) + HC_CH_CLAIM, 8) == 1)
+				got[i] = next[i];
+			else
+				next[i]++;
+		}
+	}
+	/* every channel went to exactly one hart; two harts got none */
+	int owners[CHANNELS + 1] = { 0 }, none = 0;
+	for (int i = 0; i < HARTS; i++) {
+		if (got[i])
+			owners[got[i]]++;
+		else
+			none++;
+	}
+	for (int c = 1; c <= CHANNELS; c++)
+		CHECK_EQ(owners[c], 1);
+	CHECK_EQ(none, HARTS - CHANNELS);
+	/* one releases: the next scanner gets exactly that channel */
+	int freed = got[2];
+	fk.hart = (uint64_t)2;
+	wr(CH(freed) + HC_CH_CLAIM, 0, 8);
+	int taken = 0;
+	for (int c = 1; c <= CHANNELS; c++) {
+		fk.hart = 5;
+		if (rd(CH(c) + HC_CH_CLAIM, 8) == 1)
+			taken = taken ? -1 : c;
+	}
+	CHECK_EQ(taken, freed);
+	/* channels keep separate state */
+	for (int c = 1; c <= CHANNELS; c++)
+		CHECK_EQ(call((unsigned)c, HC_OP_PING, (uint64_t)c * 10, 0, 0,
+			      0, 0), 0);
+	for (int c = 1; c <= CHANNELS; c++)
+		CHECK_EQ(ret0((unsigned)c), c * 10 + 1);
+}
+
+/* ---- operations ---- */
+
+TEST(hypercall_ping_and_result_reset)
+{
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_PING, 41, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 42);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET1, 8), 0);
+	CHECK_EQ(call(1, HC_OP_PING, ~0ull, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 0);                     /* wraps */
+	/* a failing op clears the previous results */
+	CHECK_EQ(call(1, HC_OP_PING, 5, 0, 0, 0, 0), 0);
+	CHECK_EQ(call(1, 0x01, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(ret0(1), 0);
+	/* and the next success clears STATUS */
+	CHECK_EQ(call(1, HC_OP_PING, 5, 0, 0, 0, 0), 0);
+	/* STATUS is 64-bit two's complement, halves included */
+	call(1, 0x7f, 0, 0, 0, 0, 0);
+	CHECK_EQ(rd(CH(1) + HC_CH_STATUS, 8), 0xffffffffffffffdaull); /* -38 */
+	CHECK_EQ(rd(CH(1) + HC_CH_STATUS, 4), 0xffffffda);
+	CHECK_EQ(rd(CH(1) + HC_CH_STATUS + 4, 4), 0xffffffff);
+	/* ringing with a 32-bit low-half write; the high half does not */
+	wr(CH(1) + HC_CH_OP, HC_OP_PING, 8);
+	wr(CH(1) + ARG(0), 7, 8);
+	uint64_t n = hc.ops_run;
+	wr(CH(1) + HC_CH_DOORBELL, 0, 4);
+	wr(CH(1) + HC_CH_DOORBELL + 4, 0, 4);
+	CHECK_EQ(hc.ops_run, n + 1);
+	CHECK_EQ(ret0(1), 8);
+	CHECK_EQ(hc.guest_errors, 0);
+}
+
+TEST(hypercall_exit_op)
+{
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_EXIT, 3, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.exits, 1);
+	CHECK_EQ(fk.exit_code, 3);
+	CHECK_EQ(call(1, HC_OP_EXIT, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.exit_code, 0);
+	CHECK_EQ(call(1, HC_OP_EXIT, 256, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.exit_code, 255);              /* never wraps to 0 */
+	CHECK_EQ(call(1, HC_OP_EXIT, ~0ull, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.exit_code, 255);
+	CHECK_EQ(fk.exits, 4);
+}
+
+TEST(hypercall_log_op)
+{
+	static char big[HC_DATA_SIZE];
+
+	setup(false, -1, 2);
+	fk.hart = 1;
+	fk.instret = 1000;
+	put_data(2, 0, "hello, glass", 12);
+	CHECK_EQ(call(2, HC_OP_LOG, 5, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.logs, 1);
+	CHECK_EQ(fk.log_len, 5);
+	CHECK(strcmp(fk.log, "hello") == 0);
+	CHECK_EQ(fk.log_hart, 1);
+	CHECK_EQ(fk.log_instret, 1000);
+	/* empty and full-size texts */
+	CHECK_EQ(call(2, HC_OP_LOG, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.log_len, 0);
+	memset(big, 'x', sizeof(big));
+	put_data(2, 0, big, sizeof(big));
+	CHECK_EQ(call(2, HC_OP_LOG, HC_DATA_SIZE, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.log_len, HC_DATA_SIZE);
+	CHECK_EQ(fk.log[HC_DATA_SIZE - 1], 'x');
+	CHECK_EQ(fk.logs, 3);
+	CHECK_EQ(call(2, HC_OP_LOG, HC_DATA_SIZE + 1, 0, 0, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_LOG, ~0ull, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(fk.logs, 3);
+}
+
+TEST(hypercall_roi_ops)
+{
+	setup(true, -1, 1);
+	fk.instret = 100;
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 7, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.rois, 1);
+	CHECK(fk.roi_begin);
+	CHECK_EQ(fk.roi_id, 7);
+	fk.instret = 350;
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 8, 0, 0, 0, 0), 0); /* nested */
+	fk.instret = 1100;
+	CHECK_EQ(call(1, HC_OP_ROI_END, 7, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 1000);
+	CHECK_EQ(fk.rois, 3);
+	CHECK(!fk.roi_begin);
+	CHECK_EQ(call(1, HC_OP_ROI_END, 8, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 750);
+	/* ending a region twice, or one never begun */
+	CHECK_EQ(call(1, HC_OP_ROI_END, 7, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_ROI_END, 99, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(fk.rois, 4);
+	/* id 23 shares slot 7 with id 7: busy while 7 is open */
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 7, 0, 0, 0, 0), 0);
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 23, 0, 0, 0, 0), ST(HC_EBUSY));
+	CHECK_EQ(call(1, HC_OP_ROI_END, 23, 0, 0, 0, 0), ST(HC_EINVAL));
+	/* re-beginning the same region restarts it */
+	fk.instret = 2000;
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 7, 0, 0, 0, 0), 0);
+	fk.instret = 2005;
+	CHECK_EQ(call(1, HC_OP_ROI_END, 7, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 5);
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 23, 0, 0, 0, 0), 0);
+	/* without a roi callback the ops still work */
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 1, 0, 0, 0, 0), 0);
+	fk.instret = 9;
+	CHECK_EQ(call(1, HC_OP_ROI_END, 1, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 9);
+}
+
+TEST(hypercall_marker_op)
+{
+	setup(true, -1, 1);
+	fk.instret = 777;
+	fk.time = 5000;
+	CHECK_EQ(call(1, HC_OP_MARKER, 12, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 777);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET1, 8), 5000);
+	CHECK_EQ(fk.markers, 1);
+	CHECK_EQ(fk.marker_id, 12);
+	CHECK_EQ(fk.logs, 0);
+	/* no marker callback: logged instead */
+	setup(false, -1, 1);
+	fk.instret = 3;
+	CHECK_EQ(call(1, HC_OP_MARKER, 12, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 3);
+	CHECK_EQ(fk.logs, 1);
+	CHECK(strcmp(fk.log, "marker 12") == 0);
+}
+
+TEST(hypercall_stats_ops)
+{
+	setup(true, -1, 1);
+	CHECK_EQ(call(1, HC_OP_STATS_RESET, 0, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.stats_resets, 1);
+	put_data(1, 0, "phase-1", 7);
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, 7, 0, 0, 0, 0), 0);
+	CHECK_EQ(fk.stats_dumps, 1);
+	CHECK(strcmp(fk.stats_name, "phase-1") == 0);
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, 0, 0, 0, 0, 0), 0);  /* no name */
+	CHECK(strcmp(fk.stats_name, "") == 0);
+	put_data(1, 0, "a\0b", 3);
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, 3, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, HC_DATA_SIZE + 1, 0, 0, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(fk.stats_dumps, 2);
+	fk.stats_rc = -1;
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, 1, 0, 0, 0, 0), ST(HC_EIO));
+	/* no stats callbacks */
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_STATS_RESET, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, HC_OP_STATS_DUMP, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+}
+
+TEST(hypercall_trace_op)
+{
+	setup(true, -1, 1);
+	CHECK_EQ(call(1, HC_OP_TRACE, 0x5, 1, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(call(1, HC_OP_TRACE, 0x2, 1, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 0x5);
+	CHECK_EQ(call(1, HC_OP_TRACE, 0x1, 0, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 0x7);
+	CHECK_EQ(fk.trace_mask, 0x6);
+	CHECK_EQ(call(1, HC_OP_TRACE, 0x1, 2, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(fk.traces, 3);
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_TRACE, 0x1, 1, 0, 0, 0), ST(HC_ENOSYS));
+}
+
+TEST(hypercall_unknown_checkpoint_user_ops)
+{
+	setup(false, -1, 1);
+	CHECK_EQ(call(1, HC_OP_CHECKPOINT, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, HC_OP_CHECKPOINT, 0, 1, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(fk.exits, 0);
+	CHECK_EQ(call(1, 0x01, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, 0x12, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, 0x7f, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, 0x80, 6, 7, 0, 0, 0), ST(HC_ENOSYS)); /* no hook */
+	CHECK_EQ(call(1, 0xff, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, 0x100, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(call(1, 1ull << 32, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	setup(true, -1, 1);
+	CHECK_EQ(call(1, 0x80, 6, 7, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 42);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET1, 8), 0x80);
+	CHECK_EQ(call(1, 0xff, 0, 0, 0, 0, 0), ST(HC_EINVAL)); /* hook's */
+	CHECK_EQ(fk.user_last_op, 0xff);
+	CHECK_EQ(call(1, 0x100, 0, 0, 0, 0, 0), ST(HC_ENOSYS)); /* not user */
+	CHECK_EQ(call(1, HC_OP_CHECKPOINT, 0, 0, 0, 0, 0), ST(HC_ENOSYS));
+	CHECK_EQ(fk.user_calls, 2);
+}
+
+/* ---- HOST_READ / HOST_WRITE ---- */
+
+TEST(hypercall_host_read_data)
+{
+	int fd = share_fd();
+	char buf[64];
+
+	setup(true, fd, 2);
+	sh_file("hello.txt", "0123456789abcdef");
+	CHECK_EQ(host_read("hello.txt", 0, 10, 0), 0);
+	CHECK_EQ(ret0(1), 10);
+	get_data(1, 0, buf, 10);
+	CHECK(memcmp(buf, "0123456789", 10) == 0);
+	/* offset, and a short read at the end of the file */
+	CHECK_EQ(host_read("hello.txt", 12, 100, 0), 0);
+	CHECK_EQ(ret0(1), 4);
+	get_data(1, 0, buf, 4);
+	CHECK(memcmp(buf, "cdef", 4) == 0);
+	/* at and past EOF: 0 bytes */
+	CHECK_EQ(host_read("hello.txt", 16, 10, 0), 0);
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(host_read("hello.txt", 1000000, 10, 0), 0);
+	CHECK_EQ(ret0(1), 0);
+	/* zero length: the file must exist */
+	CHECK_EQ(host_read("hello.txt", 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(host_read("nope.txt", 0, 0, 0), ST(HC_ENOENT));
+	/* a name in a subdirectory, "." and doubled slashes */
+	char p[256];
+	sh_path(p, sizeof(p), "sub");
+	CHECK_EQ(mkdir(p, 0755), 0);
+	sh_file("sub/x", "XYZ");
+	CHECK_EQ(host_read("sub/x", 0, 3, 0), 0);
+	CHECK_EQ(ret0(1), 3);
+	CHECK_EQ(host_read("./sub//x", 0, 3, 0), 0);
+	CHECK_EQ(ret0(1), 3);
+	/* the length limit for DATA: 3840 */
+	CHECK_EQ(host_read("hello.txt", 0, HC_DATA_SIZE, 0), 0);
+	CHECK_EQ(ret0(1), 16);
+	CHECK_EQ(host_read("hello.txt", 0, HC_DATA_SIZE + 1, 0),
+		 ST(HC_EINVAL));
+	/* name length: 0, past DATA, NUL inside */
+	CHECK_EQ(call(1, HC_OP_HOST_READ, 0, 0, 1, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_HOST_READ, HC_DATA_SIZE + 1, 0, 1, 0, 0),
+		 ST(HC_EINVAL));
+	put_data(1, 0, "hello.txt\0x", 11);
+	CHECK_EQ(call(1, HC_OP_HOST_READ, 11, 0, 1, 0, 0), ST(HC_EINVAL));
+	/* the name length counts: "hello" is not "hello.txt" */
+	CHECK_EQ(call(1, HC_OP_HOST_READ, 5, 0, 1, 0, 0), ST(HC_ENOENT));
+	/* offsets past INT64_MAX */
+	CHECK_EQ(host_read("hello.txt", 1ull << 63, 1, 0), ST(HC_EINVAL));
+	/* a regular file as a directory component */
+	CHECK_EQ(host_read("hello.txt/x", 0, 1, 0), ST(HC_ENOENT));
+	/* a large file, read in DATA-sized pieces, matches */
+	static char big[10000], got[10000];
+	for (size_t i = 0; i < sizeof(big); i++)
+		big[i] = (char)('a' + i * 7 % 26);
+	sh_path(p, sizeof(p), "big");
+	write_file(p, big, sizeof(big));
+	for (uint64_t off = 0; off < sizeof(big);) {
+		CHECK_EQ(host_read("big", off, HC_DATA_SIZE, 0), 0);
+		uint64_t n = ret0(1);
+		CHECK(n > 0);
+		if (!n)
+			break;
+		get_data(1, 0, got + off, n);
+		off += n;
+	}
+	CHECK(memcmp(big, got, sizeof(big)) == 0);
+	share_done(fd);
+}
+
+static void read_host_file(const char *name, char *buf, size_t len,
+			   size_t *got)
+{
+	char p[256];
+	FILE *f;
+
+	sh_path(p, sizeof(p), name);
+	f = fopen(p, "rb");
+	CHECK(f != NULL);
+	*got = f ? fread(buf, 1, len, f) : 0;
+	if (f)
+		fclose(f);
+}
+
+TEST(hypercall_host_write_data)
+{
+	int fd = share_fd();
+	char buf[64], p[256];
+	size_t n;
+	struct stat st;
+	mode_t um = umask(022);
+
+	setup(true, fd, 1);
+	CHECK_EQ(host_write("out.txt", "hello world", 0, 0), 0);
+	CHECK_EQ(ret0(1), 11);
+	read_host_file("out.txt", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 11);
+	CHECK(memcmp(buf, "hello world", 11) == 0);
+	sh_path(p, sizeof(p), "out.txt");
+	CHECK_EQ(stat(p, &st), 0);
+	CHECK_EQ(st.st_mode & 07777, 0644);
+	/* overwrite in the middle; no truncation without ARG4 */
+	CHECK_EQ(host_write("out.txt", "WORLD", 6, 0), 0);
+	CHECK_EQ(host_write("out.txt", "J", 0, 0), 0);
+	read_host_file("out.txt", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 11);
+	CHECK(memcmp(buf, "jello WORLD", 11) != 0);
+	CHECK(memcmp(buf, "Jello WORLD", 11) == 0);
+	/* truncate first */
+	CHECK_EQ(host_write("out.txt", "new", 0, 1), 0);
+	read_host_file("out.txt", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 3);
+	CHECK(memcmp(buf, "new", 3) == 0);
+	/* zero length with truncation empties the file */
+	CHECK_EQ(host_write("out.txt", "", 0, 1), 0);
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(stat(p, &st), 0);
+	CHECK_EQ(st.st_size, 0);
+	/* zero length creates */
+	CHECK_EQ(host_write("empty", "", 0, 0), 0);
+	sh_path(p, sizeof(p), "empty");
+	CHECK(exists(p));
+	/* writing past the end leaves a hole */
+	CHECK_EQ(host_write("hole", "z", 5, 0), 0);
+	read_host_file("hole", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 6);
+	CHECK(memcmp(buf, "\0\0\0\0\0z", 6) == 0);
+	/* argument checks */
+	CHECK_EQ(host_write("out.txt", "x", 0, 2), ST(HC_EINVAL));
+	put_data(1, 0, "out.txt", 7);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 7, 0, HC_DATA_SIZE - 7, 0, 0), 0);
+	CHECK_EQ(ret0(1), HC_DATA_SIZE - 7);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 7, 0, HC_DATA_SIZE - 6, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 7, 0, ~0ull, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 7, 1ull << 63, 1, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 0, 0, 1, 0, 0), ST(HC_EINVAL));
+	/* no directory is created on the way */
+	CHECK_EQ(host_write("newdir/f", "x", 0, 0), ST(HC_ENOENT));
+	sh_path(p, sizeof(p), "newdir");
+	CHECK(!exists(p));
+	/* a directory cannot be written */
+	sh_path(p, sizeof(p), "adir");
+	CHECK_EQ(mkdir(p, 0755), 0);
+	CHECK_EQ(host_write("adir", "x", 0, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("adir", 0, 1, 0), ST(HC_EACCES));
+	umask(um);
+	share_done(fd);
+}
+
+TEST(hypercall_host_io_dma)
+{
+	int fd = share_fd();
+	char buf[64], p[256];
+	size_t n;
+
+	setup(true, fd, 1);
+	sh_file("in", "dma payload!");
+	/* read into guest RAM */
+	CHECK_EQ(host_read("in", 4, 100, RAM_BASE + 0x100), 0);
+	CHECK_EQ(ret0(1), 8);
+	CHECK(memcmp(fk.ram + 0x100, "payload!", 8) == 0);
+	CHECK_EQ(fk.ram[0x108], 0);                /* only what was read */
+	/* DATA untouched by a DMA read (still holds the name) */
+	get_data(1, 0, buf, 2);
+	CHECK(memcmp(buf, "in", 2) == 0);
+	/* write from guest RAM */
+	memcpy(fk.ram + 0x2000, "from ram", 8);
+	put_data(1, 0, "out", 3);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 8, RAM_BASE + 0x2000, 0), 0);
+	CHECK_EQ(ret0(1), 8);
+	read_host_file("out", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 8);
+	CHECK(memcmp(buf, "from ram", 8) == 0);
+	/* the last byte of RAM is fine, one past it is not */
+	CHECK_EQ(host_read("in", 0, 1, RAM_BASE + RAM_SIZE - 1), 0);
+	CHECK_EQ(ret0(1), 1);
+	CHECK_EQ(host_read("in", 0, 2, RAM_BASE + RAM_SIZE - 1),
+		 ST(HC_EFAULT));
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(host_read("in", 0, 4, 0x1000), ST(HC_EFAULT));
+	CHECK_EQ(host_read("in", 0, 4, ~0ull - 1), ST(HC_EFAULT));
+	/* a refused write touches no file: not created, not truncated */
+	put_data(1, 0, "fresh", 5);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 5, 0, 16, RAM_BASE + RAM_SIZE - 8,
+		      0), ST(HC_EFAULT));
+	sh_path(p, sizeof(p), "fresh");
+	CHECK(!exists(p));
+	put_data(1, 0, "out", 3);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 16, 0x1000, 1),
+		 ST(HC_EFAULT));
+	read_host_file("out", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 8);
+	/* length limits: 64 MiB per op */
+	CHECK_EQ(host_read("in", 0, HC_DMA_MAX + 1, RAM_BASE), ST(HC_EINVAL));
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, HC_DMA_MAX + 1, RAM_BASE, 0),
+		 ST(HC_EINVAL));
+	/* 64 MiB itself is allowed (and refused by our small RAM) */
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, HC_DMA_MAX, RAM_BASE, 0),
+		 ST(HC_EFAULT));
+	/* a read of the whole file with a huge length only moves the file */
+	CHECK_EQ(host_read("in", 0, HC_DMA_MAX, RAM_BASE), 0);
+	CHECK_EQ(ret0(1), 12);
+	/* EOF with DMA: nothing transferred, no fault */
+	int w = fk.dma_writes;
+	CHECK_EQ(host_read("in", 12, 8, 0x1000), 0);
+	CHECK_EQ(ret0(1), 0);
+	CHECK_EQ(fk.dma_writes, w);
+	/* a host without DMA callbacks */
+	setup(false, fd, 1);
+	CHECK_EQ(host_read("in", 0, 4, RAM_BASE), ST(HC_EFAULT));
+	put_data(1, 0, "out", 3);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, RAM_BASE, 0),
+		 ST(HC_EFAULT));
+	share_done(fd);
+}
+
+TEST(hypercall_host_io_without_share)
+{
+	setup(true, -1, 1);
+	CHECK_EQ(host_read("anything", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("anything", "x", 0, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("/etc/passwd", 0, 1, 0), ST(HC_EACCES));
+	CHECK(!exists("anything"));
+}
+
+/* Everything that must stay out of reach, with openat2 or the walk. */
+static void confinement_suite(bool walk)
+{
+	int fd = share_fd();
+	char p[256], q[256];
+
+	hostfs_force_walk(walk);
+	setup(true, fd, 1);
+	sh_file("ok", "fine");
+	snprintf(p, sizeof(p), "%s/sub", share);
+	CHECK_EQ(mkdir(p, 0755), 0);
+	sh_file("sub/ok", "fine");
+	CHECK_EQ(host_read("ok", 0, 4, 0), 0);
+	CHECK_EQ(host_read("sub/ok", 0, 4, 0), 0);
+
+	/* absolute names and ".." anywhere */
+	CHECK_EQ(host_read("/etc/passwd", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("..", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("../secret", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("sub/../ok", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("a/../../secret", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("sub/..", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("sub/../../outside/secret", 0, 1, 0),
+		 ST(HC_EACCES));
+	CHECK_EQ(host_write("../escape", "x", 0, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("/tmp/escape", "x", 0, 0), ST(HC_EACCES));
+	snprintf(q, sizeof(q), "%s/escape", base);
+	CHECK(!exists(q));
+	/* names that merely look like ".." are fine */
+	sh_file("..x", "dots");
+	CHECK_EQ(host_read("..x", 0, 4, 0), 0);
+	CHECK_EQ(host_read("sub/...", 0, 4, 0), ST(HC_ENOENT));
+
+	/* symlinks: out to a file, out to a directory, in, dangling */
+	sh_path(p, sizeof(p), "passwd");
+	CHECK_EQ(symlink("/etc/passwd", p), 0);
+	CHECK_EQ(host_read("passwd", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("passwd", "x", 0, 0), ST(HC_EACCES));
+	sh_path(p, sizeof(p), "out");
+	CHECK_EQ(symlink(outside, p), 0);
+	CHECK_EQ(host_read("out/secret", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("out/new", "x", 0, 0), ST(HC_EACCES));
+	snprintf(q, sizeof(q), "%s/new", outside);
+	CHECK(!exists(q));
+	sh_path(p, sizeof(p), "rel");
+	CHECK_EQ(symlink("../secret", p), 0);
+	CHECK_EQ(host_read("rel", 0, 1, 0), ST(HC_EACCES));
+	sh_path(p, sizeof(p), "inside");
+	CHECK_EQ(symlink("ok", p), 0);   /* points inside: still refused */
+	CHECK_EQ(host_read("inside", 0, 1, 0), ST(HC_EACCES));
+	sh_path(p, sizeof(p), "subln");
+	CHECK_EQ(symlink("sub", p), 0);
+	CHECK_EQ(host_read("subln/ok", 0, 1, 0), ST(HC_EACCES));
+	sh_path(p, sizeof(p), "dangling");
+	snprintf(q, sizeof(q), "%s/created-through-link", outside);
+	CHECK_EQ(symlink(q, p), 0);
+	CHECK_EQ(host_write("dangling", "x", 0, 0), ST(HC_EACCES));
+	CHECK(!exists(q));
+	/* the link itself is not replaced either */
+	struct stat st;
+	CHECK_EQ(lstat(p, &st), 0);
+	CHECK(S_ISLNK(st.st_mode));
+	/* magic links: /proc/self/root inside the share */
+	sh_path(p, sizeof(p), "proc");
+	CHECK_EQ(symlink("/proc/self/root/etc/passwd", p), 0);
+	CHECK_EQ(host_read("proc", 0, 1, 0), ST(HC_EACCES));
+
+	/* a FIFO: neither blocks nor opens */
+	sh_path(p, sizeof(p), "fifo");
+	CHECK_EQ(mkfifo(p, 0644), 0);
+	alarm(20); /* a hang here would be the bug */
+	CHECK_EQ(host_read("fifo", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("fifo", "x", 0, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("fifo", "x", 0, 1), ST(HC_EACCES));
+	alarm(0);
+	/* device nodes: a symlink to one, and (as root) a real one */
+	sh_path(p, sizeof(p), "null-link");
+	CHECK_EQ(symlink("/dev/null", p), 0);
+	CHECK_EQ(host_read("null-link", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("null-link", "x", 0, 0), ST(HC_EACCES));
+	sh_path(p, sizeof(p), "null");
+	if (mknod(p, S_IFCHR | 0666, makedev(1, 3)) == 0) {
+		CHECK_EQ(host_read("null", 0, 1, 0), ST(HC_EACCES));
+		CHECK_EQ(host_write("null", "x", 0, 1), ST(HC_EACCES));
+	} else {
+		printf("  (mknod refused: %s; device node case skipped)\n",
+		       strerror(errno));
+	}
+	/* directories are not files */
+	CHECK_EQ(host_read("sub", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read("sub/", 0, 1, 0), ST(HC_EACCES));
+	CHECK_EQ(host_read(".", 0, 1, 0), ST(HC_EACCES));
+	/* empty names and NULs */
+	CHECK_EQ(call(1, HC_OP_HOST_READ, 0, 0, 1, 0, 0), ST(HC_EINVAL));
+	put_data(1, 0, "ok\0/etc/passwd", 14);
+	CHECK_EQ(call(1, HC_OP_HOST_READ, 14, 0, 1, 0, 0), ST(HC_EINVAL));
+	/* the good files are still fine after all that */
+	CHECK_EQ(host_read("sub/ok", 0, 4, 0), 0);
+	CHECK_EQ(ret0(1), 4);
+	share_done(fd);
+}
+
+TEST(hypercall_share_confinement_openat2)
+{
+	confinement_suite(false);
+}
+
+TEST(hypercall_share_confinement_walk)
+{
+	confinement_suite(true);
+}
+
+/* A path component is a real directory at one moment and a symlink out
+ * of the share at the next. Created before the op, the symlink is refused;
+ * swapped back and forth by another thread while ops run, every op sees
+ * one state or the other, never the outside file. */
+struct swapper {
+	char a[256], b[256];
+	atomic_bool stop;
+	atomic_long swaps;
+};
+
+static void *swap_loop(void *arg)
+{
+	struct swapper *s = arg;
+
+	while (!atomic_load(&s->stop))
+		if (renameat2(AT_FDCWD, s->a, AT_FDCWD, s->b,
+			      RENAME_EXCHANGE) == 0)
+			atomic_fetch_add(&s->swaps, 1);
+	return NULL;
+}
+
+static void swap_suite(bool walk)
+{
+	int fd = share_fd();
+	char p[256], q[256];
+	static struct swapper s;
+	pthread_t t;
+	int ok = 0, refused = 0, leaked = 0, other = 0;
+
+	hostfs_force_walk(walk);
+	setup(true, fd, 1);
+	sh_path(p, sizeof(p), "d");
+	CHECK_EQ(mkdir(p, 0755), 0);
+	sh_file("d/secret", "INSIDE");
+	CHECK_EQ(host_read("d/secret", 0, 6, 0), 0);
+	/* swapped before the op: refused */
+	sh_path(q, sizeof(q), "alt");
+	CHECK_EQ(symlink(outside, q), 0);
+	CHECK_EQ(renameat2(AT_FDCWD, p, AT_FDCWD, q, RENAME_EXCHANGE), 0);
+	CHECK_EQ(host_read("d/secret", 0, 6, 0), ST(HC_EACCES));
+	CHECK_EQ(host_write("d/planted", "x", 0, 0), ST(HC_EACCES));
+	CHECK_EQ(renameat2(AT_FDCWD, p, AT_FDCWD, q, RENAME_EXCHANGE), 0);
+	CHECK_EQ(host_read("d/secret", 0, 6, 0), 0);
+
+	/* swapped while ops run */
+	snprintf(s.a, sizeof(s.a), "%s", p);
+	snprintf(s.b, sizeof(s.b), "%s", q);
+	atomic_store(&s.stop, false);
+	atomic_store(&s.swaps, 0);
+	CHECK_EQ(pthread_create(&t, NULL, swap_loop, &s), 0);
+	for (int i = 0; i < 3000; i++) {
+		char buf[8] = { 0 };
+		uint64_t st = host_read("d/secret", 0, 6, 0);
+		if (st == 0) {
+			get_data(1, 0, buf, 6);
+			if (memcmp(buf, "INSIDE", 6) == 0)
+				ok++;
+			else
+				leaked++;
+		} else if (st == ST(HC_EACCES) || st == ST(HC_ENOENT)) {
+			refused++;
+		} else {
+			other++;
+		}
+		if (i % 8 == 0)
+			host_write("d/planted", "x", 0, 0);
+	}
+	atomic_store(&s.stop, true);
+	pthread_join(t, NULL);
+	snprintf(q, sizeof(q), "%s/planted", outside);
+	CHECK_EQ(leaked, 0);
+	CHECK_EQ(other, 0);
+	CHECK(!exists(q));
+	CHECK(ok + refused == 3000);
+	printf("  (%s: %ld swaps; %d reads inside, %d refused, %d leaked)\n",
+	       walk ? "walk" : "openat2", atomic_load(&s.swaps), ok, refused,
+	       leaked);
+	share_done(fd);
+}
+
+TEST(hypercall_share_symlink_swap_openat2)
+{
+	swap_suite(false);
+}
+
+TEST(hypercall_share_symlink_swap_walk)
+{
+	swap_suite(true);
+}
+
+TEST(hypercall_hostfs_names)
+{
+	CHECK_EQ(hostfs_check_name("a", 1), 0);
+	CHECK_EQ(hostfs_check_name("a/b/c.txt", 9), 0);
+	CHECK_EQ(hostfs_check_name("...", 3), 0);
+	CHECK_EQ(hostfs_check_name("a/..b", 5), 0);
+	CHECK_EQ(hostfs_check_name("", 0), -HC_EINVAL);
+	CHECK_EQ(hostfs_check_name("a\0b", 3), -HC_EINVAL);
+	CHECK_EQ(hostfs_check_name("/a", 2), -HC_EACCES);
+	CHECK_EQ(hostfs_check_name("..", 2), -HC_EACCES);
+	CHECK_EQ(hostfs_check_name("../a", 4), -HC_EACCES);
+	CHECK_EQ(hostfs_check_name("a/..", 4), -HC_EACCES);
+	CHECK_EQ(hostfs_check_name("a/../b", 6), -HC_EACCES);
+	CHECK_EQ(hostfs_check_name("a//..//b", 8), -HC_EACCES);
+	/* the length bounds the name: "a/.." cut to "a/." is fine */
+	CHECK_EQ(hostfs_check_name("a/..", 3), 0);
+	CHECK_EQ(hostfs_open(-1, "a", 1, false, false), -HC_EACCES);
+	CHECK_EQ(hostfs_open_share("/nonexistent-glass-dir") < 0, 1);
+	int fd = hostfs_open_share("/etc/hostname");
+	CHECK(fd < 0);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- names, PCI, reset ---- */
+
+TEST(hypercall_register_names)
+{
+	char buf[32];
+
+	CHECK(strcmp(reg_name(hypercall_ops.regs, HC_REG_MAGIC), "MAGIC") == 0);
+	CHECK(strcmp(reg_name(hypercall_ops.regs, HC_REG_PUTC), "PUTC") == 0);
+	CHECK(strcmp(reg_name(hypercall_ops.regs, CH(1) + ARG(0)),
+		     "ch1.ARG0") == 0);
+	CHECK(strcmp(reg_name(hypercall_ops.regs, CH(1) + HC_CH_DOORBELL),
+		     "ch1.DOORBELL") == 0);
+	CHECK(strcmp(reg_name(hypercall_ops.regs, CH(15) + HC_CH_RET1),
+		     "ch15.RET1") == 0);
+	CHECK(reg_name(hypercall_ops.regs, 0x038) == NULL);
+	CHECK(reg_name(hypercall_ops.regs, CH(1) + 0x60) == NULL);
+	CHECK(strcmp(hypercall_reg_name(HC_REG_FINISH, buf, sizeof(buf)),
+		     "FINISH") == 0);
+	CHECK(strcmp(hypercall_reg_name(HC_REG_TIME_NS + 4, buf, sizeof(buf)),
+		     "TIME_NS.hi") == 0);
+	CHECK(strcmp(hypercall_reg_name(CH(3) + ARG(5), buf, sizeof(buf)),
+		     "ch3.ARG5") == 0);
+	CHECK(strcmp(hypercall_reg_name(CH(3) + ARG(5) + 4, buf, sizeof(buf)),
+		     "ch3.ARG5.hi") == 0);
+	CHECK(strcmp(hypercall_reg_name(CH(12) + HC_CH_CLAIM, buf,
+					 sizeof(buf)), "ch12.CLAIM") == 0);
+	CHECK(strcmp(hypercall_reg_name(CH(2) + HC_DATA_OFFSET, buf,
+					 sizeof(buf)), "ch2.DATA+0x0") == 0);
+	CHECK(strcmp(hypercall_reg_name(CH(2) + 0x110, buf, sizeof(buf)),
+		     "ch2.DATA+0x10") == 0);
+	CHECK(hypercall_reg_name(0x50, buf, sizeof(buf)) == NULL);
+	CHECK(hypercall_reg_name(CH(1) + 0x80, buf, sizeof(buf)) == NULL);
+	CHECK(hypercall_reg_name(HC_WINDOW_SIZE, buf, sizeof(buf)) == NULL);
+}
+
+TEST(hypercall_pci_function)
+{
+	setup(true, -1, 2);
+	hypercall_pci_init(&hc);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_VENDOR_ID, 2), 0x1234);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_DEVICE_ID, 2), 0x676c);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_REVISION_ID, 4) >> 8, 0xff0000);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_INTERRUPT_PIN, 1), 0);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_HEADER_TYPE, 1), 0);
+	/* BAR0: 64 KiB, 32-bit, non-prefetchable memory */
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0, 4), 0);
+	pci_config_write(&hc.pci, PCI_BAR0, 0xffffffff, 4);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0, 4), 0xffff0000);
+	pci_config_write(&hc.pci, PCI_BAR0 + 4, 0xffffffff, 4);
+	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0 + 4, 4), 0); /* no BAR1 */
+	CHECK(hc.pci.bars[0].ops == &hypercall_ops);
+	CHECK(hc.pci.bars[0].dev == &hc);
+	CHECK_EQ(hc.pci.bars[0].size, HC_WINDOW_SIZE);
+	/* a function reset releases channels and clears registers */
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 1);
+	CHECK_EQ(call(1, HC_OP_PING, 1, 0, 0, 0, 0), 0);
+	CHECK_EQ(call(2, HC_OP_ROI_BEGIN, 1, 0, 0, 0, 0), 0);
+	put_data(2, 0, "abc", 3);
+	hc.pci.ops->reset(&hc.pci);
+	CHECK_EQ(hc.ch[0].claimed, false);
+	CHECK_EQ(rd(CH(1) + HC_CH_RET0, 8), 0);
+	CHECK_EQ(rd(CH(1) + HC_CH_OP, 8), 0);
+	CHECK_EQ(rd(CH(2) + HC_DATA_OFFSET, 8), 0);
+	CHECK_EQ(call(2, HC_OP_ROI_END, 1, 0, 0, 0, 0), ST(HC_EINVAL));
+	/* host and channel count survive */
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 2);
+	CHECK_EQ(call(1, 0x80, 2, 3, 0, 0, 0), 0);
+	CHECK_EQ(ret0(1), 6);
+}
