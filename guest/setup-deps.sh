@@ -9,7 +9,8 @@ set -eu
 
 # Host tools for kernel/busybox/pciutils builds, the riscv64 cross compiler
 # with its static libc, the kernel source, dpkg-source (for apt-get source),
-# and QEMU + OpenSBI to boot-test the result.
+# QEMU + OpenSBI to boot-test the result, and U-Boot for
+# tests/firmware/uboot.sh.
 packages="
     make gcc libc6-dev bc bison flex libssl-dev libelf-dev
     cpio gzip xz-utils
@@ -18,6 +19,7 @@ packages="
     dpkg-dev debian-archive-keyring
     qemu-system-misc opensbi
     libfdt-dev python3
+    u-boot-qemu
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 
