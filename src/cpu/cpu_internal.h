@@ -38,8 +38,7 @@ uint64_t csr_rmw_base(const struct hart *h, unsigned csr, uint64_t read);
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
-/* Translate for an AMO/LR/SC: returns a host pointer for RAM, or NULL with
- * *pa set for a device/unmapped address; false if it trapped. */
+/* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
 bool mmu_translate_rw(struct hart *h, uint64_t va, unsigned size,
 		      enum access_type type, uint64_t *pa);
 

@@ -293,7 +293,7 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	}
 	if (n0 < size &&
 	    as_read(h->env.as, pa1, size - n0, &hi) != MEM_OK) {
-		bus_error(h, CAUSE_LOAD_ACCESS, va, pa1, size, false);
+		bus_error(h, CAUSE_LOAD_ACCESS, va + n0, pa1, size, false);
 		return false;
 	}
 	*val = n0 < size ? lo | hi << (8 * n0) : lo;
@@ -308,7 +308,9 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
-		bus_error(h, CAUSE_STORE_ACCESS, va, pa1, size, true);
+		/* checked first so nothing is written: tval is the faulting
+		 * part of the access, on the second page */
+		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true);
 		return false;
 	}
 	if (as_write(h->env.as, pa0, n0, val) != MEM_OK) {
@@ -317,7 +319,7 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	}
 	if (n0 < size &&
 	    as_write(h->env.as, pa1, size - n0, val >> (8 * n0)) != MEM_OK) {
-		bus_error(h, CAUSE_STORE_ACCESS, va, pa1, size, true);
+		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true);
 		return false;
 	}
 	return true;

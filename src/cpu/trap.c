@@ -27,6 +27,18 @@ static uint64_t get_field(uint64_t reg, uint64_t mask)
 	return (reg & mask) / (mask & -mask);
 }
 
+/* M-mode loads and stores translate as MPP while MPRV is set, so a trap or
+ * xRET that changes MPRV or MPP without changing privilege must still
+ * drop cached translations. */
+static void mprv_check(struct hart *h, uint64_t old)
+{
+	uint64_t now = h->csr.mstatus;
+
+	if (((old | now) & MSTATUS_MPRV) &&
+	    ((old ^ now) & (MSTATUS_MPRV | MSTATUS_MPP)))
+		hart_flush_tlb(h);
+}
+
 static uint64_t vector_pc(uint64_t tvec, uint64_t cause)
 {
 	uint64_t base = tvec & ~3ull;
@@ -61,6 +73,7 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
 	uint64_t bit = 1ull << (cause & 63);
 	uint64_t deleg = irq ? h->csr.mideleg : h->csr.medeleg;
 	uint64_t *st = &h->csr.mstatus;
+	uint64_t old = *st;
 
 	h->resv_valid = false;
 	if (irq) {
@@ -91,6 +104,7 @@ void hart_trap(struct hart *h, uint64_t cause, uint64_t tval)
 		h->pc = vector_pc(h->csr.mtvec, cause);
 		hart_set_priv(h, PRIV_M);
 	}
+	mprv_check(h, old);
 }
 
 /* Interrupts in the priority order of section 3.1.9. */
@@ -137,6 +151,7 @@ bool hart_take_interrupt(struct hart *h)
 void hart_mret(struct hart *h)
 {
 	uint64_t *st = &h->csr.mstatus;
+	uint64_t old = *st;
 	enum priv p = get_field(*st, MSTATUS_MPP);
 
 	set_field(st, MSTATUS_MIE, get_field(*st, MSTATUS_MPIE));
@@ -146,11 +161,13 @@ void hart_mret(struct hart *h)
 		set_field(st, MSTATUS_MPRV, 0);
 	h->pc = h->csr.mepc;
 	hart_set_priv(h, p);
+	mprv_check(h, old);
 }
 
 void hart_sret(struct hart *h)
 {
 	uint64_t *st = &h->csr.mstatus;
+	uint64_t old = *st;
 	enum priv p = get_field(*st, MSTATUS_SPP);
 
 	set_field(st, MSTATUS_SIE, get_field(*st, MSTATUS_SPIE));
@@ -159,6 +176,7 @@ void hart_sret(struct hart *h)
 	set_field(st, MSTATUS_MPRV, 0); /* sret never returns to M mode */
 	h->pc = h->csr.sepc;
 	hart_set_priv(h, p);
+	mprv_check(h, old);
 }
 
 void hart_set_mip(struct hart *h, uint64_t bit, int level)

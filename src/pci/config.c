@@ -63,7 +63,8 @@ void pci_func_add_bar(struct pci_func *f, int n, uint64_t size, uint8_t type,
 	b->ops = ops;
 	b->dev = dev;
 	if (n == PCI_ROM_SLOT) {
-		set_long(f->wmask + off, (uint32_t)(mask & ~0x7feull));
+		/* address bits, and bit 0: ROM Address Decode Enable */
+		set_long(f->wmask + off, (uint32_t)(mask & ~0x7ffull) | 1);
 		return;
 	}
 	set_long(f->cfg + off, type);
@@ -197,7 +198,9 @@ int pci_dma_write(struct pci_func *f, uint64_t bus_addr, const void *buf,
 void pci_func_reset(struct pci_func *f)
 {
 	set_word(f->cfg + PCI_COMMAND, 0);
-	set_word(f->cfg + PCI_STATUS, f->cfg[PCI_STATUS] & PCI_STATUS_CAP_LIST);
+	/* error bits clear; capability list and the pin state stay */
+	set_word(f->cfg + PCI_STATUS, f->cfg[PCI_STATUS] &
+		 (PCI_STATUS_CAP_LIST | PCI_STATUS_INTERRUPT));
 	for (int n = 0; n <= PCI_ROM_SLOT; n++) {
 		unsigned off = bar_offset(n);
 		if (!f->bars[n].size)
