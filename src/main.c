@@ -29,7 +29,7 @@ static const char usage_text[] =
 "  -dtb FILE             use this device tree instead of the generated one\n"
 "  -dumpdtb FILE         write the generated device tree and exit\n"
 "  -device NAME[,PROP=VALUE...]\n"
-"                        add a device (-device help lists them)\n"
+"                        add a device: edu, glass-hypercall (-device help)\n"
 "  -monitor stdio        start with the monitor on the console (Ctrl-A c\n"
 "                        switches between monitor and serial console)\n"
 "  -nographic            accepted for QEMU compatibility (glass has no display)\n"
@@ -41,6 +41,8 @@ static const char usage_text[] =
 "  --trace-format FMT    text (default), json (one object per line), or\n"
 "                        chrome (trace-event JSON for ui.perfetto.dev)\n"
 "  --trace-filter F      only events matching device=NAME, addr=LO-HI, hart=N\n"
+"  --share DIR           directory the guest may read and write through the\n"
+"                        hypercall device (HOST_READ/HOST_WRITE)\n"
 "  --stats FILE          write statistics at exit and on hypercall STATS_DUMP\n"
 "                        (JSON if FILE ends in .json, text otherwise)\n"
 "\n"
@@ -187,6 +189,8 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 			if (strcmp(v, "stdio"))
 				return fail("-monitor '%s': only 'stdio' is supported", v);
 			cfg->monitor_stdio = true;
+		} else if (!strcmp(o, "--share")) {
+			cfg->share_dir = v;
 		} else if (!strcmp(o, "--stats")) {
 			cfg->stats_file = v;
 		} else {

@@ -6,6 +6,7 @@
 
 #include "dev/edu.h"
 #include "machine/devices.h"
+#include "machine/hypercall_host.h"
 #include "machine/machine.h"
 
 static int edu_create(struct machine *m, const char *props, void **state)
@@ -24,9 +25,14 @@ static int edu_create(struct machine *m, const char *props, void **state)
 	return machine_plug_pci(m, &e->pci);
 }
 
-static const struct device_type device_types[] = {
-	{ "edu", "QEMU's educational PCI device (1234:11e8); prop dma_mask",
-	  edu_create, free },
+static const struct device_type edu_type = {
+	"edu", "QEMU's educational PCI device (1234:11e8); prop dma_mask",
+	edu_create, free,
+};
+
+static const struct device_type *const device_types[] = {
+	&edu_type,
+	&hypercall_pci_type,
 };
 
 #define NTYPES (sizeof(device_types) / sizeof(device_types[0]))
@@ -34,15 +40,16 @@ static const struct device_type device_types[] = {
 const struct device_type *device_type_find(const char *name)
 {
 	for (size_t i = 0; i < NTYPES; i++)
-		if (!strcmp(device_types[i].name, name))
-			return &device_types[i];
+		if (!strcmp(device_types[i]->name, name))
+			return device_types[i];
 	return NULL;
 }
 
 void device_types_print(void)
 {
 	for (size_t i = 0; i < NTYPES; i++)
-		printf("  %-16s %s\n", device_types[i].name, device_types[i].help);
+		printf("  %-16s %s\n", device_types[i]->name,
+		       device_types[i]->help);
 }
 
 /* Value of key in props (points into props), with its length. */

@@ -183,6 +183,11 @@ static void add_platform(struct fdt_builder *b, int soc, unsigned nharts)
 	prop_reg(b, n, e->base, e->size);
 	per_hart_irqs(b, n, nharts, 3, 7);   /* MSIP, MTIP */
 
+	e = &virt_map[VIRT_HYPERCALL];
+	n = node(b, soc, "hypercall", e->base);
+	prop_str(b, n, "compatible", "glass,hypercall-v1");
+	prop_reg(b, n, e->base, e->size);
+
 	e = &virt_map[VIRT_PLIC];
 	n = node(b, soc, "plic", e->base);
 	prop_strs(b, n, "compatible", STRS("sifive,plic-1.0.0\0riscv,plic0"));

@@ -8,7 +8,9 @@
 
 #include "cpu/riscv.h"
 #include "machine/boot.h"
+#include "dev/hostfs.h"
 #include "machine/devices.h"
+#include "machine/hypercall_host.h"
 #include "machine/monitor.h"
 #include "machine/machine.h"
 #include "machine/virt.h"
@@ -76,11 +78,16 @@ static void finisher_request(void *opaque, enum finish_kind kind, int code)
 		machine_request_exit(m, code ? code : 1);
 		break;
 	case FINISH_RESET:
-		m->reset_requested = true;
-		for (unsigned i = 0; i < m->nharts; i++)
-			m->harts[i].stop = true;
+		machine_request_reset(m);
 		break;
 	}
+}
+
+void machine_request_reset(struct machine *m)
+{
+	m->reset_requested = true;
+	for (unsigned i = 0; i < m->nharts; i++)
+		m->harts[i].stop = true;
 }
 
 static void uart_tx(void *opaque, uint8_t byte)
@@ -204,6 +211,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 
 	memset(m, 0, sizeof(*m));
 	m->cfg = *cfg;
+	m->share_dirfd = -1;
+	if (cfg->share_dir) {
+		m->share_dirfd = hostfs_open_share(cfg->share_dir);
+		if (m->share_dirfd < 0)
+			return -1;
+	}
 	m->nharts = cfg->nharts;
 	m->clock_start_ns = host_ns();
 	as_init(&m->as);
@@ -225,7 +238,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 			(unsigned long long)(cfg->ram_size >> 20));
 		return -1;
 	}
-	if (add_devices(m) < 0 || add_pci(m) < 0) {
+	if (add_devices(m) < 0 || add_pci(m) < 0 ||
+	    machine_add_hypercall(m) < 0) {
 		fprintf(stderr, "glass: too many regions in the memory map\n");
 		return -1;
 	}
@@ -255,6 +269,9 @@ void machine_destroy(struct machine *m)
 	tracer_close(&m->tracer);
 	devices_destroy(m);
 	as_destroy(&m->as);
+	if (m->share_dirfd >= 0)
+		close(m->share_dirfd);
+	m->share_dirfd = -1;
 	free(m->fdt);
 	m->fdt = NULL;
 }

@@ -15,6 +15,7 @@
 #include "dev/clint.h"
 #include "dev/finisher.h"
 #include "dev/goldfish_rtc.h"
+#include "dev/hypercall.h"
 #include "dev/plic.h"
 #include "dev/uart16550.h"
 #include "machine/console.h"
@@ -44,6 +45,7 @@ struct machine_config {
 	struct trace_filter trace_filter;
 	const char *stats_file;   /* NULL: no statistics file */
 	bool monitor_stdio;       /* start with the monitor on the console */
+	const char *share_dir;    /* --share: HOST_READ/HOST_WRITE root */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
 };
@@ -69,6 +71,8 @@ struct machine {
 	struct finisher finisher;
 	struct console console;
 	struct pci_host pci;
+	struct hypercall hypercall;  /* platform instance */
+	int share_dirfd;             /* --share DIR, or -1 */
 	struct tracer tracer;
 	struct stats stats;
 	struct machine_device devices[MAX_DEVICES];
@@ -102,6 +106,9 @@ int machine_run(struct machine *m);
 
 /* Ask the run loop to stop with `code` (finisher, HTIF, hypercall, Ctrl-A x). */
 void machine_request_exit(struct machine *m, int code);
+
+/* Ask the run loop to reset the machine (finisher, hypercall FINISH). */
+void machine_request_reset(struct machine *m);
 
 /* Plug a PCI function into the next free slot. Returns 0, or -1 after
  * printing why. */
