@@ -1,0 +1,1 @@
+../modules/glass_hc/glass-hc.h

@@ -1,0 +1,855 @@
+/*
+ * glassctl: talk to glass from a Linux guest's user space through the
+ * glass hypercall device (glass's shared/spec/hypercall.md), in the spirit
+ * of gem5's m5 utility and MARSSx86's ptlctl.
+ *
+ * usage: glassctl [OPTIONS] COMMAND [ARGS]
+ *   info                      device, transport, channel, hart, time, instret
+ *   exit N                    stop glass with exit code N
+ *   log TEXT...               TEXT in glass's log (tagged with hart, instret)
+ *   marker N                  a marker; prints instret and time
+ *   roi begin|end N           region of interest N; end prints its instret
+ *   stats reset | stats dump [NAME]
+ *   get HOSTFILE [FILE]       copy a file from glass's --share directory
+ *                             (FILE defaults to HOSTFILE's last component;
+ *                             "-" is stdout)
+ *   put FILE [HOSTFILE]       copy a file into it ("-" is stdin; HOSTFILE
+ *                             defaults to FILE's last component)
+ *   trace CATEGORY on|off     CATEGORY: mmio,pci-config,dma,irq,pagewalk,
+ *                             hypercall,guest-error,all (comma list) or a mask
+ *   checkpoint NAME           (glass 1.x answers ENOSYS)
+ * options:
+ *   --via ioctl|mmap|sysfs|devmem   how to reach the device (default: auto)
+ *   --mmap                    prefer a mapping to the ioctl
+ *   --addr PHYS               use /dev/mem at PHYS (implies --via devmem)
+ *   -v                        say which transport and channel are used
+ *
+ * Transports, in the order "auto" tries them:
+ *   ioctl   /dev/glass-hc (glass_hc.ko), GLASS_HC_IOC_CALL per op; works
+ *           for ordinary users (the node is 0666)
+ *   mmap    /dev/glass-hc, the file's channel page mapped into this process;
+ *           ops are plain stores, also for ordinary users
+ *   sysfs   the PCI function's /sys/bus/pci/devices/BDF/resource0, mapped
+ *           (root)
+ *   devmem  /dev/mem with O_SYNC at --addr, or at the platform instance
+ *           found in the device tree (compatible "glass,hypercall-v1";
+ *           root)
+ * With sysfs and devmem glassctl claims a free channel itself (1..CHANNELS)
+ * and releases it when it exits, also on SIGINT/SIGTERM/SIGHUP.
+ *
+ * Files move through the channel's 3840-byte DATA buffer, in as many ops
+ * as it takes: DMA would need physical addresses of our buffers, which
+ * user space does not have (and glass_hc.ko keeps PCI DMA off anyway).
+ *
+ * Exit status: 0 done; 1 the operation failed (glass's status is printed);
+ * 2 usage; 3 no device found or it could not be opened.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define GLASS_HC_WANT_IOCTL
+#include "../include/glass-hc.h"
+
+enum via { VIA_AUTO, VIA_IOCTL, VIA_MMAP, VIA_SYSFS, VIA_DEVMEM };
+static const char *const via_names[] = { "auto", "ioctl", "mmap", "sysfs",
+					  "devmem" };
+
+static struct {
+	enum via via;
+	int fd;
+	void *map;
+	size_t maplen;
+	glass_hc_base win;      /* whole window (sysfs, devmem) */
+	glass_hc_base ch;       /* our channel page (not with ioctl) */
+	volatile int claimed;   /* we claimed ch ourselves: release it */
+	unsigned chno;
+	char where[512];
+} dev = { .fd = -1 };
+
+static struct glass_hc_ioc_call ioc; /* last ioctl call (DATA after it) */
+static int verbose;
+
+static void release_channel(void)
+{
+	if (dev.claimed) {
+		dev.claimed = 0;
+		glass_hc_release(dev.ch);
+	}
+}
+
+static void on_signal(int sig)
+{
+	release_channel();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "glassctl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(code);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: glassctl [--via ioctl|mmap|sysfs|devmem] [--mmap] [--addr PHYS] [-v]\n"
+		"                info | exit N | log TEXT... | marker N | roi begin|end N\n"
+		"                | stats reset | stats dump [NAME] | get HOSTFILE [FILE]\n"
+		"                | put FILE [HOSTFILE] | trace CATEGORY on|off\n"
+		"                | checkpoint NAME\n");
+	exit(2);
+}
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		die(2, "bad %s '%s'", what, s);
+	return v;
+}
+
+/* ---- finding the device ---- */
+
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return (int)n;
+}
+
+/* /sys/bus/pci/devices/BDF of the hypercall function, or 0 */
+static int find_pci(char *out, size_t len)
+{
+	const char *root = "/sys/bus/pci/devices";
+	DIR *d = opendir(root);
+	struct dirent *e;
+	int found = 0;
+
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		char p[512], v[32], id[32];
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/vendor", root, e->d_name);
+		if (read_small(p, v, sizeof(v)) < 0)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s/device", root, e->d_name);
+		if (read_small(p, id, sizeof(id)) < 0)
+			continue;
+		if (strtoul(v, NULL, 16) == GLASS_HC_PCI_VENDOR &&
+		    strtoul(id, NULL, 16) == GLASS_HC_PCI_DEVICE) {
+			snprintf(out, len, "%s/%s", root, e->d_name);
+			found = 1;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+static uint64_t be_cells(const unsigned char *p, unsigned cells)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < cells * 4; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static unsigned dt_cells(const char *node, const char *prop, unsigned dflt)
+{
+	char p[1024];
+	unsigned char b[4];
+	int fd, n;
+
+	snprintf(p, sizeof(p), "%s/%s", node, prop);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return dflt;
+	n = (int)read(fd, b, 4);
+	close(fd);
+	return n == 4 ? (unsigned)be_cells(b, 1) : dflt;
+}
+
+/* Search the device tree for compatible "glass,hypercall-v1"; its first
+ * reg entry's address in *phys. */
+static int dt_search(const char *node, int depth, uint64_t *phys)
+{
+	char p[1024], compat[256];
+	int n;
+
+	snprintf(p, sizeof(p), "%s/compatible", node);
+	n = read_small(p, compat, sizeof(compat));
+	for (int i = 0; n > 0 && i < n; i += (int)strlen(compat + i) + 1) {
+		if (strcmp(compat + i, GLASS_HC_COMPATIBLE) != 0)
+			continue;
+		/* the parent's #address-cells / #size-cells */
+		char parent[1024];
+		snprintf(parent, sizeof(parent), "%s", node);
+		char *slash = strrchr(parent, '/');
+		if (slash)
+			*slash = 0;
+		unsigned ac = dt_cells(parent, "#address-cells", 2);
+		unsigned sc = dt_cells(parent, "#size-cells", 1);
+		unsigned char reg[64];
+		snprintf(p, sizeof(p), "%s/reg", node);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || ac < 1 || ac > 2 || sc > 2)
+			return fd >= 0 ? (close(fd), 0) : 0;
+		n = (int)read(fd, reg, sizeof(reg));
+		close(fd);
+		if (n < (int)(4 * (ac + sc)))
+			return 0;
+		*phys = be_cells(reg, ac);
+		return 1;
+	}
+	if (depth >= 4)
+		return 0;
+	DIR *d = opendir(node);
+	struct dirent *e;
+	int found = 0;
+	if (!d)
+		return 0;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", node, e->d_name);
+		found = dt_search(p, depth + 1, phys);
+	}
+	closedir(d);
+	return found;
+}
+
+static int find_dt(uint64_t *phys)
+{
+	const char *quick = "/proc/device-tree/soc/hypercall@10110000";
+	struct stat st;
+
+	if (stat(quick, &st) == 0 && dt_search(quick, 4, phys))
+		return 1;
+	return dt_search("/proc/device-tree", 0, phys);
+}
+
+static void map_window(const char *path, uint64_t offset, int oflags)
+{
+	dev.fd = open(path, O_RDWR | O_CLOEXEC | oflags);
+	if (dev.fd < 0)
+		die(3, "%s: %s", path, strerror(errno));
+	dev.maplen = GLASS_HC_WINDOW_SIZE;
+	dev.map = mmap(NULL, dev.maplen, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       dev.fd, (off_t)offset);
+	if (dev.map == MAP_FAILED)
+		die(3, "mmap %s: %s", path, strerror(errno));
+	dev.win = dev.map;
+	if (!glass_hc_present(dev.win))
+		die(3, "%s: no glass hypercall device (magic 0x%llx)", path,
+		    (unsigned long long)glass_hc_rd64(dev.win, GLASS_HC_MAGIC));
+	dev.chno = glass_hc_claim(dev.win);
+	if (!dev.chno)
+		die(3, "all %u channels are busy", glass_hc_nchannels(dev.win));
+	dev.ch = glass_hc_channel(dev.win, dev.chno);
+	dev.claimed = 1;
+	atexit(release_channel);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+}
+
+static int open_sysfs(void)
+{
+	char bdf[300], p[400], en[8];
+
+	if (!find_pci(bdf, sizeof(bdf)))
+		return 0;
+	/* a function nobody drives may have memory decoding off */
+	snprintf(p, sizeof(p), "%s/enable", bdf);
+	if (read_small(p, en, sizeof(en)) > 0 && en[0] == '0') {
+		int fd = open(p, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "1", 1) < 0)
+				fprintf(stderr, "glassctl: enabling %s: %s\n",
+					bdf, strerror(errno));
+			close(fd);
+		}
+	}
+	snprintf(p, sizeof(p), "%s/resource0", bdf);
+	map_window(p, 0, O_SYNC);
+	dev.via = VIA_SYSFS;
+	snprintf(dev.where, sizeof(dev.where), "sysfs %s", p);
+	return 1;
+}
+
+static void open_devmem(uint64_t phys)
+{
+	map_window("/dev/mem", phys, O_SYNC);
+	dev.via = VIA_DEVMEM;
+	snprintf(dev.where, sizeof(dev.where), "devmem /dev/mem at 0x%llx",
+		 (unsigned long long)phys);
+}
+
+static int open_node(enum via via)
+{
+	struct glass_hc_ioc_info info;
+
+	dev.fd = open(GLASS_HC_DEVNODE, O_RDWR | O_CLOEXEC);
+	if (dev.fd < 0) {
+		if (errno == ENOENT && via == VIA_AUTO)
+			return 0;
+		die(3, "%s: %s", GLASS_HC_DEVNODE, strerror(errno));
+	}
+	if (ioctl(dev.fd, GLASS_HC_IOC_INFO, &info) < 0)
+		die(3, "%s: GLASS_HC_IOC_INFO: %s", GLASS_HC_DEVNODE,
+		    strerror(errno));
+	dev.chno = (unsigned)info.channel;
+	if (via == VIA_MMAP) {
+		dev.maplen = GLASS_HC_PAGE_SIZE;
+		dev.map = mmap(NULL, dev.maplen, PROT_READ | PROT_WRITE,
+			       MAP_SHARED, dev.fd, 0);
+		if (dev.map == MAP_FAILED)
+			die(3, "mmap %s: %s", GLASS_HC_DEVNODE,
+			    strerror(errno));
+		dev.ch = dev.map;
+		dev.via = VIA_MMAP;
+	} else {
+		dev.via = VIA_IOCTL;
+	}
+	snprintf(dev.where, sizeof(dev.where), "%s %s (BAR0 0x%llx)",
+		 via_names[dev.via], GLASS_HC_DEVNODE,
+		 (unsigned long long)info.bar_phys);
+	return 1;
+}
+
+static void open_device(enum via via, int have_addr, uint64_t addr,
+			int prefer_map)
+{
+	uint64_t phys;
+
+	if (have_addr && via != VIA_AUTO && via != VIA_DEVMEM)
+		die(2, "--addr goes with --via devmem");
+	switch (via) {
+	case VIA_IOCTL:
+	case VIA_MMAP:
+		open_node(via);
+		break;
+	case VIA_SYSFS:
+		if (!open_sysfs())
+			die(3, "no PCI function %04x:%04x in /sys/bus/pci",
+			    GLASS_HC_PCI_VENDOR, GLASS_HC_PCI_DEVICE);
+		break;
+	case VIA_DEVMEM:
+		if (!have_addr && !find_dt(&addr))
+			die(3, "no %s node in the device tree; give --addr",
+			    GLASS_HC_COMPATIBLE);
+		open_devmem(addr);
+		break;
+	case VIA_AUTO:
+		if (have_addr) {
+			open_devmem(addr);
+		} else if (access(GLASS_HC_DEVNODE, F_OK) == 0) {
+			open_node(prefer_map ? VIA_MMAP : VIA_IOCTL);
+		} else if (open_sysfs()) {
+		} else if (find_dt(&phys)) {
+			open_devmem(phys);
+		} else {
+			die(3, "no glass hypercall device: no %s, no PCI "
+			    "%04x:%04x, no %s in the device tree",
+			    GLASS_HC_DEVNODE, GLASS_HC_PCI_VENDOR,
+			    GLASS_HC_PCI_DEVICE, GLASS_HC_COMPATIBLE);
+		}
+		break;
+	}
+	if (verbose)
+		fprintf(stderr, "glassctl: %s, channel %u\n", dev.where,
+			dev.chno);
+}
+
+/* ---- calls ---- */
+
+/* Run op with `in` (inlen bytes) in DATA first; STATUS back, RET in ret. */
+static int64_t hc_call(uint64_t op, const uint64_t args[6], uint64_t ret[2],
+		       const void *in, size_t inlen)
+{
+	if (dev.via == VIA_IOCTL) {
+		memset(&ioc, 0, offsetof(struct glass_hc_ioc_call, data));
+		ioc.op = op;
+		memcpy(ioc.args, args, sizeof(ioc.args));
+		ioc.data_len = inlen;
+		if (inlen)
+			memcpy(ioc.data, in, inlen);
+		if (ioctl(dev.fd, GLASS_HC_IOC_CALL, &ioc) < 0)
+			die(3, "%s: GLASS_HC_IOC_CALL: %s", GLASS_HC_DEVNODE,
+			    strerror(errno));
+		ret[0] = ioc.ret[0];
+		ret[1] = ioc.ret[1];
+		return ioc.status;
+	}
+	glass_hc_data_write(dev.ch, 0, in, inlen);
+	return glass_hc_callv(dev.ch, op, args, ret);
+}
+
+/* DATA[0..len) after the last call */
+static void hc_data(void *buf, size_t len)
+{
+	if (dev.via == VIA_IOCTL)
+		memcpy(buf, ioc.data, len);
+	else
+		glass_hc_data_read(dev.ch, 0, buf, len);
+}
+
+static int64_t hc_simple(uint64_t op, uint64_t a0, uint64_t a1,
+			 uint64_t ret[2])
+{
+	const uint64_t args[6] = { a0, a1 };
+	uint64_t r[2];
+
+	return hc_call(op, args, ret ? ret : r, NULL, 0);
+}
+
+static const char *status_name(int64_t st)
+{
+	switch (-st) {
+	case GLASS_HC_ENOENT:
+		return "ENOENT";
+	case GLASS_HC_EIO:
+		return "EIO";
+	case GLASS_HC_EACCES:
+		return "EACCES";
+	case GLASS_HC_EFAULT:
+		return "EFAULT";
+	case GLASS_HC_EBUSY:
+		return "EBUSY";
+	case GLASS_HC_EINVAL:
+		return "EINVAL";
+	case GLASS_HC_ENOSYS:
+		return "ENOSYS";
+	default:
+		return "error";
+	}
+}
+
+/* 0 if st is 0, else print why and return 1 */
+static int check(int64_t st, const char *what)
+{
+	if (st == 0)
+		return 0;
+	fprintf(stderr, "glassctl: %s: %s (%lld, %s)\n", what,
+		status_name(st), (long long)st, strerror((int)-st));
+	return 1;
+}
+
+/* ---- commands ---- */
+
+static void print_features(uint64_t f)
+{
+	static const char *const groups[16] = {
+		"ping", "exit/log", "roi/marker", "stats", "checkpoint",
+		"host-files", "trace", NULL, "user", "user", "user", "user",
+		"user", "user", "user", "user" };
+	int user = 0;
+
+	printf("features: 0x%llx (", (unsigned long long)f);
+	const char *sep = "";
+	for (int i = 0; i < 16; i++) {
+		if (!(f & (1ull << i)) || !groups[i])
+			continue;
+		if (i >= 8) {
+			if (user++)
+				continue;
+		}
+		printf("%s%s", sep, groups[i]);
+		sep = " ";
+	}
+	printf(")\n");
+}
+
+static int cmd_info(void)
+{
+	struct glass_hc_ioc_info info;
+	uint64_t ret[2];
+
+	if (dev.via == VIA_IOCTL || dev.via == VIA_MMAP) {
+		if (ioctl(dev.fd, GLASS_HC_IOC_INFO, &info) < 0)
+			die(3, "GLASS_HC_IOC_INFO: %s", strerror(errno));
+	} else {
+		info.magic = glass_hc_rd64(dev.win, GLASS_HC_MAGIC);
+		info.version = glass_hc_rd64(dev.win, GLASS_HC_VERSION);
+		info.features = glass_hc_rd64(dev.win, GLASS_HC_FEATURES);
+		info.channels = glass_hc_rd64(dev.win, GLASS_HC_CHANNELS);
+		info.channel = dev.chno;
+		info.hartid = glass_hc_rd64(dev.win, GLASS_HC_HARTID);
+		info.time_ns = glass_hc_rd64(dev.win, GLASS_HC_TIME_NS);
+		info.instret = glass_hc_rd64(dev.win, GLASS_HC_INSTRET);
+	}
+	char magic[9];
+	for (int i = 0; i < 8; i++) {
+		char c = (char)(info.magic >> (8 * i));
+		magic[i] = c >= 0x20 && c < 0x7f ? c : '?';
+	}
+	magic[8] = 0;
+	printf("glass hypercall device v%llu (magic %s)\n",
+	       (unsigned long long)info.version, magic);
+	printf("transport: %s\n", dev.where);
+	printf("channel: %llu of %llu\n", (unsigned long long)info.channel,
+	       (unsigned long long)info.channels);
+	print_features(info.features);
+	printf("hart: %llu\n", (unsigned long long)info.hartid);
+	printf("time_ns: %llu\n", (unsigned long long)info.time_ns);
+	printf("instret: %llu\n", (unsigned long long)info.instret);
+	int64_t st = hc_simple(GLASS_HC_OP_PING, 41, 0, ret);
+	if (check(st, "ping"))
+		return 1;
+	printf("ping: %s\n", ret[0] == 42 ? "ok" : "WRONG ANSWER");
+	return ret[0] == 42 ? 0 : 1;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+	size_t len = 0;
+	char *text;
+
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	text = malloc(len + 1);
+	if (!text)
+		die(1, "out of memory");
+	text[0] = 0;
+	for (int i = 0, at = 0; i < argc; i++)
+		at += sprintf(text + at, "%s%s", i ? " " : "", argv[i]);
+	len = strlen(text);
+	/* longer texts go out in DATA-sized pieces */
+	size_t off = 0;
+	do {
+		size_t n = len - off;
+		if (n > GLASS_HC_DATA_SIZE)
+			n = GLASS_HC_DATA_SIZE;
+		const uint64_t args[6] = { n };
+		uint64_t ret[2];
+		if (check(hc_call(GLASS_HC_OP_LOG, args, ret, text + off, n),
+			  "log")) {
+			free(text);
+			return 1;
+		}
+		off += n;
+	} while (off < len);
+	free(text);
+	return 0;
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s && s[1] ? s + 1 : p;
+}
+
+static void write_all(int fd, const unsigned char *buf, size_t len,
+		      const char *file)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(fd, buf + done, len - done);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			die(1, "%s: %s", file, strerror(errno));
+		}
+		done += (size_t)w;
+	}
+}
+
+static int cmd_get(const char *host, const char *file)
+{
+	static unsigned char buf[GLASS_HC_DATA_SIZE];
+	size_t nlen = strlen(host);
+	uint64_t off = 0;
+	int fd = -1, to_stdout = strcmp(file, "-") == 0;
+
+	if (nlen == 0 || nlen > GLASS_HC_DATA_SIZE)
+		die(2, "host file name must be 1..%d bytes", GLASS_HC_DATA_SIZE);
+	for (;;) {
+		const uint64_t args[6] = { nlen, off, GLASS_HC_DATA_SIZE, 0 };
+		uint64_t ret[2];
+		int64_t st = hc_call(GLASS_HC_OP_HOST_READ, args, ret, host,
+				     nlen);
+		if (check(st, host))
+			return 1;
+		if (ret[0] > GLASS_HC_DATA_SIZE)
+			die(1, "device returned %llu bytes",
+			    (unsigned long long)ret[0]);
+		/* the output is only created once the host file is known
+		 * to be readable */
+		if (fd < 0) {
+			fd = to_stdout ? 1 : open(file, O_WRONLY | O_CREAT |
+						  O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0)
+				die(1, "%s: %s", file, strerror(errno));
+		}
+		if (ret[0] == 0)
+			break;
+		hc_data(buf, (size_t)ret[0]);
+		write_all(fd, buf, (size_t)ret[0], file);
+		off += ret[0];
+	}
+	if (!to_stdout && close(fd) < 0)
+		die(1, "%s: %s", file, strerror(errno));
+	if (verbose || !to_stdout)
+		fprintf(to_stdout ? stderr : stdout, "%s -> %s: %llu bytes\n",
+			host, file, (unsigned long long)off);
+	return 0;
+}
+
+static int cmd_put(const char *file, const char *host)
+{
+	static unsigned char buf[GLASS_HC_DATA_SIZE];
+	size_t nlen = strlen(host), chunk;
+	uint64_t off = 0;
+	int fd, from_stdin = strcmp(file, "-") == 0, first = 1;
+
+	if (nlen == 0 || nlen >= GLASS_HC_DATA_SIZE)
+		die(2, "host file name must be 1..%d bytes",
+		    GLASS_HC_DATA_SIZE - 1);
+	chunk = GLASS_HC_DATA_SIZE - nlen;
+	fd = from_stdin ? 0 : open(file, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die(1, "%s: %s", file, strerror(errno));
+	memcpy(buf, host, nlen);
+	for (;;) {
+		/* fill a whole chunk (pipes deliver less at a time) */
+		size_t n = 0;
+		while (n < chunk) {
+			ssize_t r = read(fd, buf + nlen + n, chunk - n);
+			if (r < 0) {
+				if (errno == EINTR)
+					continue;
+				die(1, "%s: %s", file, strerror(errno));
+			}
+			if (r == 0)
+				break;
+			n += (size_t)r;
+		}
+		if (n == 0 && !first)
+			break;
+		/* the first op truncates, so an empty file is put too */
+		const uint64_t args[6] = { nlen, off, n, 0, first ? 1 : 0 };
+		uint64_t ret[2];
+		if (check(hc_call(GLASS_HC_OP_HOST_WRITE, args, ret, buf,
+				  nlen + n), host))
+			return 1;
+		if (ret[0] != n)
+			die(1, "%s: short write (%llu of %zu bytes)", host,
+			    (unsigned long long)ret[0], n);
+		off += n;
+		first = 0;
+		if (n < chunk)
+			break;
+	}
+	if (!from_stdin)
+		close(fd);
+	printf("%s -> %s: %llu bytes\n", file, host, (unsigned long long)off);
+	return 0;
+}
+
+static uint64_t parse_categories(const char *s)
+{
+	static const struct {
+		const char *name;
+		uint64_t bit;
+	} cats[] = {
+		{ "mmio", GLASS_HC_TRACE_MMIO },
+		{ "pci-config", GLASS_HC_TRACE_PCI_CONFIG },
+		{ "dma", GLASS_HC_TRACE_DMA },
+		{ "irq", GLASS_HC_TRACE_IRQ },
+		{ "pagewalk", GLASS_HC_TRACE_PAGEWALK },
+		{ "hypercall", GLASS_HC_TRACE_HYPERCALL },
+		{ "guest-error", GLASS_HC_TRACE_GUEST_ERROR },
+		{ "all", GLASS_HC_TRACE_ALL },
+	};
+	uint64_t mask = 0;
+	char *copy = strdup(s), *save = NULL;
+
+	if (!copy)
+		die(1, "out of memory");
+	if (s[0] >= '0' && s[0] <= '9') {
+		free(copy);
+		return parse_u64(s, "category mask");
+	}
+	for (char *w = strtok_r(copy, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
+		size_t i;
+		for (i = 0; i < sizeof(cats) / sizeof(cats[0]); i++)
+			if (strcmp(w, cats[i].name) == 0)
+				break;
+		if (i == sizeof(cats) / sizeof(cats[0]))
+			die(2, "unknown trace category '%s' (mmio, pci-config, "
+			    "dma, irq, pagewalk, hypercall, guest-error, all)",
+			    w);
+		mask |= cats[i].bit;
+	}
+	free(copy);
+	return mask;
+}
+
+static int run(int argc, char **argv)
+{
+	const char *c = argv[0];
+	uint64_t ret[2];
+
+	if (!strcmp(c, "info") && argc == 1)
+		return cmd_info();
+	if (!strcmp(c, "exit") && argc == 2) {
+		uint64_t code = parse_u64(argv[1], "exit code");
+		int64_t st = hc_simple(GLASS_HC_OP_EXIT, code, 0, ret);
+		if (check(st, "exit"))
+			return 1;
+		/* glass stops at the doorbell; if we get here it did not */
+		fprintf(stderr, "glassctl: exit: the machine is still running\n");
+		return 1;
+	}
+	if (!strcmp(c, "log") && argc >= 2)
+		return cmd_log(argc - 1, argv + 1);
+	if (!strcmp(c, "marker") && argc == 2) {
+		uint64_t id = parse_u64(argv[1], "marker id");
+		if (check(hc_simple(GLASS_HC_OP_MARKER, id, 0, ret), "marker"))
+			return 1;
+		printf("marker %llu: instret %llu time_ns %llu\n",
+		       (unsigned long long)id, (unsigned long long)ret[0],
+		       (unsigned long long)ret[1]);
+		return 0;
+	}
+	if (!strcmp(c, "roi") && argc == 3 &&
+	    (!strcmp(argv[1], "begin") || !strcmp(argv[1], "end"))) {
+		int begin = !strcmp(argv[1], "begin");
+		uint64_t id = parse_u64(argv[2], "region id");
+		if (check(hc_simple(begin ? GLASS_HC_OP_ROI_BEGIN
+				    : GLASS_HC_OP_ROI_END, id, 0, ret),
+			  begin ? "roi begin" : "roi end"))
+			return 1;
+		if (!begin)
+			printf("roi %llu: %llu instructions\n",
+			       (unsigned long long)id,
+			       (unsigned long long)ret[0]);
+		return 0;
+	}
+	if (!strcmp(c, "stats") && argc == 2 && !strcmp(argv[1], "reset"))
+		return check(hc_simple(GLASS_HC_OP_STATS_RESET, 0, 0, ret),
+			     "stats reset");
+	if (!strcmp(c, "stats") && (argc == 2 || argc == 3) &&
+	    !strcmp(argv[1], "dump")) {
+		const char *name = argc == 3 ? argv[2] : "";
+		size_t n = strlen(name);
+		if (n > GLASS_HC_DATA_SIZE)
+			die(2, "name too long");
+		const uint64_t args[6] = { n };
+		return check(hc_call(GLASS_HC_OP_STATS_DUMP, args, ret, name, n),
+			     "stats dump");
+	}
+	if (!strcmp(c, "get") && (argc == 2 || argc == 3))
+		return cmd_get(argv[1], argc == 3 ? argv[2] : base_name(argv[1]));
+	if (!strcmp(c, "put") && (argc == 2 || argc == 3)) {
+		if (argc == 2 && !strcmp(argv[1], "-"))
+			die(2, "put - needs a HOSTFILE");
+		return cmd_put(argv[1], argc == 3 ? argv[2] : base_name(argv[1]));
+	}
+	if (!strcmp(c, "trace") && argc == 3 &&
+	    (!strcmp(argv[2], "on") || !strcmp(argv[2], "off"))) {
+		uint64_t mask = parse_categories(argv[1]);
+		int on = !strcmp(argv[2], "on");
+		if (check(hc_simple(GLASS_HC_OP_TRACE, mask, (uint64_t)on, ret),
+			  "trace"))
+			return 1;
+		printf("trace: 0x%llx -> %s 0x%llx (was 0x%llx)\n",
+		       (unsigned long long)mask, on ? "on" : "off",
+		       (unsigned long long)mask, (unsigned long long)ret[0]);
+		return 0;
+	}
+	if (!strcmp(c, "checkpoint") && argc == 2) {
+		size_t n = strlen(argv[1]);
+		if (n == 0 || n > GLASS_HC_DATA_SIZE)
+			die(2, "bad checkpoint name");
+		const uint64_t args[6] = { n, 0 };
+		if (check(hc_call(GLASS_HC_OP_CHECKPOINT, args, ret, argv[1], n),
+			  "checkpoint"))
+			return 1;
+		printf("checkpoint %s: %s\n", argv[1],
+		       ret[0] ? "restored" : "saved");
+		return 0;
+	}
+	usage();
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	enum via via = VIA_AUTO;
+	int have_addr = 0, prefer_map = 0, i;
+	uint64_t addr = 0;
+
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *o = argv[i];
+		if (!strcmp(o, "--")) {
+			i++;
+			break;
+		} else if (!strcmp(o, "-v")) {
+			verbose = 1;
+		} else if (!strcmp(o, "--mmap")) {
+			prefer_map = 1;
+		} else if (!strcmp(o, "--via") && i + 1 < argc) {
+			const char *v = argv[++i];
+			int k;
+			for (k = 1; k <= VIA_DEVMEM; k++)
+				if (!strcmp(v, via_names[k]))
+					break;
+			if (k > VIA_DEVMEM)
+				die(2, "--via takes ioctl, mmap, sysfs or devmem");
+			via = (enum via)k;
+		} else if (!strcmp(o, "--addr") && i + 1 < argc) {
+			addr = parse_u64(argv[++i], "address");
+			if (addr & (GLASS_HC_PAGE_SIZE - 1))
+				die(2, "--addr must be page aligned");
+			have_addr = 1;
+		} else if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
+			usage();
+		} else {
+			die(2, "unknown option %s (try --help)", o);
+		}
+	}
+	if (i >= argc)
+		usage();
+	if (prefer_map && via == VIA_AUTO &&
+	    access(GLASS_HC_DEVNODE, F_OK) == 0)
+		via = VIA_MMAP;
+	open_device(via, have_addr, addr, prefer_map);
+	int rc = run(argc - i, argv + i);
+	fflush(stdout);
+	release_channel();
+	return rc;
+}
