@@ -1,6 +1,8 @@
 /* Serial console on the host terminal. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,11 +11,28 @@
 
 #define CTRL_A 0x01
 
+/* Termination signals arrive as data on a signalfd that the run loop
+ * polls with the console, so glass always stops cleanly (terminal
+ * restored, files flushed) without a signal handler or global state. */
+static int open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
 void console_open(struct console *c, int in_fd, int out_fd)
 {
 	memset(c, 0, sizeof(*c));
 	c->in_fd = in_fd;
 	c->out_fd = out_fd;
+	c->sig_fd = in_fd >= 0 ? open_signals() : -1;
 	if (in_fd >= 0 && isatty(in_fd) && tcgetattr(in_fd, &c->saved) == 0) {
 		struct termios t = c->saved;
 		/* raw input so the guest sees every key, Ctrl-C included;
@@ -36,6 +55,9 @@ void console_close(struct console *c)
 		tcsetattr(c->in_fd, TCSANOW, &c->saved);
 		c->raw = false;
 	}
+	if (c->sig_fd >= 0)
+		close(c->sig_fd);
+	c->sig_fd = -1;
 }
 
 void console_flush(struct console *c)
@@ -147,24 +169,29 @@ static bool escape_filter(struct console *c, uint8_t *byte,
 	return false;
 }
 
-enum console_event console_poll(struct console *c, int timeout_ms,
-				bool (*accept)(void *opaque),
-				void (*deliver)(void *opaque, uint8_t byte),
-				void *opaque)
+/* A termination signal arrived (SIGINT, SIGTERM, SIGHUP): report it. */
+static bool signal_pending(struct console *c)
+{
+	struct signalfd_siginfo si;
+
+	if (c->sig_fd < 0 || read(c->sig_fd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	c->signo = (int)si.ssi_signo;
+	return true;
+}
+
+/* Take the bytes that are waiting, without blocking. */
+static enum console_event drain_input(struct console *c,
+				      bool (*accept)(void *opaque),
+				      void (*deliver)(void *opaque, uint8_t),
+				      void *opaque)
 {
 	enum console_event ev = CONSOLE_NONE;
 
-	if (c->in_fd < 0 || c->in_eof) {
-		if (timeout_ms > 0)
-			poll(NULL, 0, timeout_ms);
-		return ev;
-	}
 	while ((c->monitor || accept(opaque)) && ev == CONSOLE_NONE) {
 		struct pollfd p = { .fd = c->in_fd, .events = POLLIN };
-		int r = poll(&p, 1, timeout_ms);
-		if (r <= 0)
+		if (poll(&p, 1, 0) <= 0)
 			break;
-		timeout_ms = 0;
 		uint8_t byte;
 		ssize_t n = read(c->in_fd, &byte, 1);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) {
@@ -180,7 +207,28 @@ enum console_event console_poll(struct console *c, int timeout_ms,
 			c->line_len = 0;
 		}
 	}
-	if (timeout_ms > 0 && !accept(opaque))
-		poll(NULL, 0, timeout_ms); /* FIFO full: still honour the wait */
 	return ev;
+}
+
+enum console_event console_poll(struct console *c, int timeout_ms,
+				bool (*accept)(void *opaque),
+				void (*deliver)(void *opaque, uint8_t byte),
+				void *opaque)
+{
+	struct pollfd p[2];
+	int n = 0;
+	bool input = c->in_fd >= 0 && !c->in_eof &&
+		     (c->monitor || accept(opaque));
+
+	if (c->sig_fd >= 0)
+		p[n++] = (struct pollfd){ .fd = c->sig_fd, .events = POLLIN };
+	if (input)
+		p[n++] = (struct pollfd){ .fd = c->in_fd, .events = POLLIN };
+	/* one poll() for both: an idle machine sleeps here until a key, a
+	 * signal or the timeout (its next timer) */
+	if (poll(p, n, timeout_ms) <= 0)
+		return CONSOLE_NONE;
+	if (signal_pending(c))
+		return CONSOLE_SIGNAL;
+	return input ? drain_input(c, accept, deliver, opaque) : CONSOLE_NONE;
 }

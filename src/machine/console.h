@@ -16,12 +16,15 @@ enum console_event {
 	CONSOLE_NONE,
 	CONSOLE_QUIT,     /* Ctrl-A x */
 	CONSOLE_COMMAND,  /* a monitor command line is in c->line */
+	CONSOLE_SIGNAL,   /* SIGINT, SIGTERM or SIGHUP: c->signo */
 };
 
 #define CONSOLE_LINE 256
 
 struct console {
 	int in_fd, out_fd;
+	int sig_fd;            /* signalfd for termination signals, or -1 */
+	int signo;             /* the last one received */
 	bool raw;              /* terminal settings changed, restore at exit */
 	bool in_eof;
 	bool escape;           /* Ctrl-A seen */

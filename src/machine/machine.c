@@ -391,6 +391,12 @@ int machine_run(struct machine *m)
 		case CONSOLE_COMMAND:
 			run_monitor_line(m);
 			break;
+		case CONSOLE_SIGNAL:
+			console_flush(&m->console);
+			fprintf(stderr, "\r\nglass: terminating on signal %d\n",
+				m->console.signo);
+			machine_request_exit(m, 128 + m->console.signo);
+			break;
 		case CONSOLE_NONE:
 			break;
 		}
