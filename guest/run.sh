@@ -16,6 +16,12 @@ if [ -t 0 ] && [ -t 1 ]; then
 else
 	mode="glass.tour"
 fi
+# edu with a 32-bit DMA mask (its 28-bit default cannot reach RAM at
+# 0x80000000) and the PCI hypercall device; build/share is the directory
+# `glassctl get/put` reach.
+mkdir -p build/share
 exec "$glass" -M virt -m 256M -smp 2 -nographic \
+	-device edu,dma_mask=0xffffffff -device glass-hypercall \
+	--share build/share \
 	-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
 	-append "console=ttyS0 $mode" "$@"
