@@ -11,7 +11,8 @@
 #     (magic, version, ping), log, and a put/get round trip of a
 #     10000-byte file (three DATA-sized pieces each way) compared by sha256;
 #   - as an ordinary user (uid 65534, through chpst): ioctl and mmap work
-#     the same, while sysfs and /dev/mem are refused;
+#     the same, while sysfs and /dev/mem are refused; Bus Master stays off
+#     (glass_hc.ko's guard against DMA by users);
 #   - the share is confined: absolute names and ".." are refused (EACCES)
 #     and nothing is created outside;
 #   - marker and roi answer; stats, trace answer 0 or ENOSYS (glass
@@ -72,6 +73,11 @@ done
 [ -n "$bdf" ] || fail "no PCI function 1234:676c (boot glass with -device glass-hypercall)"
 bar=$(head -n 1 "$bdf/resource" | cut -d' ' -f1)
 say "PCI function ${bdf##*/}, BAR0 at $bar"
+# glass_hc.ko leaves Bus Master off, so that users of /dev/glass-hc cannot
+# make the device DMA into arbitrary guest memory (glass refuses DMA then).
+command=$(setpci -s "${bdf##*/}" COMMAND) || fail "setpci cannot read the command register"
+[ $((0x$command & 4)) = 0 ] || fail "Bus Master is on (command 0x$command): PCI DMA must stay off"
+say "command register 0x$command: Bus Master off"
 [ -c /dev/glass-hc ] || fail "no /dev/glass-hc (glass_hc.ko not loaded?)"
 ls -l /dev/glass-hc | grep -q '^crw-rw-rw-' || fail "/dev/glass-hc is not mode 0666"
 
