@@ -27,7 +27,7 @@ MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit isa clean guest run deps
+.PHONY: all test unit isa clean guest run deps install
 all: $(BUILD)/glass
 
 $(BUILD)/libglass.a: $(LIB_OBJS)
@@ -72,6 +72,18 @@ test: deps
 	$(MAKE) all unit isa guest
 	$(MAKE) SAN=1 all unit
 	tests/run.sh
+
+# make install [PREFIX=/usr/local] [DESTDIR=...]: glass, its man page, and
+# the default guest when it has been built.
+PREFIX ?= /usr/local
+install: all
+	install -D -m 755 $(BUILD)/glass $(DESTDIR)$(PREFIX)/bin/glass
+	install -D -m 644 man/glass.1 $(DESTDIR)$(PREFIX)/share/man/man1/glass.1
+	if [ -f build/guest/Image ]; then \
+		install -D -m 644 build/guest/Image $(DESTDIR)$(PREFIX)/share/glass/Image; \
+		install -D -m 644 build/guest/initramfs.cpio.gz \
+			$(DESTDIR)$(PREFIX)/share/glass/initramfs.cpio.gz; \
+	fi
 
 clean:
 	rm -rf build build-san
