@@ -50,6 +50,37 @@ static inline uint64_t sext32(uint64_t v)
 	return (uint64_t)(int64_t)(int32_t)v;
 }
 
+/* Fixed-size copies, so the compiler emits single moves instead of a
+ * memcpy call (guest memory is little-endian, like the host). */
+static inline uint64_t host_load(const void *p, unsigned size)
+{
+	uint8_t b;
+	uint16_t h;
+	uint32_t w;
+	uint64_t d;
+
+	switch (size) {
+	case 1: memcpy(&b, p, 1); return b;
+	case 2: memcpy(&h, p, 2); return h;
+	case 4: memcpy(&w, p, 4); return w;
+	default: memcpy(&d, p, 8); return d;
+	}
+}
+
+static inline void host_store(void *p, unsigned size, uint64_t v)
+{
+	uint8_t b = v;
+	uint16_t h = v;
+	uint32_t w = v;
+
+	switch (size) {
+	case 1: memcpy(p, &b, 1); break;
+	case 2: memcpy(p, &h, 2); break;
+	case 4: memcpy(p, &w, 4); break;
+	default: memcpy(p, &v, 8); break;
+	}
+}
+
 static inline bool load(struct hart *h, uint64_t va, unsigned size,
 			uint64_t *val)
 {
@@ -57,9 +88,7 @@ static inline bool load(struct hart *h, uint64_t va, unsigned size,
 
 	if (likely(e->tag == (va & ~PAGE_MASK) &&
 		   (va & PAGE_MASK) <= PAGE_SIZE - size)) {
-		uint64_t v = 0;
-		memcpy(&v, (const void *)(e->addend + va), size);
-		*val = v;
+		*val = host_load((const void *)(e->addend + va), size);
 		return true;
 	}
 	return mmu_load_slow(h, va, size, val);
@@ -72,7 +101,7 @@ static inline bool store(struct hart *h, uint64_t va, unsigned size,
 
 	if (likely(e->tag == (va & ~PAGE_MASK) &&
 		   (va & PAGE_MASK) <= PAGE_SIZE - size)) {
-		memcpy((void *)(e->addend + va), &val, size);
+		host_store((void *)(e->addend + va), size, val);
 		return true;
 	}
 	return mmu_store_slow(h, va, size, val);
