@@ -159,6 +159,12 @@ static inline uint64_t sext32(uint64_t v)
 	return ((v & 0xffffffff) ^ 0x80000000) - 0x80000000;
 }
 
+/* Two's complement reinterpretation without implementation-defined casts. */
+static inline int64_t as_signed(uint64_t v)
+{
+	return v <= INT64_MAX ? (int64_t)v : -(int64_t)~v - 1;
+}
+
 /* ---- registers --------------------------------------------------------- */
 
 static uint64_t freg(const struct hart *h, const struct fmt *f, unsigned r)
@@ -363,7 +369,7 @@ DEFINE_ARITH(double, d)
 				       unsigned *fl)                       \
 	{                                                                  \
 		volatile uint64_t u = v;                                   \
-		volatile int64_t i = (int64_t)v;                           \
+		volatile int64_t i = as_signed(v);                         \
 		volatile T r;                                              \
 		unsigned t = sse_enter(rm);                                \
 									   \
@@ -404,10 +410,10 @@ static uint64_t round_mag(long double s, bool sticky, bool neg, int rm,
 	return i + up;
 }
 
-/* Round t (finite, nonzero, truncated toward zero from the exact result
- * if sticky) to format f in mode rm; returns f's bits and accrues OF, UF
- * and NX. The long double range is far wider than f's, so t itself never
- * overflowed or underflowed. */
+/* Round t (not NaN; truncated toward zero from the exact result if
+ * sticky) to format f in mode rm; returns f's bits and accrues OF, UF and
+ * NX. The long double range is far wider than f's, so t itself never
+ * overflowed or underflowed, and zeros and infinities are exact. */
 static uint64_t round_fmt(const struct fmt *f, long double t, bool sticky,
 			  int rm, unsigned *fl)
 {
@@ -417,6 +423,8 @@ static uint64_t round_fmt(const struct fmt *f, long double t, bool sticky,
 	int e, q, qmin = f->min_exp - f->mant_dig;
 	uint64_t i;
 
+	if (m == 0 || isinf(m))
+		return fmt_bits(f, t);
 	frexpl(m, &e);          /* 2^(e-1) <= m < 2^e */
 	q = e - f->mant_dig;    /* exponent of the last significand bit */
 	if (q < qmin) {
@@ -426,6 +434,8 @@ static uint64_t round_fmt(const struct fmt *f, long double t, bool sticky,
 		tiny = e + (int)(i >> f->mant_dig) < f->min_exp;
 		q = qmin;
 	}
+	/* i < 2^p, or i == 2^p when rounding carried into the next binade:
+	 * the result is below 2^e, or exactly 2^e. */
 	i = round_mag(ldexpl(m, -q), sticky, neg, rm, &inexact);
 	if (inexact)
 		*fl |= FFLAG_NX | (tiny ? FFLAG_UF : 0);
@@ -456,27 +466,42 @@ static uint64_t arith_rmm(const struct fmt *f, enum arith op, uint64_t a,
 	*fl |= fe_to_fflags(ex & (FE_INVALID | FE_DIVBYZERO));
 	if (isnan(t))
 		return f->cnan;
-	if (t == 0 || isinf(t))
-		return fmt_bits(f, t);  /* exact */
 	return round_fmt(f, t, ex & FE_INEXACT, RM_RMM, fl);
 }
 
 /* ---- operations -------------------------------------------------------- */
 
+/* Whether an operation has a NaN operand, in which case its result is the
+ * canonical NaN; accrues NV for a signalling one. */
+static bool nan_operand(const struct fmt *f, enum arith op, uint64_t a,
+			uint64_t b, uint64_t c, unsigned *fl)
+{
+	const uint64_t v[3] = { a, b, c };
+	int n = op == A_SQRT ? 1 : op == A_FMA ? 3 : 2;
+	bool nan = false;
+
+	for (int k = 0; k < n; k++) {
+		nan |= is_nan(f, v[k]);
+		if (is_snan(f, v[k]))
+			*fl |= FFLAG_NV;
+	}
+	/* The spec requires NV for inf * 0 even with a quiet NaN addend
+	 * (IEEE leaves that case to the implementation). */
+	if (nan && op == A_FMA && ((is_inf(f, a) && is_zero(f, b)) ||
+				   (is_zero(f, a) && is_inf(f, b))))
+		*fl |= FFLAG_NV;
+	return nan;
+}
+
 static uint64_t do_arith(const struct fmt *f, enum arith op, int rm,
 			 uint64_t a, uint64_t b, uint64_t c, unsigned *fl)
 {
-	int n = op == A_SQRT ? 1 : op == A_FMA ? 3 : 2;
-
-	if (is_nan(f, a) || (n > 1 && is_nan(f, b)) || (n > 2 && is_nan(f, c))) {
-		if (is_snan(f, a) || (n > 1 && is_snan(f, b)) ||
-		    (n > 2 && is_snan(f, c)))
-			*fl |= FFLAG_NV;
-		/* The spec requires NV for inf * 0 even with a quiet NaN
-		 * addend (IEEE leaves it to the implementation). */
-		if (op == A_FMA && ((is_inf(f, a) && is_zero(f, b)) ||
-				    (is_zero(f, a) && is_inf(f, b))))
-			*fl |= FFLAG_NV;
+	if (nan_operand(f, op, a, b, c, fl))
+		return f->cnan;
+	/* The square root of a negative number (not -0) is invalid; decided
+	 * here so that no libm sqrt runs for it (and sets errno). */
+	if (op == A_SQRT && (a & f->sign) && !is_zero(f, a)) {
+		*fl |= FFLAG_NV;
 		return f->cnan;
 	}
 	if (rm == RM_RMM)
@@ -570,11 +595,8 @@ static uint64_t narrow_d_to_s(uint64_t a, int rm, unsigned *fl)
 			*fl |= FFLAG_NV;
 		return fmt_s.cnan;
 	}
-	if (rm == RM_RMM) {
-		if (is_zero(&fmt_d, a) || is_inf(&fmt_d, a))
-			return s_bits((float)d_val(a));  /* exact */
+	if (rm == RM_RMM)
 		return round_fmt(&fmt_s, d_val(a), false, rm, fl);
-	}
 	t = sse_enter(rm);
 	x = d_val(a);
 	r = (float)x;
@@ -655,11 +677,9 @@ static uint64_t from_int(const struct fmt *f, uint64_t x, unsigned kind,
 	else if (kind == CVT_WU)
 		x = (uint32_t)x;
 	if (rm == RM_RMM) {
-		long double t = is_signed ? (long double)(int64_t)x
+		long double t = is_signed ? (long double)as_signed(x)
 					  : (long double)x;  /* exact */
 
-		if (t == 0)
-			return 0;
 		return round_fmt(f, t, false, rm, fl);
 	}
 	if (f->width == 32)
