@@ -1384,3 +1384,26 @@ TEST(hypercall_pci_function)
 	CHECK_EQ(call(1, 0x80, 2, 3, 0, 0, 0), 0);
 	CHECK_EQ(ret0(1), 6);
 }
+
+/* Accesses the bus does not send today but the device must refuse if it
+ * ever gets them whole: misaligned registers; DATA takes them as long as
+ * they stay inside the page. */
+TEST(hypercall_misaligned_whole)
+{
+	setup(false, -1, 2);
+	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM + 2, 4), 0);
+	CHECK_EQ(hc.ch[0].claimed, false);
+	wr(CH(1) + ARG(5) + 4, 0, 8);
+	CHECK_EQ(hc.ops_run, 0);
+	CHECK_EQ(hc.guest_errors, 2);
+	wr(CH(1) + HC_DATA_OFFSET + 3, 0x1122334455667788ull, 8);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 3, 8), 0x1122334455667788ull);
+	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 4, 2), 0x6677);
+	CHECK_EQ(rd(CH(1) + HC_PAGE_SIZE - 3, 2), 0);
+	CHECK_EQ(hc.guest_errors, 2);
+	/* running into the next channel's page */
+	wr(CH(1) + HC_PAGE_SIZE - 4, ~0ull, 8);
+	CHECK_EQ(rd(CH(1) + HC_PAGE_SIZE - 4, 8), 0);
+	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(hc.guest_errors, 4);
+}
