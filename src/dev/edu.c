@@ -35,9 +35,28 @@
 #include <string.h>
 
 #include "dev/edu.h"
+#include "mem/events.h"
+#include "pci/host.h"
 
 #define DMA_REGS_START EDU_REG_DMA_SRC
 #define ALL_ONES (~0ull)
+
+/* Count a guest programming error and show it in the trace (guest-error
+ * category) where QEMU would log it. */
+static void edu_guest_error(struct edu *e, uint64_t bus, uint64_t len,
+			    bool to_ram, const char *what)
+{
+	struct event_sink *sink = e->pci.host ? e->pci.host->sink : NULL;
+
+	e->guest_errors++;
+	if (ev_on(sink, EV_GUEST_ERROR)) {
+		struct bus_event ev = {
+			.cat = EV_GUEST_ERROR, .bus = bus, .len = len,
+			.write = to_ram, .devfn = e->pci.devfn, .what = what,
+		};
+		sink->emit(sink->opaque, &ev);
+	}
+}
 
 static void edu_update_irq(struct edu *e)
 {
@@ -95,12 +114,14 @@ static bool edu_buf_range_ok(uint64_t addr, uint64_t cnt)
 /* The device only drives the address lines dma_mask allows (28 by default,
  * so drivers have to set their DMA mask properly). Dropping bits is worth a
  * guest error: the transfer lands somewhere the driver did not ask for. */
-static uint64_t edu_clamp_bus_addr(struct edu *e, uint64_t addr)
+static uint64_t edu_clamp_bus_addr(struct edu *e, uint64_t addr,
+				   uint64_t len, bool to_ram)
 {
 	uint64_t res = addr & e->dma_mask;
 
 	if (res != addr)
-		e->guest_errors++;
+		edu_guest_error(e, addr, len, to_ram,
+				"edu: DMA address clamped by dma_mask");
 	return res;
 }
 
@@ -112,12 +133,14 @@ static void edu_run_dma(struct edu *e)
 	uint64_t cnt = e->dma_cnt;
 
 	if (!edu_buf_range_ok(buf_addr, cnt)) {
-		e->guest_errors++;
+		edu_guest_error(e, bus_addr, cnt, to_ram,
+				"edu: DMA range outside the 4 KiB buffer");
 	} else if (cnt) {
 		uint8_t *p = e->dma_buf + (buf_addr - EDU_DMA_BUF_ADDR);
-		uint64_t bus = edu_clamp_bus_addr(e, bus_addr);
+		uint64_t bus = edu_clamp_bus_addr(e, bus_addr, cnt, to_ram);
 		int rc = to_ram ? pci_dma_write(&e->pci, bus, p, cnt)
 				: pci_dma_read(&e->pci, bus, p, cnt);
+		/* the bridge has traced why */
 		if (rc)
 			e->guest_errors++;
 	}

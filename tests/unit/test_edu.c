@@ -7,6 +7,7 @@
 #include "dev/edu.h"
 #include "harness.h"
 #include "mem/address_space.h"
+#include "mem/events.h"
 #include "pci/host.h"
 
 /* RAM is 1 MiB at 0x80000000. Device DMA addresses are bus addresses: the
@@ -711,5 +712,48 @@ TEST(edu_reset)
 	cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
 	CHECK_EQ(rd32(EDU_REG_LIVENESS), 0);
 	CHECK_EQ(rd32(EDU_REG_IDENT), EDU_IDENT);
+	env_fini();
+}
+
+/* ---- guest errors in the trace ---------------------------------------- */
+
+struct sink_log {
+	int n;
+	const char *what[8];
+	uint64_t bus[8];
+};
+
+static void sink_emit(void *opaque, const struct bus_event *ev)
+{
+	struct sink_log *l = opaque;
+
+	if (ev->cat != EV_GUEST_ERROR || l->n == 8)
+		return;
+	l->what[l->n] = ev->what;
+	l->bus[l->n] = ev->bus;
+	l->n++;
+}
+
+TEST(edu_guest_error_events)
+{
+	struct sink_log log = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, sink_emit, &log };
+	struct edu *e = env_init_mask(EDU_DEFAULT_DMA_MASK);
+
+	env.host.sink = &sink;
+	dma(0x1000, EDU_DMA_BUF_ADDR + 4090, 100, EDU_DMA_CMD_START);
+	dma(0x10001000, EDU_DMA_BUF_ADDR, 16, EDU_DMA_CMD_START);
+	cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY, 2);
+	dma(0x1000, EDU_DMA_BUF_ADDR, 16, EDU_DMA_CMD_START);
+	CHECK_EQ(e->guest_errors, 3);
+	CHECK_EQ(log.n, 3);
+	if (log.n == 3) {
+		CHECK(strstr(log.what[0], "outside the 4 KiB buffer") != NULL);
+		CHECK_EQ(log.bus[0], 0x1000);
+		CHECK(strstr(log.what[1], "dma_mask") != NULL);
+		CHECK_EQ(log.bus[1], 0x10001000);
+		CHECK(strstr(log.what[2], "bus mastering") != NULL);
+	}
+	env.host.sink = NULL;
 	env_fini();
 }
