@@ -350,6 +350,9 @@ static void doorbell(struct hypercall *h, struct hc_channel *c)
 	c->ret[0] = c->ret[1] = 0;
 	h->ops_run++;
 	c->status = run_op(h, c);
+	if (h->host.op_done)
+		h->host.op_done(h->host.opaque, (unsigned)(c - h->ch) + 1, c->op,
+				c->arg, c->status, c->ret);
 }
 
 /* ---- page 0 ---- */
@@ -661,6 +664,8 @@ const struct mmio_ops hypercall_ops = {
 	.min_size = 1,
 	.max_size = 8,
 	.regs = hypercall_regs,
+	.reg_name = hypercall_reg_name,
+	.unaligned = true,
 };
 
 /* ---- life cycle ---- */

@@ -107,6 +107,10 @@ struct hc_host {
 	 * STATUS; ret[] starts zeroed. Absent: those ops are -ENOSYS. */
 	int (*user_op)(void *opaque, uint64_t op, const uint64_t arg[6],
 		       uint64_t ret[2]);
+	/* optional: told after every operation (the hypercall trace) */
+	void (*op_done)(void *opaque, unsigned channel, uint64_t op,
+			const uint64_t arg[6], int64_t status,
+			const uint64_t ret[2]);
 };
 
 struct hc_channel {

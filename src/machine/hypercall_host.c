@@ -63,6 +63,42 @@ static void hc_log(void *opaque, uint64_t hart, uint64_t instret,
 	hc_event(m, what);
 }
 
+static const char *op_name(uint64_t op)
+{
+	static const struct { uint64_t op; const char *name; } names[] = {
+		{ HC_OP_PING, "PING" }, { HC_OP_EXIT, "EXIT" },
+		{ HC_OP_LOG, "LOG" }, { HC_OP_ROI_BEGIN, "ROI_BEGIN" },
+		{ HC_OP_ROI_END, "ROI_END" }, { HC_OP_MARKER, "MARKER" },
+		{ HC_OP_STATS_RESET, "STATS_RESET" },
+		{ HC_OP_STATS_DUMP, "STATS_DUMP" },
+		{ HC_OP_CHECKPOINT, "CHECKPOINT" },
+		{ HC_OP_HOST_READ, "HOST_READ" },
+		{ HC_OP_HOST_WRITE, "HOST_WRITE" }, { HC_OP_TRACE, "TRACE" },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].op == op)
+			return names[i].name;
+	return op >= HC_OP_USER_FIRST && op <= HC_OP_USER_LAST ? "user" : "unknown";
+}
+
+static void hc_op_done(void *opaque, unsigned channel, uint64_t op,
+		       const uint64_t arg[6], int64_t status,
+		       const uint64_t ret[2])
+{
+	struct machine *m = opaque;
+	char what[160];
+
+	if (!ev_on(&m->tracer.sink, EV_HYPERCALL))
+		return;
+	snprintf(what, sizeof(what), "ch%u op=0x%02llx %s arg0=0x%llx arg1=0x%llx"
+		 " -> status=%lld ret0=0x%llx ret1=0x%llx", channel,
+		 (unsigned long long)op, op_name(op),
+		 (unsigned long long)arg[0], (unsigned long long)arg[1],
+		 (long long)status, (unsigned long long)ret[0],
+		 (unsigned long long)ret[1]);
+	hc_event(m, what);
+}
+
 static void hc_putc(void *opaque, uint8_t byte)
 {
 	struct machine *m = opaque;
@@ -144,6 +180,7 @@ static struct hc_host base_host(struct machine *m)
 		.stats_reset = hc_stats_reset,
 		.stats_dump = hc_stats_dump,
 		.trace_set = hc_trace_set,
+		.op_done = hc_op_done,
 		.dma_read = platform_dma_read,
 		.dma_write = platform_dma_write,
 		.share_dirfd = m->share_dirfd,
@@ -201,6 +238,9 @@ FWD(stats_reset, void, (void *opaque), (p->m))
 FWD(stats_dump, int, (void *opaque, const char *n), (p->m, n))
 FWD(trace_set, uint64_t, (void *opaque, uint64_t mask, bool on),
     (p->m, mask, on))
+FWD(op_done, void, (void *opaque, unsigned ch, uint64_t op,
+		    const uint64_t arg[6], int64_t st, const uint64_t ret[2]),
+    (p->m, ch, op, arg, st, ret))
 
 static int hc_pci_create(struct machine *m, const char *props, void **state)
 {
@@ -220,6 +260,7 @@ static int hc_pci_create(struct machine *m, const char *props, void **state)
 		.log = pci_log, .putc = pci_putc, .roi = pci_roi,
 		.marker = pci_marker, .stats_reset = pci_stats_reset,
 		.stats_dump = pci_stats_dump, .trace_set = pci_trace_set,
+		.op_done = pci_op_done,
 		.dma_read = pci_dma_rd, .dma_write = pci_dma_wr,
 		.share_dirfd = m->share_dirfd,
 	};

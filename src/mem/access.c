@@ -49,7 +49,8 @@ static uint64_t dev_read(const struct region *r, uint64_t off, unsigned size)
 	const struct mmio_ops *ops = r->ops;
 	unsigned w = clamp_width(ops, size);
 
-	if (w == size && !(off & (size - 1)))
+	if (w == size && (!(off & (size - 1)) ||
+			  (ops->unaligned && off + size <= r->size)))
 		return ops->read(r->dev, off, size);
 
 	uint8_t buf[16];
@@ -72,7 +73,8 @@ static void dev_write(const struct region *r, uint64_t off, unsigned size,
 	const struct mmio_ops *ops = r->ops;
 	unsigned w = clamp_width(ops, size);
 
-	if (w == size && !(off & (size - 1))) {
+	if (w == size && (!(off & (size - 1)) ||
+			  (ops->unaligned && off + size <= r->size))) {
 		ops->write(r->dev, off, val, size);
 		return;
 	}

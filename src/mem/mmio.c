@@ -14,7 +14,7 @@ const char *reg_name(const struct reg_desc *regs, uint64_t offset)
 }
 
 const char *mmio_reg_name(const struct mmio_ops *ops, uint64_t offset,
-			  char *buf, unsigned len)
+			  char *buf, size_t len)
 {
 	if (!ops)
 		return NULL;

@@ -4,6 +4,7 @@
 #define GLASS_MEM_MMIO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* A named register, for the trace and the monitor. Tables end with a NULL
@@ -27,7 +28,10 @@ struct mmio_ops {
 	const struct reg_desc *regs; /* optional */
 	/* optional, for register files a table cannot list (per-channel
 	 * pages): the name of the register at offset, written to buf */
-	const char *(*reg_name)(uint64_t offset, char *buf, unsigned len);
+	const char *(*reg_name)(uint64_t offset, char *buf, size_t len);
+	/* the device takes misaligned accesses of a valid width whole (and
+	 * decides itself what they do) instead of having them split */
+	bool unaligned;
 };
 
 /* Name of the register at `offset`, or NULL. */
@@ -36,6 +40,6 @@ const char *reg_name(const struct reg_desc *regs, uint64_t offset);
 /* Name of the register of a device at `offset` (from its table or its
  * reg_name function), or NULL. */
 const char *mmio_reg_name(const struct mmio_ops *ops, uint64_t offset,
-			  char *buf, unsigned len);
+			  char *buf, size_t len);
 
 #endif

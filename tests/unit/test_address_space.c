@@ -787,7 +787,7 @@ TEST(as_reg_name_lookup)
 	CHECK(reg_name(NULL, 0) == NULL);
 }
 
-static const char *page_reg_name(uint64_t offset, char *buf, unsigned len)
+static const char *page_reg_name(uint64_t offset, char *buf, size_t len)
 {
 	snprintf(buf, len, "CH%u", (unsigned)(offset >> 12));
 	return buf;
