@@ -17,6 +17,7 @@ passed=0
 failed=0
 
 # boot NAME TEST HARTS [extra glass args...] [-- extra kernel command line words...]
+# CHECK=COMMAND boot ...: COMMAND (run by sh after the boot) must succeed too.
 boot() {
 	name=$1 test=$2 harts=$3
 	shift 3
@@ -40,12 +41,18 @@ boot() {
 		-append "console=ttyS0 glass.test=$test glass.harts=$harts$extra" \
 		</dev/null >"$log" 2>&1
 	rc=$?
-	if [ $rc -eq 0 ] && grep -q "^GLASS-TEST $test exit=0" "$log"; then
+	checked=1
+	if [ -n "$CHECK" ]; then
+		sh -c "$CHECK" >"$log.check" 2>&1 || checked=
+		CHECK=
+	fi
+	if [ $rc -eq 0 ] && grep -q "^GLASS-TEST $test exit=0" "$log" && [ -n "$checked" ]; then
 		echo "PASS linux/$name"
 		passed=$((passed + 1))
 	else
 		echo "FAIL linux/$name (glass exit $rc; log $log)"
 		tail -n 15 "$log" | sed 's/^/    /'
+		[ -n "$checked" ] || sed 's/^/    /' "$log.check"
 		failed=$((failed + 1))
 	fi
 }
@@ -55,6 +62,19 @@ boot smoke-smp4 smoke 4
 boot pci pci 1 -device edu,dma_mask=0xffffffff
 boot pci-offset pci 1 -M virt,pci-bus-offset=0x20000000 \
 	-device edu,dma_mask=0xffffffff -- glass.pcioffset=0x20000000
+CHECK="$(dirname "$0")/../trace/check-linux-trace.sh $logdir/linux-trace.txt" \
+boot trace-devmem trace-devmem 1 -device edu,dma_mask=0xffffffff --trace mmio \
+	--trace-filter device=edu --trace-file "$logdir/linux-trace.txt"
+
+# the hypercall device from user space and through glass_hc.ko; the host
+# then checks what the guest wrote into the share
+share="$logdir/share"
+rm -rf "$share"
+mkdir -p "$share"
+CHECK="grep -qx 'hello from the guest' '$share/guest-hello.txt' && \
+	[ \$(cat '$share'/hc-*.bin | wc -c) -gt 0 ] && \
+	[ \$(sha256sum '$share'/hc-*.bin | cut -d' ' -f1 | sort -u | wc -l) -eq 1 ]" \
+boot hypercall hypercall 2 -device glass-hypercall --share "$share"
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
