@@ -18,19 +18,21 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=$(outdir_abs "$1")
 start=$(date +%s)
 
-msg guest "step 1 of 5: build dependencies"
+msg guest "step 1 of 6: build dependencies"
 if [ "${GLASS_SKIP_DEPS:-0}" = 1 ]; then
     msg guest "skipped (GLASS_SKIP_DEPS=1)"
 else
     "$here/setup-deps.sh"
 fi
-msg guest "step 2 of 5: kernel"
+msg guest "step 2 of 6: kernel"
 "$here/build-kernel.sh" "$out"
-msg guest "step 3 of 5: busybox"
+msg guest "step 3 of 6: busybox"
 "$here/build-busybox.sh" "$out"
-msg guest "step 4 of 5: pciutils"
+msg guest "step 4 of 6: pciutils"
 "$here/build-pciutils.sh" "$out"
-msg guest "step 5 of 5: initramfs"
+msg guest "step 5 of 6: glass's kernel modules and tools"
+"$here/build-modules.sh" "$out"
+msg guest "step 6 of 6: initramfs"
 "$here/build-initramfs.sh" "$out"
 
 msg guest "done in $(elapsed "$start"): $out/Image $out/initramfs.cpio.gz"
