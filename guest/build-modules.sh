@@ -34,9 +34,10 @@ manifest=$out/.build-modules.list
 new_manifest=$manifest.new
 : >"$new_manifest"
 
-# install_changed SRC DST MODE: copy unless DST already has the same bytes.
+# install_changed SRC DST MODE: copy SRC to OUTDIR/DST unless it already
+# has the same bytes; the manifest lists DST relative to OUTDIR.
 install_changed() {
-    cmp -s "$1" "$2" || install -m "$3" "$1" "$2"
+    cmp -s "$1" "$out/$2" || install -m "$3" "$1" "$out/$2"
     echo "$2" >>"$new_manifest"
 }
 
@@ -68,7 +69,7 @@ for m in "$here"/modules/*/; do
         msg modules "$name: built in $(elapsed "$start")"
     fi
     for ko in "$dir/src"/*.ko; do
-        install_changed "$ko" "$out/modules/$(basename "$ko")" 0644
+        install_changed "$ko" "modules/$(basename "$ko")" 0644
         built=$((built + 1))
     done
 done
@@ -90,13 +91,15 @@ for t in "$here"/tools/*.c; do
         touch "$dir/.done"
         prune_cache "tool-$name" "$dir"
     fi
-    install_changed "$dir/$name" "$out/bin/$name" 0755
+    install_changed "$dir/$name" "bin/$name" 0755
     built=$((built + 1))
 done
 
 if [ -f "$manifest" ]; then
     while IFS= read -r f; do
-        grep -qxF "$f" "$new_manifest" || rm -f "$f"
+        case $f in
+        modules/* | bin/*) grep -qxF "$f" "$new_manifest" || rm -f "$out/$f" ;;
+        esac
     done <"$manifest"
 fi
 mv "$new_manifest" "$manifest"
