@@ -1,6 +1,7 @@
 /* Decode and execute one instruction (RV64IMA + Zicsr + Zifencei; F/D
  * computation is in fpu.c, compressed forms are expanded by rvc.c). */
 #include "cpu/cpu_internal.h"
+#include "cpu/dinsn.h"
 #include "cpu/fpu.h"
 #include "cpu/rvc.h"
 #include "mem/address_space.h"
@@ -512,24 +513,139 @@ static void execute(struct hart *h, const struct insn *in)
 	illegal(h, in);
 }
 
+/* Anything without a fast path: rebuild the general decoder's view. */
+static void exec_generic(struct hart *h, const struct dinsn *d)
+{
+	struct insn in = { .bits = d->raw, .i = d->i, .len = d->len };
+
+	execute(h, &in);
+}
+
+static uint64_t shift_w(uint64_t v, unsigned op, unsigned sh)
+{
+	uint32_t x = v;
+
+	sh &= 31;
+	switch (op) {
+	case D_SLLW: case D_SLLIW: return sext32(x << sh);
+	case D_SRLW: case D_SRLIW: return sext32(x >> sh);
+	default: return sext32((uint32_t)((int32_t)x >> sh));
+	}
+}
+
+/* Execute a decoded instruction: the common integer operations inline,
+ * the rest through execute(). Same contract as execute(): on a trap the
+ * handler has already been entered and nothing else changes. */
+static void run(struct hart *h, const struct dinsn *d)
+{
+	uint64_t *x = h->x, pc = h->pc, a = x[d->rs1], b = x[d->rs2], v;
+	int64_t imm = d->imm;
+	bool ok = true;
+
+	switch (d->op) {
+	case D_LUI: x[d->rd] = imm; break;
+	case D_AUIPC: x[d->rd] = pc + imm; break;
+	case D_JAL:
+		x[d->rd] = pc + d->len;
+		x[0] = 0;
+		h->pc = pc + imm;
+		return;
+	case D_JALR:
+		x[d->rd] = pc + d->len;
+		x[0] = 0;
+		h->pc = (a + imm) & ~1ull;
+		return;
+	case D_BEQ: if (a == b) goto taken; break;
+	case D_BNE: if (a != b) goto taken; break;
+	case D_BLT: if ((int64_t)a < (int64_t)b) goto taken; break;
+	case D_BGE: if ((int64_t)a >= (int64_t)b) goto taken; break;
+	case D_BLTU: if (a < b) goto taken; break;
+	case D_BGEU: if (a >= b) goto taken; break;
+	case D_LB: if (!load(h, a + imm, 1, &v)) return; x[d->rd] = (int8_t)v; break;
+	case D_LH: if (!load(h, a + imm, 2, &v)) return; x[d->rd] = (int16_t)v; break;
+	case D_LW: if (!load(h, a + imm, 4, &v)) return; x[d->rd] = sext32(v); break;
+	case D_LD: if (!load(h, a + imm, 8, &v)) return; x[d->rd] = v; break;
+	case D_LBU: if (!load(h, a + imm, 1, &v)) return; x[d->rd] = v; break;
+	case D_LHU: if (!load(h, a + imm, 2, &v)) return; x[d->rd] = v; break;
+	case D_LWU: if (!load(h, a + imm, 4, &v)) return; x[d->rd] = v; break;
+	case D_SB: if (!store(h, a + imm, 1, b)) return; break;
+	case D_SH: if (!store(h, a + imm, 2, b)) return; break;
+	case D_SW: if (!store(h, a + imm, 4, b)) return; break;
+	case D_SD: if (!store(h, a + imm, 8, b)) return; break;
+	case D_ADDI: x[d->rd] = a + imm; break;
+	case D_SLTI: x[d->rd] = (int64_t)a < imm; break;
+	case D_SLTIU: x[d->rd] = a < (uint64_t)imm; break;
+	case D_XORI: x[d->rd] = a ^ imm; break;
+	case D_ORI: x[d->rd] = a | imm; break;
+	case D_ANDI: x[d->rd] = a & imm; break;
+	case D_SLLI: x[d->rd] = a << imm; break;
+	case D_SRLI: x[d->rd] = a >> imm; break;
+	case D_SRAI: x[d->rd] = (uint64_t)((int64_t)a >> imm); break;
+	case D_ADDIW: x[d->rd] = sext32(a + imm); break;
+	case D_SLLIW: case D_SRLIW: case D_SRAIW:
+		x[d->rd] = shift_w(a, d->op, imm);
+		break;
+	case D_ADD: x[d->rd] = a + b; break;
+	case D_SUB: x[d->rd] = a - b; break;
+	case D_SLL: x[d->rd] = a << (b & 63); break;
+	case D_SLT: x[d->rd] = (int64_t)a < (int64_t)b; break;
+	case D_SLTU: x[d->rd] = a < b; break;
+	case D_XOR: x[d->rd] = a ^ b; break;
+	case D_SRL: x[d->rd] = a >> (b & 63); break;
+	case D_SRA: x[d->rd] = (uint64_t)((int64_t)a >> (b & 63)); break;
+	case D_OR: x[d->rd] = a | b; break;
+	case D_AND: x[d->rd] = a & b; break;
+	case D_ADDW: x[d->rd] = sext32(a + b); break;
+	case D_SUBW: x[d->rd] = sext32(a - b); break;
+	case D_SLLW: case D_SRLW: case D_SRAW:
+		x[d->rd] = shift_w(a, d->op, b);
+		break;
+	case D_MUL: case D_MULH: case D_MULHSU: case D_MULHU:
+	case D_DIV: case D_DIVU: case D_REM: case D_REMU:
+		x[d->rd] = muldiv(d->op - D_MUL, a, b);
+		break;
+	case D_MULW: case D_DIVW: case D_DIVUW: case D_REMW: case D_REMUW: {
+		static const uint8_t f3[] = { 0, 4, 5, 6, 7 };
+		x[d->rd] = muldiv_w(f3[d->op - D_MULW], a, b, &ok);
+		break;
+	}
+	case D_ILLEGAL:
+		hart_trap(h, CAUSE_ILLEGAL_INSN, d->raw);
+		return;
+	default:
+		exec_generic(h, d);
+		return;
+	}
+	x[0] = 0;
+	h->pc = pc + d->len;
+	return;
+taken:
+	h->pc = pc + imm;
+}
+
 void exec_one(struct hart *h)
 {
-	struct insn in;
+	uint64_t pc = h->pc;
+	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
 	uint32_t raw;
 
-	if (!fetch(h, h->pc, &raw))
-		return;
-	if ((raw & 3) == 3) {
-		in.bits = in.i = raw;
-		in.len = 4;
-	} else {
-		in.bits = raw & 0xffff;
-		in.i = rvc_expand(in.bits);
-		in.len = 2;
-		if (!in.i) {
-			illegal(h, &in);
-			return;
+	if (likely(e->tag == (pc & ~PAGE_MASK) &&
+		   (pc & PAGE_MASK) <= PAGE_SIZE - 4)) {
+		uintptr_t host = e->addend + pc;
+		struct dinsn *d = &h->dcache[(host >> 1) & (DCACHE_SIZE - 1)];
+		memcpy(&raw, (const void *)host, 4);
+		if (unlikely(d->tag != host ||
+			     d->raw != (d->len == 2 ? (raw & 0xffff) : raw))) {
+			dinsn_decode(d, raw);
+			d->tag = host;
 		}
+		run(h, d);
+		return;
 	}
-	execute(h, &in);
+	/* not a cached RAM page, or the page's last bytes: decode afresh */
+	struct dinsn d;
+	if (!mmu_fetch_slow(h, pc, &raw))
+		return;
+	dinsn_decode(&d, raw);
+	run(h, &d);
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/dinsn.h"
 #include "cpu/tlb.h"
 
 struct address_space;
@@ -74,6 +75,7 @@ struct hart {
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
 
 	struct tlb tlb;
+	struct dinsn dcache[DCACHE_SIZE]; /* decoded instructions */
 	struct hart_env env;
 };
 

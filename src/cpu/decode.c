@@ -1,0 +1,159 @@
+/* Instruction decoding into struct dinsn (see dinsn.h). */
+#include "cpu/dinsn.h"
+#include "cpu/rvc.h"
+
+static int64_t sext_bits(uint32_t v, int width)
+{
+	return (int64_t)((uint64_t)v << (64 - width)) >> (64 - width);
+}
+
+static int64_t imm_i(uint32_t i) { return sext_bits(i >> 20, 12); }
+
+static int64_t imm_s(uint32_t i)
+{
+	return sext_bits((i >> 25) << 5 | ((i >> 7) & 31), 12);
+}
+
+static int64_t imm_b(uint32_t i)
+{
+	return sext_bits((i >> 31) << 12 | ((i >> 7) & 1) << 11 |
+			 ((i >> 25) & 63) << 5 | ((i >> 8) & 15) << 1, 13);
+}
+
+static int64_t imm_j(uint32_t i)
+{
+	return sext_bits((i >> 31) << 20 | (i & 0xff000) |
+			 ((i >> 20) & 1) << 11 | ((i >> 21) & 0x3ff) << 1, 21);
+}
+
+static enum dop op_branch(uint32_t f3)
+{
+	static const uint8_t ops[8] = { D_BEQ, D_BNE, D_GENERIC, D_GENERIC,
+					D_BLT, D_BGE, D_BLTU, D_BGEU };
+	return ops[f3];
+}
+
+static enum dop op_load(uint32_t f3)
+{
+	static const uint8_t ops[8] = { D_LB, D_LH, D_LW, D_LD,
+					D_LBU, D_LHU, D_LWU, D_GENERIC };
+	return ops[f3];
+}
+
+static enum dop op_imm(uint32_t i, uint32_t f3)
+{
+	static const uint8_t ops[8] = { D_ADDI, D_SLLI, D_SLTI, D_SLTIU,
+					D_XORI, D_SRLI, D_ORI, D_ANDI };
+	uint32_t top = i >> 26;
+
+	if (f3 == 1)
+		return top == 0 ? D_SLLI : D_GENERIC;
+	if (f3 == 5)
+		return top == 0 ? D_SRLI : top == 0x10 ? D_SRAI : D_GENERIC;
+	return ops[f3];
+}
+
+static enum dop op_imm32(uint32_t i, uint32_t f3)
+{
+	uint32_t top = i >> 25;
+
+	switch (f3) {
+	case 0: return D_ADDIW;
+	case 1: return top == 0 ? D_SLLIW : D_GENERIC;
+	case 5: return top == 0 ? D_SRLIW : top == 0x20 ? D_SRAIW : D_GENERIC;
+	}
+	return D_GENERIC;
+}
+
+static enum dop op_reg(uint32_t f7, uint32_t f3)
+{
+	static const uint8_t base[8] = { D_ADD, D_SLL, D_SLT, D_SLTU,
+					 D_XOR, D_SRL, D_OR, D_AND };
+	static const uint8_t muldiv[8] = { D_MUL, D_MULH, D_MULHSU, D_MULHU,
+					   D_DIV, D_DIVU, D_REM, D_REMU };
+
+	if (f7 == 0)
+		return base[f3];
+	if (f7 == 1)
+		return muldiv[f3];
+	if (f7 == 0x20 && f3 == 0)
+		return D_SUB;
+	if (f7 == 0x20 && f3 == 5)
+		return D_SRA;
+	return D_GENERIC;
+}
+
+static enum dop op_reg32(uint32_t f7, uint32_t f3)
+{
+	if (f7 == 0)
+		return f3 == 0 ? D_ADDW : f3 == 1 ? D_SLLW : f3 == 5 ? D_SRLW :
+		       D_GENERIC;
+	if (f7 == 0x20)
+		return f3 == 0 ? D_SUBW : f3 == 5 ? D_SRAW : D_GENERIC;
+	if (f7 == 1) {
+		static const uint8_t ops[8] = { D_MULW, D_GENERIC, D_GENERIC,
+						D_GENERIC, D_DIVW, D_DIVUW,
+						D_REMW, D_REMUW };
+		return ops[f3];
+	}
+	return D_GENERIC;
+}
+
+/* Pick the operation and its immediate for a 32-bit instruction. */
+static void classify(struct dinsn *d)
+{
+	uint32_t i = d->i, f3 = (i >> 12) & 7, f7 = i >> 25;
+
+	d->op = D_GENERIC;
+	d->imm = 0;
+	switch (i & 0x7f) {
+	case 0x37: d->op = D_LUI; d->imm = (int32_t)(i & 0xfffff000); break;
+	case 0x17: d->op = D_AUIPC; d->imm = (int32_t)(i & 0xfffff000); break;
+	case 0x6f: d->op = D_JAL; d->imm = imm_j(i); break;
+	case 0x67:
+		if (f3 == 0) {
+			d->op = D_JALR;
+			d->imm = imm_i(i);
+		}
+		break;
+	case 0x63: d->op = op_branch(f3); d->imm = imm_b(i); break;
+	case 0x03: d->op = op_load(f3); d->imm = imm_i(i); break;
+	case 0x23:
+		if (f3 < 4) {
+			d->op = D_SB + f3;
+			d->imm = imm_s(i);
+		}
+		break;
+	case 0x13:
+		d->op = op_imm(i, f3);
+		d->imm = (f3 == 1 || f3 == 5) ? (i >> 20) & 63 : imm_i(i);
+		break;
+	case 0x1b:
+		d->op = op_imm32(i, f3);
+		d->imm = f3 == 0 ? imm_i(i) : (i >> 20) & 31;
+		break;
+	case 0x33: d->op = op_reg(f7, f3); break;
+	case 0x3b: d->op = op_reg32(f7, f3); break;
+	}
+}
+
+void dinsn_decode(struct dinsn *d, uint32_t raw)
+{
+	if ((raw & 3) == 3) {
+		d->raw = raw;
+		d->i = raw;
+		d->len = 4;
+	} else {
+		d->raw = raw & 0xffff;
+		d->i = rvc_expand(d->raw);
+		d->len = 2;
+	}
+	d->rd = (d->i >> 7) & 31;
+	d->rs1 = (d->i >> 15) & 31;
+	d->rs2 = (d->i >> 20) & 31;
+	if (!d->i) {
+		d->op = D_ILLEGAL;
+		return;
+	}
+	classify(d);
+}

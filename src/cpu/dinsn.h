@@ -1,0 +1,48 @@
+/* Decoded instructions and the per-hart decode cache.
+ *
+ * Decoding (expanding a compressed instruction, picking the operation,
+ * extracting registers and the immediate) is done once per instruction
+ * location and cached, keyed by the host address the instruction was
+ * fetched from. A hit also compares the raw bits just fetched with the ones
+ * decoded, so code that rewrites itself (or a page reused for other code)
+ * is simply decoded again: there is nothing to invalidate.
+ */
+#ifndef GLASS_CPU_DINSN_H
+#define GLASS_CPU_DINSN_H
+
+#include <stdint.h>
+
+/* The operations with a fast path; everything else (CSRs, system, A, F/D,
+ * fences) is D_GENERIC and goes through the general executor. */
+enum dop {
+	D_GENERIC, D_ILLEGAL,
+	D_LUI, D_AUIPC, D_JAL, D_JALR,
+	D_BEQ, D_BNE, D_BLT, D_BGE, D_BLTU, D_BGEU,
+	D_LB, D_LH, D_LW, D_LD, D_LBU, D_LHU, D_LWU,
+	D_SB, D_SH, D_SW, D_SD,
+	D_ADDI, D_SLTI, D_SLTIU, D_XORI, D_ORI, D_ANDI, D_SLLI, D_SRLI, D_SRAI,
+	D_ADDIW, D_SLLIW, D_SRLIW, D_SRAIW,
+	D_ADD, D_SUB, D_SLL, D_SLT, D_SLTU, D_XOR, D_SRL, D_SRA, D_OR, D_AND,
+	D_ADDW, D_SUBW, D_SLLW, D_SRLW, D_SRAW,
+	D_MUL, D_MULH, D_MULHSU, D_MULHU, D_DIV, D_DIVU, D_REM, D_REMU,
+	D_MULW, D_DIVW, D_DIVUW, D_REMW, D_REMUW,
+	D_NOPS
+};
+
+struct dinsn {
+	uintptr_t tag;    /* host address it was fetched from; 0: empty */
+	uint32_t raw;     /* the fetched bits (low 16 only for compressed) */
+	uint32_t i;       /* the 32-bit form */
+	int64_t imm;
+	uint8_t op;       /* enum dop */
+	uint8_t len;      /* 2 or 4 */
+	uint8_t rd, rs1, rs2;
+};
+
+#define DCACHE_BITS 12
+#define DCACHE_SIZE (1u << DCACHE_BITS)
+
+/* Decode the instruction whose first parcels are `raw`. */
+void dinsn_decode(struct dinsn *d, uint32_t raw);
+
+#endif
