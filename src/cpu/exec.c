@@ -536,7 +536,8 @@ static uint64_t shift_w(uint64_t v, unsigned op, unsigned sh)
 /* Execute a decoded instruction: the common integer operations inline,
  * the rest through execute(). Same contract as execute(): on a trap the
  * handler has already been entered and nothing else changes. */
-static void run(struct hart *h, const struct dinsn *d)
+static inline __attribute__((always_inline)) void run(struct hart *h,
+						      const struct dinsn *d)
 {
 	uint64_t *x = h->x, pc = h->pc, a = x[d->rs1], b = x[d->rs2], v;
 	int64_t imm = d->imm;
@@ -623,7 +624,7 @@ taken:
 	h->pc = pc + imm;
 }
 
-void exec_one(struct hart *h)
+static inline __attribute__((always_inline)) void step(struct hart *h)
 {
 	uint64_t pc = h->pc;
 	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
@@ -648,4 +649,31 @@ void exec_one(struct hart *h)
 		return;
 	dinsn_decode(&d, raw);
 	run(h, &d);
+}
+
+void exec_one(struct hart *h)
+{
+	step(h);
+}
+
+uint64_t exec_run(struct hart *h, uint64_t budget)
+{
+	uint64_t n = 0;
+
+	for (;;) {
+		if (unlikely(h->any_event)) {
+			if (h->stop || h->wfi)
+				break;
+			h->irq_check = false;
+			if (hart_take_interrupt(h))
+				continue;
+		}
+		if (n == budget)
+			break;
+		step(h);
+		h->instret += h->count_instret;
+		h->cycle += h->count_cycle;
+		n++;
+	}
+	return n;
 }

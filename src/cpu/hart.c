@@ -35,22 +35,12 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 
 uint64_t hart_run(struct hart *h, uint64_t budget)
 {
-	uint64_t start = h->instret, n = 0;
+	uint64_t start = h->instret;
 
 	if (h->tlb_generation != h->env.as->generation) {
 		hart_flush_tlb(h);
 		h->tlb_generation = h->env.as->generation;
 	}
-	while (n < budget && !h->stop && !h->wfi) {
-		if (unlikely(h->irq_check)) {
-			h->irq_check = false;
-			if (hart_take_interrupt(h))
-				continue;
-		}
-		exec_one(h);
-		h->instret += h->count_instret;
-		h->cycle += h->count_cycle;
-		n++;
-	}
+	exec_run(h, budget);
 	return h->instret - start;
 }

@@ -69,9 +69,16 @@ struct hart {
 	uint64_t resv_addr;
 	bool resv_valid;
 
-	bool wfi;             /* sleeping until an interrupt is pending */
-	bool irq_check;       /* mip, mie or enables changed: look for interrupts */
-	bool stop;            /* set from outside: leave hart_run now */
+	/* Reasons to leave the instruction loop, tested together with one
+	 * load per instruction. */
+	union {
+		struct {
+			bool wfi;       /* sleeping until an interrupt is pending */
+			bool stop;      /* set from outside: leave hart_run now */
+			bool irq_check; /* mip, mie or enables changed */
+		};
+		uint32_t any_event;
+	};
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
 
 	struct tlb tlb;
