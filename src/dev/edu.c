@@ -273,6 +273,7 @@ const struct mmio_ops edu_mmio_ops = {
 	.write = edu_write,
 	.min_size = 4,
 	.max_size = 8,
+	.strict = true,   /* like QEMU's edu: 1- and 2-byte accesses fault */
 	.regs = edu_regs,
 };
 

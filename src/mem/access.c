@@ -133,18 +133,50 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 	}
 }
 
+/* A strict device refuses accesses outside its contract (the bus reports
+ * an error, which the CPU turns into an access fault), as QEMU does for a
+ * region's valid sizes; others get them adapted. */
+static bool refused(struct address_space *as, const struct flat_range *f,
+		    uint64_t pa, unsigned size, bool write)
+{
+	const struct region *r = f->r;
+	const struct mmio_ops *ops = r->ops;
+
+	if (r->kind != REGION_MMIO || !ops->strict)
+		return false;
+	if (size >= ops->min_size && size <= ops->max_size &&
+	    !((pa - r->base) & (size - 1)) && pa + (size - 1) <= f->end)
+		return false;
+	if (ev_on(as->sink, EV_GUEST_ERROR)) {
+		struct bus_event e = {
+			.cat = EV_GUEST_ERROR, .origin = &as->origin, .region = r,
+			.pa = pa, .offset = pa - r->base, .size = size,
+			.write = write, .devfn = -1,
+			.what = "access width or alignment the device refuses",
+		};
+		as->sink->emit(as->sink->opaque, &e);
+	}
+	return true;
+}
+
 static bool inside(const struct flat_range *f, uint64_t pa, unsigned size)
 {
 	return pa + (size - 1) >= pa && pa + (size - 1) <= f->end;
 }
 
-/* Whether every byte of the access is decoded by something. */
-static bool all_mapped(struct address_space *as, uint64_t pa, unsigned size)
+/* Whether an access that straddles ranges can be done byte by byte:
+ * every byte decoded, and no strict device among them. */
+static enum mem_status straddle_check(struct address_space *as, uint64_t pa,
+				      unsigned size)
 {
-	for (unsigned i = 0; i < size; i++)
-		if (!as_lookup(as, pa + i))
-			return false;
-	return true;
+	for (unsigned i = 0; i < size; i++) {
+		const struct flat_range *f = as_lookup(as, pa + i);
+		if (!f)
+			return MEM_UNMAPPED;
+		if (f->r->kind == REGION_MMIO && f->r->ops->strict)
+			return MEM_REFUSED;
+	}
+	return MEM_OK;
 }
 
 enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
@@ -152,13 +184,16 @@ enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
+	if (f && refused(as, f, pa, size, false))
+		return MEM_REFUSED;
 	if (f && inside(f, pa, size)) {
 		*val = read_in(as, f, pa, size);
 		return MEM_OK;
 	}
 	/* Straddles ranges (or the top of memory): byte by byte. Rare. */
-	if (!all_mapped(as, pa, size))
-		return MEM_UNMAPPED;
+	enum mem_status st = straddle_check(as, pa, size);
+	if (st != MEM_OK)
+		return st;
 	uint64_t v = 0;
 	for (unsigned i = 0; i < size; i++)
 		v |= read_in(as, as_lookup(as, pa + i), pa + i, 1) << (8 * i);
@@ -174,12 +209,15 @@ enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
 	if (size < 8)
 		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
 
+	if (f && refused(as, f, pa, size, true))
+		return MEM_REFUSED;
 	if (f && inside(f, pa, size)) {
 		write_in(as, f, pa, size, val);
 		return MEM_OK;
 	}
-	if (!all_mapped(as, pa, size))
-		return MEM_UNMAPPED; /* nothing written */
+	enum mem_status st = straddle_check(as, pa, size);
+	if (st != MEM_OK)
+		return st; /* nothing written */
 	for (unsigned i = 0; i < size; i++)
 		write_in(as, as_lookup(as, pa + i), pa + i, 1, val >> (8 * i));
 	return MEM_OK;

@@ -58,6 +58,7 @@ struct flat_range {
 enum mem_status {
 	MEM_OK = 0,
 	MEM_UNMAPPED,         /* nothing decodes this address: access fault */
+	MEM_REFUSED,          /* a strict device refused the width/alignment */
 };
 
 struct address_space {

@@ -32,6 +32,9 @@ struct mmio_ops {
 	/* the device takes misaligned accesses of a valid width whole (and
 	 * decides itself what they do) instead of having them split */
 	bool unaligned;
+	/* refuse (bus error: an access fault) what is outside [min_size,
+	 * max_size] or misaligned, instead of adapting it */
+	bool strict;
 };
 
 /* Name of the register at `offset`, or NULL. */
