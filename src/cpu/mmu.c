@@ -249,7 +249,8 @@ static void bus_error(struct hart *h, uint64_t cause, uint64_t va,
 {
 	struct address_space *as = h->env.as;
 
-	if (ev_on(as->sink, EV_GUEST_ERROR)) {
+	/* a strict device that refused the access has reported it already */
+	if (ev_on(as->sink, EV_GUEST_ERROR) && !as_lookup(as, pa)) {
 		struct bus_event e = {
 			.cat = EV_GUEST_ERROR, .origin = &as->origin, .pa = pa,
 			.size = size, .write = write, .devfn = -1,
