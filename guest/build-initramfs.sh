@@ -27,6 +27,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 [ $# -eq 1 ] || die "usage: $0 OUTDIR"
 out=$(outdir_abs "$1")
 root=$out/initramfs-root
+# Two builds into the same OUTDIR would share initramfs-root: wait.
+mkdir -p "$out"
+exec 8>"$out/.initramfs.lock"
+flock 8
 for d in busybox pciutils; do
     [ -d "$out/staging/$d" ] || die "$out/staging/$d missing: run guest/build-$d.sh $1 first"
 done
@@ -73,13 +77,18 @@ newc_entry() {
 }
 
 tmp=$out/initramfs.cpio.gz.tmp
+# The archive goes to a file first so a cpio failure stops the build (a
+# pipeline's status would be gzip's).
+(cd "$root" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
+    cpio -o -H newc -R 0:0 --reproducible --quiet) >"$tmp.cpio" ||
+    die initramfs "cpio failed"
 {
-    (cd "$root" && find . -mindepth 1 | sed 's|^\./||' | LC_ALL=C sort |
-        cpio -o -H newc -R 0:0 --reproducible --quiet)
+    cat "$tmp.cpio"
     # /dev/console: character device 5:1, mode 0600 (0x2180 = S_IFCHR|0600).
     newc_entry dev/console $((0x2180)) 1 5 1
     newc_entry 'TRAILER!!!' 0 1 0 0
 } | gzip -n -9 >"$tmp"
+rm -f "$tmp.cpio"
 
 if cmp -s "$tmp" "$out/initramfs.cpio.gz"; then
     rm -f "$tmp"
