@@ -27,7 +27,7 @@ MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit isa clean guest run deps install
+.PHONY: all test unit isa trace-elfs clean guest run deps install
 all: $(BUILD)/glass
 
 $(BUILD)/libglass.a: $(LIB_OBJS)
@@ -53,8 +53,17 @@ build/isa/%.elf: tests/isa/%.S tests/isa/isa.ld $(wildcard tests/isa/*.h)
 	$(RV_CC) -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 		-Itests/isa -T tests/isa/isa.ld -o $@ $<
 
+# Trace golden programs (bare metal, HTIF): tests/trace/*.S -> build/trace/*.elf
+TRACE_SRCS := $(sort $(wildcard tests/trace/*.S))
+TRACE_ELFS := $(TRACE_SRCS:tests/trace/%.S=build/trace/%.elf)
+build/trace/%.elf: tests/trace/%.S tests/trace/trace.ld $(wildcard tests/trace/*.h)
+	@mkdir -p $(@D)
+	$(RV_CC) -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
+		-Itests/trace -T tests/trace/trace.ld -o $@ $<
+
 unit: $(BUILD)/unit-tests
 isa: $(ISA_ELFS)
+trace-elfs: $(TRACE_ELFS)
 
 # Debian packages glass and its guest need (apt-get; sudo when not root).
 deps:
@@ -69,7 +78,7 @@ run: deps all guest
 	guest/run.sh build/glass build/guest
 
 test: deps
-	$(MAKE) all unit isa guest
+	$(MAKE) all unit isa trace-elfs guest
 	$(MAKE) SAN=1 all unit
 	tests/run.sh
 

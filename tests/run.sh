@@ -20,8 +20,10 @@ part() {
 
 part "unit tests" build/unit-tests
 part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
+part "trace golden" tests/trace/run.sh
 part "Linux" tests/linux/boot.sh build/glass build/guest
 part "firmware" tests/firmware/uboot.sh
+part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
