@@ -77,6 +77,14 @@ guest: deps
 run: deps all guest
 	guest/run.sh build/glass build/guest
 
+# Benchmark glass against qemu-system-riscv64 (docs/performance.md): same
+# kernel, bench initramfs, alternating runs, a table of medians and targets.
+# Exit 0 (a report) unless BENCH_STRICT=1 and a target is missed.
+.PHONY: bench
+bench: all guest
+	bench/build-initramfs.sh build/guest build/bench
+	python3 bench/run.py --glass $(BUILD)/glass
+
 test: deps
 	$(MAKE) all unit isa trace-elfs guest
 	$(MAKE) SAN=1 all unit
