@@ -60,6 +60,11 @@ boot() {
 boot smoke-smp1 smoke 1
 boot smoke-smp4 smoke 4
 boot pci pci 1 -device edu,dma_mask=0xffffffff
+# glass_edu.ko's self-test (ident, liveness, factorial, interrupts, DMA)
+# and edu's ident from user space via devmem and sysfs resource0
+boot edu edu 2 -device edu,dma_mask=0xffffffff
+boot edu-offset edu 1 -M virt,pci-bus-offset=0x20000000 \
+	-device edu,dma_mask=0xffffffff
 boot pci-offset pci 1 -M virt,pci-bus-offset=0x20000000 \
 	-device edu,dma_mask=0xffffffff -- glass.pcioffset=0x20000000
 CHECK="$(dirname "$0")/../trace/check-linux-trace.sh $logdir/linux-trace.txt" \
