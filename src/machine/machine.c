@@ -75,7 +75,8 @@ static void finisher_request(void *opaque, enum finish_kind kind, int code)
 		machine_request_exit(m, 0);
 		break;
 	case FINISH_FAIL:
-		machine_request_exit(m, code ? code : 1);
+		/* exit statuses are 8 bits: keep a failure a failure */
+		machine_request_exit(m, code == 0 ? 1 : code > 255 ? 255 : code);
 		break;
 	case FINISH_RESET:
 		machine_request_reset(m);
@@ -202,6 +203,24 @@ static void reset_harts(struct machine *m)
 {
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_reset(&m->harts[i], virt_map[VIRT_BOOTROM].base);
+}
+
+/* A system reset, as the finisher's 0x7777 or SBI reboot ask for: devices
+ * back to power-on state and, as QEMU does, the images loaded afresh (the
+ * firmware expects its data segment as it was). RAM is not cleared. */
+static int machine_reset(struct machine *m)
+{
+	uart16550_reset(&m->uart);
+	plic_reset(&m->plic);
+	clint_reset(&m->clint);
+	hypercall_reset(&m->hypercall);
+	pci_host_reset(&m->pci);
+	m->tohost = m->fromhost = 0;
+	m->htif = false;
+	if (boot_prepare(m) < 0)
+		return -1;
+	reset_harts(m);
+	return 0;
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
@@ -374,8 +393,8 @@ int machine_run(struct machine *m)
 			m->harts[i].resv_valid = false;
 		if (m->reset_requested) {
 			m->reset_requested = false;
-			pci_host_reset(&m->pci);
-			reset_harts(m);
+			if (machine_reset(m) < 0)
+				machine_request_exit(m, 1);
 			continue;
 		}
 		tick_devices(m);
