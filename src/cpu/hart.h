@@ -91,7 +91,8 @@ struct hart {
 void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env);
 void hart_reset(struct hart *h, uint64_t reset_pc);
 
-/* Execute up to `budget` instructions. Returns the number executed. */
+/* Execute up to `budget` instructions. Returns how much minstret advanced
+ * (instructions retired). */
 uint64_t hart_run(struct hart *h, uint64_t budget);
 
 /* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).

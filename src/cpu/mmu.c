@@ -83,7 +83,8 @@ static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
 		.va = va, .pte = pte, .instret = h->instret,
 	};
 	struct bus_event e = {
-		.cat = EV_PAGEWALK, .origin = &o, .pa = pa, .value = pte,
+		.cat = EV_PAGEWALK, .origin = &o, .pa = cause ? 0 : pa,
+		.value = pte,
 		.write = type == ACCESS_STORE, .ok = cause == 0, .devfn = -1,
 		.what = cause == page_fault_cause[type] ? fault_names[type] :
 			"access fault on a page table",

@@ -35,8 +35,6 @@
 #include <string.h>
 
 #include "dev/edu.h"
-#include "mem/events.h"
-#include "pci/host.h"
 
 #define DMA_REGS_START EDU_REG_DMA_SRC
 #define ALL_ONES (~0ull)
@@ -46,16 +44,8 @@
 static void edu_guest_error(struct edu *e, uint64_t bus, uint64_t len,
 			    bool to_ram, const char *what)
 {
-	struct event_sink *sink = e->pci.host ? e->pci.host->sink : NULL;
-
 	e->guest_errors++;
-	if (ev_on(sink, EV_GUEST_ERROR)) {
-		struct bus_event ev = {
-			.cat = EV_GUEST_ERROR, .bus = bus, .len = len,
-			.write = to_ram, .devfn = e->pci.devfn, .what = what,
-		};
-		sink->emit(sink->opaque, &ev);
-	}
+	pci_guest_error(&e->pci, bus, len, to_ram, what);
 }
 
 static void edu_update_irq(struct edu *e)

@@ -19,15 +19,6 @@
 #define RESOLVE_FLAGS \
 	(RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
-/* 0: not tried yet, 1: openat2 works, -1: walk instead */
-static int openat2_state;
-static bool force_walk;
-
-void hostfs_force_walk(bool on)
-{
-	force_walk = on;
-}
-
 int hostfs_open_share(const char *dir)
 {
 	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -135,17 +126,19 @@ static int open_walk(int dirfd, char *path, int flags, mode_t mode)
 	return fd;
 }
 
-static int open_confined(int dirfd, const char *name, int flags, mode_t mode)
+static int open_confined(struct hostfs *fs, const char *name, int flags,
+			 mode_t mode)
 {
 	char path[HOSTFS_NAME_MAX + 1];
+	int dirfd = fs->dirfd;
 
 	strcpy(path, name);
-	if (!force_walk && openat2_state >= 0) {
+	if (!fs->force_walk && fs->openat2_state >= 0) {
 		int fd = open_openat2(dirfd, path, flags, mode);
-		if (fd >= 0 || openat2_state == 1 ||
+		if (fd >= 0 || fs->openat2_state == 1 ||
 		    (errno != ENOSYS && errno != EPERM)) {
 			if (fd >= 0)
-				openat2_state = 1;
+				fs->openat2_state = 1;
 			return fd;
 		}
 		/* ENOSYS (kernel < 5.6) or EPERM (seccomp) before openat2
@@ -154,23 +147,23 @@ static int open_confined(int dirfd, const char *name, int flags, mode_t mode)
 		int probe = open_openat2(dirfd, ".", O_PATH, 0);
 		if (probe >= 0) {
 			close(probe);
-			openat2_state = 1;
+			fs->openat2_state = 1;
 			errno = EPERM;
 			return -1;
 		}
-		openat2_state = -1;
+		fs->openat2_state = -1;
 	}
 	return open_walk(dirfd, path, flags, mode);
 }
 
-int hostfs_open(int dirfd, const char *name, size_t len, bool write,
+int hostfs_open(struct hostfs *fs, const char *name, size_t len, bool write,
 		bool trunc)
 {
 	char path[HOSTFS_NAME_MAX + 1];
 	struct stat st;
 	int rc, fd;
 
-	if (dirfd < 0)
+	if (!fs || fs->dirfd <= 0)
 		return -HC_EACCES;
 	rc = hostfs_check_name(name, len);
 	if (rc)
@@ -180,7 +173,7 @@ int hostfs_open(int dirfd, const char *name, size_t len, bool write,
 
 	/* Look first without opening anything for I/O: a device node or a
 	 * FIFO must not even be opened. */
-	fd = open_confined(dirfd, path, O_PATH, 0);
+	fd = open_confined(fs, path, O_PATH, 0);
 	if (fd >= 0) {
 		rc = fstat(fd, &st) < 0 ? map_errno(errno) : 0;
 		close(fd);
@@ -194,7 +187,7 @@ int hostfs_open(int dirfd, const char *name, size_t len, bool write,
 
 	int flags = (write ? O_WRONLY | O_CREAT : O_RDONLY) | O_NONBLOCK |
 		    O_NOCTTY;
-	fd = open_confined(dirfd, path, flags, 0644);
+	fd = open_confined(fs, path, flags, 0644);
 	if (fd < 0)
 		return map_errno(errno);
 	if (fstat(fd, &st) < 0) {

@@ -62,11 +62,18 @@ int hostfs_open_share(const char *dir);
  * name, else -HC_EINVAL or -HC_EACCES. Does not touch the file system. */
 int hostfs_check_name(const char *name, size_t len);
 
-/* Open a regular file under the share `dirfd`: for reading, or for writing
+/* A shared directory and what has been learnt about resolving in it. */
+struct hostfs {
+	int dirfd;          /* from hostfs_open_share; <= 0: nothing shared */
+	int openat2_state;  /* 0 not tried yet, 1 openat2 works, -1 walk */
+	bool force_walk;    /* tests: always use the component walk */
+};
+
+/* Open a regular file under the share: for reading, or for writing
  * (created 0644 if missing; truncated to 0 if `trunc`). Returns an fd
- * (close it with close(2)) or a negative HC_E* code. dirfd < 0: -HC_EACCES
- * (nothing is shared). */
-int hostfs_open(int dirfd, const char *name, size_t len, bool write,
+ * (close it with close(2)) or a negative HC_E* code; -HC_EACCES when
+ * nothing is shared. */
+int hostfs_open(struct hostfs *fs, const char *name, size_t len, bool write,
 		bool trunc);
 
 /* Full pread/pwrite at `off` (retrying short transfers and EINTR).
@@ -76,8 +83,5 @@ int hostfs_open(int dirfd, const char *name, size_t len, bool write,
 int64_t hostfs_pread(int fd, void *buf, uint64_t len, uint64_t off);
 int64_t hostfs_pwrite(int fd, const void *buf, uint64_t len, uint64_t off);
 
-/* For tests: never use openat2, always the component walk (or go back to
- * automatic choice with false). */
-void hostfs_force_walk(bool on);
 
 #endif

@@ -8,15 +8,9 @@
  * counts as a guest error, as do writes to read-only registers, reads and
  * writes of offsets where no register is, and pages past CHANNELS. DATA is
  * plain memory: 1, 2, 4 and 8-byte accesses all work there.
- * - Misaligned accesses: the spec says they are ignored, and a misaligned
- *   access handed to this device whole is (reg_access, data_access_ok).
- *   But today's address space (mem/access.c) covers a misaligned access
- *   with aligned units of the same width, reading the enclosing units for
- *   a read-modify-write, so the device sees valid aligned accesses: a
- *   4-byte load at CLAIM+2 reads (and takes) CLAIM, an 8-byte store at
- *   ARG5+4 also stores to DOORBELL. Until the bus can pass misaligned
- *   accesses through, that is what happens (and a guest error is not
- *   counted).
+ * - Misaligned accesses: the spec says they are ignored. The ops declare
+ *   `unaligned`, so the bus hands them over whole, and reg_access /
+ *   data_access_ok refuse them (read 0, write ignored, guest error).
  * - Halves of read-only counters (TIME_NS, INSTRET): the low-half read
  *   latches the full value for the reading hart and the high-half read
  *   returns the latched top half, so a 32-bit guest reading low then high
@@ -162,7 +156,7 @@ static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
 	uint8_t *buf;
 	int64_t n;
 
-	if (h->host.share_dirfd < 0)
+	if (h->host.share.dirfd <= 0)
 		return -HC_EACCES;
 	if (namelen == 0 || namelen > HC_DATA_SIZE)
 		return -HC_EINVAL;
@@ -171,7 +165,7 @@ static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
 		return -HC_EINVAL;
 	if (dma && !h->host.dma_write)
 		return -HC_EFAULT;
-	int fd = hostfs_open(h->host.share_dirfd, (const char *)c->data,
+	int fd = hostfs_open(&h->host.share, (const char *)c->data,
 			     namelen, false, false);
 	if (fd < 0)
 		return fd;
@@ -206,7 +200,7 @@ static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
 	uint8_t *buf = NULL;
 	int64_t n;
 
-	if (h->host.share_dirfd < 0)
+	if (h->host.share.dirfd <= 0)
 		return -HC_EACCES;
 	if (namelen == 0 || namelen > HC_DATA_SIZE || trunc > 1 ||
 	    !file_range_ok(off, len))
@@ -229,7 +223,7 @@ static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
 		}
 		src = buf;
 	}
-	int fd = hostfs_open(h->host.share_dirfd, (const char *)c->data,
+	int fd = hostfs_open(&h->host.share, (const char *)c->data,
 			     namelen, true, trunc == 1);
 	if (fd < 0) {
 		free(buf);

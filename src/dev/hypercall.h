@@ -101,8 +101,8 @@ struct hc_host {
 	int (*dma_write)(void *opaque, uint64_t addr, const void *buf,
 			 uint64_t len);
 	/* HOST_READ/HOST_WRITE root (--share DIR, hostfs_open_share);
-	 * -1 when not shared */
-	int share_dirfd;
+	 * share.dirfd = -1 when not shared */
+	struct hostfs share;
 	/* ops 0x80..0xff (optional): return 0 or a negative HC_E* code for
 	 * STATUS; ret[] starts zeroed. Absent: those ops are -ENOSYS. */
 	int (*user_op)(void *opaque, uint64_t op, const uint64_t arg[6],

@@ -4,6 +4,7 @@
  * and a line still asserted then becomes pending again. As the RISC-V PLIC
  * spec says, a request stays pending if the line drops before the claim:
  * the handler finds nothing to do, which drivers tolerate. */
+#include <stdio.h>
 #include <string.h>
 
 #include "dev/plic.h"
@@ -186,26 +187,35 @@ static void plic_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 }
 
 /* Representative names only: the trace derives the array names itself. */
-static const struct reg_desc plic_regs[] = {
-	{ 0x000004, 4, "priority[1]" },
-	{ 0x000008, 4, "priority[2]" },
-	{ 0x001000, 4, "pending[0]" },
-	{ 0x001004, 4, "pending[1]" },
-	{ 0x002000, 4, "enable[0][0]" },
-	{ 0x002080, 4, "enable[1][0]" },
-	{ 0x200000, 4, "threshold[0]" },
-	{ 0x200004, 4, "claim[0]" },
-	{ 0x201000, 4, "threshold[1]" },
-	{ 0x201004, 4, "claim[1]" },
-	{ 0, 0, NULL },
-};
+/* Register names for the trace, computed: the PLIC is arrays indexed by
+ * source and context, too many to list. */
+static const char *plic_reg_name(uint64_t off, char *buf, size_t len)
+{
+	if (off < 0x1000)
+		snprintf(buf, len, "priority[%u]", (unsigned)(off / 4));
+	else if (off < 0x2000)
+		snprintf(buf, len, "pending[%u]", (unsigned)((off - 0x1000) / 4));
+	else if (off < 0x200000)
+		snprintf(buf, len, "enable[%u][%u]",
+			 (unsigned)((off - 0x2000) / 0x80),
+			 (unsigned)((off - 0x2000) % 0x80 / 4));
+	else if ((off & 0xfff) == 0)
+		snprintf(buf, len, "threshold[%u]",
+			 (unsigned)((off - 0x200000) / 0x1000));
+	else if ((off & 0xfff) == 4)
+		snprintf(buf, len, "claim[%u]",
+			 (unsigned)((off - 0x200000) / 0x1000));
+	else
+		return NULL;
+	return buf;
+}
 
 const struct mmio_ops plic_ops = {
 	.read = plic_read,
 	.write = plic_write,
 	.min_size = 4,
 	.max_size = 4,
-	.regs = plic_regs,
+	.reg_name = plic_reg_name,
 };
 
 /* Set up a PLIC with sources 1..nsources-1 and ncontexts outputs (both

@@ -111,14 +111,23 @@ static int place_fdt(struct machine *m, uint64_t initrd_start,
 		struct file_buf f;
 		if (file_read(m->cfg.dtb, &f) < 0)
 			return -1;
-		if (fdt_check_header(f.data) != 0 || fdt_totalsize(f.data) > f.size ||
-		    f.size > FDT_RESERVE) {
+		if (f.size < sizeof(struct fdt_header) ||
+		    fdt_check_header(f.data) != 0 ||
+		    fdt_totalsize(f.data) > f.size || f.size > FDT_RESERVE) {
 			fprintf(stderr, "glass: %s: not a valid device tree blob "
 				"(or larger than 64 KiB)\n", m->cfg.dtb);
 			file_free(&f);
 			return -1;
 		}
-		fdt = f.data;
+		/* like QEMU: -append and -initrd still reach /chosen */
+		fdt = fdt_with_chosen(f.data, FDT_RESERVE, m->cfg.append,
+				      initrd_start, initrd_end);
+		file_free(&f);
+		if (!fdt) {
+			fprintf(stderr, "glass: %s: cannot add /chosen to the device "
+				"tree (too large?)\n", m->cfg.dtb);
+			return -1;
+		}
 	} else {
 		struct fdt_params p = {
 			.nharts = m->nharts, .ram_size = m->cfg.ram_size,

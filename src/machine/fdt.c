@@ -204,6 +204,7 @@ static void add_platform(struct fdt_builder *b, int soc, unsigned nharts)
  * memory, prefetchable), then the 64-bit bus address. */
 #define PCI_SPACE_IO 0x01000000u
 #define PCI_SPACE_MEM32 0x02000000u
+#define PCI_SPACE_MEM64 0x03000000u
 #define PCI_SPACE_MEM64_PREF 0x43000000u
 
 static int put_range(uint32_t *c, uint32_t space, uint64_t bus, uint64_t cpu,
@@ -236,8 +237,9 @@ static void add_pci_ranges(struct fdt_builder *b, int n,
 			       w->size);
 	}
 	prop_cells(b, n, "ranges", c, k);
-	k = put_range(c, PCI_SPACE_MEM32, h->inbound.bus_base,
-		      h->inbound.cpu_base, h->inbound.size);
+	uint64_t in_end = h->inbound.bus_base + h->inbound.size;
+	k = put_range(c, in_end > (1ull << 32) ? PCI_SPACE_MEM64 : PCI_SPACE_MEM32,
+		      h->inbound.bus_base, h->inbound.cpu_base, h->inbound.size);
 	prop_cells(b, n, "dma-ranges", c, k);
 }
 
@@ -328,6 +330,34 @@ void *fdt_build(const struct fdt_params *p)
 	if (b.err < 0) {
 		fprintf(stderr, "glass: cannot build the device tree: %s\n",
 			fdt_strerror(b.err));
+		free(b.fdt);
+		return NULL;
+	}
+	return b.fdt;
+}
+
+void *fdt_with_chosen(const void *fdt, size_t size, const char *bootargs,
+		      uint64_t initrd_start, uint64_t initrd_end)
+{
+	struct fdt_builder b = { .fdt = calloc(1, size) };
+
+	if (!b.fdt)
+		return NULL;
+	b.err = fdt_open_into(fdt, b.fdt, size);
+	int n = b.err < 0 ? b.err : fdt_path_offset(b.fdt, "/chosen");
+	if (n == -FDT_ERR_NOTFOUND)
+		n = node(&b, 0, "chosen", UINT64_MAX);
+	if (n < 0)
+		b.err = n;
+	if (b.err >= 0 && bootargs)
+		prop_str(&b, n, "bootargs", bootargs);
+	if (b.err >= 0 && initrd_end > initrd_start) {
+		prop_u64(&b, n, "linux,initrd-start", initrd_start);
+		prop_u64(&b, n, "linux,initrd-end", initrd_end);
+	}
+	if (b.err >= 0)
+		b.err = fdt_pack(b.fdt);
+	if (b.err < 0) {
 		free(b.fdt);
 		return NULL;
 	}

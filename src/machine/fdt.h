@@ -2,6 +2,7 @@
 #ifndef GLASS_MACHINE_FDT_H
 #define GLASS_MACHINE_FDT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct pci_host;
@@ -17,5 +18,10 @@ struct fdt_params {
 /* A packed flattened device tree (malloc'd; free() it), or NULL after
  * printing why. */
 void *fdt_build(const struct fdt_params *p);
+
+/* A copy of `fdt` (at most `size` bytes once packed) whose /chosen has
+ * bootargs and the initrd range set (when given), or NULL. */
+void *fdt_with_chosen(const void *fdt, size_t size, const char *bootargs,
+		      uint64_t initrd_start, uint64_t initrd_end);
 
 #endif

@@ -183,7 +183,7 @@ static struct hc_host base_host(struct machine *m)
 		.op_done = hc_op_done,
 		.dma_read = platform_dma_read,
 		.dma_write = platform_dma_write,
-		.share_dirfd = m->share_dirfd,
+		.share = { .dirfd = m->share_dirfd },
 	};
 }
 
@@ -262,7 +262,7 @@ static int hc_pci_create(struct machine *m, const char *props, void **state)
 		.stats_dump = pci_stats_dump, .trace_set = pci_trace_set,
 		.op_done = pci_op_done,
 		.dma_read = pci_dma_rd, .dma_write = pci_dma_wr,
-		.share_dirfd = m->share_dirfd,
+		.share = { .dirfd = m->share_dirfd },
 	};
 	hypercall_init(&p->hc, &host, m->nharts + 1);
 	hypercall_pci_init(&p->hc);

@@ -1,5 +1,6 @@
 /* The virt board: builds the address space from the memory-map table,
  * wires device interrupt lines to the PLIC and the harts, and runs them. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,8 +234,11 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	m->share_dirfd = -1;
 	if (cfg->share_dir) {
 		m->share_dirfd = hostfs_open_share(cfg->share_dir);
-		if (m->share_dirfd < 0)
+		if (m->share_dirfd < 0) {
+			fprintf(stderr, "glass: --share %s: %s\n", cfg->share_dir,
+				strerror(errno));
 			return -1;
+		}
 	}
 	m->nharts = cfg->nharts;
 	m->clock_start_ns = host_ns();

@@ -10,10 +10,15 @@
 
 #include "mem/address_space.h"
 
+/* Guest memory and device values are little-endian, and glass copies them
+ * with plain memcpy: a big-endian host would need byte swaps here. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "glass needs a little-endian host");
+
 static uint64_t le_load(const uint8_t *p, unsigned size)
 {
 	uint64_t v = 0;
-	memcpy(&v, p, size); /* host is little-endian (checked in the build) */
+	memcpy(&v, p, size); /* the host is little-endian (asserted below) */
 	return v;
 }
 

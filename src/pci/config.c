@@ -183,6 +183,20 @@ static int dma(struct pci_func *f, uint64_t bus, void *rbuf, const void *wbuf,
 	return why ? -1 : 0;
 }
 
+void pci_guest_error(struct pci_func *f, uint64_t bus, uint64_t len,
+		     bool write, const char *what)
+{
+	struct event_sink *sink = f->host ? f->host->sink : NULL;
+
+	if (ev_on(sink, EV_GUEST_ERROR)) {
+		struct bus_event e = {
+			.cat = EV_GUEST_ERROR, .bus = bus, .len = len,
+			.write = write, .devfn = f->devfn, .what = what,
+		};
+		sink->emit(sink->opaque, &e);
+	}
+}
+
 int pci_dma_read(struct pci_func *f, uint64_t bus_addr, void *buf,
 		 uint64_t len)
 {

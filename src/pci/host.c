@@ -57,7 +57,8 @@ static void trace_config(struct pci_host *h, uint64_t offset, unsigned size,
 			 uint64_t val, bool write)
 {
 	struct bus_event e = {
-		.cat = EV_PCI_CONFIG, .pa = h->ecam_base + offset,
+		.cat = EV_PCI_CONFIG, .origin = &h->as->origin,
+		.pa = h->ecam_base + offset,
 		.offset = offset & (PCI_CONFIG_SIZE - 1), .value = val,
 		.size = size, .write = write, .ok = true,
 		.devfn = (offset >> ECAM_DEVFN_SHIFT) & 0xff,

@@ -127,6 +127,11 @@ int pci_dma_read(struct pci_func *f, uint64_t bus_addr, void *buf,
 int pci_dma_write(struct pci_func *f, uint64_t bus_addr, const void *buf,
 		  uint64_t len);
 
+/* Report a guest programming error the function noticed (a DMA range it
+ * refuses, ...) to the trace's guest-error category. */
+void pci_guest_error(struct pci_func *f, uint64_t bus, uint64_t len,
+		     bool write, const char *what);
+
 /* Reset to power-on state: command 0, BARs 0, unmapped. */
 void pci_func_reset(struct pci_func *f);
 

@@ -292,6 +292,7 @@ static void config_text(const struct tracer *t, struct sbuf *b,
 	char nbuf[48];
 	const char *note = bar_note(f, e, nbuf, sizeof(nbuf));
 
+	origin_text(b, e->origin);
 	sb_printf(b, "pci-config 00:%02x.%x %s %s.%c +0x%03" PRIx64,
 		  (e->devfn >> 3) & 31, e->devfn & 7, f ? func_name(f) : "absent",
 		  e->write ? "write" : "read", width_char(e->size), e->offset);
@@ -352,9 +353,18 @@ static void text_body(const struct tracer *t, struct sbuf *b,
 		return;
 	case EV_GUEST_ERROR:
 		origin_text(b, e->origin);
-		sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64 ": %s",
-			  e->write ? "store" : "load", width_char(e->size ? e->size : 8),
-			  e->pa, e->what ? e->what : "");
+		if (f && !e->region) { /* reported by a PCI function */
+			sb_printf(b, "guest-error 00:%02x.%x %s bus=0x%" PRIx64 ": %s",
+				  (f->devfn >> 3) & 31, f->devfn & 7, func_name(f),
+				  e->bus, e->what ? e->what : "");
+			return;
+		}
+		sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64, e->write ? "store" :
+			  "load", width_char(e->size ? e->size : 8), e->pa);
+		if (e->region)
+			sb_printf(b, " -> %s +0x%03" PRIx64, e->region->name,
+				  e->offset);
+		sb_printf(b, ": %s", e->what ? e->what : "");
 		return;
 	default:
 		sb_printf(b, "event %u", e->cat);
@@ -404,9 +414,15 @@ static void json_body(const struct tracer *t, struct sbuf *b,
 		sb_printf(b, ",\"bar\":%d,\"bus\":\"0x%" PRIx64 "\"",
 			  e->region->owner_index,
 			  f->bars[e->region->owner_index].bus_addr + e->offset);
-	if (e->cat == EV_DMA)
+	if (e->cat == EV_DMA || (e->cat == EV_PCI_CONFIG && e->what))
 		sb_printf(b, ",\"bus\":\"0x%" PRIx64 "\",\"len\":%" PRIu64
 			  ",\"ok\":%s", e->bus, e->len, e->ok ? "true" : "false");
+	if (e->cat == EV_PCI_CONFIG && !e->what)
+		sb_printf(b, ",\"op\":\"%s\",\"size\":%u,\"config_offset\":\"0x%"
+			  PRIx64 "\"", e->write ? "write" : "read", e->size,
+			  e->offset);
+	if (e->what)
+		sb_printf(b, ",\"what\":\"%s\"", e->what);
 	sb_printf(b, ",\"value\":\"0x%" PRIx64 "\"", e->value);
 	trace_format_text(t, e, text, sizeof(text));
 	sb_printf(b, ",\"text\":\"");

@@ -158,6 +158,10 @@ static int f_user_op(void *o, uint64_t op, const uint64_t arg[6],
 	return 0;
 }
 
+/* Whether setup() makes the device resolve names by the component walk
+ * instead of openat2 (both must confine). */
+static bool force_walk;
+
 /* A device with every callback (full) or only the required ones. */
 static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
 {
@@ -170,7 +174,7 @@ static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
 		.reset = f_reset,
 		.log = f_log,
 		.putc = f_putc,
-		.share_dirfd = share_dirfd,
+		.share = { .dirfd = share_dirfd, .force_walk = force_walk },
 	};
 
 	if (full) {
@@ -288,7 +292,7 @@ static void share_done(int fd)
 {
 	close(fd);
 	nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-	hostfs_force_walk(false);
+	force_walk = false;
 }
 
 /* HOST_READ of `name` into DATA on channel 1: STATUS */
@@ -1095,7 +1099,7 @@ static void confinement_suite(bool walk)
 	int fd = share_fd();
 	char p[256], q[256];
 
-	hostfs_force_walk(walk);
+	force_walk = walk;
 	setup(true, fd, 1);
 	sh_file("ok", "fine");
 	snprintf(p, sizeof(p), "%s/sub", share);
@@ -1230,7 +1234,7 @@ static void swap_suite(bool walk)
 	pthread_t t;
 	int ok = 0, refused = 0, leaked = 0, other = 0;
 
-	hostfs_force_walk(walk);
+	force_walk = walk;
 	setup(true, fd, 1);
 	sh_path(p, sizeof(p), "d");
 	CHECK_EQ(mkdir(p, 0755), 0);
@@ -1307,7 +1311,9 @@ TEST(hypercall_hostfs_names)
 	CHECK_EQ(hostfs_check_name("a//..//b", 8), -HC_EACCES);
 	/* the length bounds the name: "a/.." cut to "a/." is fine */
 	CHECK_EQ(hostfs_check_name("a/..", 3), 0);
-	CHECK_EQ(hostfs_open(-1, "a", 1, false, false), -HC_EACCES);
+	struct hostfs none = { .dirfd = -1 };
+	CHECK_EQ(hostfs_open(&none, "a", 1, false, false), -HC_EACCES);
+	CHECK_EQ(hostfs_open(NULL, "a", 1, false, false), -HC_EACCES);
 	CHECK_EQ(hostfs_open_share("/nonexistent-glass-dir") < 0, 1);
 	int fd = hostfs_open_share("/etc/hostname");
 	CHECK(fd < 0);

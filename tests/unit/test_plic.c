@@ -84,8 +84,16 @@ TEST(plic_ops_shape)
 {
 	CHECK_EQ(plic_ops.min_size, 4);
 	CHECK_EQ(plic_ops.max_size, 4);
-	CHECK(plic_ops.regs != NULL);
-	CHECK(plic_ops.regs[0].name != NULL);
+	/* register names are computed: arrays of sources and contexts */
+	char buf[32];
+	CHECK(plic_ops.reg_name != NULL);
+	CHECK(!strcmp(plic_ops.reg_name(0x28, buf, sizeof(buf)), "priority[10]"));
+	CHECK(!strcmp(plic_ops.reg_name(0x1004, buf, sizeof(buf)), "pending[1]"));
+	CHECK(!strcmp(plic_ops.reg_name(0x2080, buf, sizeof(buf)), "enable[1][0]"));
+	CHECK(!strcmp(plic_ops.reg_name(0x201000, buf, sizeof(buf)),
+		      "threshold[1]"));
+	CHECK(!strcmp(plic_ops.reg_name(0x201004, buf, sizeof(buf)), "claim[1]"));
+	CHECK(plic_ops.reg_name(0x201008, buf, sizeof(buf)) == NULL);
 }
 
 TEST(plic_reset_values)
