@@ -39,7 +39,7 @@ struct dinsn {
 	uint8_t rd, rs1, rs2;
 };
 
-#define DCACHE_BITS 12
+#define DCACHE_BITS 14
 #define DCACHE_SIZE (1u << DCACHE_BITS)
 
 /* Decode the instruction whose first parcels are `raw`. */
