@@ -313,7 +313,8 @@ static void htif_poll(struct machine *m)
 		return;
 	uint64_t dev = v >> 56, cmd = (v >> 48) & 0xff;
 	if (dev == 0 && (v & 1)) {
-		machine_request_exit(m, (int)((v >> 1) & 0x7fffffff));
+		uint64_t code = (v >> 1) & 0x7fffffff;
+		machine_request_exit(m, code > 255 ? 255 : (int)code);
 	} else if (dev == 1 && cmd == 1) {
 		console_putc(&m->console, (uint8_t)v);
 		uint8_t *fh = as_host_ptr(&m->as, m->fromhost, 8, true);
