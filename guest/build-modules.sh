@@ -77,7 +77,8 @@ done
 for t in "$here"/tools/*.c; do
     [ -f "$t" ] || continue
     name=$(basename "$t" .c)
-    key=$(cache_key "$t" "$here/build-modules.sh" -- "$("${CROSS}gcc" --version | head -n 1)")
+    # the tools include the hypercall API header: a change rebuilds them
+    key=$(cache_key "$t" "$here/build-modules.sh" "$here/modules/glass_hc/glass-hc.h" -- "$("${CROSS}gcc" --version | head -n 1)")
     dir=$GLASS_CACHE/tool-$name-$key
     if [ -f "$dir/.done" ]; then
         msg modules "tool $name: up to date"

@@ -57,6 +57,35 @@ boot() {
 	fi
 }
 
+# boot_exit NAME TEST HARTS EXPECTED_RC [extra glass args...]: the guest
+# stops glass itself (EXIT hypercall); passes when glass exits with
+# EXPECTED_RC and the log holds a line from the guest's LOG hypercall.
+# CHECK=COMMAND as for boot.
+boot_exit() {
+	name=$1 test=$2 harts=$3 want=$4
+	shift 4
+	log="$logdir/linux-$name.log"
+	timeout "$limit" "$glass" -m 256M -smp "$harts" "$@" \
+		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
+		-append "console=ttyS0 glass.test=$test glass.harts=$harts" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	checked=1
+	if [ -n "$CHECK" ]; then
+		sh -c "$CHECK" >"$log.check" 2>&1 || checked=
+		CHECK=
+	fi
+	if [ $rc -eq "$want" ] && grep -q "^glass: hart0 @[0-9]*: " "$log" && [ -n "$checked" ]; then
+		echo "PASS linux/$name"
+		passed=$((passed + 1))
+	else
+		echo "FAIL linux/$name (glass exit $rc, expected $want; log $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+		[ -n "$checked" ] || sed 's/^/    /' "$log.check"
+		failed=$((failed + 1))
+	fi
+}
+
 boot smoke-smp1 smoke 1
 boot smoke-smp4 smoke 4
 boot pci pci 1 -device edu,dma_mask=0xffffffff
@@ -80,6 +109,17 @@ CHECK="grep -qx 'hello from the guest' '$share/guest-hello.txt' && \
 	[ \$(cat '$share'/hc-*.bin | wc -c) -gt 0 ] && \
 	[ \$(sha256sum '$share'/hc-*.bin | cut -d' ' -f1 | sort -u | wc -l) -eq 1 ]" \
 boot hypercall hypercall 2 -device glass-hypercall --share "$share"
+# `glassctl exit 7` stops glass with status 7: through the platform
+# instance (no PCI function: /dev/mem) and the PCI one (/dev/glass-hc)
+CHECK="grep -q '^glass: hart0 @[0-9]*: hcexit says goodbye (via devmem ' '$logdir/linux-hcexit.log'" \
+boot_exit hcexit hcexit 1 7
+CHECK="grep -q '^glass: hart0 @[0-9]*: hcexit says goodbye (via ioctl ' '$logdir/linux-hcexit-pci.log'" \
+boot_exit hcexit-pci hcexit 1 7 -device glass-hypercall
+
+# docs/hypercall.md's user-space examples; their LOG lines reach the host
+CHECK="grep -q 'hello from user space via /dev/mem' '$logdir/linux-hc-examples.log' && \
+	grep -q 'hello from user space via /dev/glass-hc mmap' '$logdir/linux-hc-examples.log'" \
+boot hc-examples hc-examples 1 -device glass-hypercall
 
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]
