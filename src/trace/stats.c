@@ -96,7 +96,10 @@ void stats_count(struct stats *s, const struct bus_event *e)
 		s->guest_errors++;
 		break;
 	case EV_HYPERCALL:
-		s->hypercalls++;
+		/* one "chN op=..." event per operation; log, roi and marker
+		 * events describe an operation already counted */
+		if (e->what && !strncmp(e->what, "ch", 2))
+			s->hypercalls++;
 		break;
 	default:
 		break;
