@@ -9,7 +9,12 @@
 #     glass_hc.ko), sysfs (PCI resource0), devmem (the platform instance
 #     found in the device tree, and the PCI BAR given with --addr): info
 #     (magic, version, ping), log, and a put/get round trip of a
-#     10000-byte file (three DATA-sized pieces each way) compared by sha256;
+#     20000-byte file (six DATA-sized pieces each way) compared by sha256;
+#   - as root, the same round trip by DMA (glassctl --dma, one page per
+#     op): through the platform instance (devmem, physical addresses) and
+#     the PCI instance (sysfs, and devmem at the BAR: bus addresses through
+#     the host bridge's dma-ranges, Bus Master on for the transfer and off
+#     again afterwards); --dma through /dev/glass-hc is refused;
 #   - as an ordinary user (uid 65534, through chpst): ioctl and mmap work
 #     the same, while sysfs and /dev/mem are refused; Bus Master stays off
 #     (glass_hc.ko's guard against DMA by users);
@@ -19,7 +24,8 @@
 #     without --stats); checkpoint answers ENOSYS;
 #   - as many glassctl processes as there are channels run at once.
 # Leaves DIR/guest-hello.txt ("hello from the guest") and
-# DIR/hc-{root,user}-VIA.bin (the same 10000 bytes each) for the host.
+# DIR/hc-{root,user}-VIA.bin, DIR/hc-root-dma-{platform,pci,pci-bar}.bin
+# (the same 20000 bytes each) for the host.
 # Prints "HYPERCALL OK" and exits 0, or the reason and exits 1.
 
 fail() {
@@ -81,9 +87,11 @@ say "command register 0x$command: Bus Master off"
 [ -c /dev/glass-hc ] || fail "no /dev/glass-hc (glass_hc.ko not loaded?)"
 ls -l /dev/glass-hc | grep -q '^crw-rw-rw-' || fail "/dev/glass-hc is not mode 0666"
 
-# Test data: 10000 bytes, more than DATA (3840), readable by the user.
+# Test data: 20000 bytes, more than DATA (3840) and than a page (4096, the
+# DMA unit), and not a multiple of either; readable by the user.
+size=20000
 src=/tmp/hc-src.bin
-head -c 10000 /dev/urandom >"$src" || fail "cannot make test data"
+head -c $size /dev/urandom >"$src" || fail "cannot make test data"
 chmod 0644 "$src"
 want=$(sha256sum <"$src" | cut -d' ' -f1)
 
@@ -102,11 +110,11 @@ check() {
     back=/tmp/$name.back
     rm -f "$back"
     must "$who" "$via put" "$@" put "$src" "$name"
-    grep -q "10000 bytes" "$out" || { cat "$out"; fail "$who $via: put size"; }
+    grep -q "$size bytes" "$out" || { cat "$out"; fail "$who $via: put size"; }
     must "$who" "$via get" "$@" get "$name" "$back"
     got=$(sha256sum <"$back" | cut -d' ' -f1)
     [ "$got" = "$want" ] || fail "$who $via: the file changed on the way"
-    say "$who via $via: info, log, put/get of 10000 bytes OK (channel $channel)"
+    say "$who via $via: info, log, put/get of $size bytes OK (channel $channel)"
 }
 
 check root ioctl --via ioctl
@@ -115,6 +123,39 @@ check root sysfs --via sysfs
 check root devmem --via devmem
 check root devmem-bar --via devmem --addr "$bar"
 
+# check_dma INSTANCE OPTS...: a put/get round trip with --dma as root;
+# glassctl -v must say it used INSTANCE's kind of DMA address.
+check_dma() {
+    inst=$1
+    shift
+    case $inst in
+    platform) kind="DMA: platform instance, physical addresses" ;;
+    *) kind="DMA: PCI instance, bus addresses" ;;
+    esac
+    name=hc-root-dma-$inst.bin
+    back=/tmp/$name.back
+    rm -f "$back"
+    must root "dma $inst put" -v --dma "$@" put "$src" "$name"
+    grep -q "$kind" "$out" || { cat "$out"; fail "dma $inst: not '$kind'"; }
+    grep -q "$size bytes by DMA" "$out" || { cat "$out"; fail "dma $inst: put size"; }
+    must root "dma $inst get" -v --dma "$@" get "$name" "$back"
+    grep -q "$kind" "$out" || { cat "$out"; fail "dma $inst: not '$kind'"; }
+    grep -q "$size bytes by DMA" "$out" || { cat "$out"; fail "dma $inst: get size"; }
+    got=$(sha256sum <"$back" | cut -d' ' -f1)
+    [ "$got" = "$want" ] || fail "dma $inst: the file changed on the way"
+    say "root --dma via $inst: put/get of $size bytes OK (get in $(grep -c 'DMA page' "$out") DMA ops)"
+}
+
+check_dma platform --via devmem
+check_dma pci --via sysfs
+check_dma pci-bar --via devmem --addr "$bar"
+command=$(setpci -s "${bdf##*/}" COMMAND) || fail "setpci cannot read the command register"
+[ $((0x$command & 4)) = 0 ] || fail "Bus Master still on after --dma (command 0x$command)"
+if run root --dma --via ioctl get "hc-root-dma-pci.bin" /tmp/hc-x; then
+    fail "--dma through /dev/glass-hc was allowed"
+fi
+say "--dma: Bus Master off again (command 0x$command); refused through /dev/glass-hc"
+
 check user ioctl --via ioctl
 check user mmap --via mmap
 for via in sysfs devmem; do
@@ -122,8 +163,12 @@ for via in sysfs devmem; do
         cat "$out"
         fail "user: --via $via worked without root"
     fi
+    if run user --dma --via "$via" get hc-root-dma-pci.bin /tmp/hc-x; then
+        cat "$out"
+        fail "user: --dma --via $via worked without root"
+    fi
 done
-say "user: sysfs and /dev/mem refused, as they should be"
+say "user: sysfs, /dev/mem and --dma refused, as they should be"
 
 # stdin and stdout, an empty file
 echo "hello from the guest" | glassctl put - guest-hello.txt >"$out" 2>&1 ||

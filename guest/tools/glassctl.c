@@ -19,6 +19,8 @@
  *                             hypercall,guest-error,all (comma list) or a mask
  *   checkpoint NAME           (glass 1.x answers ENOSYS)
  * options:
+ *   --dma                     get/put move the file by DMA (root; sysfs or
+ *                             devmem only, see below)
  *   --via ioctl|mmap|sysfs|devmem   how to reach the device (default: auto)
  *   --mmap                    prefer a mapping to the ioctl
  *   --addr PHYS               use /dev/mem at PHYS (implies --via devmem)
@@ -38,8 +40,19 @@
  * and releases it when it exits, also on SIGINT/SIGTERM/SIGHUP.
  *
  * Files move through the channel's 3840-byte DATA buffer, in as many ops
- * as it takes: DMA would need physical addresses of our buffers, which
- * user space does not have (and glass_hc.ko keeps PCI DMA off anyway).
+ * as it takes. With --dma they move by DMA instead, one page per op: a
+ * page-aligned, mlock()ed buffer whose frames /proc/self/pagemap reveals
+ * (to root only: others see frame 0), and ARG3 = the page's DMA address:
+ *   platform instance (devmem at the device tree's node): the physical
+ *           address;
+ *   PCI instance (sysfs, or devmem at the function's BAR0): the bus
+ *           address, translated through the host bridge's dma-ranges
+ *           (identity when it has none), with the function's Bus Master
+ *           Enable set through sysfs config for the transfer and cleared
+ *           again when glassctl exits, if it was off.
+ * Never through /dev/glass-hc: glass_hc.ko keeps Bus Master off so that
+ * its unprivileged users cannot make the device DMA. Concurrent --dma runs
+ * on the PCI instance race on Bus Master (the first to exit turns it off).
  *
  * Exit status: 0 done; 1 the operation failed (glass's status is printed);
  * 2 usage; 3 no device found or it could not be opened.
@@ -48,6 +61,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -75,7 +89,25 @@ static struct {
 	volatile int claimed;   /* we claimed ch ourselves: release it */
 	unsigned chno;
 	char where[512];
+	int is_pci;             /* the window is the PCI function's BAR0 */
+	char pci_dir[300];      /* its /sys/bus/pci/devices/BDF */
 } dev = { .fd = -1 };
+
+/* --dma state */
+#define DMA_PAGES 16
+#define DMA_MAX_RANGES 8
+static struct {
+	int on;
+	unsigned char *buf;     /* DMA_PAGES pages, locked */
+	size_t pagesz;
+	int pagemap;            /* /proc/self/pagemap */
+	int cfg_fd;             /* PCI: sysfs config, for Bus Master */
+	volatile int master_set; /* we turned Bus Master on: turn it off */
+	unsigned nranges;       /* PCI: inbound windows (none: identity) */
+	struct {
+		uint64_t bus, cpu, size;
+	} range[DMA_MAX_RANGES];
+} dma = { .pagemap = -1, .cfg_fd = -1 };
 
 static struct glass_hc_ioc_call ioc; /* last ioctl call (DATA after it) */
 static int verbose;
@@ -88,8 +120,25 @@ static void release_channel(void)
 	}
 }
 
+/* Bus Master back off, if we turned it on (also from signal handlers:
+ * pread/pwrite only). */
+static void restore_master(void)
+{
+	unsigned char c[2];
+
+	if (!dma.master_set)
+		return;
+	dma.master_set = 0;
+	if (pread(dma.cfg_fd, c, 2, 4) == 2) {
+		c[0] &= (unsigned char)~4;
+		if (pwrite(dma.cfg_fd, c, 2, 4) != 2)
+			dma.master_set = 1;
+	}
+}
+
 static void on_signal(int sig)
 {
+	restore_master();
 	release_channel();
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -110,7 +159,7 @@ static void die(int code, const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: glassctl [--via ioctl|mmap|sysfs|devmem] [--mmap] [--addr PHYS] [-v]\n"
+		"usage: glassctl [--via ioctl|mmap|sysfs|devmem] [--mmap] [--addr PHYS] [--dma] [-v]\n"
 		"                info | exit N | log TEXT... | marker N | roi begin|end N\n"
 		"                | stats reset | stats dump [NAME] | get HOSTFILE [FILE]\n"
 		"                | put FILE [HOSTFILE] | trace CATEGORY on|off\n"
@@ -305,16 +354,29 @@ static int open_sysfs(void)
 	snprintf(p, sizeof(p), "%s/resource0", bdf);
 	map_window(p, 0, O_SYNC);
 	dev.via = VIA_SYSFS;
+	dev.is_pci = 1;
+	snprintf(dev.pci_dir, sizeof(dev.pci_dir), "%s", bdf);
 	snprintf(dev.where, sizeof(dev.where), "sysfs %s", p);
 	return 1;
 }
 
 static void open_devmem(uint64_t phys)
 {
+	char bdf[300], p[400], res[128];
+
 	map_window("/dev/mem", phys, O_SYNC);
 	dev.via = VIA_DEVMEM;
 	snprintf(dev.where, sizeof(dev.where), "devmem /dev/mem at 0x%llx",
 		 (unsigned long long)phys);
+	/* --addr at the PCI function's BAR0 is the PCI instance */
+	if (!find_pci(bdf, sizeof(bdf)))
+		return;
+	snprintf(p, sizeof(p), "%s/resource", bdf);
+	if (read_small(p, res, sizeof(res)) > 0 &&
+	    strtoull(res, NULL, 0) == phys) {
+		dev.is_pci = 1;
+		snprintf(dev.pci_dir, sizeof(dev.pci_dir), "%s", bdf);
+	}
 }
 
 static int open_node(enum via via)
@@ -356,6 +418,9 @@ static void open_device(enum via via, int have_addr, uint64_t addr,
 
 	if (have_addr && via != VIA_AUTO && via != VIA_DEVMEM)
 		die(2, "--addr goes with --via devmem");
+	if (dma.on && (via == VIA_IOCTL || via == VIA_MMAP))
+		die(2, "--dma does not work through %s (glass_hc.ko keeps Bus "
+		    "Master off); use --via sysfs or devmem", GLASS_HC_DEVNODE);
 	switch (via) {
 	case VIA_IOCTL:
 	case VIA_MMAP:
@@ -375,7 +440,7 @@ static void open_device(enum via via, int have_addr, uint64_t addr,
 	case VIA_AUTO:
 		if (have_addr) {
 			open_devmem(addr);
-		} else if (access(GLASS_HC_DEVNODE, F_OK) == 0) {
+		} else if (!dma.on && access(GLASS_HC_DEVNODE, F_OK) == 0) {
 			open_node(prefer_map ? VIA_MMAP : VIA_IOCTL);
 		} else if (open_sysfs()) {
 		} else if (find_dt(&phys)) {
@@ -391,6 +456,199 @@ static void open_device(enum via via, int have_addr, uint64_t addr,
 	if (verbose)
 		fprintf(stderr, "glassctl: %s, channel %u\n", dev.where,
 			dev.chno);
+}
+
+/* ---- DMA (--dma) ---- */
+
+/* The device tree node of the PCI host bridge above dev.pci_dir: the
+ * first ancestor in sysfs whose of_node has device_type "pci". */
+static int pci_host_node(char *out, size_t len)
+{
+	static const char *const fallback = "/proc/device-tree/soc/pci@30000000";
+	char path[PATH_MAX], link[PATH_MAX + 32], node[PATH_MAX], type[16];
+	struct stat st;
+
+	if (realpath(dev.pci_dir, path)) {
+		char *slash;
+		while ((slash = strrchr(path, '/')) && slash != path) {
+			*slash = 0;
+			snprintf(link, sizeof(link), "%s/of_node", path);
+			if (!realpath(link, node))
+				continue;
+			snprintf(link, sizeof(link), "%s/device_type", node);
+			if (read_small(link, type, sizeof(type)) > 0 &&
+			    strcmp(type, "pci") == 0) {
+				snprintf(out, len, "%s", node);
+				return 1;
+			}
+		}
+	}
+	if (stat(fallback, &st) == 0) {
+		snprintf(out, len, "%s", fallback);
+		return 1;
+	}
+	return 0;
+}
+
+/* The host bridge's inbound windows from its dma-ranges: entries of
+ * (child PCI address: #address-cells of the bridge, 3; parent CPU address:
+ * the parent's #address-cells; size: the bridge's #size-cells). No
+ * property, an empty one or no bridge node: bus address = physical. */
+static void dma_find_ranges(void)
+{
+	char node[PATH_MAX], parent[PATH_MAX], p[PATH_MAX + 32];
+	unsigned char cells[4 * 7 * DMA_MAX_RANGES];
+	int fd, n;
+
+	dma.nranges = 0;
+	if (!pci_host_node(node, sizeof(node))) {
+		if (verbose)
+			fprintf(stderr, "glassctl: no PCI host bridge in the "
+				"device tree: bus address = physical\n");
+		return;
+	}
+	snprintf(parent, sizeof(parent), "%s", node);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*slash = 0;
+	unsigned pac = dt_cells(parent, "#address-cells", 2);
+	unsigned cac = dt_cells(node, "#address-cells", 3);
+	unsigned sc = dt_cells(node, "#size-cells", 2);
+	snprintf(p, sizeof(p), "%s/dma-ranges", node);
+	fd = open(p, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? 0 : (int)read(fd, cells, sizeof(cells));
+	if (fd >= 0)
+		close(fd);
+	if (n < 0)
+		die(1, "%s: %s", p, strerror(errno));
+	if (n == 0) {
+		if (verbose)
+			fprintf(stderr, "glassctl: %s: no dma-ranges: bus "
+				"address = physical\n", node);
+		return;
+	}
+	if (cac < 1 || cac > 3 || pac < 1 || pac > 2 || sc < 1 || sc > 2)
+		die(1, "%s: unsupported cell counts (%u, %u, %u)", p, cac, pac,
+		    sc);
+	unsigned entry = 4 * (cac + pac + sc);
+	for (unsigned at = 0; at + entry <= (unsigned)n &&
+	     dma.nranges < DMA_MAX_RANGES; at += entry) {
+		const unsigned char *e = cells + at;
+		/* a 3-cell PCI address: flags, then 64 bits of address */
+		uint64_t bus = cac == 3 ? be_cells(e + 4, 2) : be_cells(e, cac);
+		uint64_t cpu = be_cells(e + 4 * cac, pac);
+		uint64_t size = be_cells(e + 4 * (cac + pac), sc);
+		dma.range[dma.nranges].bus = bus;
+		dma.range[dma.nranges].cpu = cpu;
+		dma.range[dma.nranges].size = size;
+		dma.nranges++;
+		if (verbose)
+			fprintf(stderr, "glassctl: %s: inbound window CPU "
+				"0x%llx -> bus 0x%llx, 0x%llx bytes (bus = "
+				"physical - 0x%llx)\n", node,
+				(unsigned long long)cpu,
+				(unsigned long long)bus,
+				(unsigned long long)size,
+				(unsigned long long)(cpu - bus));
+	}
+	if (!dma.nranges)
+		die(1, "%s: malformed (%d bytes)", p, n);
+}
+
+/* Turn the PCI function's Bus Master Enable on through its sysfs config
+ * file (root); restore_master turns it off again at exit. */
+static void dma_enable_master(void)
+{
+	char p[400];
+	unsigned char c[2];
+
+	snprintf(p, sizeof(p), "%s/config", dev.pci_dir);
+	dma.cfg_fd = open(p, O_RDWR | O_CLOEXEC);
+	if (dma.cfg_fd < 0)
+		die(3, "%s: %s", p, strerror(errno));
+	if (pread(dma.cfg_fd, c, 2, 4) != 2)
+		die(3, "%s: cannot read the command register", p);
+	if (c[0] & 4) {
+		if (verbose)
+			fprintf(stderr, "glassctl: Bus Master already on\n");
+		return;
+	}
+	c[0] |= 4;
+	dma.master_set = 1;
+	atexit(restore_master);
+	if (pwrite(dma.cfg_fd, c, 2, 4) != 2 || pread(dma.cfg_fd, c, 2, 4) != 2 ||
+	    !(c[0] & 4))
+		die(3, "%s: cannot turn Bus Master on", p);
+	if (verbose)
+		fprintf(stderr, "glassctl: Bus Master on (command 0x%02x%02x), "
+			"off again at exit\n", c[1], c[0]);
+}
+
+static void dma_setup(void)
+{
+	void *buf;
+	long pg = sysconf(_SC_PAGESIZE);
+	int e;
+
+	dma.pagesz = pg > 0 ? (size_t)pg : 4096;
+	e = posix_memalign(&buf, dma.pagesz, DMA_PAGES * dma.pagesz);
+	if (e)
+		die(1, "DMA buffer: %s", strerror(e));
+	dma.buf = buf;
+	/* resident and pinned: its frames must not move under the device */
+	if (mlock(dma.buf, DMA_PAGES * dma.pagesz) < 0)
+		die(1, "mlock of the DMA buffer: %s", strerror(errno));
+	memset(dma.buf, 0, DMA_PAGES * dma.pagesz);
+	dma.pagemap = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	if (dma.pagemap < 0)
+		die(1, "/proc/self/pagemap: %s", strerror(errno));
+	if (dev.is_pci) {
+		dma_find_ranges();
+		dma_enable_master();
+	}
+	if (verbose)
+		fprintf(stderr, "glassctl: DMA: %s instance, %s addresses, "
+			"%d pages of %zu bytes\n",
+			dev.is_pci ? "PCI" : "platform",
+			dev.is_pci ? "bus" : "physical", DMA_PAGES,
+			dma.pagesz);
+}
+
+/* Page k (mod DMA_PAGES) of the buffer, and its DMA address in *addr. */
+static unsigned char *dma_page(uint64_t k, uint64_t *addr)
+{
+	unsigned i = (unsigned)(k % DMA_PAGES);
+	unsigned char *p = dma.buf + (size_t)i * dma.pagesz;
+	uint64_t ent, phys;
+
+	if (pread(dma.pagemap, &ent, 8,
+		  (off_t)((uintptr_t)p / dma.pagesz * 8)) != 8)
+		die(1, "/proc/self/pagemap: %s", strerror(errno));
+	if (!(ent >> 63))
+		die(1, "DMA buffer page %u is not present", i);
+	phys = (ent & ((1ull << 55) - 1)) * dma.pagesz;
+	if (!phys)
+		die(1, "/proc/self/pagemap shows no page frame numbers (root "
+		    "only)");
+	*addr = phys;
+	if (dev.is_pci && dma.nranges) {
+		unsigned r;
+		for (r = 0; r < dma.nranges; r++)
+			if (phys >= dma.range[r].cpu &&
+			    phys - dma.range[r].cpu + dma.pagesz <=
+				    dma.range[r].size)
+				break;
+		if (r == dma.nranges)
+			die(1, "physical address 0x%llx is outside the PCI "
+			    "host bridge's inbound windows",
+			    (unsigned long long)phys);
+		*addr = phys - dma.range[r].cpu + dma.range[r].bus;
+	}
+	if (verbose && k < DMA_PAGES)
+		fprintf(stderr, "glassctl: DMA page %u: physical 0x%llx, DMA "
+			"address 0x%llx\n", i, (unsigned long long)phys,
+			(unsigned long long)*addr);
+	return p;
 }
 
 /* ---- calls ---- */
@@ -464,6 +722,20 @@ static int check(int64_t st, const char *what)
 		return 0;
 	fprintf(stderr, "glassctl: %s: %s (%lld, %s)\n", what,
 		status_name(st), (long long)st, strerror((int)-st));
+	return 1;
+}
+
+/* check() for a DMA op at addr: says what -EFAULT likely means */
+static int check_dma(int64_t st, const char *what, uint64_t addr)
+{
+	if (!check(st, what))
+		return 0;
+	if (st == -GLASS_HC_EFAULT)
+		fprintf(stderr, "glassctl: the device refused DMA at %s "
+			"address 0x%llx (%s)\n", dev.is_pci ? "bus" : "physical",
+			(unsigned long long)addr, dev.is_pci ?
+			"Bus Master off, or outside the host bridge's inbound "
+			"window?" : "not guest RAM?");
 	return 1;
 }
 
@@ -586,23 +858,30 @@ static void write_all(int fd, const unsigned char *buf, size_t len,
 	}
 }
 
+/* With --dma each op moves one page of the DMA buffer (ARG3 = its DMA
+ * address); otherwise DATA-sized pieces. */
 static int cmd_get(const char *host, const char *file)
 {
 	static unsigned char buf[GLASS_HC_DATA_SIZE];
 	size_t nlen = strlen(host);
-	uint64_t off = 0;
+	size_t chunk = dma.on ? dma.pagesz : GLASS_HC_DATA_SIZE;
+	uint64_t off = 0, ops = 0;
 	int fd = -1, to_stdout = strcmp(file, "-") == 0;
 
 	if (nlen == 0 || nlen > GLASS_HC_DATA_SIZE)
 		die(2, "host file name must be 1..%d bytes", GLASS_HC_DATA_SIZE);
-	for (;;) {
-		const uint64_t args[6] = { nlen, off, GLASS_HC_DATA_SIZE, 0 };
+	for (;; ops++) {
+		unsigned char *p = buf;
+		uint64_t addr = 0;
+		if (dma.on)
+			p = dma_page(ops, &addr);
+		const uint64_t args[6] = { nlen, off, chunk, addr };
 		uint64_t ret[2];
 		int64_t st = hc_call(GLASS_HC_OP_HOST_READ, args, ret, host,
 				     nlen);
-		if (check(st, host))
+		if (check_dma(st, host, addr))
 			return 1;
-		if (ret[0] > GLASS_HC_DATA_SIZE)
+		if (ret[0] > chunk)
 			die(1, "device returned %llu bytes",
 			    (unsigned long long)ret[0]);
 		/* the output is only created once the host file is known
@@ -615,15 +894,17 @@ static int cmd_get(const char *host, const char *file)
 		}
 		if (ret[0] == 0)
 			break;
-		hc_data(buf, (size_t)ret[0]);
-		write_all(fd, buf, (size_t)ret[0], file);
+		if (!dma.on)
+			hc_data(buf, (size_t)ret[0]);
+		write_all(fd, p, (size_t)ret[0], file);
 		off += ret[0];
 	}
 	if (!to_stdout && close(fd) < 0)
 		die(1, "%s: %s", file, strerror(errno));
 	if (verbose || !to_stdout)
-		fprintf(to_stdout ? stderr : stdout, "%s -> %s: %llu bytes\n",
-			host, file, (unsigned long long)off);
+		fprintf(to_stdout ? stderr : stdout, "%s -> %s: %llu bytes%s\n",
+			host, file, (unsigned long long)off,
+			dma.on ? " by DMA" : "");
 	return 0;
 }
 
@@ -631,22 +912,27 @@ static int cmd_put(const char *file, const char *host)
 {
 	static unsigned char buf[GLASS_HC_DATA_SIZE];
 	size_t nlen = strlen(host), chunk;
-	uint64_t off = 0;
+	uint64_t off = 0, ops = 0;
 	int fd, from_stdin = strcmp(file, "-") == 0, first = 1;
 
 	if (nlen == 0 || nlen >= GLASS_HC_DATA_SIZE)
 		die(2, "host file name must be 1..%d bytes",
 		    GLASS_HC_DATA_SIZE - 1);
-	chunk = GLASS_HC_DATA_SIZE - nlen;
+	/* DATA holds the name, then (without DMA) the bytes */
+	chunk = dma.on ? dma.pagesz : GLASS_HC_DATA_SIZE - nlen;
 	fd = from_stdin ? 0 : open(file, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		die(1, "%s: %s", file, strerror(errno));
 	memcpy(buf, host, nlen);
-	for (;;) {
+	for (;; ops++) {
+		unsigned char *p = buf + nlen;
+		uint64_t addr = 0;
+		if (dma.on)
+			p = dma_page(ops, &addr);
 		/* fill a whole chunk (pipes deliver less at a time) */
 		size_t n = 0;
 		while (n < chunk) {
-			ssize_t r = read(fd, buf + nlen + n, chunk - n);
+			ssize_t r = read(fd, p + n, chunk - n);
 			if (r < 0) {
 				if (errno == EINTR)
 					continue;
@@ -659,10 +945,10 @@ static int cmd_put(const char *file, const char *host)
 		if (n == 0 && !first)
 			break;
 		/* the first op truncates, so an empty file is put too */
-		const uint64_t args[6] = { nlen, off, n, 0, first ? 1 : 0 };
+		const uint64_t args[6] = { nlen, off, n, addr, first ? 1 : 0 };
 		uint64_t ret[2];
-		if (check(hc_call(GLASS_HC_OP_HOST_WRITE, args, ret, buf,
-				  nlen + n), host))
+		if (check_dma(hc_call(GLASS_HC_OP_HOST_WRITE, args, ret, buf,
+				      dma.on ? nlen : nlen + n), host, addr))
 			return 1;
 		if (ret[0] != n)
 			die(1, "%s: short write (%llu of %zu bytes)", host,
@@ -674,7 +960,8 @@ static int cmd_put(const char *file, const char *host)
 	}
 	if (!from_stdin)
 		close(fd);
-	printf("%s -> %s: %llu bytes\n", file, host, (unsigned long long)off);
+	printf("%s -> %s: %llu bytes%s\n", file, host, (unsigned long long)off,
+	       dma.on ? " by DMA" : "");
 	return 0;
 }
 
@@ -822,6 +1109,8 @@ int main(int argc, char **argv)
 			verbose = 1;
 		} else if (!strcmp(o, "--mmap")) {
 			prefer_map = 1;
+		} else if (!strcmp(o, "--dma")) {
+			dma.on = 1;
 		} else if (!strcmp(o, "--via") && i + 1 < argc) {
 			const char *v = argv[++i];
 			int k;
@@ -844,12 +1133,22 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		usage();
+	if (dma.on) {
+		if (strcmp(argv[i], "get") != 0 && strcmp(argv[i], "put") != 0)
+			die(2, "--dma goes with get and put");
+		/* physical addresses: /proc/self/pagemap shows them to root */
+		if (geteuid() != 0)
+			die(3, "--dma needs root");
+	}
 	if (prefer_map && via == VIA_AUTO &&
 	    access(GLASS_HC_DEVNODE, F_OK) == 0)
 		via = VIA_MMAP;
 	open_device(via, have_addr, addr, prefer_map);
+	if (dma.on)
+		dma_setup();
 	int rc = run(argc - i, argv + i);
 	fflush(stdout);
+	restore_master();
 	release_channel();
 	return rc;
 }
