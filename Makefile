@@ -106,3 +106,43 @@ clean:
 	rm -rf build build-san
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJS:.o=.d)
+
+# ---- fuzzing (libFuzzer, clang; see fuzz/README.md) ------------------------
+#   make fuzz        each target for FUZZ_SECONDS (default 600), from its corpus
+#   make fuzz-ci     each target for 30 s
+#   make fuzz-build  just the targets (build-fuzz/fuzz_*); fuzz/regress.sh replays
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := exec mmu mmio pci_config loader
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Ifuzz -fno-omit-frame-pointer \
+                -fsanitize=address,undefined -fno-sanitize-recover=all \
+                -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)
+FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_BINS    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+.PHONY: fuzz fuzz-ci fuzz-build fuzz-clean
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libglass.a: $(FUZZ_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libglass.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< \
+		$(FUZZ_BUILD)/libglass.a -lfdt -lm
+
+fuzz: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-ci: fuzz-build
+	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run.sh 30 $(FUZZ_TARGETS)
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:=.d)

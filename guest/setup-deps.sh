@@ -9,8 +9,9 @@ set -eu
 
 # Host tools for kernel/busybox/pciutils builds, the riscv64 cross compiler
 # with its static libc, the kernel source, dpkg-source (for apt-get source),
-# QEMU + OpenSBI to boot-test the result, and U-Boot for
-# tests/firmware/uboot.sh.
+# QEMU + OpenSBI to boot-test the result, U-Boot for
+# tests/firmware/uboot.sh, and clang with its sanitizer/libFuzzer runtimes
+# for the fuzz targets (fuzz/).
 packages="
     make gcc libc6-dev bc bison flex libssl-dev libelf-dev
     cpio gzip xz-utils
@@ -20,6 +21,7 @@ packages="
     qemu-system-misc opensbi
     libfdt-dev python3
     u-boot-qemu
+    clang libclang-rt-14-dev
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 

@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+"""Write the hand-made seed inputs of the fuzz targets into fuzz/corpus/.
+
+Each seed is a small, meaningful input in the target's format (see the
+comment at the top of each fuzz_*.c), so fuzzing starts from inputs that
+already reach deep: real RISC-V code, working page tables, register
+sequences a driver would use. Bug reproducers (fuzz/corpus/*/bug-*) are
+not written here; they are kept as found.
+
+Needs python3 and, for the exec and loader seeds, the riscv64 cross
+toolchain (gcc-riscv64-linux-gnu) and build/glass (for a real DTB).
+Usage: fuzz/seeds.py  (from anywhere; it writes next to itself)
+"""
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+CORPUS = os.path.join(HERE, "corpus")
+
+
+def put(target, name, data):
+    d = os.path.join(CORPUS, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "seed-" + name), "wb") as f:
+        f.write(data)
+
+
+def asm(src):
+    """Assemble RV64GC code to raw bytes."""
+    with tempfile.TemporaryDirectory() as t:
+        s, o, b = (os.path.join(t, n) for n in ("a.S", "a.o", "a.bin"))
+        with open(s, "w") as f:
+            f.write(".option norelax\n.text\n" + src + "\n")
+        subprocess.check_call(["riscv64-linux-gnu-as", "-march=rv64gc",
+                               "-o", o, s])
+        subprocess.check_call(["riscv64-linux-gnu-objcopy", "-O", "binary",
+                               "-j", ".text", o, b])
+        return open(b, "rb").read()
+
+
+# ---- exec ----------------------------------------------------------------
+
+def exec_hdr(priv=2, mode=0, identity=False, pckind=0, st1=0, st2=0,
+             root=0, code=1, medeleg=0, mideleg=0, mie=0, lines=0,
+             mtvec=1, stvec=0, vectored=0, pcoff=0, ndesc=0, dev=0x0c,
+             trace=0, lines2=0, split=8, frot=0, pbmte=0, counteren=0):
+    b0 = priv | mode << 2 | (0x10 if identity else 0) | pckind << 5
+    b2 = st2 | (0x80 if pbmte else 0)
+    b3 = root | code << 4
+    b6 = mideleg | (mie & 0x1f) << 3
+    b7 = (mie >> 5) & 1 | lines << 1
+    b8 = mtvec | vectored << 4 | stvec << 5
+    b11 = dev | counteren << 4
+    return bytes([b0, st1, b2, b3, medeleg & 0xff, medeleg >> 8, b6, b7,
+                  b8, pcoff, ndesc, b11, trace, lines2, split, frot])
+
+
+EXEC_M = """
+    li    t0, 0x80003000
+    li    t1, 0x1122334455667788
+    sd    t1, 0(t0)
+    ld    t2, 0(t0)
+    lw    t3, 4(t0)
+    lbu   t4, 7(t0)
+    sh    t1, 10(t0)
+    addi  s1, t0, 2045
+    sd    t1, 2045(s1)          # crosses a page (0x80003ffd)
+    ld    t2, 2045(s1)
+    amoadd.d t3, t1, (t0)
+    amoswap.w t4, t1, (t0)
+    lr.d  t5, (t0)
+    sc.d  t6, t1, (t0)
+    mul   a0, t1, t2
+    mulh  a1, t1, t2
+    div   a2, t1, x0
+    rem   a3, t1, x0
+    li    a4, -1
+    li    a5, 0x8000000000000000
+    div   a6, a5, a4
+    divw  a7, a5, a4
+    sllw  s2, t1, a4
+    sraiw s3, t1, 31
+    csrr  s4, mstatus
+    csrr  s5, misa
+    csrw  mscratch, t1
+    csrrs s6, mip, zero
+    rdcycle s7
+    rdtime s8
+    fence
+    fence.i
+    lui   s9, 0x10000           # the fake device
+    sw    t1, 0(s9)
+    lw    s10, 2(s9)
+    lb    s11, 1(s9)
+    ecall
+"""
+
+EXEC_S = """
+    li    t0, 0x80004000
+    addi  t0, t0, 8
+    li    t1, 42
+    sd    t1, 0(t0)
+    ld    t2, 0(t0)
+    sfence.vma
+    csrr  t3, satp
+    csrr  t4, sstatus
+    csrs  sstatus, t1
+    lui   t5, 0x10000
+    lw    t6, 0(t5)             # device through the MMU
+    li    a0, 0x4000000000      # non-canonical in Sv39
+    ld    a1, 0(a0)
+    ecall
+    wfi
+"""
+
+EXEC_FP = """
+    li    t0, 0x43e0000000000000
+    fmv.d.x ft0, t0
+    fcvt.l.d a0, ft0
+    fcvt.lu.d a1, ft0
+    fcvt.w.d a2, ft0
+    fcvt.wu.d a3, ft0
+    li    t1, 0x7ff8000000000000
+    fmv.d.x ft1, t1
+    fcvt.l.d a4, ft1
+    fcvt.s.d ft2, ft1
+    fcvt.w.s a5, ft2
+    fcvt.lu.s a6, ft2
+    fdiv.d ft3, ft0, ft1
+    fsqrt.d ft4, ft0
+    fmadd.d ft5, ft0, ft1, ft2
+    fmin.d ft6, ft0, ft1
+    fclass.d a7, ft1
+    feq.d s2, ft0, ft1
+    fcvt.d.l ft7, a0
+    fcvt.s.lu fa0, a1
+    fsgnjn.s fa1, fa0, ft2
+    fmv.x.w s3, fa1
+    frcsr s4
+    fsrm  t1
+    fcvt.w.d s5, ft0, rtz
+    fcvt.l.s s6, fa0, rup
+    fld   fs0, 0(sp)
+    fsd   fs0, 8(sp)
+    ecall
+"""
+
+EXEC_C = """
+    c.li   a0, 5
+    c.addi a0, -3
+    c.mv   a1, a0
+    c.add  a1, a0
+    c.slli a1, 3
+    li     s0, 0x80005000
+    c.sw   a0, 0(s0)
+    c.lw   a2, 0(s0)
+    c.sd   a1, 8(s0)
+    c.ld   a3, 8(s0)
+    c.addi16sp sp, -32
+    c.sdsp a1, 0(sp)
+    c.ldsp a4, 0(sp)
+    c.beqz a0, 1f
+    c.j    1f
+1:  c.nop
+    c.ebreak
+"""
+
+EXEC_IRQ = """
+    li    t0, -1
+    csrw  mie, t0
+    csrsi mstatus, 8
+    wfi
+    csrw  mideleg, t0
+    csrw  medeleg, t0
+    li    t1, 0x100
+    csrc  mstatus, t1
+    li    t1, 0x1800
+    csrc  mstatus, t1
+    li    t1, 0x800
+    csrs  mstatus, t1
+    auipc t2, 0
+    addi  t2, t2, 16
+    csrw  mepc, t2
+    mret
+    ecall
+    wfi
+"""
+
+
+def exec_seeds():
+    put("exec", "m-mode", exec_hdr(priv=2, code=1, mtvec=1) + asm(EXEC_M))
+    put("exec", "s-sv39", exec_hdr(priv=1, mode=1, identity=True, code=2,
+                                   mtvec=2, stvec=1, medeleg=0,
+                                   st1=0x02) + asm(EXEC_S))
+    put("exec", "s-sv48-deleg", exec_hdr(priv=1, mode=2, identity=True,
+                                         code=4, mtvec=4, stvec=2,
+                                         medeleg=0xb1ff) + asm(EXEC_S))
+    put("exec", "u-fp", exec_hdr(priv=0, mode=1, identity=True, code=4,
+                                 mtvec=4, st1=0x40) + asm(EXEC_FP))
+    put("exec", "m-fp", exec_hdr(priv=2, code=5, mtvec=5, st1=0xc0,
+                                 frot=3) + asm(EXEC_FP))
+    put("exec", "rvc", exec_hdr(priv=2, code=6, mtvec=6) + asm(EXEC_C))
+    put("exec", "irq", exec_hdr(priv=2, code=7, mtvec=7, mie=0x3f,
+                                st2=0x02, lines=0xf, lines2=0x5,
+                                vectored=1) + asm(EXEC_IRQ))
+    put("exec", "mprv", exec_hdr(priv=2, mode=1, identity=True, code=8,
+                                 mtvec=8, st1=0x03, st2=0x20) + asm(EXEC_M))
+
+
+# ---- mmu -----------------------------------------------------------------
+
+def mmu_hdr(priv=1, uid=False, identity=False, mode=0, root=0, st=0,
+            pbmte=0, ndesc=0, dev=0x0c, trace=0, pattern=0):
+    b0 = priv | (0x40 if uid else 0) | (0x80 if identity else 0)
+    return bytes([b0, mode | root << 2, st, pbmte, ndesc, dev, trace,
+                  pattern])
+
+
+V, R, W, X, U, G, A, D = 1, 2, 4, 8, 16, 32, 64, 128
+
+
+def pte(table, slot, kind=0, target=0, flags=V, extra=0, pbmt=False,
+        n=False, rsvd=False):
+    d2 = (slot >> 8) | kind << 1 | (0x10 if pbmt else 0) | \
+         (0x20 if n else 0) | (0x40 if rsvd else 0)
+    return bytes([table | target << 4, slot & 0xff, d2, flags, extra])
+
+
+def acc(op, size, form, raw, rw=False, debug=False):
+    b0 = op | size << 2 | form << 4 | (0x40 if rw else 0) | \
+        (0x80 if debug else 0)
+    return bytes([b0]) + (raw & ((1 << 56) - 1)).to_bytes(7, "little")
+
+
+def ctl(what, arg):
+    return bytes([3, what, arg, 0, 0, 0, 0, 0])
+
+
+def ram(off, region=0):
+    return off | region << 40
+
+
+def mmu_seeds():
+    LOAD, STORE, FETCH = 0, 1, 2
+    # S mode, Sv39 identity gigapage: RAM, crossings, the device, the ROM
+    ops = b""
+    for size in range(4):
+        ops += acc(LOAD, size, 1, ram(0x10 + size))
+        ops += acc(STORE, size, 1, ram(0xffe))        # crosses a page
+        ops += acc(LOAD, size, 1, ram(0x7ffd))         # into RAM2
+        ops += acc(STORE, size, 1, ram(0x8ffc))        # RAM2 into the device
+        ops += acc(LOAD, size, 1, ram(0x30, 2))        # device
+        ops += acc(STORE, size, 1, ram(0x11, 1))       # ROM: dropped
+    ops += acc(FETCH, 0, 1, ram(0x100)) + acc(FETCH, 0, 1, ram(0xffe))
+    ops += acc(STORE, 3, 1, ram(0x200), rw=True, debug=True)
+    put("mmu", "sv39-identity",
+        mmu_hdr(priv=1, identity=True, mode=0, root=0) + ops)
+    put("mmu", "sv48-identity-u",
+        mmu_hdr(priv=0, identity=True, uid=True, mode=1, root=3) + ops)
+    put("mmu", "sv39-identity-strict",
+        mmu_hdr(priv=1, identity=True, mode=0, root=8, dev=0x1a) + ops)
+
+    # a three-level Sv39 table by hand: VA 0..0x3fff -> RAM pages 4..7
+    descs = pte(0, 0, 0, 1) + pte(1, 0, 0, 2)
+    descs += pte(2, 0, 0, 4, V | R | W | X | A | D)
+    descs += pte(2, 1, 0, 5, V | R | U)                  # user, read-only
+    descs += pte(2, 2, 0, 6, V | X)                      # execute-only
+    descs += pte(2, 3, 0, 7, V | R | W)                  # A/D clear
+    descs += pte(2, 4, 2, 0, V | R | W, extra=2, pbmt=True)  # device, IO
+    descs += pte(1, 1, 1, 0, V | R | W | X)              # 2 MiB superpage
+    descs += pte(1, 2, 5, 0, V | R)                      # misaligned one
+    descs += pte(2, 5, 4, 0, V | R)                      # nothing there
+    descs += pte(2, 6, 0, 3, V | W)                      # reserved W-only
+    descs += pte(2, 7, 0, 3, V | R, rsvd=True, extra=0x80)
+    ops = b""
+    for page in range(10):
+        va = page << 12
+        ops += acc(LOAD, 3, 0, va + 8) + acc(STORE, 2, 0, va + 16)
+        ops += acc(FETCH, 0, 0, va + 0x20)
+        ops += acc(LOAD, 3, 0, va + 0xffc)               # crossing
+    ops += acc(LOAD, 3, 0, 0x200000 + 0x1234)            # superpage
+    ops += acc(LOAD, 3, 0, 0x400000)                     # misaligned
+    ops += ctl(1, 0x06) + acc(LOAD, 3, 0, 0x1008) + acc(LOAD, 3, 0, 0x2008)
+    ops += ctl(0, 0) + acc(LOAD, 3, 0, 0x1008) + acc(STORE, 3, 0, 0x1008)
+    ops += ctl(3, 1) + acc(LOAD, 2, 0, 0x4000)
+    ops += ctl(4, 0) + ctl(2, 1 | 0 << 2)
+    ops += acc(LOAD, 3, 0, 0x10, debug=True)
+    put("mmu", "sv39-tables",
+        mmu_hdr(priv=1, mode=0, root=0, ndesc=len(descs) // 5) + descs + ops)
+    # the same walk in Sv48 (one more level on top)
+    descs48 = pte(8, 0, 0, 0) + descs
+    put("mmu", "sv48-tables",
+        mmu_hdr(priv=1, mode=1, root=8, ndesc=len(descs48) // 5) + descs48 +
+        ops)
+    # M mode with MPRV: data accesses translate as S (MPP=1)
+    put("mmu", "mprv",
+        mmu_hdr(priv=2, mode=0, root=0, st=0x01 | 1 << 3,
+                ndesc=len(descs) // 5) + descs + ops)
+    # U mode, SUM and MXR flips
+    uops = b""
+    for st in (0x00, 0x02, 0x04, 0x06):
+        uops += ctl(1, st) + acc(LOAD, 3, 0, 0x1010) + \
+            acc(LOAD, 3, 0, 0x2010) + acc(FETCH, 0, 0, 0x2000)
+        uops += ctl(0, 1) + acc(LOAD, 3, 0, 0x1010) + ctl(0, 0)
+    put("mmu", "sum-mxr",
+        mmu_hdr(priv=0, mode=0, root=0, ndesc=len(descs) // 5) + descs +
+        uops)
+
+
+# ---- mmio ----------------------------------------------------------------
+
+def op(kind, sel, val=0, width=2, write=False, hart=0):
+    b0 = width | (4 if write else 0) | kind << 3 | hart << 6
+    return bytes([b0]) + (sel & 0xffffff).to_bytes(3, "little") + \
+        (val & (2 ** 64 - 1)).to_bytes(8, "little")
+
+
+def wr(off, val, width=2):
+    return op(0, off + 8, val, width, True)
+
+
+def rd(off, width=2):
+    return op(0, off + 8, 0, width, False)
+
+
+def ev(sel, val=0):
+    return op(5, sel, val)
+
+
+def tick(ns):
+    return op(6, ns & 0xfffff)
+
+
+def mmio_seeds():
+    W1, W2, W4, W8 = 0, 1, 2, 3
+    uart = (wr(3, 0x80, W1) + wr(0, 0x01, W1) + wr(1, 0, W1) +
+            wr(3, 0x03, W1) + wr(2, 0xc7, W1) + wr(1, 0x0f, W1) +
+            rd(2, W1) + wr(0, 0x41, W1) + rd(5, W1) + ev(0, 0x61) +
+            ev(0, 0x62) + rd(2, W1) + rd(0, W1) + wr(4, 0x1f, W1) +
+            wr(0, 0x42, W1) + rd(0, W1) + rd(6, W1) + rd(6, W1) +
+            wr(0, 0x11223344, W4) + rd(0, W8) + wr(2, 0x01, W1) +
+            b"".join(ev(1, 0x30 + i) for i in range(18)) + rd(5, W1) +
+            rd(7, W2) + wr(7, 0x5a, W1) + rd(7, W1))
+    put("mmio", "uart", bytes([0, 0, 0]) + uart)
+    put("mmio", "uart-traced", bytes([8, 0, 0x01]) + uart)
+
+    plic = b""
+    for s in range(1, 12):
+        plic += wr(4 * s, s % 8)
+    plic += wr(0x2000, 0xffffffff) + wr(0x2004, 0xffffffff)
+    plic += wr(0x2080, 0x0000ff00) + wr(0x200000, 0) + wr(0x201000, 2)
+    for s in (3, 5, 10, 33, 40):
+        plic += ev(s + 2, 1)
+    plic += rd(0x1000) + rd(0x200004) + rd(0x200004) + rd(0x201004)
+    plic += ev(5 + 2, 0) + wr(0x200004, 5) + wr(0x200004, 3) + rd(0x200004)
+    plic += rd(0x2000, W1) + wr(0x2001, 0xff, W1) + rd(0x200000, W8)
+    plic += op(7, 3, 0, W4) + op(7, 7 | 5 << 16, 0, W1, True)
+    put("mmio", "plic", bytes([1, 0x13, 0]) + plic)
+
+    clint = (rd(0xbff8, W8) + rd(0xbff8) + rd(0xbffc) + wr(0x4000, 100, W8) +
+             ev(0) + tick(20000) + ev(0) + wr(0x4004, 0, W4) +
+             wr(0x4000, 0xffffffff) + wr(0x0, 1) + wr(0x4, 1) + rd(0x0, W8) +
+             wr(0xbff8, 2 ** 64 - 10, W8) + tick(5000) + ev(0) +
+             wr(0x4008, 5, W8) + rd(0x4008, W2) + wr(0x4009, 0xff, W1) +
+             op(6, 0x800000 | 3, 2 ** 63))
+    put("mmio", "clint", bytes([2, 3, 0]) + clint)
+
+    rtc = (rd(0x00) + rd(0x04) + wr(0x04, 0x17) + wr(0x00, 0x12345678) +
+           rd(0x00) + rd(0x04) + wr(0x0c, 0x17) + wr(0x08, 0x12400000) +
+           rd(0x18) + wr(0x10, 1) + tick(0xfffff) + ev(0) + rd(0x18) +
+           wr(0x1c, 1) + wr(0x08, 0) + rd(0x18) + wr(0x14, 1) +
+           rd(0x00, W8) + wr(0x02, 0xffff, W2))
+    put("mmio", "rtc", bytes([3, 0x10, 0]) + rtc)
+
+    fin = (rd(0) + wr(0, 0x1234) + wr(0, 0x5555) + wr(0, 0x3333 | 7 << 16) +
+           wr(0, 0x7777) + wr(0, 0x5555, W1) + wr(1, 0x55, W1) +
+           wr(0, 0x00013333, W8) + wr(4, 0x5555))
+    put("mmio", "finisher", bytes([4, 1, 0]) + fin)
+
+    edu = (rd(0x00) + wr(0x04, 0x12345678) + rd(0x04) + wr(0x08, 10) +
+           rd(0x08) + wr(0x20, 0x80) + wr(0x08, 5) + rd(0x24) +
+           wr(0x64, 1) + wr(0x60, 0x100) + rd(0x24) + wr(0x64, 0x100) +
+           wr(0x80, 0x80000000, W8) + wr(0x88, 0x40000, W8) +
+           wr(0x90, 16, W8) + wr(0x98, 1 | 4, W8) + rd(0x24) +
+           rd(0x84) + wr(0x84, 0) + rd(0x80, W8) + rd(0x01, W1) +
+           wr(0x00, 0xff, W1) +
+           ev(1 | 0x10 << 1, 0x10) + ev(0 | 0x20 << 1 | 1 << 24, 0x20) +
+           ev(1 << 12, 0x8000000000001000) +
+           op(4, 0x1000 | 0x00, 0, W4) + op(4, 0x1000 | 0x04, 0, W2) +
+           op(4, 0x1000 | 0x04, 0, W2, True) + rd(0x00) +
+           op(4, 0x1000 | 0x04, 6, W2, True) +
+           op(4, 0x1000 | 0x10, 0xffffffff, W4, True) +
+           op(4, 0x1000 | 0x10, 0, W4) +
+           op(4, 0x1000 | 0x10, 0x40100000, W4, True) + rd(0x00) +
+           op(4, 0x1000 | 0x3c, 0, W4) + op(4, 0x0000, 0, W4) +
+           op(4, 0x3000 | 0x10 << 14, 0, W4) + ev(0x800000))
+    put("mmio", "edu", bytes([5, 0, 0]) + edu)
+    put("mmio", "edu-offset-traced", bytes([5, 0x05, 0x01]) + edu)
+
+    def hc_page(ch, off):
+        return ch * 0x1000 + off
+
+    hc = (rd(0x000, W8) + rd(0x008, W8) + rd(0x010, W8) + rd(0x018, W8) +
+          rd(0x020, W8) + rd(0x028) + rd(0x02c) + rd(0x030, W8) +
+          wr(0x048, 0x41, W8) + wr(0x040, 0x1234, W8) +
+          rd(hc_page(1, 0), W8) + rd(hc_page(1, 0), W8) +
+          wr(hc_page(1, 0), 0, W8) +
+          wr(hc_page(1, 0x008), 0) + wr(hc_page(1, 0x010), 41, W8) +
+          wr(hc_page(1, 0x040), 1, W8) + rd(hc_page(1, 0x048), W8) +
+          rd(hc_page(1, 0x050), W8) +
+          wr(hc_page(1, 0x100), 0x6968, W2) + wr(hc_page(1, 0x103), 1, W1) +
+          rd(hc_page(1, 0x101), W4) +
+          b"".join(ev(i << 4 | (n << 9) | flags, 0x80000100 * (i + 1))
+                   for i, n, flags in ((0, 9, 0), (1, 9, 1 << 15),
+                                        (2, 9, 0), (3, 10, 0),
+                                        (7, 10, 1 << 15 | 1 << 16),
+                                        (0, 10, 0), (7, 9, 0), (5, 9, 0),
+                                        (0, 2, 0), (0, 3, 0), (0, 4, 0),
+                                        (0, 5, 0), (0, 7, 0), (0, 11, 0),
+                                        (0, 12, 0), (0, 1, 0), (0, 0, 0))) +
+          wr(0x040, 0x5555, W4) + wr(0x044, 0, W4))
+    put("mmio", "hypercall", bytes([6, 3, 0]) + hc)
+    put("mmio", "hypercall-walk", bytes([6, 0x23, 0]) + hc)
+    put("mmio", "hypercall-pci", bytes([7, 2, 0]) + hc)
+
+
+# ---- pci_config ----------------------------------------------------------
+
+def pci_seeds():
+    W1, W2, W4, W8 = 0, 1, 2, 3
+
+    def rec(kind, sel, val=0, width=2, write=False):
+        b0 = width | (4 if write else 0) | kind << 3
+        return bytes([b0]) + (sel & 0xffffff).to_bytes(3, "little") + \
+            (val & (2 ** 64 - 1)).to_bytes(8, "little")
+
+    ops = b""
+    for f in range(5):
+        for b in range(5):
+            ops += rec(5, f | b << 8)                        # sizing
+    for f in range(5):
+        for b in range(5):
+            ops += rec(3, f | b << 8 | 1 << 15 | 1 << 16,
+                       (f * 8 + b + 1) << 20)                # assign, enable
+    for f in range(5):
+        for b in range(5):
+            ops += rec(6, f | b << 8 | 1 << 12, 8, W4)       # into the BAR
+            ops += rec(6, f | b << 8 | 1 << 12 | 1 << 13, 0, W8, True)
+    ops += rec(0, 0x0000 | 1 << 12 | 1 << 16, 0, W4)         # vendor
+    ops += rec(0, 0x1004, 0, W2) + rec(0, 0x3f | 1 << 16, 0, W1)
+    ops += rec(0, 0x100 | 1 << 16 | 3 << 18 | 5 << 20, 0, W4)  # function 5
+    ops += rec(0, 0x10 | 3 << 22, 0, W4)                     # another bus
+    ops += rec(4, 2 | 0 << 8) + rec(4, 2 | 3 << 8)           # command flips
+    ops += rec(4, 3 | 0x400 << 8) + rec(6, 1 << 13, 0x100, W4)
+    ops += rec(3, 2 | 4 << 8 | 1 << 12 | 1 << 15 | 1 << 16 | 1 << 14, 1)
+    ops += rec(3, 3 | 0 << 8 | 2 << 12 | 1 << 16, 0) + rec(7, 1) + rec(7, 4)
+    put("pci_config", "lifecycle", bytes([0x10, 0x0c, 0]) + ops)
+    put("pci_config", "offset-traced", bytes([0x29, 0x3d, 0x01]) + ops)
+    put("pci_config", "byte-firmware", bytes([0x1a, 0x11, 0]) +
+        ops.replace(b"\x18", b"\x19"))
+
+
+# ---- loader --------------------------------------------------------------
+
+MINI_ELF = """
+    .section .text.init, "ax"
+    .globl _start
+_start:
+    li   t0, 1
+    la   t1, tohost
+    sd   t0, 0(t1)
+1:  j    1b
+    .section .tohost, "aw"
+    .align 3
+    .globl tohost
+tohost: .dword 0
+    .globl fromhost
+fromhost: .dword 0
+"""
+
+
+def loader_seeds():
+    with tempfile.TemporaryDirectory() as t:
+        s, e = os.path.join(t, "m.S"), os.path.join(t, "m.elf")
+        ld = os.path.join(t, "m.ld")
+        with open(s, "w") as f:
+            f.write(MINI_ELF)
+        with open(ld, "w") as f:
+            f.write("ENTRY(_start) SECTIONS { . = 0x80000000;"
+                    " .text : { *(.text.init) *(.text) }"
+                    " .tohost : { *(.tohost) } }\n")
+        subprocess.check_call([
+            "riscv64-linux-gnu-gcc", "-march=rv64gc", "-mabi=lp64d",
+            "-nostdlib", "-nostartfiles", "-static", "-Wl,--build-id=none",
+            "-T", ld, "-Wl,-z,max-page-size=16",
+            "-Wl,--no-warn-rwx-segments", "-o", e, s])
+        put("loader", "mini.elf", open(e, "rb").read())
+    # a RISC-V Linux Image header (magic at 0x30/0x38)
+    img = bytearray(64)
+    img[0:4] = b"\x6f\x00\x00\x0a"                      # j +160
+    img[0x30:0x38] = b"RISCV\0\0\0"
+    img[0x38:0x3c] = b"RSC\x05"
+    put("loader", "image", bytes(img) + b"\x13\x00\x00\x00" * 8)
+    put("loader", "gzip", b"\x1f\x8b\x08\x00" + b"\0" * 12)
+    put("loader", "cpio", b"070701" + b"0" * 104)
+    pe = bytearray(b"MZ" + b"\0" * 126)
+    put("loader", "pe", bytes(pe))
+    bz = bytearray(0x240)
+    bz[0x202:0x206] = b"HdrS"
+    put("loader", "bzimage", bytes(bz))
+    true = open("/bin/true", "rb").read(1024)
+    put("loader", "x86-elf", true)
+    glass = os.path.join(TOP, "build", "glass")
+    if os.access(glass, os.X_OK):
+        with tempfile.TemporaryDirectory() as t:
+            d = os.path.join(t, "virt.dtb")
+            subprocess.check_call([glass, "-bios", "none", "-kernel",
+                                   os.path.join(CORPUS, "loader",
+                                                "seed-mini.elf"),
+                                   "-dumpdtb", d])
+            put("loader", "virt.dtb", open(d, "rb").read())
+
+
+def main():
+    for tool in ("riscv64-linux-gnu-as", "riscv64-linux-gnu-gcc"):
+        if not shutil.which(tool):
+            sys.exit("seeds.py: %s is needed (gcc-riscv64-linux-gnu)" % tool)
+    exec_seeds()
+    mmu_seeds()
+    mmio_seeds()
+    pci_seeds()
+    loader_seeds()
+
+
+if __name__ == "__main__":
+    main()
