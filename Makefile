@@ -85,6 +85,14 @@ bench: all guest
 	bench/build-initramfs.sh build/guest build/bench
 	python3 bench/run.py --glass $(BUILD)/glass
 
+# Trace overhead (docs/performance.md): builds build/bench-notrace (no emit
+# sites, -DGLASS_NO_TRACE) and build/bench-trace, boots the bench guest with
+# tracing compiled out, off, `--trace mmio` and `--trace all`; a report.
+.PHONY: bench-trace
+bench-trace: guest
+	bench/build-initramfs.sh build/guest build/bench
+	python3 bench/trace_overhead.py
+
 test: deps
 	$(MAKE) all unit isa trace-elfs guest
 	$(MAKE) SAN=1 all unit

@@ -58,6 +58,9 @@ struct event_sink {
 
 static inline bool ev_on(const struct event_sink *s, enum ev_category c)
 {
+#ifdef GLASS_NO_TRACE	/* baseline of bench/trace_overhead.py only: no emit sites */
+	return false;
+#endif
 	return s && (s->mask & c);
 }
 
