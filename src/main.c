@@ -1,5 +1,6 @@
 /* glass command line: QEMU's option names where QEMU has one. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,21 @@ static int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* Options that take a value (all of glass's, but the flags handled before). */
+static bool takes_value(const char *o)
+{
+	static const char *const opts[] = {
+		"-M", "-machine", "-m", "-smp", "-bios", "-kernel", "-initrd",
+		"-append", "-dtb", "-dumpdtb", "-device", "-monitor", "--trace",
+		"--trace-file", "--trace-format", "--trace-filter", "--share",
+		"--stats", NULL,
+	};
+	for (const char *const *p = opts; *p; p++)
+		if (!strcmp(o, *p))
+			return true;
+	return false;
+}
+
 /* "virt" or "virt,pci-bus-offset=N" */
 static int parse_machine(const char *v, struct machine_config *cfg)
 {
@@ -133,6 +149,8 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 			continue;
 		if (o[0] != '-')
 			return fail("unexpected argument '%s'", o);
+		if (!takes_value(o))
+			return fail("unknown option '%s'", o);
 		if (i + 1 >= argc)
 			return fail("option %s needs a value", o);
 		const char *v = argv[++i];

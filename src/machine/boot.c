@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "machine/boot.h"
 #include "machine/fdt.h"
@@ -111,9 +112,7 @@ static int place_fdt(struct machine *m, uint64_t initrd_start,
 		struct file_buf f;
 		if (file_read(m->cfg.dtb, &f) < 0)
 			return -1;
-		if (f.size < sizeof(struct fdt_header) ||
-		    fdt_check_header(f.data) != 0 ||
-		    fdt_totalsize(f.data) > f.size || f.size > FDT_RESERVE) {
+		if (!fdt_user_blob_ok(f.data, f.size, FDT_RESERVE)) {
 			fprintf(stderr, "glass: %s: not a valid device tree blob "
 				"(or larger than 64 KiB)\n", m->cfg.dtb);
 			file_free(&f);
@@ -203,15 +202,14 @@ int boot_dump_dtb(const struct machine *m, const char *path)
 {
 	FILE *fp = fopen(path, "wb");
 
-	if (!fp || fwrite(m->fdt, 1, fdt_totalsize(m->fdt), fp) !=
-			   fdt_totalsize(m->fdt)) {
+	bool ok = fp && fwrite(m->fdt, 1, fdt_totalsize(m->fdt), fp) ==
+			fdt_totalsize(m->fdt);
+	if (fp && fclose(fp) != 0)
+		ok = false;
+	if (!ok) {
 		fprintf(stderr, "glass: %s: cannot write the device tree\n", path);
 		if (fp)
-			fclose(fp);
-		return -1;
-	}
-	if (fclose(fp) != 0) {
-		fprintf(stderr, "glass: %s: cannot write the device tree\n", path);
+			unlink(path); /* never leave half a blob behind */
 		return -1;
 	}
 	return 0;

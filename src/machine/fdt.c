@@ -363,3 +363,10 @@ void *fdt_with_chosen(const void *fdt, size_t size, const char *bootargs,
 	}
 	return b.fdt;
 }
+
+bool fdt_user_blob_ok(const void *data, size_t size, size_t max)
+{
+	return size >= sizeof(struct fdt_header) && size <= max &&
+	       fdt_check_header(data) == 0 && fdt_totalsize(data) <= size &&
+	       fdt_version(data) >= 17 && fdt_check_full(data, size) == 0;
+}

@@ -3,6 +3,8 @@
  * problem becomes one line naming the file. */
 #include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +16,17 @@
 
 int file_read(const char *path, struct file_buf *f)
 {
-	FILE *fp = fopen(path, "rb");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the
+	 * regular-file check below then refuses it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = fd < 0 ? NULL : fdopen(fd, "rb");
 	struct stat st;
 
 	memset(f, 0, sizeof(*f));
 	if (!fp) {
 		fprintf(stderr, "glass: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -83,9 +90,24 @@ const char *foreign_format(const struct file_buf *f)
 	return NULL;
 }
 
+/* Headers are copied out of the file before use: their offsets in the
+ * file need not be aligned. */
+static Elf64_Ehdr ehdr_at(const struct file_buf *f)
+{
+	Elf64_Ehdr e;
+
+	memcpy(&e, f->data, sizeof(e)); /* callers checked the size */
+	return e;
+}
+
 static int elf_check(const char *path, const struct file_buf *f)
 {
-	const Elf64_Ehdr *eh = (const void *)f->data;
+	if (f->size < sizeof(Elf64_Ehdr)) {
+		fprintf(stderr, "glass: %s: truncated ELF header\n", path);
+		return -1;
+	}
+	Elf64_Ehdr e = ehdr_at(f);
+	const Elf64_Ehdr *eh = &e;
 
 	if (f->size < sizeof(*eh) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB) {
@@ -112,14 +134,15 @@ int elf_load(const char *path, const struct file_buf *f,
 {
 	if (elf_check(path, f) < 0)
 		return -1;
-	const Elf64_Ehdr *eh = (const void *)f->data;
-	const Elf64_Phdr *ph = (const void *)(f->data + eh->e_phoff);
+	Elf64_Ehdr e = ehdr_at(f);
 
-	res->entry = eh->e_entry;
+	res->entry = e.e_entry;
 	res->low = UINT64_MAX;
 	res->high = 0;
-	for (unsigned i = 0; i < eh->e_phnum; i++) {
-		const Elf64_Phdr *p = &ph[i];
+	for (unsigned i = 0; i < e.e_phnum; i++) {
+		Elf64_Phdr ph;
+		memcpy(&ph, f->data + e.e_phoff + i * sizeof(ph), sizeof(ph));
+		const Elf64_Phdr *p = &ph;
 		if (p->p_type != PT_LOAD || !p->p_memsz)
 			continue;
 		if (p->p_filesz > p->p_memsz || p->p_offset > f->size ||
@@ -150,39 +173,62 @@ int elf_load(const char *path, const struct file_buf *f,
 	return 0;
 }
 
+static Elf64_Shdr shdr_at(const struct file_buf *f, const Elf64_Ehdr *e,
+			  unsigned i)
+{
+	Elf64_Shdr sh;
+
+	memcpy(&sh, f->data + e->e_shoff + i * sizeof(sh), sizeof(sh));
+	return sh;
+}
+
+/* Look `name` up in one SHT_SYMTAB section whose string table is strs. */
+static int find_in_symtab(const struct file_buf *f, const Elf64_Shdr *tab,
+			  const Elf64_Shdr *strs, const char *name,
+			  uint64_t *value)
+{
+	const char *str = (const char *)f->data + strs->sh_offset;
+	size_t n = tab->sh_size / sizeof(Elf64_Sym);
+
+	for (size_t k = 0; k < n; k++) {
+		Elf64_Sym sym;
+		memcpy(&sym, f->data + tab->sh_offset + k * sizeof(sym),
+		       sizeof(sym));
+		uint32_t off = sym.st_name;
+		if (off >= strs->sh_size)
+			continue;
+		size_t room = strs->sh_size - off;
+		if (strnlen(str + off, room) == room)
+			continue; /* unterminated name */
+		if (!strcmp(str + off, name)) {
+			*value = sym.st_value;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 int elf_symbol(const struct file_buf *f, const char *name, uint64_t *value)
 {
-	const Elf64_Ehdr *eh = (const void *)f->data;
-
-	if (f->size < sizeof(*eh) || eh->e_shoff > f->size ||
-	    eh->e_shentsize != sizeof(Elf64_Shdr) ||
-	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff)
+	if (f->size < sizeof(Elf64_Ehdr))
 		return -1;
-	const Elf64_Shdr *sh = (const void *)(f->data + eh->e_shoff);
-	for (unsigned i = 0; i < eh->e_shnum; i++) {
-		if (sh[i].sh_type != SHT_SYMTAB || sh[i].sh_link >= eh->e_shnum)
+	Elf64_Ehdr e = ehdr_at(f);
+
+	if (e.e_shoff > f->size || e.e_shentsize != sizeof(Elf64_Shdr) ||
+	    (uint64_t)e.e_shnum * sizeof(Elf64_Shdr) > f->size - e.e_shoff)
+		return -1;
+	for (unsigned i = 0; i < e.e_shnum; i++) {
+		Elf64_Shdr tab = shdr_at(f, &e, i);
+		if (tab.sh_type != SHT_SYMTAB || tab.sh_link >= e.e_shnum)
 			continue;
-		const Elf64_Shdr *strs = &sh[sh[i].sh_link];
-		if (sh[i].sh_offset > f->size ||
-		    sh[i].sh_size > f->size - sh[i].sh_offset ||
-		    strs->sh_offset > f->size ||
-		    strs->sh_size > f->size - strs->sh_offset)
+		Elf64_Shdr strs = shdr_at(f, &e, tab.sh_link);
+		if (tab.sh_offset > f->size ||
+		    tab.sh_size > f->size - tab.sh_offset ||
+		    strs.sh_offset > f->size ||
+		    strs.sh_size > f->size - strs.sh_offset)
 			return -1;
-		const Elf64_Sym *sym = (const void *)(f->data + sh[i].sh_offset);
-		const char *str = (const char *)f->data + strs->sh_offset;
-		size_t n = sh[i].sh_size / sizeof(Elf64_Sym);
-		for (size_t k = 0; k < n; k++) {
-			uint32_t off = sym[k].st_name;
-			if (off >= strs->sh_size)
-				continue;
-			size_t room = strs->sh_size - off;
-			if (strnlen(str + off, room) == room)
-				continue; /* unterminated name */
-			if (!strcmp(str + off, name)) {
-				*value = sym[k].st_value;
-				return 0;
-			}
-		}
+		if (find_in_symtab(f, &tab, &strs, name, value) == 0)
+			return 0;
 	}
 	return -1;
 }

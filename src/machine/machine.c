@@ -245,12 +245,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	as_init(&m->as);
 	m->as.on_change = flush_all_tlbs;
 	m->as.on_change_opaque = m;
-	if (tracer_init(&m->tracer, cfg->trace_file, cfg->trace_format,
-			cfg->trace_mask, &cfg->trace_filter) < 0)
-		return -1;
-	m->tracer.now_ns = clock_now;
-	m->tracer.now_opaque = m;
-	m->tracer.pci = &m->pci;
+	/* the tracer itself starts with the run (open_outputs); until then
+	 * its mask is zero and nothing is emitted */
 	m->as.sink = &m->tracer.sink;
 	console_open(&m->console, -1, STDOUT_FILENO);
 
@@ -272,11 +268,6 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
-	if (stats_init(&m->stats, cfg->stats_file, m->harts, m->nharts,
-		       &m->as) < 0)
-		return -1;
-	if (cfg->stats_file)
-		tracer_attach_stats(&m->tracer, &m->stats, EV_ALL);
 	if (boot_prepare(m) < 0)
 		return -1;
 	reset_harts(m);
@@ -286,7 +277,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 void machine_destroy(struct machine *m)
 {
 	console_close(&m->console);
-	if (m->stats.out)
+	if (m->stats.out && m->ran)
 		stats_dump(&m->stats, "exit");
 	stats_close(&m->stats);
 	tracer_close(&m->tracer);
@@ -379,10 +370,33 @@ static void run_monitor_line(struct machine *m)
 		console_prompt(&m->console);
 }
 
+/* Trace and statistics files are created only once the machine is built,
+ * so a startup error leaves none behind (and never truncates one). */
+static int open_outputs(struct machine *m)
+{
+	const struct machine_config *cfg = &m->cfg;
+
+	if (tracer_init(&m->tracer, cfg->trace_file, cfg->trace_format,
+			cfg->trace_mask, &cfg->trace_filter) < 0)
+		return -1;
+	m->tracer.now_ns = clock_now;
+	m->tracer.now_opaque = m;
+	m->tracer.pci = &m->pci;
+	if (stats_init(&m->stats, cfg->stats_file, m->harts, m->nharts,
+		       &m->as) < 0)
+		return -1;
+	if (cfg->stats_file)
+		tracer_attach_stats(&m->tracer, &m->stats, EV_ALL);
+	return 0;
+}
+
 int machine_run(struct machine *m)
 {
+	if (open_outputs(m) < 0)
+		return 1;
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
+	m->ran = true;
 	if (m->cfg.monitor_stdio)
 		console_set_monitor(&m->console, true);
 	while (!m->exit_requested) {

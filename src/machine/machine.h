@@ -85,6 +85,7 @@ struct machine {
 	bool htif;
 
 	/* set by devices, acted on by the run loop */
+	bool ran;                   /* machine_run started (stats at exit) */
 	bool exit_requested;
 	bool reset_requested;
 	int exit_code;

@@ -102,16 +102,19 @@ static void dev_write(const struct region *r, uint64_t off, unsigned size,
 }
 
 /* An access that lies inside one flat range. */
+/* Note: a device access may change the map (a BAR moves), which rebuilds
+ * the flat view and frees `f`; regions live in a fixed array, so only `r`
+ * is used once the device has been called. */
 static uint64_t read_in(struct address_space *as, const struct flat_range *f,
 			uint64_t pa, unsigned size)
 {
-	const struct region *r = f->r;
+	struct region *r = f->r;
 	uint64_t off = pa - r->base;
 
 	if (r->kind != REGION_MMIO)
 		return le_load(r->host + off, size);
 	uint64_t v = dev_read(r, off, size);
-	f->r->reads++;
+	r->reads++;
 	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, v, false);
 	return v;
@@ -120,7 +123,7 @@ static uint64_t read_in(struct address_space *as, const struct flat_range *f,
 static void write_in(struct address_space *as, const struct flat_range *f,
 		     uint64_t pa, unsigned size, uint64_t val)
 {
-	const struct region *r = f->r;
+	struct region *r = f->r;
 	uint64_t off = pa - r->base;
 
 	switch (r->kind) {
@@ -131,7 +134,7 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 		break;
 	case REGION_MMIO:
 		dev_write(r, off, size, val);
-		f->r->writes++;
+		r->writes++;
 		if (ev_on(as->sink, EV_MMIO))
 			notify(as, r, pa, size, val, true);
 		break;
@@ -150,7 +153,8 @@ static bool refused(struct address_space *as, const struct flat_range *f,
 	if (r->kind != REGION_MMIO || !ops->strict)
 		return false;
 	if (size >= ops->min_size && size <= ops->max_size &&
-	    !((pa - r->base) & (size - 1)) && pa + (size - 1) <= f->end)
+	    !(size & (size - 1)) && !((pa - r->base) & (size - 1)) &&
+	    pa + (size - 1) <= f->end)
 		return false;
 	if (ev_on(as->sink, EV_GUEST_ERROR)) {
 		struct bus_event e = {
@@ -164,9 +168,13 @@ static bool refused(struct address_space *as, const struct flat_range *f,
 	return true;
 }
 
+/* Whether the access lies in one range with a width devices can take
+ * (the parts of a page-crossing access may be 3, 5, 6 or 7 bytes: those
+ * go byte by byte). */
 static bool inside(const struct flat_range *f, uint64_t pa, unsigned size)
 {
-	return pa + (size - 1) >= pa && pa + (size - 1) <= f->end;
+	return !(size & (size - 1)) && pa + (size - 1) >= pa &&
+	       pa + (size - 1) <= f->end;
 }
 
 /* Whether an access that straddles ranges can be done byte by byte:
@@ -224,7 +232,8 @@ enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
 	if (st != MEM_OK)
 		return st; /* nothing written */
 	for (unsigned i = 0; i < size; i++)
-		write_in(as, as_lookup(as, pa + i), pa + i, 1, val >> (8 * i));
+		write_in(as, as_lookup(as, pa + i), pa + i, 1,
+			 (val >> (8 * i)) & 0xff);
 	return MEM_OK;
 }
 
