@@ -27,6 +27,9 @@ part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
 part "bad input" tests/badinput/run.sh
 part "fuzz regression" sh fuzz/regress.sh
+part "fuzz (30 s each)" fuzz/ci.sh
+part "watchdog" tests/robust/run.sh build/glass
+part "soak" tests/soak/boots.sh build/glass build/guest
 part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
