@@ -1,30 +1,7 @@
 /* Instruction decoding into struct dinsn (see dinsn.h). */
 #include "cpu/dinsn.h"
+#include "cpu/encoding.h"
 #include "cpu/rvc.h"
-
-static int64_t sext_bits(uint32_t v, int width)
-{
-	return (int64_t)((uint64_t)v << (64 - width)) >> (64 - width);
-}
-
-static int64_t imm_i(uint32_t i) { return sext_bits(i >> 20, 12); }
-
-static int64_t imm_s(uint32_t i)
-{
-	return sext_bits((i >> 25) << 5 | ((i >> 7) & 31), 12);
-}
-
-static int64_t imm_b(uint32_t i)
-{
-	return sext_bits((i >> 31) << 12 | ((i >> 7) & 1) << 11 |
-			 ((i >> 25) & 63) << 5 | ((i >> 8) & 15) << 1, 13);
-}
-
-static int64_t imm_j(uint32_t i)
-{
-	return sext_bits((i >> 31) << 20 | (i & 0xff000) |
-			 ((i >> 20) & 1) << 11 | ((i >> 21) & 0x3ff) << 1, 21);
-}
 
 static enum dop op_branch(uint32_t f3)
 {

@@ -2,6 +2,7 @@
  * computation is in fpu.c, compressed forms are expanded by rvc.c). */
 #include "cpu/cpu_internal.h"
 #include "cpu/dinsn.h"
+#include "cpu/encoding.h"
 #include "cpu/fpu.h"
 #include "cpu/rvc.h"
 #include "mem/address_space.h"
@@ -11,32 +12,6 @@
 #define RS2(i) (((i) >> 20) & 31)
 #define F3(i) (((i) >> 12) & 7)
 #define F7(i) ((i) >> 25)
-
-/* Immediates are assembled as unsigned bits and sign-extended once at the
- * end, so no expression mixes signed and unsigned 32-bit types. */
-static int64_t sext_bits(uint32_t v, int width)
-{
-	return (int64_t)((uint64_t)v << (64 - width)) >> (64 - width);
-}
-
-static int64_t imm_i(uint32_t i) { return sext_bits(i >> 20, 12); }
-
-static int64_t imm_s(uint32_t i)
-{
-	return sext_bits((i >> 25) << 5 | ((i >> 7) & 31), 12);
-}
-
-static int64_t imm_b(uint32_t i)
-{
-	return sext_bits((i >> 31) << 12 | ((i >> 7) & 1) << 11 |
-			 ((i >> 25) & 63) << 5 | ((i >> 8) & 15) << 1, 13);
-}
-
-static int64_t imm_j(uint32_t i)
-{
-	return sext_bits((i >> 31) << 20 | (i & 0xff000) |
-			 ((i >> 20) & 1) << 11 | ((i >> 21) & 0x3ff) << 1, 21);
-}
 
 /* Per-instruction context: the raw bits (for mtval) and its length. */
 struct insn {
