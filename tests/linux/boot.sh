@@ -17,6 +17,40 @@ passed=0
 failed=0
 
 # boot NAME TEST HARTS [extra glass args...] [-- extra kernel command line words...]
+# run_glass NAME TEST HARTS APPEND [glass args...]: one boot, its output
+# in $log and its status in $rc; then CHECK (if set) runs, $checked says
+# whether it succeeded.
+run_glass() {
+	log="$logdir/linux-$1.log"
+	test=$2 harts=$3 append=$4
+	shift 4
+	timeout "$limit" "$glass" -m 256M -smp "$harts" "$@" \
+		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
+		-append "console=ttyS0 glass.test=$test glass.harts=$harts$append" \
+		</dev/null >"$log" 2>&1
+	rc=$?
+	checked=1
+	if [ -n "$CHECK" ]; then
+		sh -c "$CHECK" >"$log.check" 2>&1 || checked=
+		CHECK=
+	fi
+}
+
+# report NAME OK WHY: the PASS/FAIL line (with the log's tail on failure)
+report() {
+	if [ "$2" = yes ] && [ -n "$checked" ]; then
+		echo "PASS linux/$1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL linux/$1 ($3; log $log)"
+		tail -n 15 "$log" | sed 's/^/    /'
+		[ -n "$checked" ] || sed 's/^/    /' "$log.check"
+		failed=$((failed + 1))
+	fi
+}
+
+# boot NAME TEST HARTS [glass args...] [-- kernel words...]: passes when
+# the guest's test says exit=0 and glass exits 0 after the poweroff.
 # CHECK=COMMAND boot ...: COMMAND (run by sh after the boot) must succeed too.
 boot() {
 	name=$1 test=$2 harts=$3
@@ -35,26 +69,10 @@ boot() {
 			set -- "$@" "$a"
 		fi
 	done
-	log="$logdir/linux-$name.log"
-	timeout "$limit" "$glass" -m 256M -smp "$harts" "$@" \
-		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
-		-append "console=ttyS0 glass.test=$test glass.harts=$harts$extra" \
-		</dev/null >"$log" 2>&1
-	rc=$?
-	checked=1
-	if [ -n "$CHECK" ]; then
-		sh -c "$CHECK" >"$log.check" 2>&1 || checked=
-		CHECK=
-	fi
-	if [ $rc -eq 0 ] && grep -q "^GLASS-TEST $test exit=0" "$log" && [ -n "$checked" ]; then
-		echo "PASS linux/$name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL linux/$name (glass exit $rc; log $log)"
-		tail -n 15 "$log" | sed 's/^/    /'
-		[ -n "$checked" ] || sed 's/^/    /' "$log.check"
-		failed=$((failed + 1))
-	fi
+	run_glass "$name" "$test" "$harts" "$extra" "$@"
+	ok=no
+	[ $rc -eq 0 ] && grep -q "^GLASS-TEST $test exit=0" "$log" && ok=yes
+	report "$name" $ok "glass exit $rc"
 }
 
 # boot_exit NAME TEST HARTS EXPECTED_RC [extra glass args...]: the guest
@@ -64,26 +82,10 @@ boot() {
 boot_exit() {
 	name=$1 test=$2 harts=$3 want=$4
 	shift 4
-	log="$logdir/linux-$name.log"
-	timeout "$limit" "$glass" -m 256M -smp "$harts" "$@" \
-		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
-		-append "console=ttyS0 glass.test=$test glass.harts=$harts" \
-		</dev/null >"$log" 2>&1
-	rc=$?
-	checked=1
-	if [ -n "$CHECK" ]; then
-		sh -c "$CHECK" >"$log.check" 2>&1 || checked=
-		CHECK=
-	fi
-	if [ $rc -eq "$want" ] && grep -q "^glass: hart0 @[0-9]*: " "$log" && [ -n "$checked" ]; then
-		echo "PASS linux/$name"
-		passed=$((passed + 1))
-	else
-		echo "FAIL linux/$name (glass exit $rc, expected $want; log $log)"
-		tail -n 15 "$log" | sed 's/^/    /'
-		[ -n "$checked" ] || sed 's/^/    /' "$log.check"
-		failed=$((failed + 1))
-	fi
+	run_glass "$name" "$test" "$harts" "" "$@"
+	ok=no
+	[ $rc -eq "$want" ] && grep -q "^glass: hart0 @[0-9]*: " "$log" && ok=yes
+	report "$name" $ok "glass exit $rc, expected $want"
 }
 
 boot smoke-smp1 smoke 1
