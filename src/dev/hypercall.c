@@ -118,6 +118,11 @@ static uint64_t cur_instret(struct hypercall *h)
 	return h->host.instret ? h->host.instret(h->host.opaque) : 0;
 }
 
+static void *dma_ctx(const struct hypercall *h)
+{
+	return h->host.dma_opaque ? h->host.dma_opaque : h->host.opaque;
+}
+
 static void do_exit(struct hypercall *h, uint64_t code)
 {
 	if (h->host.exit)
@@ -183,7 +188,7 @@ static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
 	}
 	n = hostfs_pread(fd, buf, len, off);
 	close(fd);
-	if (n > 0 && h->host.dma_write(h->host.opaque, dma, buf,
+	if (n > 0 && h->host.dma_write(dma_ctx(h), dma, buf,
 				       (uint64_t)n) != 0)
 		n = -HC_EFAULT;
 	free(buf);
@@ -217,7 +222,7 @@ static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
 		buf = len ? malloc(len) : NULL;
 		if (len && !buf)
 			return -HC_EIO;
-		if (len && h->host.dma_read(h->host.opaque, dma, buf, len)) {
+		if (len && h->host.dma_read(dma_ctx(h), dma, buf, len)) {
 			free(buf);
 			return -HC_EFAULT;
 		}

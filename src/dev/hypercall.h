@@ -98,6 +98,9 @@ struct hc_host {
 	/* bulk data: DMA at a bus (PCI) or physical (platform) address;
 	 * return 0, or -1 if refused or not entirely guest RAM */
 	int (*dma_read)(void *opaque, uint64_t addr, void *buf, uint64_t len);
+	/* passed to dma_read/dma_write instead of opaque when set (a
+	 * transport's DMA path may differ from the machine it reports to) */
+	void *dma_opaque;
 	int (*dma_write)(void *opaque, uint64_t addr, const void *buf,
 			 uint64_t len);
 	/* HOST_READ/HOST_WRITE root (--share DIR, hostfs_open_share);

@@ -198,49 +198,18 @@ int machine_add_hypercall(struct machine *m)
 }
 
 /* PCI instance: DMA addresses are bus addresses, through the bridge. */
-struct hc_pci {
-	struct hypercall hc;
-	struct machine *m;
-};
-
 static int pci_dma_rd(void *opaque, uint64_t addr, void *buf, uint64_t len)
 {
-	struct hc_pci *p = opaque;
-	return pci_dma_read(&p->hc.pci, addr, buf, len);
+	struct hypercall *hc = opaque;
+	return pci_dma_read(&hc->pci, addr, buf, len);
 }
 
 static int pci_dma_wr(void *opaque, uint64_t addr, const void *buf,
 		      uint64_t len)
 {
-	struct hc_pci *p = opaque;
-	return pci_dma_write(&p->hc.pci, addr, buf, len);
+	struct hypercall *hc = opaque;
+	return pci_dma_write(&hc->pci, addr, buf, len);
 }
-
-/* The PCI transport's callbacks get the wrapper; forward the rest to the
- * machine's. */
-#define FWD(name, ret, params, args)                                     \
-	static ret pci_##name params                                     \
-	{                                                                \
-		struct hc_pci *p = opaque;                               \
-		return hc_##name args;                                   \
-	}
-FWD(current_hart, uint64_t, (void *opaque), (p->m))
-FWD(time_ns, uint64_t, (void *opaque), (p->m))
-FWD(instret, uint64_t, (void *opaque), (p->m))
-FWD(exit, void, (void *opaque, int code), (p->m, code))
-FWD(reset, void, (void *opaque), (p->m))
-FWD(log, void, (void *opaque, uint64_t h, uint64_t i, const char *t,
-		uint64_t l), (p->m, h, i, t, l))
-FWD(putc, void, (void *opaque, uint8_t b), (p->m, b))
-FWD(roi, void, (void *opaque, bool begin, uint64_t id), (p->m, begin, id))
-FWD(marker, void, (void *opaque, uint64_t id), (p->m, id))
-FWD(stats_reset, void, (void *opaque), (p->m))
-FWD(stats_dump, int, (void *opaque, const char *n), (p->m, n))
-FWD(trace_set, uint64_t, (void *opaque, uint64_t mask, bool on),
-    (p->m, mask, on))
-FWD(op_done, void, (void *opaque, unsigned ch, uint64_t op,
-		    const uint64_t arg[6], int64_t st, const uint64_t ret[2]),
-    (p->m, ch, op, arg, st, ret))
 
 static int hc_pci_create(struct machine *m, const char *props, void **state)
 {
@@ -248,25 +217,19 @@ static int hc_pci_create(struct machine *m, const char *props, void **state)
 
 	if (props_check("-device glass-hypercall", props, known) < 0)
 		return -1;
-	struct hc_pci *p = calloc(1, sizeof(*p));
-	if (!p)
+	struct hypercall *hc = calloc(1, sizeof(*hc));
+	if (!hc)
 		return -1;
-	*state = p;
-	p->m = m;
-	struct hc_host host = {
-		.opaque = p,
-		.current_hart = pci_current_hart, .time_ns = pci_time_ns,
-		.instret = pci_instret, .exit = pci_exit, .reset = pci_reset,
-		.log = pci_log, .putc = pci_putc, .roi = pci_roi,
-		.marker = pci_marker, .stats_reset = pci_stats_reset,
-		.stats_dump = pci_stats_dump, .trace_set = pci_trace_set,
-		.op_done = pci_op_done,
-		.dma_read = pci_dma_rd, .dma_write = pci_dma_wr,
-		.share = { .dirfd = m->share_dirfd },
-	};
-	hypercall_init(&p->hc, &host, m->nharts + 1);
-	hypercall_pci_init(&p->hc);
-	return machine_plug_pci(m, &p->hc.pci);
+	*state = hc;
+	/* everything as for the platform instance, but DMA goes through
+	 * the host bridge (bus addresses, Bus Master Enable) */
+	struct hc_host host = base_host(m);
+	host.dma_read = pci_dma_rd;
+	host.dma_write = pci_dma_wr;
+	host.dma_opaque = hc;
+	hypercall_init(hc, &host, m->nharts + 1);
+	hypercall_pci_init(hc);
+	return machine_plug_pci(m, &hc->pci);
 }
 
 const struct device_type hypercall_pci_type = {
