@@ -123,9 +123,34 @@ static bool touches(unsigned offset, unsigned size, unsigned lo, unsigned hi)
 	return offset < hi && offset + size > lo;
 }
 
+/* Whether no bit of [offset, offset + size) can be changed by a write.
+ * BARs do not count: writing all ones to an unimplemented (hardwired zero)
+ * BAR is how software finds out that it is not there. */
+static bool read_only(const struct pci_func *f, unsigned offset, unsigned size)
+{
+	if ((offset >= PCI_BAR0 && offset < PCI_BAR0 + 24) ||
+	    (offset >= PCI_ROM_ADDRESS && offset < PCI_ROM_ADDRESS + 4))
+		return false;
+	for (unsigned i = 0; i < size; i++)
+		if (f->wmask[offset + i] || f->w1cmask[offset + i])
+			return false;
+	return true;
+}
+
 void pci_config_write(struct pci_func *f, unsigned offset, uint32_t val,
 		      unsigned size)
 {
+	/* the write is ignored, as hardware ignores it; the trace says so */
+	struct event_sink *sink = f->host ? f->host->sink : NULL;
+	if (ev_on(sink, EV_GUEST_ERROR) && read_only(f, offset, size)) {
+		struct bus_event e = {
+			.cat = EV_GUEST_ERROR, .origin = &f->host->as->origin,
+			.offset = offset, .size = size, .value = val,
+			.write = true, .devfn = f->devfn,
+			.what = "write to a read-only config register ignored",
+		};
+		sink->emit(sink->opaque, &e);
+	}
 	for (unsigned i = 0; i < size; i++) {
 		unsigned o = offset + i;
 		uint8_t b = val >> (8 * i);

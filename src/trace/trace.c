@@ -354,9 +354,15 @@ static void text_body(const struct tracer *t, struct sbuf *b,
 	case EV_GUEST_ERROR:
 		origin_text(b, e->origin);
 		if (f && !e->region) { /* reported by a PCI function */
-			sb_printf(b, "guest-error 00:%02x.%x %s bus=0x%" PRIx64 ": %s",
-				  (f->devfn >> 3) & 31, f->devfn & 7, func_name(f),
-				  e->bus, e->what ? e->what : "");
+			sb_printf(b, "guest-error 00:%02x.%x %s ",
+				  (f->devfn >> 3) & 31, f->devfn & 7, func_name(f));
+			if (e->len)   /* a DMA range */
+				sb_printf(b, "bus=0x%" PRIx64 " len=%" PRIu64,
+					  e->bus, e->len);
+			else          /* a config register */
+				sb_printf(b, "config +0x%03" PRIx64 " = 0x%" PRIx64,
+					  e->offset, e->value);
+			sb_printf(b, ": %s", e->what ? e->what : "");
 			return;
 		}
 		sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64, e->write ? "store" :
