@@ -1289,3 +1289,39 @@ TEST(pci_edu_dma_with_bus_offset)
 {
 	edu_dma_roundtrip(0x20000000);
 }
+
+/* ---- guest errors in config space ---- */
+
+struct err_log {
+	int n;
+	unsigned offset;
+};
+
+static void err_emit(void *opaque, const struct bus_event *e)
+{
+	struct err_log *l = opaque;
+
+	if (e->cat == EV_GUEST_ERROR) {
+		l->n++;
+		l->offset = e->offset;
+	}
+}
+
+TEST(pci_readonly_config_write_is_a_guest_error)
+{
+	struct rig *r = rig_new(0, 0);
+	struct err_log log = { 0, 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, err_emit, &log };
+
+	r->h.sink = &sink;
+	cfg_wr(r, F1, PCI_VENDOR_ID, 2, 0xbeef);        /* read-only */
+	CHECK_EQ(log.n, 1);
+	CHECK_EQ(log.offset, PCI_VENDOR_ID);
+	CHECK_EQ(pci_config_read(&r->f1, PCI_VENDOR_ID, 2) != 0xbeef, 1);
+	cfg_wr(r, F1, PCI_COMMAND, 2, PCI_COMMAND_MEMORY); /* writable */
+	cfg_wr(r, F1, PCI_STATUS, 2, 0xf900);           /* write-1-to-clear */
+	cfg_wr(r, F1, PCI_BAR0 + 4 * 5, 4, 0xffffffff); /* BAR sizing */
+	CHECK_EQ(log.n, 1);
+	r->h.sink = NULL;
+	rig_free(r);
+}
