@@ -136,8 +136,10 @@ static bool ref_part_ok(struct ref *r, uint64_t pa, unsigned n)
 
 	if (ref_byte(r, pa, &k) && k == K_DEV && r->strict) {
 		uint64_t off = pa - DEV_BASE;
-		return n >= r->min && n <= r->max && !(off & (n - 1)) &&
-		       off + n <= DEV_SIZE;
+		/* widths are powers of two (a page-crossing part of 3, 5,
+		 * 6 or 7 bytes is refused, never split) */
+		return n >= r->min && n <= r->max && !(n & (n - 1)) &&
+		       !(off & (n - 1)) && off + n <= DEV_SIZE;
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (!ref_byte(r, pa + i, &k))
