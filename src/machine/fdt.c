@@ -364,9 +364,29 @@ void *fdt_with_chosen(const void *fdt, size_t size, const char *bootargs,
 	return b.fdt;
 }
 
+/* Every tag of the structure block moves forward. libfdt 1.6.1 trusts a
+ * property's length when it computes the next offset, so a length that
+ * wraps it back onto itself makes fdt_check_full (and every node walk)
+ * loop forever: walk the tags ourselves first, with a bounded count. */
+static bool tags_advance(const void *fdt, size_t size)
+{
+	int off = 0, next;
+
+	for (size_t steps = 0; steps <= size / 4; steps++) {
+		uint32_t tag = fdt_next_tag(fdt, off, &next);
+		if (tag == FDT_END)
+			return true;
+		if (next <= off)
+			return false;
+		off = next;
+	}
+	return false;
+}
+
 bool fdt_user_blob_ok(const void *data, size_t size, size_t max)
 {
 	return size >= sizeof(struct fdt_header) && size <= max &&
 	       fdt_check_header(data) == 0 && fdt_totalsize(data) <= size &&
-	       fdt_version(data) >= 17 && fdt_check_full(data, size) == 0;
+	       fdt_version(data) >= 17 && tags_advance(data, size) &&
+	       fdt_check_full(data, size) == 0;
 }

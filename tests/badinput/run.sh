@@ -164,6 +164,11 @@ expect dtb-not-a-dtb /bin/true -- $kernel -dtb /bin/true
 # (72 bytes, made by hand: fdt_check_header accepts it)
 expect dtb-corrupt-rsvmap corrupt-rsvmap.dtb -- $kernel \
 	-dtb "$(pwd)/tests/badinput/corrupt-rsvmap.dtb"
+# a DTB with a property whose length wraps the next-tag offset back onto
+# itself: libfdt 1.6.1's own fdt_check_full would loop forever on it
+# (found by fuzz_loader; glass walks the tags itself first)
+expect dtb-prop-length-loop bug-dtb-prop-length-loop -- $kernel \
+	-dtb "$(pwd)/fuzz/corpus/loader/bug-dtb-prop-length-loop"
 # a DTB header cut short (8 bytes: magic and a size)
 printf '\320\015\376\355\000\000\000\050' >"$tmp/short.dtb"
 expect dtb-truncated "$tmp/short.dtb" -- $kernel -dtb "$tmp/short.dtb"
