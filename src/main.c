@@ -212,7 +212,7 @@ static int parse_args(int argc, char **argv, struct machine_config *cfg)
 		} else if (!strcmp(o, "--stats")) {
 			cfg->stats_file = v;
 		} else {
-			i--;
+			/* takes_value() and this chain list the same options */
 			return fail("unknown option '%s'", o);
 		}
 	}
