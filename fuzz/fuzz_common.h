@@ -132,4 +132,44 @@ static inline void fuzz_trace_finish(struct event_sink *sink, int json)
 	fuzz_tracer.stats = NULL;
 }
 
+/* A plain memory device of FAKE_DEV_SIZE bytes that checks the bus
+ * contract on every access: only widths of 1, 2, 4 or 8 bytes within its
+ * declared min/max, aligned unless it takes misaligned accesses, inside
+ * the device. */
+#define FAKE_DEV_SIZE 0x100ull
+
+struct fake_dev {
+	uint8_t mem[FAKE_DEV_SIZE];
+	struct mmio_ops ops;
+};
+
+static inline void fake_dev_check(const struct fake_dev *d, uint64_t off,
+				  unsigned size)
+{
+	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
+	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
+	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
+	FUZZ_CHECK(off < FAKE_DEV_SIZE && size <= FAKE_DEV_SIZE - off);
+}
+
+static inline uint64_t fake_dev_read(void *opaque, uint64_t off,
+				     unsigned size)
+{
+	struct fake_dev *d = opaque;
+	uint64_t v = 0;
+
+	fake_dev_check(d, off, size);
+	memcpy(&v, d->mem + off, size);
+	return v;
+}
+
+static inline void fake_dev_write(void *opaque, uint64_t off, uint64_t val,
+				  unsigned size)
+{
+	struct fake_dev *d = opaque;
+
+	fake_dev_check(d, off, size);
+	memcpy(d->mem + off, &val, size);
+}
+
 #endif

@@ -61,38 +61,6 @@
 #define CSR_SCOUNTEREN 0x106
 #define CSR_SATP 0x180
 
-struct fake_dev {
-	uint8_t mem[DEV_SIZE];
-	struct mmio_ops ops;
-};
-
-static uint64_t dev_read(void *opaque, uint64_t off, unsigned size)
-{
-	struct fake_dev *d = opaque;
-	uint64_t v = 0;
-
-#ifndef FUZZ_SKIP_KNOWN_BUGS /* see fuzz/README.md: page-crossing split */
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-#endif
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
-	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
-	FUZZ_CHECK(off < DEV_SIZE && size <= DEV_SIZE - off);
-	memcpy(&v, d->mem + off, size);
-	return v;
-}
-
-static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
-{
-	struct fake_dev *d = opaque;
-
-#ifndef FUZZ_SKIP_KNOWN_BUGS /* see fuzz/README.md: page-crossing split */
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-#endif
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
-	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
-	FUZZ_CHECK(off < DEV_SIZE && size <= DEV_SIZE - off);
-	memcpy(d->mem + off, &val, size);
-}
 
 static uint64_t fake_time;
 
@@ -227,8 +195,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct region *ram = as_add_ram(&as, "ram", RAM_BASE, RAM_SIZE);
 	struct region *rom = as_add_rom(&as, "rom", ROM_BASE, ROM_SIZE);
 	memset(&dev, 0, sizeof(dev));
-	dev.ops.read = dev_read;
-	dev.ops.write = dev_write;
+	dev.ops.read = fake_dev_read;
+	dev.ops.write = fake_dev_write;
 	dev.ops.min_size = width_of(hdr[11]);
 	dev.ops.max_size = width_of(hdr[11] >> 2);
 	if (dev.ops.max_size < dev.ops.min_size)

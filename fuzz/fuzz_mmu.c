@@ -49,38 +49,6 @@
 
 /* ---- the system under test ---- */
 
-struct fake_dev {
-	uint8_t mem[DEV_SIZE];
-	struct mmio_ops ops;
-};
-
-static uint64_t dev_read(void *opaque, uint64_t off, unsigned size)
-{
-	struct fake_dev *d = opaque;
-	uint64_t v = 0;
-
-#ifndef FUZZ_SKIP_KNOWN_BUGS /* see fuzz/README.md: page-crossing split */
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-#endif
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
-	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
-	FUZZ_CHECK(off < DEV_SIZE && size <= DEV_SIZE - off);
-	memcpy(&v, d->mem + off, size);
-	return v;
-}
-
-static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
-{
-	struct fake_dev *d = opaque;
-
-#ifndef FUZZ_SKIP_KNOWN_BUGS /* see fuzz/README.md: page-crossing split */
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-#endif
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
-	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
-	FUZZ_CHECK(off < DEV_SIZE && size <= DEV_SIZE - off);
-	memcpy(d->mem + off, &val, size);
-}
 
 static uint64_t read_time(void *opaque)
 {
@@ -649,8 +617,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e->ram2 = as_add_ram(&e->as, "ram2", RAM2_BASE, RAM2_SIZE);
 	e->rom = as_add_rom(&e->as, "rom", ROM_BASE, ROM_SIZE);
 	memset(&e->dev, 0, sizeof(e->dev));
-	e->dev.ops.read = dev_read;
-	e->dev.ops.write = dev_write;
+	e->dev.ops.read = fake_dev_read;
+	e->dev.ops.write = fake_dev_write;
 	e->dev.ops.min_size = 1u << (hdr[5] & 3);
 	e->dev.ops.max_size = 1u << ((hdr[5] >> 2) & 3);
 	if (e->dev.ops.max_size < e->dev.ops.min_size)
