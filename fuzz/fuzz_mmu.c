@@ -452,7 +452,7 @@ static void do_access(struct env *e, const uint8_t *rec)
 			want.ok = true, want.pa = pa;
 		}
 		h->pc = PC0;
-		got.ok = mmu_translate_rw(h, va, size, t, &got.pa);
+		got.ok = mmu_translate_rw(h, va, t, &got.pa);
 	} else {
 		want = ref_access(&e->ref, t, va, size, val);
 		uint64_t v = 0;

@@ -39,12 +39,11 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 /* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
-bool mmu_translate_rw(struct hart *h, uint64_t va, unsigned size,
-		      enum access_type type, uint64_t *pa);
+bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
+		      uint64_t *pa);
 
 /* exec.c: one instruction, or up to `budget` of them with interrupts
  * taken between (returns how many ran) */
-void exec_one(struct hart *h);
 uint64_t exec_run(struct hart *h, uint64_t budget);
 
 static inline uint64_t sext32(uint64_t v)

@@ -323,7 +323,7 @@ static void op_amo(struct hart *h, const struct insn *in)
 		retire(h, in);
 		return;
 	}
-	if (!mmu_translate_rw(h, va, size, f5 == 0x02 ? ACCESS_LOAD :
+	if (!mmu_translate_rw(h, va, f5 == 0x02 ? ACCESS_LOAD :
 			      ACCESS_STORE, &pa))
 		return;
 	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem) != MEM_OK) {
@@ -624,11 +624,6 @@ static inline __attribute__((always_inline)) void step(struct hart *h)
 		return;
 	dinsn_decode(&d, raw);
 	run(h, &d);
-}
-
-void exec_one(struct hart *h)
-{
-	step(h);
 }
 
 uint64_t exec_run(struct hart *h, uint64_t budget)

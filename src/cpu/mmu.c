@@ -360,9 +360,9 @@ bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn)
 	return true;
 }
 
-bool mmu_translate_rw(struct hart *h, uint64_t va, unsigned size,
-		      enum access_type type, uint64_t *pa)
+bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
+		      uint64_t *pa)
 {
-	(void)size; /* callers check alignment, so one page holds it all */
+	/* AMOs are naturally aligned, so one page holds the whole access */
 	return resolve(h, va, type, pa);
 }
