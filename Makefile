@@ -44,6 +44,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The threaded interpreter: keep one dispatch jump per operation (GCC would
+# otherwise merge them back into one, which predicts badly).
+$(BUILD)/src/cpu/exec.o: CFLAGS += -fno-gcse -fno-crossjumping
+
 # ISA test programs (bare metal, HTIF): tests/isa/*.S -> build/isa/*.elf
 ISA_SRCS := $(sort $(wildcard tests/isa/*.S))
 ISA_ELFS := $(ISA_SRCS:tests/isa/%.S=build/isa/%.elf)

@@ -42,6 +42,10 @@ bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
 		      uint64_t *pa);
 
+/* tb.c: decode the block at host (physical pa) into slot t; NULL if pa is
+ * not cacheable code or its first instruction crosses the page end */
+struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa);
+
 /* exec.c: one instruction, or up to `budget` of them with interrupts
  * taken between (returns how many ran) */
 uint64_t exec_run(struct hart *h, uint64_t budget);

@@ -125,6 +125,7 @@ void dinsn_decode(struct dinsn *d, uint32_t raw)
 		d->i = rvc_expand(d->raw);
 		d->len = 2;
 	}
+	d->pc_off = 0;
 	d->rd = (d->i >> 7) & 31;
 	d->rs1 = (d->i >> 15) & 31;
 	d->rs2 = (d->i >> 20) & 31;
@@ -133,4 +134,8 @@ void dinsn_decode(struct dinsn *d, uint32_t raw)
 		return;
 	}
 	classify(d);
+	/* an operation whose only effect is writing rd does nothing to x0 */
+	if (d->rd == 0 && (d->op == D_LUI || d->op == D_AUIPC ||
+			   (d->op >= D_ADDI && d->op < D_NOPS)))
+		d->op = D_NOP;
 }

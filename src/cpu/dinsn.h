@@ -1,11 +1,5 @@
-/* Decoded instructions and the per-hart decode cache.
- *
- * Decoding (expanding a compressed instruction, picking the operation,
- * extracting registers and the immediate) is done once per instruction
- * location and cached, keyed by the host address the instruction was
- * fetched from. A hit also compares the raw bits just fetched with the ones
- * decoded, so code that rewrites itself (or a page reused for other code)
- * is simply decoded again: there is nothing to invalidate.
+/* Decoded instructions: what the executor needs of an instruction, worked
+ * out once (cached in translation blocks, tb.h).
  */
 #ifndef GLASS_CPU_DINSN_H
 #define GLASS_CPU_DINSN_H
@@ -16,6 +10,7 @@
  * fences) is D_GENERIC and goes through the general executor. */
 enum dop {
 	D_GENERIC, D_ILLEGAL,
+	D_NOP,        /* writes only x0: nothing to do (hints, `nop`) */
 	D_LUI, D_AUIPC, D_JAL, D_JALR,
 	D_BEQ, D_BNE, D_BLT, D_BGE, D_BLTU, D_BGEU,
 	D_LB, D_LH, D_LW, D_LD, D_LBU, D_LHU, D_LWU,
@@ -30,17 +25,22 @@ enum dop {
 };
 
 struct dinsn {
-	uintptr_t tag;    /* host address it was fetched from; 0: empty */
 	uint32_t raw;     /* the fetched bits (low 16 only for compressed) */
 	uint32_t i;       /* the 32-bit form */
 	int64_t imm;
 	uint8_t op;       /* enum dop */
 	uint8_t len;      /* 2 or 4 */
 	uint8_t rd, rs1, rs2;
+	uint8_t pc_off;   /* bytes from the start of its block */
 };
 
-#define DCACHE_BITS 14
-#define DCACHE_SIZE (1u << DCACHE_BITS)
+/* Whether the executor leaves the block after this operation: control
+ * transfers, and the operations without a fast path (which may change any
+ * state, and run in blocks of their own). */
+static inline int dop_ends_block(unsigned op)
+{
+	return op <= D_ILLEGAL || (op >= D_JAL && op <= D_BGEU);
+}
 
 /* Decode the instruction whose first parcels are `raw`. */
 void dinsn_decode(struct dinsn *d, uint32_t raw);

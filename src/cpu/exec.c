@@ -496,134 +496,240 @@ static void exec_generic(struct hart *h, const struct dinsn *d)
 	execute(h, &in);
 }
 
-static uint64_t shift_w(uint64_t v, unsigned op, unsigned sh)
-{
-	uint32_t x = v;
+/* ---- the block executor ---- */
 
-	sh &= 31;
-	switch (op) {
-	case D_SLLW: case D_SLLIW: return sext32(x << sh);
-	case D_SRLW: case D_SRLIW: return sext32(x >> sh);
-	default: return sext32((uint32_t)((int32_t)x >> sh));
-	}
+/* The slow path of a load or store inside a block: make pc and instret
+ * exact (for traps, the trace and devices that read them), then go to the
+ * MMU. Returns -1 if it trapped, 1 if an event (stop, interrupt line,
+ * sleep) came up so the block must end after this instruction, else 0. */
+static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
+					      unsigned done, uint64_t va,
+					      unsigned size, uint64_t *val,
+					      bool write)
+{
+	uint64_t adj = done * h->count_instret;
+	bool ok;
+
+	h->pc = pc;
+	h->instret += adj;
+	ok = write ? mmu_store_slow(h, va, size, *val) :
+		     mmu_load_slow(h, va, size, val);
+	h->instret -= adj;
+	if (!ok)
+		return -1;
+	return h->any_event ? 1 : 0;
 }
 
-/* Execute a decoded instruction: the common integer operations inline,
- * the rest through execute(). Same contract as execute(): on a trap the
- * handler has already been entered and nothing else changes. */
-static inline __attribute__((always_inline)) void run(struct hart *h,
-						      const struct dinsn *d)
+static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
+			   unsigned size)
 {
-	uint64_t *x = h->x, pc = h->pc, a = x[d->rs1], b = x[d->rs2], v;
-	int64_t imm = d->imm;
-	bool ok = true;
+	return e->tag == (va & ~PAGE_MASK) && (va & PAGE_MASK) <= PAGE_SIZE - size;
+}
 
-	switch (d->op) {
-	case D_LUI: x[d->rd] = imm; break;
-	case D_AUIPC: x[d->rd] = pc + imm; break;
-	case D_JAL:
-		x[d->rd] = pc + d->len;
-		x[0] = 0;
-		h->pc = pc + imm;
-		return;
-	case D_JALR:
-		x[d->rd] = pc + d->len;
-		x[0] = 0;
-		h->pc = (a + imm) & ~1ull;
-		return;
-	case D_BEQ: if (a == b) goto taken; break;
-	case D_BNE: if (a != b) goto taken; break;
-	case D_BLT: if ((int64_t)a < (int64_t)b) goto taken; break;
-	case D_BGE: if ((int64_t)a >= (int64_t)b) goto taken; break;
-	case D_BLTU: if (a < b) goto taken; break;
-	case D_BGEU: if (a >= b) goto taken; break;
-	case D_LB: if (!load(h, a + imm, 1, &v)) return; x[d->rd] = (int8_t)v; break;
-	case D_LH: if (!load(h, a + imm, 2, &v)) return; x[d->rd] = (int16_t)v; break;
-	case D_LW: if (!load(h, a + imm, 4, &v)) return; x[d->rd] = sext32(v); break;
-	case D_LD: if (!load(h, a + imm, 8, &v)) return; x[d->rd] = v; break;
-	case D_LBU: if (!load(h, a + imm, 1, &v)) return; x[d->rd] = v; break;
-	case D_LHU: if (!load(h, a + imm, 2, &v)) return; x[d->rd] = v; break;
-	case D_LWU: if (!load(h, a + imm, 4, &v)) return; x[d->rd] = v; break;
-	case D_SB: if (!store(h, a + imm, 1, b)) return; break;
-	case D_SH: if (!store(h, a + imm, 2, b)) return; break;
-	case D_SW: if (!store(h, a + imm, 4, b)) return; break;
-	case D_SD: if (!store(h, a + imm, 8, b)) return; break;
-	case D_ADDI: x[d->rd] = a + imm; break;
-	case D_SLTI: x[d->rd] = (int64_t)a < imm; break;
-	case D_SLTIU: x[d->rd] = a < (uint64_t)imm; break;
-	case D_XORI: x[d->rd] = a ^ imm; break;
-	case D_ORI: x[d->rd] = a | imm; break;
-	case D_ANDI: x[d->rd] = a & imm; break;
-	case D_SLLI: x[d->rd] = a << imm; break;
-	case D_SRLI: x[d->rd] = a >> imm; break;
-	case D_SRAI: x[d->rd] = (uint64_t)((int64_t)a >> imm); break;
-	case D_ADDIW: x[d->rd] = sext32(a + imm); break;
-	case D_SLLIW: case D_SRLIW: case D_SRAIW:
-		x[d->rd] = shift_w(a, d->op, imm);
-		break;
-	case D_ADD: x[d->rd] = a + b; break;
-	case D_SUB: x[d->rd] = a - b; break;
-	case D_SLL: x[d->rd] = a << (b & 63); break;
-	case D_SLT: x[d->rd] = (int64_t)a < (int64_t)b; break;
-	case D_SLTU: x[d->rd] = a < b; break;
-	case D_XOR: x[d->rd] = a ^ b; break;
-	case D_SRL: x[d->rd] = a >> (b & 63); break;
-	case D_SRA: x[d->rd] = (uint64_t)((int64_t)a >> (b & 63)); break;
-	case D_OR: x[d->rd] = a | b; break;
-	case D_AND: x[d->rd] = a & b; break;
-	case D_ADDW: x[d->rd] = sext32(a + b); break;
-	case D_SUBW: x[d->rd] = sext32(a - b); break;
-	case D_SLLW: case D_SRLW: case D_SRAW:
-		x[d->rd] = shift_w(a, d->op, b);
-		break;
-	case D_MUL: case D_MULH: case D_MULHSU: case D_MULHU:
-	case D_DIV: case D_DIVU: case D_REM: case D_REMU:
-		x[d->rd] = muldiv(d->op - D_MUL, a, b);
-		break;
-	case D_MULW: case D_DIVW: case D_DIVUW: case D_REMW: case D_REMUW: {
-		static const uint8_t f3[] = { 0, 4, 5, 6, 7 };
-		x[d->rd] = muldiv_w(f3[d->op - D_MULW], a, b, &ok);
-		break;
-	}
-	case D_ILLEGAL:
-		hart_trap(h, CAUSE_ILLEGAL_INSN, d->raw);
-		return;
-	default:
-		exec_generic(h, d);
-		return;
-	}
+/* Run instructions d[0..k) of a block (straight-line code: only the last
+ * one may transfer control) from h->pc. Returns how many ran, counting one
+ * that trapped; h->pc is where execution continues.
+ *
+ * Dispatch is threaded (GNU C computed goto): each operation ends with its
+ * own jump to the next one, which the host's branch predictor learns far
+ * better than the single jump of a switch. */
+#define OPS(X)                                                           \
+	X(GENERIC) X(ILLEGAL) X(NOP) X(LUI) X(AUIPC) X(JAL) X(JALR)      \
+	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                      \
+	X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU)                     \
+	X(SB) X(SH) X(SW) X(SD)                                          \
+	X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI)  \
+	X(SRAI) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW)                      \
+	X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR)   \
+	X(AND) X(ADDW) X(SUBW) X(SLLW) X(SRLW) X(SRAW)                   \
+	X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)  \
+	X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW)
+
+static unsigned run_insns(struct hart *h, const struct dinsn *d, unsigned k)
+{
+#define LABEL(name) [D_##name] = &&op_##name,
+	static const void *const label[D_NOPS] = { OPS(LABEL) };
+#undef LABEL
+	const struct dinsn *const start = d, *const end = d + k;
+	uint64_t *const x = h->x;
+	const uint64_t base = h->pc; /* pc of d[0]; d->pc_off is relative */
+	uint64_t v, va;
+	const struct tlb_entry *e;
+	int st;
+
+#define PC (base + d->pc_off)
+#define A x[d->rs1]
+#define B x[d->rs2]
+#define IMM d->imm
+#define DEST x[d->rd]
+#define NEXT()                                                           \
+	do {                                                             \
+		if (++d == end)                                          \
+			goto done;                                       \
+		goto *label[d->op];                                      \
+	} while (0)
+/* A load: fast path through the TLB, else the MMU's slow path. */
+#define LOAD(size, conv)                                                 \
+	do {                                                             \
+		va = A + IMM;                                            \
+		e = &h->tlb.read[tlb_index(va)];                         \
+		if (likely(tlb_hit(e, va, size))) {                      \
+			v = host_load((const void *)(e->addend + va), size); \
+			DEST = conv;                                     \
+			x[0] = 0;                                        \
+			NEXT();                                          \
+		}                                                        \
+		st = mem_slow(h, PC, d - start, va, size, &v, false);    \
+		if (st < 0)                                              \
+			return d - start + 1;                            \
+		DEST = conv;                                             \
+		x[0] = 0;                                                \
+		if (st)                                                  \
+			goto event;                                      \
+		NEXT();                                                  \
+	} while (0)
+#define STORE(size)                                                      \
+	do {                                                             \
+		va = A + IMM;                                            \
+		e = &h->tlb.write[tlb_index(va)];                        \
+		if (likely(tlb_hit(e, va, size))) {                      \
+			host_store((void *)(e->addend + va), size, B);   \
+			NEXT();                                          \
+		}                                                        \
+		v = B;                                                   \
+		st = mem_slow(h, PC, d - start, va, size, &v, true);     \
+		if (st < 0)                                              \
+			return d - start + 1;                            \
+		if (st)                                                  \
+			goto event;                                      \
+		NEXT();                                                  \
+	} while (0)
+
+	goto *label[d->op];
+
+op_NOP: NEXT();
+op_LUI: DEST = IMM; NEXT();
+op_AUIPC: DEST = PC + IMM; NEXT();
+op_JAL:
+	DEST = PC + d->len;
 	x[0] = 0;
-	h->pc = pc + d->len;
-	return;
+	h->pc = PC + IMM;
+	return d - start + 1;
+op_JALR:
+	v = (A + IMM) & ~1ull; /* before DEST: rd may be rs1 */
+	DEST = PC + d->len;
+	x[0] = 0;
+	h->pc = v;
+	return d - start + 1;
+op_BEQ: if (A == B) goto taken; NEXT();
+op_BNE: if (A != B) goto taken; NEXT();
+op_BLT: if ((int64_t)A < (int64_t)B) goto taken; NEXT();
+op_BGE: if ((int64_t)A >= (int64_t)B) goto taken; NEXT();
+op_BLTU: if (A < B) goto taken; NEXT();
+op_BGEU: if (A >= B) goto taken; NEXT();
+op_LB: LOAD(1, (uint64_t)(int64_t)(int8_t)v);
+op_LH: LOAD(2, (uint64_t)(int64_t)(int16_t)v);
+op_LW: LOAD(4, sext32(v));
+op_LD: LOAD(8, v);
+op_LBU: LOAD(1, v);
+op_LHU: LOAD(2, v);
+op_LWU: LOAD(4, v);
+op_SB: STORE(1);
+op_SH: STORE(2);
+op_SW: STORE(4);
+op_SD: STORE(8);
+op_ADDI: DEST = A + IMM; NEXT();
+op_SLTI: DEST = (int64_t)A < IMM; NEXT();
+op_SLTIU: DEST = A < (uint64_t)IMM; NEXT();
+op_XORI: DEST = A ^ IMM; NEXT();
+op_ORI: DEST = A | IMM; NEXT();
+op_ANDI: DEST = A & IMM; NEXT();
+op_SLLI: DEST = A << IMM; NEXT();
+op_SRLI: DEST = A >> IMM; NEXT();
+op_SRAI: DEST = (uint64_t)((int64_t)A >> IMM); NEXT();
+op_ADDIW: DEST = sext32(A + IMM); NEXT();
+op_SLLIW: DEST = sext32((uint32_t)A << IMM); NEXT();
+op_SRLIW: DEST = sext32((uint32_t)A >> IMM); NEXT();
+op_SRAIW: DEST = sext32((uint32_t)((int32_t)A >> IMM)); NEXT();
+op_ADD: DEST = A + B; NEXT();
+op_SUB: DEST = A - B; NEXT();
+op_SLL: DEST = A << (B & 63); NEXT();
+op_SLT: DEST = (int64_t)A < (int64_t)B; NEXT();
+op_SLTU: DEST = A < B; NEXT();
+op_XOR: DEST = A ^ B; NEXT();
+op_SRL: DEST = A >> (B & 63); NEXT();
+op_SRA: DEST = (uint64_t)((int64_t)A >> (B & 63)); NEXT();
+op_OR: DEST = A | B; NEXT();
+op_AND: DEST = A & B; NEXT();
+op_ADDW: DEST = sext32(A + B); NEXT();
+op_SUBW: DEST = sext32(A - B); NEXT();
+op_SLLW: DEST = sext32((uint32_t)A << (B & 31)); NEXT();
+op_SRLW: DEST = sext32((uint32_t)A >> (B & 31)); NEXT();
+op_SRAW: DEST = sext32((uint32_t)((int32_t)A >> (B & 31))); NEXT();
+op_MUL: DEST = A * B; NEXT();
+op_MULH: op_MULHSU: op_MULHU: op_DIV: op_DIVU: op_REM: op_REMU:
+	DEST = muldiv(d->op - D_MUL, A, B);
+	NEXT();
+op_MULW: op_DIVW: op_DIVUW: op_REMW: op_REMUW: {
+	static const uint8_t f3[] = { 0, 4, 5, 6, 7 };
+	bool ok = true;
+	DEST = muldiv_w(f3[d->op - D_MULW], A, B, &ok);
+	NEXT();
+}
+op_ILLEGAL:
+	h->pc = PC;
+	hart_trap(h, CAUSE_ILLEGAL_INSN, d->raw);
+	return d - start + 1;
+op_GENERIC:
+	/* no fast path: always alone in its block */
+	exec_generic(h, d);
+	return 1;
+
+done:
+	d--;
+	h->pc = PC + d->len;
+	return k;
 taken:
-	h->pc = pc + imm;
+	h->pc = PC + IMM;
+	return d - start + 1;
+event:
+	h->pc = PC + d->len;
+	return d - start + 1;
+#undef PC
+#undef A
+#undef B
+#undef IMM
+#undef DEST
+#undef NEXT
+#undef LOAD
+#undef STORE
 }
 
-static inline __attribute__((always_inline)) void step(struct hart *h)
+/* A block for pc if it is in cached RAM or ROM (a code-TLB hit), else NULL. */
+static inline const struct tb *find_block(struct hart *h, uint64_t pc)
 {
-	uint64_t pc = h->pc;
 	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
+
+	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
+		return NULL;
+	uintptr_t host = e->addend + pc;
+	struct tb *t = tb_slot(&h->tbc, host);
+	if (likely(tb_valid(t, host)))
+		return t;
+	return tb_build(h, t, host, e->pa_page | (pc & PAGE_MASK));
+}
+
+/* Fetch and run one instruction the slow way: its page is not cached
+ * (first touch, a device, a fault) or it crosses the page end. */
+static unsigned run_uncached(struct hart *h)
+{
+	struct dinsn d;
 	uint32_t raw;
 
-	if (likely(e->tag == (pc & ~PAGE_MASK) &&
-		   (pc & PAGE_MASK) <= PAGE_SIZE - 4)) {
-		uintptr_t host = e->addend + pc;
-		struct dinsn *d = &h->dcache[(host >> 1) & (DCACHE_SIZE - 1)];
-		memcpy(&raw, (const void *)host, 4);
-		if (unlikely(d->tag != host ||
-			     d->raw != (d->len == 2 ? (raw & 0xffff) : raw))) {
-			dinsn_decode(d, raw);
-			d->tag = host;
-		}
-		run(h, d);
-		return;
-	}
-	/* not a cached RAM page, or the page's last bytes: decode afresh */
-	struct dinsn d;
-	if (!mmu_fetch_slow(h, pc, &raw))
-		return;
+	if (!mmu_fetch_slow(h, h->pc, &raw))
+		return 1;
 	dinsn_decode(&d, raw);
-	run(h, &d);
+	return run_insns(h, &d, 1);
 }
 
 uint64_t exec_run(struct hart *h, uint64_t budget)
@@ -638,12 +744,19 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 			if (hart_take_interrupt(h))
 				continue;
 		}
-		if (n == budget)
+		if (n >= budget)
 			break;
-		step(h);
-		h->instret += h->count_instret;
-		h->cycle += h->count_cycle;
-		n++;
+		const struct tb *t = find_block(h, h->pc);
+		unsigned ran;
+		if (likely(t)) {
+			uint64_t k = t->n < budget - n ? t->n : budget - n;
+			ran = run_insns(h, &h->tbc.pool[t->first], k);
+		} else {
+			ran = run_uncached(h);
+		}
+		h->instret += ran * h->count_instret;
+		h->cycle += ran * h->count_cycle;
+		n += ran;
 	}
 	return n;
 }

@@ -1,13 +1,18 @@
 /* Hart lifecycle and the instruction loop. */
+#include <stddef.h>
+
 #include "cpu/cpu_internal.h"
 #include "mem/address_space.h"
 
 #define MISA_RV64 (2ull << 62)
 #define MISA_EXT(c) (1ull << ((c) - 'A'))
 
+/* Everything but the decoded-code pool, which needs no clearing. */
+#define HART_STATE_SIZE offsetof(struct hart, tbc)
+
 void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env)
 {
-	memset(h, 0, sizeof(*h));
+	memset(h, 0, HART_STATE_SIZE);
 	h->env = *env;
 	h->csr.mhartid = hartid;
 	hart_reset(h, 0x1000);
@@ -18,7 +23,8 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	uint64_t hartid = h->csr.mhartid;
 	struct hart_env env = h->env;
 
-	memset(h, 0, sizeof(*h));
+	memset(h, 0, HART_STATE_SIZE);
+	tb_cache_clear(&h->tbc);
 	h->env = env;
 	h->csr.mhartid = hartid;
 	h->csr.misa = MISA_RV64 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') |

@@ -17,7 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu/dinsn.h"
+#include "cpu/tb.h"
 #include "cpu/tlb.h"
 
 struct address_space;
@@ -82,8 +82,8 @@ struct hart {
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
 
 	struct tlb tlb;
-	struct dinsn dcache[DCACHE_SIZE]; /* decoded instructions */
 	struct hart_env env;
+	struct tb_cache tbc;  /* decoded code; last: reset clears only its map */
 };
 
 /* Reset to the machine's reset state: M mode, pc = reset_pc, a0..a2 as given
@@ -109,5 +109,9 @@ bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
 
 /* Drop every cached translation (satp, sfence.vma, map changes). */
 void hart_flush_tlb(struct hart *h);
+
+/* The address space made pa_page a code page: stop writing it through
+ * cached host pointers (as->on_code; see address_space.h). */
+void hart_protect_code_page(struct hart *h, uint64_t pa_page);
 
 #endif

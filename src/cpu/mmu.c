@@ -172,7 +172,9 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 /* Remember the translation of va's page in the TLB for `type`. A page that
  * is RAM throughout gets a host pointer; anything else an I/O tag, so the
  * next access goes straight to the choke point. ROM is cached for reads
- * and fetches only (writes to it must be dropped by the address space). */
+ * and fetches only (writes to it must be dropped by the address space), and
+ * a code page for reads and fetches only (writes to it must release the
+ * decoded blocks: see tb.h). */
 static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		     enum access_type type)
 {
@@ -180,8 +182,7 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
 	struct tlb_entry *e = &set[tlb_index(va)];
 	uint64_t va_page = va & ~PAGE_MASK, pa_page = pa & ~PAGE_MASK;
-	uint8_t *host = as_host_ptr(h->env.as, pa_page, PAGE_SIZE,
-				    type == ACCESS_STORE);
+	uint8_t *host = as_tlb_host(h->env.as, pa_page, type == ACCESS_STORE);
 
 	e->pa_page = pa_page;
 	e->pte = pte;
@@ -302,7 +303,35 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	return true;
 }
 
-bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+/* After a store released a code page, let stores to it take the fast path
+ * again (the entry was I/O-tagged only because the page was code). */
+static void tlb_rearm_write(struct hart *h, uint64_t va)
+{
+	struct tlb_entry *e = &h->tlb.write[tlb_index(va)];
+	uint64_t va_page = va & ~PAGE_MASK;
+
+	if (e->tag != (va_page | TLB_IO))
+		return;
+	uint8_t *host = as_tlb_host(h->env.as, e->pa_page, true);
+	if (host) {
+		e->tag = va_page;
+		e->addend = (uintptr_t)host - va_page;
+	}
+}
+
+void hart_protect_code_page(struct hart *h, uint64_t pa_page)
+{
+	for (unsigned i = 0; i < TLB_SIZE; i++) {
+		struct tlb_entry *e = &h->tlb.write[i];
+		if (!(e->tag & TLB_IO) && e->pa_page == pa_page) {
+			e->tag |= TLB_IO;
+			e->addend = 0;
+		}
+	}
+}
+
+static bool store_slow(struct hart *h, uint64_t va, unsigned size,
+		       uint64_t val)
 {
 	uint64_t pa0, pa1 = 0;
 	unsigned n0;
@@ -323,6 +352,19 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 	    as_write(h->env.as, pa1, size - n0, val >> (8 * n0)) != MEM_OK) {
 		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true);
 		return false;
+	}
+	return true;
+}
+
+bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	uint64_t released = h->env.as->code_writes;
+
+	if (!store_slow(h, va, size, val))
+		return false;
+	if (h->env.as->code_writes != released) {
+		tlb_rearm_write(h, va);
+		tlb_rearm_write(h, va + size - 1);
 	}
 	return true;
 }

@@ -98,6 +98,13 @@ static void uart_tx(void *opaque, uint8_t byte)
 	console_putc(&m->console, byte);
 }
 
+static void protect_code_page(void *opaque, uint64_t pa_page)
+{
+	struct machine *m = opaque;
+	for (unsigned i = 0; i < m->nharts; i++)
+		hart_protect_code_page(&m->harts[i], pa_page);
+}
+
 static void flush_all_tlbs(void *opaque)
 {
 	struct machine *m = opaque;
@@ -245,6 +252,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	as_init(&m->as);
 	m->as.on_change = flush_all_tlbs;
 	m->as.on_change_opaque = m;
+	m->as.on_code = protect_code_page;
+	m->as.on_code_opaque = m;
 	/* the tracer itself starts with the run (open_outputs); until then
 	 * its mask is zero and nothing is emitted */
 	m->as.sink = &m->tracer.sink;

@@ -108,7 +108,24 @@ static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
 	return &m->harts[n];
 }
 
-static void tlb_set(FILE *out, const char *name, const struct tlb_entry *set)
+/* What an entry does: RAM (host pointer, fast path), or I/O (every access
+ * goes to the address space's choke point): a device, or for stores ROM
+ * (writes dropped) and code pages (the first store releases the cached
+ * decoded code). */
+static const char *tlb_kind(struct machine *m, const struct tlb_entry *e)
+{
+	if (!(e->tag & TLB_IO))
+		return "RAM";
+	const struct flat_range *f = as_lookup(&m->as, e->pa_page);
+	if (f && f->r->kind == REGION_RAM)
+		return "I/O(code)";
+	if (f && f->r->kind == REGION_ROM)
+		return "I/O(ROM)";
+	return "I/O";
+}
+
+static void tlb_set(struct machine *m, FILE *out, const char *name,
+		    const struct tlb_entry *set)
 {
 	for (unsigned i = 0; i < TLB_SIZE; i++) {
 		const struct tlb_entry *e = &set[i];
@@ -116,7 +133,7 @@ static void tlb_set(FILE *out, const char *name, const struct tlb_entry *set)
 			continue;
 		fprintf(out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
 			" %s pte=0x%" PRIx64 " pbmt=%s\n", name, (uint64_t)(e->tag & ~TLB_IO),
-			e->pa_page, e->tag & TLB_IO ? "I/O" : "RAM", e->pte,
+			e->pa_page, tlb_kind(m, e), e->pte,
 			(const char *[]){ "PMA", "NC", "IO", "rsvd" }
 				[(e->pte >> 61) & 3]);
 	}
@@ -131,9 +148,9 @@ static void info_tlb(struct machine *m, const char *arg, FILE *out)
 	fprintf(out, "hart %" PRIu64 " TLB (hits %" PRIu64 ", misses %" PRIu64
 		", walks %" PRIu64 "):\n", h->csr.mhartid, h->tlb.hits,
 		h->tlb.misses, h->tlb.walks);
-	tlb_set(out, "code", h->tlb.code);
-	tlb_set(out, "load", h->tlb.read);
-	tlb_set(out, "store", h->tlb.write);
+	tlb_set(m, out, "code", h->tlb.code);
+	tlb_set(m, out, "load", h->tlb.read);
+	tlb_set(m, out, "store", h->tlb.write);
 }
 
 static void info_registers(struct machine *m, const char *arg, FILE *out)

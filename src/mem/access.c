@@ -128,6 +128,7 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 
 	switch (r->kind) {
 	case REGION_RAM:
+		as_code_written(as, r, off, size);
 		le_store(r->host + off, size, val);
 		break;
 	case REGION_ROM:
@@ -264,11 +265,14 @@ enum mem_status as_dma_write(struct address_space *as, uint64_t pa,
 enum mem_status as_load(struct address_space *as, uint64_t pa, const void *buf,
 			uint64_t len)
 {
-	uint8_t *p = as_host_ptr(as, pa, len, false);
+	uint8_t *p = as_host_ptr(as, pa, len, false); /* ROM too */
 
 	if (!p && len)
 		return MEM_UNMAPPED;
-	if (len)
+	if (len) {
+		struct region *r = as_lookup(as, pa)->r;
+		as_code_written(as, r, pa - r->base, len);
 		memcpy(p, buf, len);
+	}
 	return MEM_OK;
 }

@@ -13,11 +13,21 @@ void as_destroy(struct address_space *as)
 {
 	for (int i = 0; i < as->nregions; i++) {
 		struct region *r = &as->regions[i];
-		if (r->kind != REGION_MMIO)
+		if (r->kind != REGION_MMIO) {
 			free(r->host);
+			free(r->code_gen);
+		}
 	}
 	free(as->view);
 	memset(as, 0, sizeof(*as));
+}
+
+#define CODE_PAGE_SHIFT 12
+#define CODE_PAGE_SIZE (1ull << CODE_PAGE_SHIFT)
+
+static uint64_t code_pages(uint64_t size)
+{
+	return (size >> CODE_PAGE_SHIFT) + !!(size & (CODE_PAGE_SIZE - 1));
 }
 
 static uint64_t region_last(const struct region *r)
@@ -114,8 +124,12 @@ static struct region *add_region(struct address_space *as, const char *name,
 	r->enabled = true;
 	if (kind != REGION_MMIO) {
 		r->host = calloc(1, size);
-		if (!r->host)
+		r->code_gen = calloc(code_pages(size), sizeof(*r->code_gen));
+		if (!r->host || !r->code_gen) {
+			free(r->host);
+			free(r->code_gen);
 			return NULL;
+		}
 		r->priority = 0;
 	}
 	as->nregions++;
@@ -183,7 +197,7 @@ const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa)
 	return NULL;
 }
 
-uint8_t *as_host_ptr(const struct address_space *as, uint64_t pa, uint64_t len,
+uint8_t *as_host_ptr(struct address_space *as, uint64_t pa, uint64_t len,
 		     bool write)
 {
 	const struct flat_range *f = as_lookup(as, pa);
@@ -192,5 +206,55 @@ uint8_t *as_host_ptr(const struct address_space *as, uint64_t pa, uint64_t len,
 		return NULL;
 	if (len && (pa + (len - 1) < pa || pa + (len - 1) > f->end))
 		return NULL;
+	if (write)
+		as_code_written(as, f->r, pa - f->r->base, len);
 	return f->r->host + (pa - f->r->base);
+}
+
+/* ---- code pages ---- */
+
+const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
+			     bool *made)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	if (!f || f->r->kind == REGION_MMIO ||
+	    (f->r->base & (CODE_PAGE_SIZE - 1)))
+		return NULL;
+	uint64_t page = (pa - f->r->base) >> CODE_PAGE_SHIFT;
+	uint32_t *gen = &f->r->code_gen[page];
+	*made = !(*gen & 1);
+	if (*made) {
+		*gen |= 1;
+		if (as->on_code)
+			as->on_code(as->on_code_opaque, pa & ~(CODE_PAGE_SIZE - 1));
+	}
+	return gen;
+}
+
+uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write)
+{
+	const struct flat_range *f = as_lookup(as, pa_page);
+
+	if (!f || f->r->kind == REGION_MMIO || pa_page + (CODE_PAGE_SIZE - 1) > f->end)
+		return NULL;
+	if (write && (f->r->kind == REGION_ROM ||
+		      (f->r->code_gen[(pa_page - f->r->base) >> CODE_PAGE_SHIFT] & 1)))
+		return NULL;
+	return f->r->host + (pa_page - f->r->base);
+}
+
+void as_code_written(struct address_space *as, struct region *r, uint64_t off,
+		     uint64_t len)
+{
+	if (!len || !r->code_gen)
+		return;
+	uint64_t first = off >> CODE_PAGE_SHIFT;
+	uint64_t last = (off + len - 1) >> CODE_PAGE_SHIFT;
+	for (uint64_t p = first; p <= last; p++) {
+		if (r->code_gen[p] & 1) {
+			r->code_gen[p]++; /* odd + 1: released, and a new value */
+			as->code_writes++;
+		}
+	}
 }

@@ -44,6 +44,9 @@ struct region {
 	void *owner;
 	int owner_index;
 	uint64_t reads, writes;   /* device accesses, for statistics */
+	/* RAM and ROM: one word per page for CPUs that cache decoded
+	 * instructions (see "Code pages" below) */
+	uint32_t *code_gen;
 };
 
 /* One piece of the flat view: [start, end] belongs to region r, whose own
@@ -74,6 +77,11 @@ struct address_space {
 	 * device accesses are reported for the trace and statistics */
 	struct access_origin origin;
 	struct event_sink *sink;
+	/* a page became a code page: CPUs must stop writing it through
+	 * cached host pointers (see as_code_page) */
+	void (*on_code)(void *opaque, uint64_t pa_page);
+	void *on_code_opaque;
+	uint64_t code_writes;  /* code pages written (and so released), ever */
 };
 
 void as_init(struct address_space *as);
@@ -99,9 +107,35 @@ void as_remap(struct address_space *as, struct region *r, uint64_t base,
 const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa);
 
 /* Host pointer for [pa, pa + len) if the whole range is RAM (or ROM when
- * !write) in one region; NULL otherwise. For loaders and device DMA. */
-uint8_t *as_host_ptr(const struct address_space *as, uint64_t pa, uint64_t len,
+ * !write) in one region; NULL otherwise. For loaders and device DMA. With
+ * `write`, the caller is about to write the range: code pages in it are
+ * released first (see below). */
+uint8_t *as_host_ptr(struct address_space *as, uint64_t pa, uint64_t len,
 		     bool write);
+
+/* Code pages. A CPU that caches decoded instructions asks for the page's
+ * generation word with as_code_page(); from then on the page is a code page
+ * (bit 0 of the word set) and every write to it through the address space
+ * (CPU slow path, DMA, loaders, host pointers taken for writing) changes the
+ * word and releases the page, so a cached decoding that remembers the word
+ * knows it is stale. Since a CPU's own stores normally bypass the address
+ * space through cached host pointers, making a code page calls on_code, and
+ * as_tlb_host() gives no writable pointer for a code page: stores to it
+ * take the slow path until the first one releases it.
+ *
+ * Returns NULL when pa is not in a page-aligned RAM or ROM region; *made
+ * says whether this call made it a code page. */
+const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
+			     bool *made);
+
+/* Host pointer for the page at pa_page if a CPU may access it directly
+ * (RAM; ROM for reads; for writes, not a code page), else NULL. */
+uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write);
+
+/* [off, off + len) of region r is being written: release its code pages.
+ * Cheap when none is a code page. */
+void as_code_written(struct address_space *as, struct region *r, uint64_t off,
+		     uint64_t len);
 
 /* The choke point: an access of size 1, 2, 4 or 8 bytes at any alignment.
  * RAM/ROM are served directly; device accesses are adapted to the device's

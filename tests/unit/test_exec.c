@@ -222,20 +222,22 @@ static uint64_t ram_rd(struct env *e, uint64_t pa)
 	return v;
 }
 
+/* Writes go through the address space (as a loader's do), so a hart that
+ * cached decoded code from the page sees the change. */
 static void ram_wr(struct env *e, uint64_t pa, uint64_t v)
 {
-	memcpy(ram_at(e, pa), &v, 8);
+	CHECK_EQ(as_load(&e->as, pa, &v, 8), MEM_OK);
 }
 
 static void emit32(struct env *e, uint32_t insn)
 {
-	memcpy(ram_at(e, e->at), &insn, 4);
+	CHECK_EQ(as_load(&e->as, e->at, &insn, 4), MEM_OK);
 	e->at += 4;
 }
 
 static void emit16(struct env *e, uint16_t c)
 {
-	memcpy(ram_at(e, e->at), &c, 2);
+	CHECK_EQ(as_load(&e->as, e->at, &c, 2), MEM_OK);
 	e->at += 2;
 }
 
