@@ -26,9 +26,9 @@
 #include "cpu/dinsn.h"
 
 #define TB_MAX_INSNS 32
-#define TB_MAP_BITS 12
+#define TB_MAP_BITS 14
 #define TB_MAP_SIZE (1u << TB_MAP_BITS)
-#define TB_POOL_SIZE (1u << 15)   /* decoded instructions of all blocks */
+#define TB_POOL_SIZE (1u << 16)   /* decoded instructions of all blocks */
 
 struct tb {
 	uintptr_t host;          /* host address of the first instruction; 0: none */
