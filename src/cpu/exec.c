@@ -526,13 +526,7 @@ static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
 	return e->tag == (va & ~PAGE_MASK) && (va & PAGE_MASK) <= PAGE_SIZE - size;
 }
 
-/* Run instructions d[0..k) of a block (straight-line code: only the last
- * one may transfer control) from h->pc. Returns how many ran, counting one
- * that trapped; h->pc is where execution continues.
- *
- * Dispatch is threaded (GNU C computed goto): each operation ends with its
- * own jump to the next one, which the host's branch predictor learns far
- * better than the single jump of a switch. */
+/* The operations with a fast path, in enum dop order (dinsn.h). */
 #define OPS(X)                                                           \
 	X(GENERIC) X(ILLEGAL) X(NOP) X(LUI) X(AUIPC) X(JAL) X(JALR)      \
 	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                      \
@@ -545,18 +539,45 @@ static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
 	X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)  \
 	X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW)
 
-static unsigned run_insns(struct hart *h, const struct dinsn *d, unsigned k)
+/* The block for pc if its page is cached RAM or ROM (a code-TLB hit) and
+ * its first instruction lies inside the page; else NULL. */
+static inline const struct tb *find_block(struct hart *h, uint64_t pc)
+{
+	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
+
+	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
+		return NULL;
+	uintptr_t host = e->addend + pc;
+	struct tb *t = tb_slot(&h->tbc, host);
+	if (likely(tb_valid(t, host)))
+		return t;
+	return tb_build(h, t, host, e->pa_page | (pc & PAGE_MASK));
+}
+
+/* Run up to `budget` instructions, block by block, taking interrupts
+ * between blocks. Within a block (straight-line code: only its last
+ * instruction may transfer control) instructions run back to back with
+ * threaded dispatch (GNU C computed goto): each operation ends with its own
+ * jump to the next one, which the host's branch predictor learns far better
+ * than the single jump of a switch. Code that is not in a block (first
+ * touch of a page, device memory, an instruction across a page end) is
+ * fetched the slow way and run as a block of one. */
+uint64_t exec_run(struct hart *h, uint64_t budget)
 {
 #define LABEL(name) [D_##name] = &&op_##name,
 	static const void *const label[D_NOPS] = { OPS(LABEL) };
 #undef LABEL
-	const struct dinsn *const start = d, *const end = d + k;
 	uint64_t *const x = h->x;
-	const uint64_t base = h->pc; /* pc of d[0]; d->pc_off is relative */
-	uint64_t v, va;
+	uint64_t n = 0, base, v, va;
+	const struct dinsn *d, *start, *end;
 	const struct tlb_entry *e;
+	const struct tb *t;
+	struct dinsn one;
+	unsigned ran;
+	uint32_t raw;
 	int st;
 
+/* pc of the current instruction: base is the pc of start[0] */
 #define PC (base + d->pc_off)
 #define A x[d->rs1]
 #define B x[d->rs2]
@@ -565,8 +586,14 @@ static unsigned run_insns(struct hart *h, const struct dinsn *d, unsigned k)
 #define NEXT()                                                           \
 	do {                                                             \
 		if (++d == end)                                          \
-			goto done;                                       \
+			goto block_done;                                 \
 		goto *label[d->op];                                      \
+	} while (0)
+/* leave the block after the current instruction, h->pc already set */
+#define LEAVE()                                                          \
+	do {                                                             \
+		ran = d - start + 1;                                     \
+		goto account;                                            \
 	} while (0)
 /* A load: fast path through the TLB, else the MMU's slow path. */
 #define LOAD(size, conv)                                                 \
@@ -581,7 +608,7 @@ static unsigned run_insns(struct hart *h, const struct dinsn *d, unsigned k)
 		}                                                        \
 		st = mem_slow(h, PC, d - start, va, size, &v, false);    \
 		if (st < 0)                                              \
-			return d - start + 1;                            \
+			LEAVE();                                         \
 		DEST = conv;                                             \
 		x[0] = 0;                                                \
 		if (st)                                                  \
@@ -599,12 +626,36 @@ static unsigned run_insns(struct hart *h, const struct dinsn *d, unsigned k)
 		v = B;                                                   \
 		st = mem_slow(h, PC, d - start, va, size, &v, true);     \
 		if (st < 0)                                              \
-			return d - start + 1;                            \
+			LEAVE();                                         \
 		if (st)                                                  \
 			goto event;                                      \
 		NEXT();                                                  \
 	} while (0)
 
+next_block:
+	if (unlikely(h->any_event)) {
+		if (h->stop || h->wfi)
+			return n;
+		h->irq_check = false;
+		if (hart_take_interrupt(h))
+			goto next_block;
+	}
+	if (n >= budget)
+		return n;
+	base = h->pc;
+	t = find_block(h, base);
+	if (likely(t)) {
+		start = d = &h->tbc.pool[t->first];
+		end = d + (t->n < budget - n ? t->n : budget - n);
+	} else {
+		if (!mmu_fetch_slow(h, base, &raw)) {
+			ran = 1;
+			goto account;
+		}
+		dinsn_decode(&one, raw);
+		start = d = &one;
+		end = d + 1;
+	}
 	goto *label[d->op];
 
 op_NOP: NEXT();
@@ -614,13 +665,13 @@ op_JAL:
 	DEST = PC + d->len;
 	x[0] = 0;
 	h->pc = PC + IMM;
-	return d - start + 1;
+	LEAVE();
 op_JALR:
 	v = (A + IMM) & ~1ull; /* before DEST: rd may be rs1 */
 	DEST = PC + d->len;
 	x[0] = 0;
 	h->pc = v;
-	return d - start + 1;
+	LEAVE();
 op_BEQ: if (A == B) goto taken; NEXT();
 op_BNE: if (A != B) goto taken; NEXT();
 op_BLT: if ((int64_t)A < (int64_t)B) goto taken; NEXT();
@@ -679,84 +730,34 @@ op_MULW: op_DIVW: op_DIVUW: op_REMW: op_REMUW: {
 op_ILLEGAL:
 	h->pc = PC;
 	hart_trap(h, CAUSE_ILLEGAL_INSN, d->raw);
-	return d - start + 1;
+	LEAVE();
 op_GENERIC:
-	/* no fast path: always alone in its block */
+	/* no fast path: always alone in its block, h->pc is its pc */
 	exec_generic(h, d);
-	return 1;
+	LEAVE();
 
-done:
+block_done:
 	d--;
 	h->pc = PC + d->len;
-	return k;
+	LEAVE();
 taken:
 	h->pc = PC + IMM;
-	return d - start + 1;
+	LEAVE();
 event:
 	h->pc = PC + d->len;
-	return d - start + 1;
+	LEAVE();
+account:
+	h->instret += ran * h->count_instret;
+	h->cycle += ran * h->count_cycle;
+	n += ran;
+	goto next_block;
 #undef PC
 #undef A
 #undef B
 #undef IMM
 #undef DEST
 #undef NEXT
+#undef LEAVE
 #undef LOAD
 #undef STORE
-}
-
-/* A block for pc if it is in cached RAM or ROM (a code-TLB hit), else NULL. */
-static inline const struct tb *find_block(struct hart *h, uint64_t pc)
-{
-	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
-
-	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
-		return NULL;
-	uintptr_t host = e->addend + pc;
-	struct tb *t = tb_slot(&h->tbc, host);
-	if (likely(tb_valid(t, host)))
-		return t;
-	return tb_build(h, t, host, e->pa_page | (pc & PAGE_MASK));
-}
-
-/* Fetch and run one instruction the slow way: its page is not cached
- * (first touch, a device, a fault) or it crosses the page end. */
-static unsigned run_uncached(struct hart *h)
-{
-	struct dinsn d;
-	uint32_t raw;
-
-	if (!mmu_fetch_slow(h, h->pc, &raw))
-		return 1;
-	dinsn_decode(&d, raw);
-	return run_insns(h, &d, 1);
-}
-
-uint64_t exec_run(struct hart *h, uint64_t budget)
-{
-	uint64_t n = 0;
-
-	for (;;) {
-		if (unlikely(h->any_event)) {
-			if (h->stop || h->wfi)
-				break;
-			h->irq_check = false;
-			if (hart_take_interrupt(h))
-				continue;
-		}
-		if (n >= budget)
-			break;
-		const struct tb *t = find_block(h, h->pc);
-		unsigned ran;
-		if (likely(t)) {
-			uint64_t k = t->n < budget - n ? t->n : budget - n;
-			ran = run_insns(h, &h->tbc.pool[t->first], k);
-		} else {
-			ran = run_uncached(h);
-		}
-		h->instret += ran * h->count_instret;
-		h->cycle += ran * h->count_cycle;
-		n += ran;
-	}
-	return n;
 }
