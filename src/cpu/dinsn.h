@@ -34,12 +34,13 @@ struct dinsn {
 	uint8_t pc_off;   /* bytes from the start of its block */
 };
 
-/* Whether the executor leaves the block after this operation: control
- * transfers, and the operations without a fast path (which may change any
- * state, and run in blocks of their own). */
+/* Whether a block ends after this operation: jumps, and the operations
+ * without a fast path (which may change any state, and run in blocks of
+ * their own). A conditional branch does not end its block: the block goes
+ * on with the fall-through path and a taken branch leaves it. */
 static inline int dop_ends_block(unsigned op)
 {
-	return op <= D_ILLEGAL || (op >= D_JAL && op <= D_BGEU);
+	return op <= D_ILLEGAL || op == D_JAL || op == D_JALR;
 }
 
 /* Decode the instruction whose first parcels are `raw`. */

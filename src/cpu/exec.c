@@ -520,10 +520,14 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 	return h->any_event ? 1 : 0;
 }
 
+/* A fast-path hit: the page is cached as RAM and the access is naturally
+ * aligned (so it cannot cross the page end; misaligned accesses are rare
+ * and the slow path does them). One compare: a misaligned address keeps
+ * low bits the page-aligned tag never has. */
 static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
 			   unsigned size)
 {
-	return e->tag == (va & ~PAGE_MASK) && (va & PAGE_MASK) <= PAGE_SIZE - size;
+	return e->tag == (va & (~PAGE_MASK | (size - 1)));
 }
 
 /* The operations with a fast path, in enum dop order (dinsn.h). */
