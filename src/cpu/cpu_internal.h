@@ -89,7 +89,7 @@ static inline void host_store(void *p, unsigned size, uint64_t v)
 static inline bool load(struct hart *h, uint64_t va, unsigned size,
 			uint64_t *val)
 {
-	const struct tlb_entry *e = &h->tlb.read[tlb_index(va)];
+	const struct tlb_entry *e = &h->tlb.cur->read[tlb_index(va)];
 
 	if (likely(e->tag == (va & ~PAGE_MASK) &&
 		   (va & PAGE_MASK) <= PAGE_SIZE - size)) {
@@ -102,7 +102,7 @@ static inline bool load(struct hart *h, uint64_t va, unsigned size,
 static inline bool store(struct hart *h, uint64_t va, unsigned size,
 			 uint64_t val)
 {
-	const struct tlb_entry *e = &h->tlb.write[tlb_index(va)];
+	const struct tlb_entry *e = &h->tlb.cur->write[tlb_index(va)];
 
 	if (likely(e->tag == (va & ~PAGE_MASK) &&
 		   (va & PAGE_MASK) <= PAGE_SIZE - size)) {
@@ -114,7 +114,7 @@ static inline bool store(struct hart *h, uint64_t va, unsigned size,
 
 static inline bool fetch(struct hart *h, uint64_t va, uint32_t *insn)
 {
-	const struct tlb_entry *e = &h->tlb.code[tlb_index(va)];
+	const struct tlb_entry *e = &h->tlb.cur->code[tlb_index(va)];
 
 	if (likely(e->tag == (va & ~PAGE_MASK) &&
 		   (va & PAGE_MASK) <= PAGE_SIZE - 4)) {

@@ -60,8 +60,6 @@
 #define SSTATUS_MASK (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | \
 		      MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL |   \
 		      MSTATUS_SD)
-/* bits whose change alters how addresses translate */
-#define MSTATUS_VM_BITS (MSTATUS_MPRV | MSTATUS_MPP | MSTATUS_SUM | MSTATUS_MXR)
 #define SUPERVISOR_INTS (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define MIP_SW_WMASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
 #define ALL_INTS (SUPERVISOR_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
@@ -85,8 +83,15 @@ static void mstatus_write(struct hart *h, uint64_t val, uint64_t mask)
 	if (((st & MSTATUS_MPP) >> MSTATUS_MPP_SHIFT) == 2)
 		st = (st & ~MSTATUS_MPP) | (old & MSTATUS_MPP); /* WARL */
 	h->csr.mstatus = st;
-	if ((old ^ st) & MSTATUS_VM_BITS)
+	uint64_t changed = old ^ st;
+	/* MXR changes what every context may read; MPRV and, under MPRV,
+	 * MPP and SUM change what M mode's data accesses mean. A plain SUM
+	 * change just picks S mode's other set. */
+	if ((changed & (MSTATUS_MXR | MSTATUS_MPRV)) ||
+	    ((st & MSTATUS_MPRV) && (changed & (MSTATUS_MPP | MSTATUS_SUM))))
 		hart_flush_tlb(h);
+	else if (changed & MSTATUS_SUM)
+		hart_tlb_select(h);
 	h->irq_check = true;
 }
 

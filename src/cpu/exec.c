@@ -417,7 +417,10 @@ static void op_system_priv(struct hart *h, const struct insn *in)
 			illegal(h, in);
 			return;
 		}
-		hart_flush_tlb(h);
+		if (RS1(i))
+			hart_flush_tlb_page(h, h->x[RS1(i)]);
+		else
+			hart_flush_tlb(h);
 		retire(h, in);
 	} else {
 		illegal(h, in);
@@ -547,7 +550,7 @@ static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
  * its first instruction lies inside the page; else NULL. */
 static inline const struct tb *find_block(struct hart *h, uint64_t pc)
 {
-	const struct tlb_entry *e = &h->tlb.code[tlb_index(pc)];
+	const struct tlb_entry *e = &h->tlb.cur->code[tlb_index(pc)];
 
 	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
 		return NULL;
@@ -603,7 +606,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 #define LOAD(size, conv)                                                 \
 	do {                                                             \
 		va = A + IMM;                                            \
-		e = &h->tlb.read[tlb_index(va)];                         \
+		e = &h->tlb.cur->read[tlb_index(va)];                         \
 		if (likely(tlb_hit(e, va, size))) {                      \
 			v = host_load((const void *)(e->addend + va), size); \
 			DEST = conv;                                     \
@@ -622,7 +625,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 #define STORE(size)                                                      \
 	do {                                                             \
 		va = A + IMM;                                            \
-		e = &h->tlb.write[tlb_index(va)];                        \
+		e = &h->tlb.cur->write[tlb_index(va)];                        \
 		if (likely(tlb_hit(e, va, size))) {                      \
 			host_store((void *)(e->addend + va), size, B);   \
 			NEXT();                                          \

@@ -36,6 +36,7 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	h->pc = reset_pc;
 	h->irq_check = true;
 	h->count_instret = h->count_cycle = 1;
+	h->tlb.used = (1u << TLB_CTXS) - 1; /* all sets start invalid */
 	hart_flush_tlb(h);
 }
 

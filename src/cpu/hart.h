@@ -110,6 +110,13 @@ bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
 /* Drop every cached translation (satp, sfence.vma, map changes). */
 void hart_flush_tlb(struct hart *h);
 
+/* Drop the translations that may cover va (sfence.vma with an address). */
+void hart_flush_tlb_page(struct hart *h, uint64_t va);
+
+/* Point the TLB at the current translation context (after a change of
+ * privilege or of mstatus.SUM; see tlb.h). */
+void hart_tlb_select(struct hart *h);
+
 /* The address space made pa_page a code page: stop writing it through
  * cached host pointers (as->on_code; see address_space.h). */
 void hart_protect_code_page(struct hart *h, uint64_t pa_page);

@@ -14,11 +14,81 @@ static const uint64_t access_fault_cause[] = {
 	[ACCESS_STORE] = CAUSE_STORE_ACCESS,
 };
 
+static enum tlb_ctx tlb_ctx(const struct hart *h)
+{
+	switch (h->priv) {
+	case PRIV_U: return TLB_CTX_U;
+	case PRIV_S:
+		return h->csr.mstatus & MSTATUS_SUM ? TLB_CTX_S_SUM : TLB_CTX_S;
+	default: return TLB_CTX_M;
+	}
+}
+
+void hart_tlb_select(struct hart *h)
+{
+	enum tlb_ctx c = tlb_ctx(h);
+
+	h->tlb.cur = &h->tlb.set[c];
+	h->tlb.used |= 1u << c;
+}
+
 void hart_flush_tlb(struct hart *h)
 {
-	memset(h->tlb.read, 0xff, sizeof(h->tlb.read));
-	memset(h->tlb.write, 0xff, sizeof(h->tlb.write));
-	memset(h->tlb.code, 0xff, sizeof(h->tlb.code));
+	for (unsigned c = 0; c < TLB_CTXS; c++)
+		if (h->tlb.used & (1u << c))
+			memset(&h->tlb.set[c], 0xff, sizeof(h->tlb.set[c]));
+	h->tlb.used = 0;
+	h->tlb.nsuper = 0;
+	hart_tlb_select(h);
+}
+
+static void drop_entry(struct tlb_entry *e, uint64_t va_page)
+{
+	if ((e->tag & ~TLB_IO) == va_page)
+		e->tag = TLB_INVALID;
+}
+
+void hart_flush_tlb_page(struct hart *h, uint64_t va)
+{
+	struct tlb *t = &h->tlb;
+	uint64_t va_page = va & ~PAGE_MASK;
+	unsigned i = tlb_index(va);
+
+	if (t->nsuper > TLB_SUPER_SLOTS) {
+		hart_flush_tlb(h);
+		return;
+	}
+	for (unsigned k = 0; k < t->nsuper; k++) {
+		if (t->super[k] == va >> 30) {
+			hart_flush_tlb(h);
+			return;
+		}
+	}
+	for (unsigned c = 0; c < TLB_CTXS; c++) {
+		if (!(t->used & (1u << c)))
+			continue;
+		drop_entry(&t->set[c].read[i], va_page);
+		drop_entry(&t->set[c].write[i], va_page);
+		drop_entry(&t->set[c].code[i], va_page);
+	}
+}
+
+/* A fill from a superpage (level > 0): remember its 1 GiB region. */
+static void note_superpage(struct tlb *t, uint64_t va, int level)
+{
+	if (level <= 0 || t->nsuper > TLB_SUPER_SLOTS)
+		return;
+	if (level > 2) {
+		t->nsuper = TLB_SUPER_SLOTS + 1;
+		return;
+	}
+	for (unsigned k = 0; k < t->nsuper; k++)
+		if (t->super[k] == va >> 30)
+			return;
+	if (t->nsuper == TLB_SUPER_SLOTS)
+		t->nsuper = TLB_SUPER_SLOTS + 1;
+	else
+		t->super[t->nsuper++] = va >> 30;
 }
 
 /* Privilege that loads and stores are checked against (MPRV). */
@@ -95,30 +165,34 @@ static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
 /* Translate va. On success *pa and *leaf (the leaf PTE, 0 when bare) are
  * set and 0 is returned; otherwise the exception cause to raise. */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, bool debug);
+		     uint64_t *pa, uint64_t *leaf, int *level, bool debug);
 
 static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
-			  uint64_t *pa, uint64_t *leaf)
+			  uint64_t *pa, uint64_t *leaf, int *level)
 {
-	return walk(h, va, type, pa, leaf, false);
+	return walk(h, va, type, pa, leaf, level, false);
 }
 
 bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
 			  uint64_t *pte)
 {
-	return walk(h, va, ACCESS_LOAD, pa, pte, true) == 0;
+	int level;
+
+	return walk(h, va, ACCESS_LOAD, pa, pte, &level, true) == 0;
 }
 
 /* The page walk proper; `debug` walks without side effects (no A/D
- * updates, no statistics) for the monitor. */
+ * updates, no statistics) for the monitor. *level is the leaf's level (0:
+ * a 4 KiB page; -1: no translation). */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, bool debug)
+		     uint64_t *pa, uint64_t *leaf, int *level_out, bool debug)
 {
 	enum priv p = type == ACCESS_FETCH ? h->priv : data_priv(h);
 	unsigned mode = h->csr.satp >> SATP_MODE_SHIFT;
 	unsigned levels = mode == SATP_MODE_SV48 ? 4 : 3;
 
 	*leaf = 0;
+	*level_out = -1;
 	if (p == PRIV_M || mode == SATP_MODE_BARE) {
 		*pa = va;
 		return 0;
@@ -164,6 +238,7 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 		*pa = ((ppn & ~low) << PAGE_SHIFT) |
 		      (va & ((1ull << shift) - 1));
 		*leaf = pte;
+		*level_out = level;
 		return 0;
 	}
 	return page_fault_cause[type]; /* not reached */
@@ -178,8 +253,9 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		     enum access_type type)
 {
-	struct tlb_entry *set = type == ACCESS_FETCH ? h->tlb.code :
-				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
+	struct tlb_set *ts = h->tlb.cur;
+	struct tlb_entry *set = type == ACCESS_FETCH ? ts->code :
+				type == ACCESS_LOAD ? ts->read : ts->write;
 	struct tlb_entry *e = &set[tlb_index(va)];
 	uint64_t va_page = va & ~PAGE_MASK, pa_page = pa & ~PAGE_MASK;
 	uint8_t *host = as_tlb_host(h->env.as, pa_page, type == ACCESS_STORE);
@@ -217,10 +293,12 @@ static void set_origin(struct hart *h, uint64_t va, uint64_t pte,
 static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 		    uint64_t *pa)
 {
-	struct tlb_entry *set = type == ACCESS_FETCH ? h->tlb.code :
-				type == ACCESS_LOAD ? h->tlb.read : h->tlb.write;
+	struct tlb_set *ts = h->tlb.cur;
+	struct tlb_entry *set = type == ACCESS_FETCH ? ts->code :
+				type == ACCESS_LOAD ? ts->read : ts->write;
 	const struct tlb_entry *e = &set[tlb_index(va)];
 	uint64_t pte;
+	int level;
 
 	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
@@ -232,7 +310,7 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	}
 	h->tlb.misses++;
 	uint64_t walks = h->tlb.walks;
-	uint64_t cause = translate(h, va, type, pa, &pte);
+	uint64_t cause = translate(h, va, type, pa, &pte, &level);
 	if (h->tlb.walks != walks && ev_on(h->env.as->sink, EV_PAGEWALK))
 		trace_walk(h, va, type, *pa, pte, cause);
 	if (cause) {
@@ -240,6 +318,7 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 		return false;
 	}
 	tlb_fill(h, va, *pa, pte, type);
+	note_superpage(&h->tlb, va, level);
 	set_origin(h, va, pte, type);
 	return true;
 }
@@ -307,7 +386,7 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
  * again (the entry was I/O-tagged only because the page was code). */
 static void tlb_rearm_write(struct hart *h, uint64_t va)
 {
-	struct tlb_entry *e = &h->tlb.write[tlb_index(va)];
+	struct tlb_entry *e = &h->tlb.cur->write[tlb_index(va)];
 	uint64_t va_page = va & ~PAGE_MASK;
 
 	if (e->tag != (va_page | TLB_IO))
@@ -321,11 +400,15 @@ static void tlb_rearm_write(struct hart *h, uint64_t va)
 
 void hart_protect_code_page(struct hart *h, uint64_t pa_page)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++) {
-		struct tlb_entry *e = &h->tlb.write[i];
-		if (!(e->tag & TLB_IO) && e->pa_page == pa_page) {
-			e->tag |= TLB_IO;
-			e->addend = 0;
+	for (unsigned c = 0; c < TLB_CTXS; c++) {
+		if (!(h->tlb.used & (1u << c)))
+			continue;
+		for (unsigned i = 0; i < TLB_SIZE; i++) {
+			struct tlb_entry *e = &h->tlb.set[c].write[i];
+			if (!(e->tag & TLB_IO) && e->pa_page == pa_page) {
+				e->tag |= TLB_IO;
+				e->addend = 0;
+			}
 		}
 	}
 }

@@ -29,11 +29,33 @@ struct tlb_entry {
 	uint64_t pte;       /* leaf PTE the mapping came from (0: bare) */
 };
 
-struct tlb {
+/* Translation contexts. Each has its own set of entries, so a trap into S
+ * or M and the return to U find their translations still cached (a mode
+ * change flushes nothing): U; S with SUM clear; S with SUM set (it may then
+ * touch user pages, which Linux does around every copy to or from user
+ * space); M. */
+enum tlb_ctx { TLB_CTX_U, TLB_CTX_S, TLB_CTX_S_SUM, TLB_CTX_M, TLB_CTXS };
+
+struct tlb_set {
 	struct tlb_entry read[TLB_SIZE];
 	struct tlb_entry write[TLB_SIZE];
 	struct tlb_entry code[TLB_SIZE];
+};
+
+/* Entries are per 4 KiB page even for superpages, so an sfence.vma for one
+ * address must also drop the entries a superpage covering it made. Fills
+ * from superpages note their 1 GiB region here (the largest Sv39 leaf);
+ * more regions than slots, or a 512 GiB Sv48 leaf, make such an sfence.vma
+ * drop everything. */
+#define TLB_SUPER_SLOTS 8
+
+struct tlb {
+	struct tlb_set *cur;          /* the set of the current context */
+	uint8_t used;                 /* contexts filled since the last flush */
+	uint8_t nsuper;               /* > TLB_SUPER_SLOTS: overflowed */
+	uint64_t super[TLB_SUPER_SLOTS]; /* va >> 30 of superpage fills */
 	uint64_t hits, misses, walks; /* statistics */
+	struct tlb_set set[TLB_CTXS];
 };
 
 static inline unsigned tlb_index(uint64_t va)

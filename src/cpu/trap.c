@@ -10,10 +10,8 @@ uint64_t hart_mip(const struct hart *h)
 
 void hart_set_priv(struct hart *h, enum priv p)
 {
-	/* Translations are checked for one privilege at fill time. */
-	if (h->priv != p)
-		hart_flush_tlb(h);
 	h->priv = p;
+	hart_tlb_select(h); /* translations are per context: see tlb.h */
 	h->irq_check = true;
 }
 

@@ -148,9 +148,20 @@ static void info_tlb(struct machine *m, const char *arg, FILE *out)
 	fprintf(out, "hart %" PRIu64 " TLB (hits %" PRIu64 ", misses %" PRIu64
 		", walks %" PRIu64 "):\n", h->csr.mhartid, h->tlb.hits,
 		h->tlb.misses, h->tlb.walks);
-	tlb_set(m, out, "code", h->tlb.code);
-	tlb_set(m, out, "load", h->tlb.read);
-	tlb_set(m, out, "store", h->tlb.write);
+	static const char *const ctx[TLB_CTXS] = {
+		[TLB_CTX_U] = "U", [TLB_CTX_S] = "S", [TLB_CTX_S_SUM] = "S+SUM",
+		[TLB_CTX_M] = "M",
+	};
+	for (unsigned c = 0; c < TLB_CTXS; c++) {
+		const struct tlb_set *set = &h->tlb.set[c];
+		if (!(h->tlb.used & (1u << c)))
+			continue;
+		fprintf(out, " context %s%s:\n", ctx[c],
+			set == h->tlb.cur ? " (current)" : "");
+		tlb_set(m, out, "code", set->code);
+		tlb_set(m, out, "load", set->read);
+		tlb_set(m, out, "store", set->write);
+	}
 }
 
 static void info_registers(struct machine *m, const char *arg, FILE *out)

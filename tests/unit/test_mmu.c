@@ -619,7 +619,7 @@ TEST(mmu_accessed_dirty_written_back)
 	CHECK_EQ(ram_rd(e, slot) & AD, PTE_A);
 	store_ok(e, VA + 8, 8, 1);
 	CHECK_EQ(ram_rd(e, slot) & AD, AD);
-	CHECK_EQ(e->h.tlb.write[tlb_index(VA)].pte & AD, AD);
+	CHECK_EQ(e->h.tlb.cur->write[tlb_index(VA)].pte & AD, AD);
 	env_free(e);
 
 	/* superpage leaves are updated in place too */
@@ -667,12 +667,12 @@ TEST(mmu_tlb_flushed_when_address_space_changes)
 	ram2->host[8] = 0x42;
 	hart_run(h, 0);                          /* sync the generation */
 	CHECK_EQ(load_ok(e, 0x20000008, 1), 0x42);
-	CHECK_EQ(h->tlb.read[tlb_index(0x20000000)].tag, 0x20000000);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(0x20000000)].tag, 0x20000000);
 
 	/* the region goes away: hart_run must drop the host pointer */
 	as_remap(&e->as, ram2, 0x20000000, false);
 	hart_run(h, 0);
-	CHECK_EQ(h->tlb.read[tlb_index(0x20000000)].tag, TLB_INVALID);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(0x20000000)].tag, TLB_INVALID);
 	expect_af(e, ACCESS_LOAD, 0x20000008);
 	env_free(e);
 }
@@ -687,7 +687,7 @@ TEST(mmu_io_pages_tagged_and_not_rewalked)
 	e->dev.mem[8] = 0x5a;
 	CHECK_EQ(load_ok(e, va + 8, 4), 0x5a);
 	CHECK_EQ(e->dev.reads, 1);
-	const struct tlb_entry *te = &h->tlb.read[tlb_index(va)];
+	const struct tlb_entry *te = &h->tlb.cur->read[tlb_index(va)];
 	CHECK_EQ(te->tag, va | TLB_IO);
 	CHECK_EQ(te->pa_page, DEV_BASE);
 
@@ -706,12 +706,12 @@ TEST(mmu_io_pages_tagged_and_not_rewalked)
 	CHECK_EQ(e->dev.writes, 2);
 	CHECK_EQ(e->dev.mem[0x20], 0x08);
 	CHECK_EQ(e->dev.mem[0x29], 0xbe);
-	CHECK_EQ(h->tlb.write[tlb_index(va)].tag, va | TLB_IO);
+	CHECK_EQ(h->tlb.cur->write[tlb_index(va)].tag, va | TLB_IO);
 
 	/* RAM pages are cached with a host pointer instead */
 	map(e, VA, PA, 0, PTE_V | PTE_R | AD);
 	load_ok(e, VA, 8);
-	te = &h->tlb.read[tlb_index(VA)];
+	te = &h->tlb.cur->read[tlb_index(VA)];
 	CHECK_EQ(te->tag, VA);
 	CHECK(te->addend + VA == (uintptr_t)ram_at(e, PA));
 	env_free(e);

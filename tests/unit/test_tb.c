@@ -140,7 +140,7 @@ TEST(tb_store_through_earlier_write_entry_releases_block)
 	h->x[12] = ADDI(10, 10, 1);
 	h->x[13] = CODE + 0x300; /* a harmless spot on the same page */
 	run_from(h, CODE + 0x200, 1);
-	CHECK_EQ(h->tlb.write[tlb_index(CODE)].tag, CODE & ~PAGE_MASK);
+	CHECK_EQ(h->tlb.cur->write[tlb_index(CODE)].tag, CODE & ~PAGE_MASK);
 	/* ...then the page becomes code (blocks at CODE)... */
 	run_from(h, CODE, 3);
 	CHECK_EQ(h->x[10], 2);
@@ -149,11 +149,11 @@ TEST(tb_store_through_earlier_write_entry_releases_block)
 	h->x[13] = CODE + 4;
 	run_from(h, CODE + 0x200, 1);
 	/* the release lets stores to the page go fast again... */
-	CHECK_EQ(h->tlb.write[tlb_index(CODE)].tag, CODE & ~PAGE_MASK);
+	CHECK_EQ(h->tlb.cur->write[tlb_index(CODE)].tag, CODE & ~PAGE_MASK);
 	/* ...and the patched code runs (making the page code again) */
 	run_from(h, CODE, 3);
 	CHECK_EQ(h->x[10], 101);
-	CHECK_EQ(h->tlb.write[tlb_index(CODE)].tag, CODE | TLB_IO);
+	CHECK_EQ(h->tlb.cur->write[tlb_index(CODE)].tag, CODE | TLB_IO);
 	env_free(e);
 }
 
