@@ -657,6 +657,61 @@ TEST(mmu_tlb_caches_until_flushed)
 	env_free(e);
 }
 
+/* Each translation context keeps its entries: a trap to S and back to U
+ * (or a SUM toggle) walks nothing again. */
+TEST(mmu_tlb_contexts_survive_mode_changes)
+{
+	struct env *e = env_new(3);
+	struct hart *h = &e->h;
+
+	map(e, VA, PA, 0, PTE_V | RWX | PTE_U | AD);
+	ram_wr(e, PA, 7);
+	hart_set_priv(h, PRIV_U);
+	CHECK_EQ(load_ok(e, VA, 8), 7);
+	uint64_t walks = h->tlb.walks;
+	hart_set_priv(h, PRIV_S);
+	h->csr.mstatus |= MSTATUS_SUM;
+	hart_tlb_select(h);
+	CHECK_EQ(load_ok(e, VA, 8), 7);          /* S+SUM: its own walk */
+	CHECK_EQ(h->tlb.walks, walks + 1);
+	h->csr.mstatus &= ~MSTATUS_SUM;
+	hart_tlb_select(h);
+	expect_pf(e, ACCESS_LOAD, VA);           /* S without SUM: no entry */
+	hart_set_priv(h, PRIV_U);
+	walks = h->tlb.walks;
+	CHECK_EQ(load_ok(e, VA, 8), 7);          /* U's entry is still there */
+	CHECK_EQ(h->tlb.walks, walks);
+	env_free(e);
+}
+
+/* sfence.vma with an address drops that page only, unless a superpage's
+ * entries may cover it. */
+TEST(mmu_sfence_vma_address_drops_one_page)
+{
+	struct env *e = env_new(3);
+	struct hart *h = &e->h;
+	uint64_t va2 = VA + 0x3000;
+
+	map(e, VA, PA, 0, PTE_V | RWX | AD);
+	map(e, va2, PA + 0x3000, 0, PTE_V | RWX | AD);
+	load_ok(e, VA, 8);
+	load_ok(e, va2, 8);
+	hart_flush_tlb_page(h, VA + 0x18);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(VA)].tag, TLB_INVALID);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(va2)].tag, va2);
+
+	/* a 2 MiB superpage: its entries are per 4 KiB page, so an sfence
+	 * for another page of it must still drop the one cached */
+	uint64_t sva = 0x40200000ull, spa = RAM_BASE + 0x200000;
+	map(e, sva, spa, 1, PTE_V | RWX | AD);
+	ram_wr(e, spa + 0x5000, 11);
+	CHECK_EQ(load_ok(e, sva + 0x5000, 8), 11);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(sva + 0x5000)].tag, sva + 0x5000);
+	hart_flush_tlb_page(h, sva);
+	CHECK_EQ(h->tlb.cur->read[tlb_index(sva + 0x5000)].tag, TLB_INVALID);
+	env_free(e);
+}
+
 TEST(mmu_tlb_flushed_when_address_space_changes)
 {
 	struct env *e = env_new(0);
