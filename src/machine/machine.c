@@ -248,6 +248,12 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 		}
 	}
 	m->nharts = cfg->nharts;
+	/* harts are big (decoded-code cache): only the ones asked for */
+	m->harts = calloc(m->nharts, sizeof(*m->harts));
+	if (!m->harts) {
+		fprintf(stderr, "glass: cannot allocate %u harts\n", m->nharts);
+		return -1;
+	}
 	m->clock_start_ns = host_ns();
 	as_init(&m->as);
 	m->as.on_change = flush_all_tlbs;
@@ -297,6 +303,8 @@ void machine_destroy(struct machine *m)
 	m->share_dirfd = -1;
 	free(m->fdt);
 	m->fdt = NULL;
+	free(m->harts);
+	m->harts = NULL;
 }
 
 /* Spike's HTIF: the guest writes tohost; (code << 1) | 1 ends the run,

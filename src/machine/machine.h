@@ -59,7 +59,7 @@ struct machine_device {
 struct machine {
 	struct machine_config cfg;
 	struct address_space as;
-	struct hart harts[MAX_HARTS];
+	struct hart *harts;       /* nharts of them (each carries its decoded-code cache) */
 	unsigned nharts;
 
 	struct region *ram;
