@@ -660,6 +660,7 @@ next_block:
 			goto account;
 		}
 		dinsn_decode(&one, raw);
+		t = NULL;
 		start = d = &one;
 		end = d + 1;
 	}
@@ -749,7 +750,22 @@ block_done:
 	LEAVE();
 taken:
 	h->pc = PC + IMM;
+	if (h->pc == base && t)
+		goto loop;
 	LEAVE();
+loop:
+	/* A branch back to the start of its own block (a tight loop): run it
+	 * again without looking it up, if nothing needs the loop's attention
+	 * and no write to the page made the block stale. */
+	ran = d - start + 1;
+	h->instret += ran * h->count_instret;
+	h->cycle += ran * h->count_cycle;
+	n += ran;
+	if (unlikely(h->any_event) || n >= budget || !tb_valid(t, t->host))
+		goto next_block;
+	d = start;
+	end = d + (t->n < budget - n ? t->n : budget - n);
+	goto *label[d->op];
 event:
 	h->pc = PC + d->len;
 	LEAVE();
