@@ -362,11 +362,36 @@ static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 	return true;
 }
 
+/* The physical address of a device access whose page the TLB already
+ * knows (the I/O entry of `set`), within one page; false if it must take
+ * the general path (first touch, crossing a page end). */
+static inline bool io_hit(struct hart *h, const struct tlb_entry *set,
+			  uint64_t va, unsigned size, enum access_type type,
+			  uint64_t *pa)
+{
+	const struct tlb_entry *e = &set[tlb_index(va)];
+
+	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
+	    (va & PAGE_MASK) > PAGE_SIZE - size)
+		return false;
+	h->tlb.hits++;
+	*pa = e->pa_page | (va & PAGE_MASK);
+	set_origin(h, va, e->pte, type);
+	return true;
+}
+
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	uint64_t pa0, pa1 = 0, lo, hi = 0;
 	unsigned n0;
 
+	/* the common device read: a register of a page already mapped */
+	if (io_hit(h, h->tlb.cur->read, va, size, ACCESS_LOAD, &pa0)) {
+		if (as_read(h->env.as, pa0, size, val) == MEM_OK)
+			return true;
+		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false);
+		return false;
+	}
 	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0))
 		return false;
 	if (as_read(h->env.as, pa0, n0, &lo) != MEM_OK) {
@@ -418,6 +443,14 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 {
 	uint64_t pa0, pa1 = 0;
 	unsigned n0;
+
+	/* the common device write: a register of a page already mapped */
+	if (io_hit(h, h->tlb.cur->write, va, size, ACCESS_STORE, &pa0)) {
+		if (as_write(h->env.as, pa0, size, val) == MEM_OK)
+			return true;
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true);
+		return false;
+	}
 
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0))
 		return false;

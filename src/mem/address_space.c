@@ -103,6 +103,7 @@ static void rebuild(struct address_space *as)
 		if (r)
 			view_push(as, cuts[i], end, r);
 	}
+	as->last = NULL; /* the view may have moved */
 	as->generation++;
 	if (as->on_change)
 		as->on_change(as->on_change_opaque);
@@ -180,19 +181,24 @@ void as_remap(struct address_space *as, struct region *r, uint64_t base,
 	rebuild(as);
 }
 
-const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa)
+/* Device accesses come in runs to one device (a driver polling a register,
+ * filling a FIFO), so the range of the last lookup is tried first. */
+const struct flat_range *as_lookup(struct address_space *as, uint64_t pa)
 {
+	const struct flat_range *f = as->last;
 	int lo = 0, hi = as->nview - 1;
 
+	if (f && pa >= f->start && pa <= f->end)
+		return f;
 	while (lo <= hi) {
 		int mid = lo + (hi - lo) / 2;
-		const struct flat_range *f = &as->view[mid];
+		f = &as->view[mid];
 		if (pa < f->start)
 			hi = mid - 1;
 		else if (pa > f->end)
 			lo = mid + 1;
 		else
-			return f;
+			return as->last = f;
 	}
 	return NULL;
 }

@@ -68,6 +68,7 @@ struct address_space {
 	struct region regions[AS_MAX_REGIONS];
 	int nregions;
 	struct flat_range *view;
+	const struct flat_range *last; /* as_lookup's last hit, or NULL */
 	int nview;
 	int view_cap;
 	uint64_t generation;
@@ -104,7 +105,7 @@ void as_remap(struct address_space *as, struct region *r, uint64_t base,
 	      bool enabled);
 
 /* The flat range holding pa, or NULL when nothing decodes it. */
-const struct flat_range *as_lookup(const struct address_space *as, uint64_t pa);
+const struct flat_range *as_lookup(struct address_space *as, uint64_t pa);
 
 /* Host pointer for [pa, pa + len) if the whole range is RAM (or ROM when
  * !write) in one region; NULL otherwise. For loaders and device DMA. With

@@ -121,7 +121,7 @@ static void wr(struct address_space *as, uint64_t pa, unsigned size,
 }
 
 /* The region that decodes pa, or NULL. */
-static const struct region *owner(const struct address_space *as, uint64_t pa)
+static const struct region *owner(struct address_space *as, uint64_t pa)
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
