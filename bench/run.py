@@ -100,8 +100,10 @@ def read_status(pid):
 
 def ram_mapping_rss(pid, ram_bytes):
     """Resident bytes of glass's guest-RAM mapping: the anonymous mapping
-    whose size is the guest RAM size (glass callocs it, so it is its own
-    mmap, one page bigger for malloc's header). None if not found."""
+    whose size is the guest RAM size (glass mmaps it on its own, with
+    MAP_NORESERVE, so the kernel does not merge it with malloc's mappings;
+    on kernels with anonymous VMA names it shows as [anon:glass:dram]).
+    None if not found."""
     best = None
     try:
         with open(f"/proc/{pid}/smaps") as f:
@@ -111,7 +113,8 @@ def ram_mapping_rss(pid, ram_bytes):
                 m = re.match(r"^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$", line)
                 if m:
                     size = int(m.group(2), 16) - int(m.group(1), 16)
-                    anon = m.group(4) == "0" and m.group(5) in ("", "[heap]")
+                    anon = m.group(4) == "0" and (m.group(5) in ("", "[heap]") or
+                                                  m.group(5).startswith("[anon:glass:"))
                     continue
                 if line.startswith("Rss:") and size is not None:
                     if anon and ram_bytes <= size <= ram_bytes + 2 * MIB:

@@ -1,8 +1,45 @@
 /* Physical address space: region list, flat dispatch view, choke point. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 
 #include "mem/address_space.h"
+
+#ifndef PR_SET_VMA
+#define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
+#endif
+
+/* Zeroed, page-aligned host memory for a RAM or ROM region: a mapping of
+ * its own, named (Linux 5.17+) so /proc/PID/maps shows it as
+ * [anon:glass:NAME] and memory accounting can tell guest memory from
+ * glass's own. Pages are only committed when touched. */
+static uint8_t *host_alloc(const char *name, uint64_t size)
+{
+	char label[64];
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	snprintf(label, sizeof(label), "glass:%s", name);
+	for (char *c = label; *c; c++)  /* the kernel takes no spaces etc. */
+		if (*c <= ' ' || *c == '[' || *c == ']' || *c == '\\' ||
+		    *c == '$' || *c == '`' || *c >= 0x7f)
+			*c = '_';
+	/* best effort: older kernels have no names, and that is fine */
+	(void)prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, (unsigned long)p, size,
+		    (unsigned long)label);
+	return p;
+}
+
+static void host_free(uint8_t *p, uint64_t size)
+{
+	if (p)
+		munmap(p, size);
+}
 
 void as_init(struct address_space *as)
 {
@@ -14,7 +51,7 @@ void as_destroy(struct address_space *as)
 	for (int i = 0; i < as->nregions; i++) {
 		struct region *r = &as->regions[i];
 		if (r->kind != REGION_MMIO) {
-			free(r->host);
+			host_free(r->host, r->size);
 			free(r->code_gen);
 		}
 	}
@@ -124,10 +161,10 @@ static struct region *add_region(struct address_space *as, const char *name,
 	r->size = size;
 	r->enabled = true;
 	if (kind != REGION_MMIO) {
-		r->host = calloc(1, size);
+		r->host = host_alloc(name, size);
 		r->code_gen = calloc(code_pages(size), sizeof(*r->code_gen));
 		if (!r->host || !r->code_gen) {
-			free(r->host);
+			host_free(r->host, size);
 			free(r->code_gen);
 			return NULL;
 		}
