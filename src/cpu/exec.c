@@ -578,6 +578,9 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	uint64_t n = 0, base, v, va;
 	const struct dinsn *d, *start, *end;
 	const struct tlb_entry *e;
+	/* the current context's TLB set: only a trap or an instruction
+	 * running alone in its block can switch it, and both end the block */
+	const struct tlb_set *tlbs;
 	const struct tb *t;
 	struct dinsn one;
 	unsigned ran;
@@ -606,7 +609,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 #define LOAD(size, conv)                                                 \
 	do {                                                             \
 		va = A + IMM;                                            \
-		e = &h->tlb.cur->read[tlb_index(va)];                         \
+		e = &tlbs->read[tlb_index(va)];                          \
 		if (likely(tlb_hit(e, va, size))) {                      \
 			v = host_load((const void *)(e->addend + va), size); \
 			DEST = conv;                                     \
@@ -625,7 +628,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 #define STORE(size)                                                      \
 	do {                                                             \
 		va = A + IMM;                                            \
-		e = &h->tlb.cur->write[tlb_index(va)];                        \
+		e = &tlbs->write[tlb_index(va)];                         \
 		if (likely(tlb_hit(e, va, size))) {                      \
 			host_store((void *)(e->addend + va), size, B);   \
 			NEXT();                                          \
@@ -649,6 +652,7 @@ next_block:
 	}
 	if (n >= budget)
 		return n;
+	tlbs = h->tlb.cur;
 	base = h->pc;
 	t = find_block(h, base);
 	if (likely(t)) {
