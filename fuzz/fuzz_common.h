@@ -132,10 +132,20 @@ static inline void fuzz_trace_finish(struct event_sink *sink, int json)
 	fuzz_tracer.stats = NULL;
 }
 
-/* A plain memory device of FAKE_DEV_SIZE bytes that checks the bus
- * contract on every access: only widths of 1, 2, 4 or 8 bytes within its
- * declared min/max, aligned unless it takes misaligned accesses, inside
- * the device. */
+/* The widths from min to max (powers of two), as an MMIO_W* mask. */
+static inline uint8_t fuzz_widths(unsigned min, unsigned max)
+{
+	uint8_t w = 0;
+
+	for (unsigned s = min; s <= max && s <= 8; s <<= 1)
+		w |= s;
+	return w;
+}
+
+/* A plain memory device of FAKE_DEV_SIZE bytes without a register table
+ * (one register over the whole device, mem/mmio.h) that checks the bus
+ * contract on every access: a width of 1, 2, 4 or 8 bytes among its
+ * widths, aligned unless they include MMIO_UNALIGNED, inside the device. */
 #define FAKE_DEV_SIZE 0x100ull
 
 struct fake_dev {
@@ -147,8 +157,8 @@ static inline void fake_dev_check(const struct fake_dev *d, uint64_t off,
 				  unsigned size)
 {
 	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
-	FUZZ_CHECK(d->ops.unaligned || !(off & (size - 1)));
+	FUZZ_CHECK(size & d->ops.widths);
+	FUZZ_CHECK((d->ops.widths & MMIO_UNALIGNED) || !(off & (size - 1)));
 	FUZZ_CHECK(off < FAKE_DEV_SIZE && size <= FAKE_DEV_SIZE - off);
 }
 

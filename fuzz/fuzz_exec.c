@@ -24,8 +24,8 @@
  *   8  mtvec: page (bits 0-3), vectored (bit 4); stvec page (bits 5-7)
  *   9  pc offset in the code page (x 2)
  *  10  number of PTE descriptors (5 bytes each, follow the header)
- *  11  fake device: min size (bits 0-1), max size (bits 2-3); counteren
- *      bits (4-7)
+ *  11  fake device: widths from min (bits 0-1) to max (bits 2-3),
+ *      MISFIT_FAULT (bit 6), MMIO_UNALIGNED (bit 7); counteren bits (4-7)
  *  12  trace selector (fuzz_common.h)
  *  13  lines to set between the two halves of the run (like byte 7)
  *  14  budget split; 15 reserved
@@ -197,12 +197,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&dev, 0, sizeof(dev));
 	dev.ops.read = fake_dev_read;
 	dev.ops.write = fake_dev_write;
-	dev.ops.min_size = width_of(hdr[11]);
-	dev.ops.max_size = width_of(hdr[11] >> 2);
-	if (dev.ops.max_size < dev.ops.min_size)
-		dev.ops.max_size = dev.ops.min_size;
-	dev.ops.strict = hdr[11] & 0x40;
-	dev.ops.unaligned = hdr[11] & 0x80;
+	dev.ops.widths = fuzz_widths(width_of(hdr[11]), width_of(hdr[11] >> 2));
+	if (!dev.ops.widths)      /* max below min: just min */
+		dev.ops.widths = width_of(hdr[11]);
+	if (hdr[11] & 0x80)
+		dev.ops.widths |= MMIO_UNALIGNED;
+	dev.ops.misfit = hdr[11] & 0x40 ? MISFIT_FAULT : MISFIT_ADAPT;
 	as_add_mmio(&as, "fake", DEV_BASE, DEV_SIZE, 1, &dev.ops, &dev);
 	FUZZ_CHECK(ram && rom);
 

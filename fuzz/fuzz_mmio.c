@@ -19,9 +19,16 @@
  * register table) +/- a few bytes.
  *
  * Every device entry point is wrapped in a shim that checks the bus
- * contract (width within [min, max], aligned, inside the region); reads
- * must come back zero-extended from their width; interrupt lines must
- * agree with device state; the share's neighbours must stay untouched.
+ * contract of mem/mmio.h against the device's register table, computed
+ * here on its own: a device whose misfit policy is not ADAPT only ever
+ * sees an access that fits a register (width, alignment, inside it); an
+ * adapting one only widths its registers take, aligned. And every access
+ * that lies inside a device's window must come to what that contract
+ * says: a fitting one reaches the device exactly once, as it is; a misfit
+ * faults, reads all ones or zero (without reaching the device) as the
+ * policy says. Reads must come back zero-extended from their width;
+ * interrupt lines must agree with device state; the share's neighbours
+ * must stay untouched.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -57,14 +64,71 @@ struct shim {
 	void *dev;
 	uint64_t size;               /* the region's size */
 	struct mmio_ops ops;         /* what the address space calls */
+	uint8_t any_widths;          /* the device's and every register's */
+	uint64_t calls;              /* read/write calls so far */
+	uint64_t last_off;
+	unsigned last_size;
 };
 
-static void shim_check(const struct shim *s, uint64_t off, unsigned size)
+static bool width_ok(uint8_t widths, uint64_t off, unsigned size)
 {
+	return (size & widths) &&
+	       ((widths & MMIO_UNALIGNED) || !(off & (size - 1)));
+}
+
+/* The register covering off (scratch for a computed one); for a device
+ * without registers, the whole window in scratch. Looked up here, not
+ * with mem/mmio.c's helpers. */
+static const struct reg_desc *shim_reg(const struct shim *s, uint64_t off,
+				       struct reg_desc *scratch)
+{
+	const struct mmio_ops *o = s->real;
+
+	if (o->reg_at)
+		return o->reg_at(off, scratch, NULL, 0);
+	if (!o->regs) {
+		*scratch = (struct reg_desc){ 0, (uint32_t)s->size, "",
+					      o->widths };
+		return scratch;
+	}
+	for (const struct reg_desc *r = o->regs; r->name; r++)
+		if (off >= r->offset && off < (uint64_t)r->offset + r->size)
+			return r;
+	return NULL;
+}
+
+static uint8_t reg_widths(const struct shim *s, const struct reg_desc *d)
+{
+	return d && d->widths ? d->widths : s->real->widths;
+}
+
+static bool reg_fits(const struct shim *s, const struct reg_desc *d,
+		     uint64_t off, unsigned size)
+{
+	return d && width_ok(reg_widths(s, d), off, size) && off >= d->offset &&
+	       off + size <= (uint64_t)d->offset + d->size;
+}
+
+static void shim_check(struct shim *s, uint64_t off, unsigned size)
+{
+	const struct mmio_ops *o = s->real;
+	struct reg_desc scratch;
+	const struct reg_desc *d = shim_reg(s, off, &scratch);
+
 	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-	FUZZ_CHECK(size >= s->real->min_size && size <= s->real->max_size);
-	FUZZ_CHECK(s->real->unaligned || !(off & (size - 1)));
 	FUZZ_CHECK(off < s->size && size <= s->size - off);
+	if (o->valid)
+		FUZZ_CHECK(width_ok(o->valid, off, size));
+	if (o->misfit == MISFIT_ADAPT)
+		/* the piece of an adapted access may run into a neighbour
+		 * of the register whose widths it has */
+		FUZZ_CHECK(width_ok(s->any_widths | reg_widths(s, d), off,
+				    size));
+	else
+		FUZZ_CHECK(reg_fits(s, d, off, size));
+	s->calls++;
+	s->last_off = off;
+	s->last_size = size;
 }
 
 static uint64_t shim_read(void *opaque, uint64_t off, unsigned size)
@@ -90,12 +154,16 @@ static void shim_write(void *opaque, uint64_t off, uint64_t val,
 static void shim_init(struct shim *s, const struct mmio_ops *real, void *dev,
 		      uint64_t size)
 {
+	memset(s, 0, sizeof(*s));
 	s->real = real;
 	s->dev = dev;
 	s->size = size;
 	s->ops = *real;
 	s->ops.read = shim_read;
 	s->ops.write = shim_write;
+	s->any_widths = real->widths;
+	for (const struct reg_desc *r = real->regs; r && r->name; r++)
+		s->any_widths |= r->widths;
 }
 
 /* ---- the rig ---- */
@@ -544,22 +612,76 @@ static void rig_build(struct rig *r, unsigned dev, uint8_t opt)
 
 /* ---- operations ---- */
 
-static void bus_read(struct rig *r, uint64_t pa, unsigned size)
-{
-	uint64_t v = 0x5a5a5a5a5a5a5a5aull;
+/* What the contract says an access of `size` at device offset `off` must
+ * come to, worked out here on its own. */
+enum expect { EXP_ANY, EXP_CALL, EXP_FAULT, EXP_ONES, EXP_ZERO };
 
-	if (as_read(&r->as, pa, size, &v) == MEM_OK)
-		FUZZ_CHECK(size == 8 || !(v >> (8 * size)));
+static enum expect expect(const struct shim *s, uint64_t off, unsigned size)
+{
+	const struct mmio_ops *o = s->real;
+	struct reg_desc scratch;
+
+	if (o->valid && !width_ok(o->valid, off, size))
+		return EXP_FAULT;
+	if (o->misfit == MISFIT_ADAPT)
+		return EXP_ANY;     /* the shim checks the pieces */
+	if (reg_fits(s, shim_reg(s, off, &scratch), off, size))
+		return EXP_CALL;
+	return o->misfit == MISFIT_FAULT ? EXP_FAULT :
+	       o->misfit == MISFIT_ONES  ? EXP_ONES :
+					   EXP_ZERO;
+}
+
+/* The shim of the device window an access lies entirely in, or NULL. */
+static struct shim *window_of(struct rig *r, uint64_t pa, unsigned size,
+			      uint64_t *off)
+{
+	const struct flat_range *f = as_lookup(&r->as, pa);
+
+	if (!f || pa + (size - 1) < pa || pa + (size - 1) > f->end ||
+	    f->r->kind != REGION_MMIO)
+		return NULL;
+	*off = pa - f->r->base;
+	if (f->r->ops == &r->shim.ops)
+		return &r->shim;
+	if (f->r->ops == &r->ecam_shim.ops)
+		return &r->ecam_shim;
+	return NULL;
 }
 
 static void bus_access(struct rig *r, uint64_t pa, unsigned size, bool write,
 		       uint64_t val)
 {
+	uint64_t off = 0, v = 0x5a5a5a5a5a5a5a5aull;
+	struct shim *s = window_of(r, pa, size, &off);
+	enum expect x = s ? expect(s, off, size) : EXP_ANY;
+	uint64_t calls = s ? s->calls : 0;
+	enum mem_status st;
+
 	r->as.origin.initiator = r->cur_hart;
-	if (write)
-		as_write(&r->as, pa, size, val);
-	else
-		bus_read(r, pa, size);
+	st = write ? as_write(&r->as, pa, size, val) :
+		     as_read(&r->as, pa, size, &v);
+	if (!write && st == MEM_OK)
+		FUZZ_CHECK(size == 8 || !(v >> (8 * size)));
+	switch (x) {
+	case EXP_ANY:
+		break;
+	case EXP_CALL:
+		FUZZ_CHECK(st == MEM_OK && s->calls == calls + 1 &&
+			   s->last_off == off && s->last_size == size);
+		break;
+	case EXP_FAULT:
+		FUZZ_CHECK(st == MEM_REFUSED && s->calls == calls);
+		break;
+	case EXP_ONES:
+	case EXP_ZERO:
+		FUZZ_CHECK(st == MEM_OK && s->calls == calls);
+		if (!write && x == EXP_ZERO)
+			FUZZ_CHECK(v == 0);
+		else if (!write)
+			FUZZ_CHECK(v == ~0ull >> (64 - 8 * size));
+		break;
+	}
 }
 
 /* An address in config space: mostly our function, sometimes the bridge,
@@ -632,8 +754,8 @@ static void hc_macro(struct rig *r, uint64_t val, uint32_t sel)
 	bus_access(r, page + HC_CH_ARG0 + 32, 8, true, (sel >> 16) & 1);
 	bus_access(r, page + HC_CH_DOORBELL, (sel & (1u << 17)) ? 4 : 8, true,
 		   1);
-	bus_read(r, page + HC_CH_STATUS, 8);
-	bus_read(r, page + HC_CH_RET0, 8);
+	bus_access(r, page + HC_CH_STATUS, 8, false, 0);
+	bus_access(r, page + HC_CH_RET0, 8, false, 0);
 }
 
 /* A whole edu DMA: source, destination, count, command. */
@@ -652,7 +774,7 @@ static void edu_macro(struct rig *r, uint64_t val, uint32_t sel)
 	bus_access(r, r->base + EDU_REG_DMA_CMD, (sel & (1u << 13)) ? 4 : 8,
 		   true, EDU_DMA_CMD_START | (to_ram ? EDU_DMA_CMD_TO_RAM : 0) |
 		   ((sel >> 24) & 1 ? EDU_DMA_CMD_IRQ : 0));
-	bus_read(r, r->base + EDU_REG_IRQ_STATUS, 4);
+	bus_access(r, r->base + EDU_REG_IRQ_STATUS, 4, false, 0);
 }
 
 /* Something happening on the device's other side. */
@@ -789,12 +911,22 @@ static void check(struct rig *r)
 	}
 }
 
-/* A named register of the device (for kind 7), from its table. */
+/* A named register of the device (for kind 7), from its table or its
+ * reg_at function, +/- a few bytes. */
 static uint64_t named_offset(struct rig *r, uint32_t sel)
 {
-	const struct reg_desc *regs = r->shim.real->regs;
+	const struct mmio_ops *o = r->shim.real;
+	const struct reg_desc *regs = o->regs, *d;
+	struct reg_desc scratch;
 	unsigned n = 0;
 
+	if (o->reg_at) {
+		d = o->reg_at(((sel & 0xffff) * r->size) >> 16, &scratch,
+			      NULL, 0);
+		if (!d)
+			return sel % r->size;
+		return d->offset + ((sel >> 16) & 15) - 4;
+	}
 	if (!regs)
 		return sel % r->size;
 	while (regs[n].name)

@@ -69,10 +69,11 @@ struct ref {
 	 * the hart's TLB legitimately stale, so the harness flushes it) */
 	uint64_t pt_pages[64];
 	unsigned npt;
-	/* the device's contract, when it is strict (refuses what is outside
-	 * it: an access fault) */
+	/* the device's contract (it has no register table: one register
+	 * over the whole device), when it is strict (MISFIT_FAULT: refuses
+	 * what does not fit, an access fault) */
 	bool strict;
-	unsigned min, max;
+	uint8_t widths;
 };
 
 enum kind { K_NONE, K_RAM, K_ROM, K_DEV };
@@ -96,23 +97,26 @@ static uint8_t *ref_byte(struct ref *r, uint64_t pa, enum kind *k)
 }
 
 /* Whether one bus access of n bytes at pa goes through: every byte
- * decoded, and a strict device only ever sees its own contract (a
- * straddling access that touches it is refused too). */
+ * decoded, and a strict device only ever sees accesses that fit it. One
+ * of 1, 2, 4 or 8 bytes inside the device must have one of its widths,
+ * aligned unless it takes misaligned ones; any other that touches it (a
+ * page-crossing part of 3, 5, 6 or 7 bytes, or one running across the
+ * device's edge) goes byte by byte, which it takes only if it takes
+ * single bytes. */
 static bool ref_part_ok(struct ref *r, uint64_t pa, unsigned n)
 {
 	enum kind k;
 
-	if (ref_byte(r, pa, &k) && k == K_DEV && r->strict) {
+	if (ref_byte(r, pa, &k) && k == K_DEV && r->strict && !(n & (n - 1)) &&
+	    pa - DEV_BASE + n <= DEV_SIZE) {
 		uint64_t off = pa - DEV_BASE;
-		/* widths are powers of two (a page-crossing part of 3, 5,
-		 * 6 or 7 bytes is refused, never split) */
-		return n >= r->min && n <= r->max && !(n & (n - 1)) &&
-		       !(off & (n - 1)) && off + n <= DEV_SIZE;
+		return (n & r->widths) &&
+		       ((r->widths & MMIO_UNALIGNED) || !(off & (n - 1)));
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (!ref_byte(r, pa + i, &k))
 			return false;
-		if (k == K_DEV && r->strict)
+		if (k == K_DEV && r->strict && !(r->widths & MMIO_W1))
 			return false;
 	}
 	return true;
@@ -619,15 +623,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&e->dev, 0, sizeof(e->dev));
 	e->dev.ops.read = fake_dev_read;
 	e->dev.ops.write = fake_dev_write;
-	e->dev.ops.min_size = 1u << (hdr[5] & 3);
-	e->dev.ops.max_size = 1u << ((hdr[5] >> 2) & 3);
-	if (e->dev.ops.max_size < e->dev.ops.min_size)
-		e->dev.ops.max_size = e->dev.ops.min_size;
-	e->dev.ops.strict = hdr[5] & 0x10;
-	e->dev.ops.unaligned = hdr[5] & 0x20;
-	e->ref.strict = e->dev.ops.strict;
-	e->ref.min = e->dev.ops.min_size;
-	e->ref.max = e->dev.ops.max_size;
+	e->dev.ops.widths = fuzz_widths(1u << (hdr[5] & 3),
+					1u << ((hdr[5] >> 2) & 3));
+	if (!e->dev.ops.widths)   /* max below min: just min */
+		e->dev.ops.widths = 1u << (hdr[5] & 3);
+	if (hdr[5] & 0x20)
+		e->dev.ops.widths |= MMIO_UNALIGNED;
+	e->dev.ops.misfit = hdr[5] & 0x10 ? MISFIT_FAULT : MISFIT_ADAPT;
+	e->ref.strict = hdr[5] & 0x10;
+	e->ref.widths = e->dev.ops.widths;
 	FUZZ_CHECK(e->ram && e->ram2 && e->rom &&
 		   as_add_mmio(&e->as, "dev", DEV_BASE, DEV_SIZE, 1,
 			       &e->dev.ops, &e->dev));

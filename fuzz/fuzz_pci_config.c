@@ -47,9 +47,10 @@ struct fake_bar {
 	struct pci_func *f;
 };
 
+/* No register table: one register over the BAR (mem/mmio.h). */
 static void fake_check(struct fake_bar *d, uint64_t off, unsigned size)
 {
-	FUZZ_CHECK(size >= d->ops.min_size && size <= d->ops.max_size);
+	FUZZ_CHECK(size & d->ops.widths);
 	FUZZ_CHECK(!(off & (size - 1)));
 	FUZZ_CHECK(off < d->size && size <= d->size - off);
 }
@@ -160,11 +161,11 @@ static void make_fake(struct rig *r, unsigned i, unsigned layout,
 		d->f = f;
 		d->ops.read = fake_read;
 		d->ops.write = fake_write;
-		d->ops.min_size = 1u << (widths & 3);
-		d->ops.max_size = 1u << ((widths >> 2) & 3);
-		if (d->ops.max_size < d->ops.min_size)
-			d->ops.max_size = d->ops.min_size;
-		d->ops.strict = (widths >> 4) & 1;
+		d->ops.widths = fuzz_widths(1u << (widths & 3),
+					    1u << ((widths >> 2) & 3));
+		if (!d->ops.widths)   /* max below min: just min */
+			d->ops.widths = 1u << (widths & 3);
+		d->ops.misfit = (widths >> 4) & 1 ? MISFIT_FAULT : MISFIT_ADAPT;
 		widths = (uint8_t)(widths * 7 + 3);
 		/* an expansion ROM sometimes without contents (reads zero) */
 		bool no_ops = b->n == PCI_ROM_SLOT && (widths & 1);

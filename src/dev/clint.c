@@ -113,10 +113,7 @@ static uint64_t clint_read(void *dev, uint64_t off, unsigned size)
 			return v;
 		return (off & 4) ? v >> 32 : (uint32_t)v;
 	}
-	v = msip_read(c, off);
-	if (size == 8)
-		v |= (uint64_t)msip_read(c, off + 4) << 32;
-	return v;
+	return msip_read(c, off);
 }
 
 static void clint_write(void *dev, uint64_t off, uint64_t val, unsigned size)
@@ -133,36 +130,36 @@ static void clint_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 		return;
 	}
 	msip_write(c, off, (uint32_t)val);
-	if (size == 8)
-		msip_write(c, off + 4, (uint32_t)(val >> 32));
 }
 
+/* msip is 32-bit (an 8-byte access is split into two); the 64-bit timer
+ * registers also take their 32-bit halves, as RV32 software needs. */
 static const struct reg_desc clint_regs[] = {
-	{ 0x0000, 4, "msip[0]" },
-	{ 0x0004, 4, "msip[1]" },
-	{ 0x0008, 4, "msip[2]" },
-	{ 0x000c, 4, "msip[3]" },
-	{ 0x0010, 4, "msip[4]" },
-	{ 0x0014, 4, "msip[5]" },
-	{ 0x0018, 4, "msip[6]" },
-	{ 0x001c, 4, "msip[7]" },
-	{ 0x4000, 8, "mtimecmp[0]" },
-	{ 0x4008, 8, "mtimecmp[1]" },
-	{ 0x4010, 8, "mtimecmp[2]" },
-	{ 0x4018, 8, "mtimecmp[3]" },
-	{ 0x4020, 8, "mtimecmp[4]" },
-	{ 0x4028, 8, "mtimecmp[5]" },
-	{ 0x4030, 8, "mtimecmp[6]" },
-	{ 0x4038, 8, "mtimecmp[7]" },
-	{ 0xbff8, 8, "mtime" },
-	{ 0, 0, NULL },
+	{ 0x0000, 4, "msip[0]", MMIO_W4 },
+	{ 0x0004, 4, "msip[1]", MMIO_W4 },
+	{ 0x0008, 4, "msip[2]", MMIO_W4 },
+	{ 0x000c, 4, "msip[3]", MMIO_W4 },
+	{ 0x0010, 4, "msip[4]", MMIO_W4 },
+	{ 0x0014, 4, "msip[5]", MMIO_W4 },
+	{ 0x0018, 4, "msip[6]", MMIO_W4 },
+	{ 0x001c, 4, "msip[7]", MMIO_W4 },
+	{ 0x4000, 8, "mtimecmp[0]", MMIO_W4 | MMIO_W8 },
+	{ 0x4008, 8, "mtimecmp[1]", MMIO_W4 | MMIO_W8 },
+	{ 0x4010, 8, "mtimecmp[2]", MMIO_W4 | MMIO_W8 },
+	{ 0x4018, 8, "mtimecmp[3]", MMIO_W4 | MMIO_W8 },
+	{ 0x4020, 8, "mtimecmp[4]", MMIO_W4 | MMIO_W8 },
+	{ 0x4028, 8, "mtimecmp[5]", MMIO_W4 | MMIO_W8 },
+	{ 0x4030, 8, "mtimecmp[6]", MMIO_W4 | MMIO_W8 },
+	{ 0x4038, 8, "mtimecmp[7]", MMIO_W4 | MMIO_W8 },
+	{ 0xbff8, 8, "mtime", MMIO_W4 | MMIO_W8 },
+	{ 0, 0, NULL, 0 },
 };
 
 const struct mmio_ops clint_ops = {
 	.read = clint_read,
 	.write = clint_write,
-	.min_size = 4,
-	.max_size = 8,
+	.widths = MMIO_W4,
+	.misfit = MISFIT_ADAPT,
 	.regs = clint_regs,
 };
 

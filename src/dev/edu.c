@@ -154,14 +154,14 @@ static uint64_t *edu_dma_reg(struct edu *e, uint64_t off)
 	return NULL;
 }
 
+/* The bus only passes on accesses edu_regs takes: 4 bytes below 0x80, 4
+ * (either half) or 8 bytes at the DMA registers. */
 static uint64_t edu_read(void *dev, uint64_t off, unsigned size)
 {
 	struct edu *e = dev;
-	uint64_t val = ALL_ONES; /* what an unknown or rejected read returns */
+	uint64_t val = ALL_ONES; /* write-only registers read all ones */
 
 	if (off < DMA_REGS_START) {
-		if (size != 4)
-			return ALL_ONES;
 		switch (off) {
 		case EDU_REG_IDENT:
 			val = EDU_IDENT;
@@ -180,12 +180,7 @@ static uint64_t edu_read(void *dev, uint64_t off, unsigned size)
 			break;
 		}
 	} else {
-		const uint64_t *reg = edu_dma_reg(e, off);
-
-		if (reg && size == 8)
-			val = *reg;
-		else if (reg)
-			val = *reg >> (off & 4 ? 32 : 0);
+		val = *edu_dma_reg(e, off) >> (size == 4 && (off & 4) ? 32 : 0);
 	}
 	return size == 8 ? val : (uint32_t)val;
 }
@@ -195,8 +190,6 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	struct edu *e = dev;
 
 	if (off < DMA_REGS_START) {
-		if (size != 4)
-			return; /* QEMU drops these */
 		switch (off) {
 		case EDU_REG_LIVENESS:
 			e->liveness = (uint32_t)val;
@@ -222,8 +215,6 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	}
 
 	uint64_t *reg = edu_dma_reg(e, off);
-	if (!reg)
-		return;
 	/* QEMU ignores DMA register writes while a transfer runs; here none
 	 * is ever running when the guest gets to write. */
 	uint64_t nv = val;
@@ -243,27 +234,33 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	*reg = nv;
 }
 
+/* The registers below 0x80 are 32-bit; the DMA registers take 8 bytes or
+ * either 32-bit half. */
 static const struct reg_desc edu_regs[] = {
-	{ EDU_REG_IDENT, 4, "ident" },
-	{ EDU_REG_LIVENESS, 4, "liveness" },
-	{ EDU_REG_FACT, 4, "factorial" },
-	{ EDU_REG_STATUS, 4, "status" },
-	{ EDU_REG_IRQ_STATUS, 4, "irq_status" },
-	{ EDU_REG_IRQ_RAISE, 4, "irq_raise" },
-	{ EDU_REG_IRQ_ACK, 4, "irq_ack" },
-	{ EDU_REG_DMA_SRC, 8, "dma_src" },
-	{ EDU_REG_DMA_DST, 8, "dma_dst" },
-	{ EDU_REG_DMA_COUNT, 8, "dma_count" },
-	{ EDU_REG_DMA_CMD, 8, "dma_cmd" },
-	{ 0, 0, NULL },
+	{ EDU_REG_IDENT, 4, "ident", MMIO_W4 },
+	{ EDU_REG_LIVENESS, 4, "liveness", MMIO_W4 },
+	{ EDU_REG_FACT, 4, "factorial", MMIO_W4 },
+	{ EDU_REG_STATUS, 4, "status", MMIO_W4 },
+	{ EDU_REG_IRQ_STATUS, 4, "irq_status", MMIO_W4 },
+	{ EDU_REG_IRQ_RAISE, 4, "irq_raise", MMIO_W4 },
+	{ EDU_REG_IRQ_ACK, 4, "irq_ack", MMIO_W4 },
+	{ EDU_REG_DMA_SRC, 8, "dma_src", MMIO_W4 | MMIO_W8 },
+	{ EDU_REG_DMA_DST, 8, "dma_dst", MMIO_W4 | MMIO_W8 },
+	{ EDU_REG_DMA_COUNT, 8, "dma_count", MMIO_W4 | MMIO_W8 },
+	{ EDU_REG_DMA_CMD, 8, "dma_cmd", MMIO_W4 | MMIO_W8 },
+	{ 0, 0, NULL, 0 },
 };
 
+/* As QEMU's edu: its bus interface takes 4 and 8 bytes, aligned (1- and
+ * 2-byte or misaligned accesses fault); an 8-byte access to a 32-bit
+ * register, or any where no register is, reads all ones and a write is
+ * dropped. */
 const struct mmio_ops edu_mmio_ops = {
 	.read = edu_read,
 	.write = edu_write,
-	.min_size = 4,
-	.max_size = 8,
-	.strict = true,   /* like QEMU's edu: 1- and 2-byte accesses fault */
+	.widths = MMIO_W4,
+	.misfit = MISFIT_ONES,
+	.valid = MMIO_W4 | MMIO_W8,
 	.regs = edu_regs,
 };
 

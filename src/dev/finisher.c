@@ -46,15 +46,15 @@ static void finisher_write(void *dev, uint64_t off, uint64_t val,
 }
 
 static const struct reg_desc finisher_regs[] = {
-	{ FINISHER_REG, 4, "FINISHER" },
-	{ 0, 0, NULL },
+	{ FINISHER_REG, 4, "FINISHER", MMIO_W4 },
+	{ 0, 0, NULL, 0 },
 };
 
 const struct mmio_ops finisher_ops = {
 	.read = finisher_read,
 	.write = finisher_write,
-	.min_size = 4,
-	.max_size = 4,
+	.widths = MMIO_W4,
+	.misfit = MISFIT_ADAPT,
 	.regs = finisher_regs,
 };
 

@@ -117,22 +117,22 @@ static void rtc_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 }
 
 static const struct reg_desc goldfish_rtc_regs[] = {
-	{ RTC_TIME_LOW, 4, "TIME_LOW" },
-	{ RTC_TIME_HIGH, 4, "TIME_HIGH" },
-	{ RTC_ALARM_LOW, 4, "ALARM_LOW" },
-	{ RTC_ALARM_HIGH, 4, "ALARM_HIGH" },
-	{ RTC_IRQ_ENABLED, 4, "IRQ_ENABLED" },
-	{ RTC_CLEAR_ALARM, 4, "CLEAR_ALARM" },
-	{ RTC_ALARM_STATUS, 4, "ALARM_STATUS" },
-	{ RTC_CLEAR_INTERRUPT, 4, "CLEAR_INTERRUPT" },
-	{ 0, 0, NULL },
+	{ RTC_TIME_LOW, 4, "TIME_LOW", MMIO_W4 },
+	{ RTC_TIME_HIGH, 4, "TIME_HIGH", MMIO_W4 },
+	{ RTC_ALARM_LOW, 4, "ALARM_LOW", MMIO_W4 },
+	{ RTC_ALARM_HIGH, 4, "ALARM_HIGH", MMIO_W4 },
+	{ RTC_IRQ_ENABLED, 4, "IRQ_ENABLED", MMIO_W4 },
+	{ RTC_CLEAR_ALARM, 4, "CLEAR_ALARM", MMIO_W4 },
+	{ RTC_ALARM_STATUS, 4, "ALARM_STATUS", MMIO_W4 },
+	{ RTC_CLEAR_INTERRUPT, 4, "CLEAR_INTERRUPT", MMIO_W4 },
+	{ 0, 0, NULL, 0 },
 };
 
 const struct mmio_ops goldfish_rtc_ops = {
 	.read = rtc_read,
 	.write = rtc_write,
-	.min_size = 4,
-	.max_size = 4,
+	.widths = MMIO_W4,
+	.misfit = MISFIT_ADAPT,
 	.regs = goldfish_rtc_regs,
 };
 

@@ -3,14 +3,15 @@
  * Decisions the spec leaves open, made here:
  *
  * Accesses. Registers are 64-bit; an 8-byte access at the register, or a
- * 4-byte access at +0 (low half) or +4 (high half), is valid. Anything else
- * that hits a register (1 or 2 bytes) reads 0, is ignored on write and
- * counts as a guest error, as do writes to read-only registers, reads and
- * writes of offsets where no register is, and pages past CHANNELS. DATA is
- * plain memory: 1, 2, 4 and 8-byte accesses all work there.
- * - Misaligned accesses: the spec says they are ignored. The ops declare
- *   `unaligned`, so the bus hands them over whole, and reg_access /
- *   data_access_ok refuse them (read 0, write ignored, guest error).
+ * 4-byte access at +0 (low half) or +4 (high half), is valid. DATA is
+ * plain memory: 1, 2, 4 and 8-byte accesses at any alignment work there
+ * (inside DATA). The register table (hypercall_reg_at) says so, and the
+ * bus enforces it (MISFIT_ZERO): any other access (1 or 2 bytes at a
+ * register, misaligned, running past DATA into the next page, or where no
+ * register is) reads 0, is ignored on write and is a guest-error event,
+ * without reaching this file. Writes to read-only registers, unknown
+ * FINISH commands, non-zero CLAIM writes and pages past CHANNELS are
+ * guest errors the device finds itself: it counts those in guest_errors.
  * - Halves of read-only counters (TIME_NS, INSTRET): the low-half read
  *   latches the full value for the reading hart and the high-half read
  *   returns the latched top half, so a 32-bit guest reading low then high
@@ -63,15 +64,14 @@
 #define PAGE_OFF(off) ((off) & (HC_PAGE_SIZE - 1))
 #define LO32 0xffffffffull
 
-enum acc { ACC_BAD, ACC_FULL, ACC_LO, ACC_HI };
+enum acc { ACC_FULL, ACC_LO, ACC_HI };
 
+/* Which part of a register an access the bus let through is. */
 static enum acc reg_access(uint64_t off, unsigned size)
 {
-	if (size == 8 && !(off & 7))
+	if (size == 8)
 		return ACC_FULL;
-	if (size == 4 && !(off & 3))
-		return (off & 4) ? ACC_HI : ACC_LO;
-	return ACC_BAD;
+	return (off & 4) ? ACC_HI : ACC_LO;
 }
 
 static uint64_t part(uint64_t v, enum acc a)
@@ -81,10 +81,8 @@ static uint64_t part(uint64_t v, enum acc a)
 		return v;
 	case ACC_LO:
 		return v & LO32;
-	case ACC_HI:
-		return v >> 32;
 	default:
-		return 0;
+		return v >> 32;
 	}
 }
 
@@ -95,10 +93,8 @@ static uint64_t merge(uint64_t old, uint64_t val, enum acc a)
 		return val;
 	case ACC_LO:
 		return (old & ~LO32) | (val & LO32);
-	case ACC_HI:
-		return (old & LO32) | (val << 32);
 	default:
-		return old;
+		return (old & LO32) | (val << 32);
 	}
 }
 
@@ -366,8 +362,6 @@ static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
 	enum acc a = reg_access(off, size);
 	uint64_t v;
 
-	if (a == ACC_BAD)
-		goto bad;
 	switch (off & ~7ull) {
 	case HC_REG_MAGIC:
 		v = HC_MAGIC;
@@ -396,19 +390,14 @@ static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
 		}
 		break;
 	}
-	case HC_REG_FINISH:
-		v = 0;
-		break;
 	case HC_REG_PUTC:
 		v = HC_PUTC_READ;
 		break;
-	default:
-		goto bad;
+	default: /* FINISH: write-only */
+		v = 0;
+		break;
 	}
 	return part(v, a);
-bad:
-	h->guest_errors++;
-	return 0;
 }
 
 static void finish(struct hypercall *h, uint32_t v)
@@ -435,8 +424,6 @@ static void global_write(struct hypercall *h, uint64_t off, uint64_t val,
 {
 	enum acc a = reg_access(off, size);
 
-	if (a == ACC_BAD)
-		goto bad;
 	switch (off & ~7ull) {
 	case HC_REG_FINISH:
 		if (a != ACC_HI)
@@ -447,22 +434,12 @@ static void global_write(struct hypercall *h, uint64_t off, uint64_t val,
 			h->host.putc(h->host.opaque, (uint8_t)val);
 		return;
 	default:
-		goto bad; /* read-only or nothing there */
+		h->guest_errors++; /* read-only */
+		return;
 	}
-bad:
-	h->guest_errors++;
 }
 
 /* ---- channel pages ---- */
-
-/* DATA is plain memory: any width up to 8 that stays inside the page.
- * (Today's bus only sends naturally aligned accesses; a misaligned one,
- * should it ever arrive whole, is fine as long as it does not run into
- * the next channel's page.) */
-static bool data_access_ok(uint64_t off, unsigned size)
-{
-	return size >= 1 && size <= 8 && off + size <= HC_PAGE_SIZE;
-}
 
 static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
 			     uint64_t off, unsigned size)
@@ -471,14 +448,10 @@ static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
 	uint64_t v = 0;
 
 	if (off >= HC_DATA_OFFSET) {
-		if (!data_access_ok(off, size))
-			goto bad;
 		memcpy(&v, c->data + (off - HC_DATA_OFFSET), size);
 		return v;
 	}
 	a = reg_access(off, size);
-	if (a == ACC_BAD)
-		goto bad;
 	switch (off & ~7ull) {
 	case HC_CH_CLAIM:
 		if (a == ACC_HI)
@@ -497,9 +470,6 @@ static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
 	case HC_CH_ARG0 + 40:
 		v = c->arg[((off & ~7ull) - HC_CH_ARG0) / 8];
 		break;
-	case HC_CH_DOORBELL:
-		v = 0;
-		break;
 	case HC_CH_STATUS:
 		v = (uint64_t)c->status;
 		break;
@@ -509,13 +479,11 @@ static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
 	case HC_CH_RET1:
 		v = c->ret[1];
 		break;
-	default:
-		goto bad;
+	default: /* DOORBELL: write-only */
+		v = 0;
+		break;
 	}
 	return part(v, a);
-bad:
-	h->guest_errors++;
-	return 0;
 }
 
 static void channel_write(struct hypercall *h, struct hc_channel *c,
@@ -524,14 +492,10 @@ static void channel_write(struct hypercall *h, struct hc_channel *c,
 	enum acc a;
 
 	if (off >= HC_DATA_OFFSET) {
-		if (!data_access_ok(off, size))
-			goto bad;
 		memcpy(c->data + (off - HC_DATA_OFFSET), &val, size);
 		return;
 	}
 	a = reg_access(off, size);
-	if (a == ACC_BAD)
-		goto bad;
 	switch (off & ~7ull) {
 	case HC_CH_CLAIM:
 		if (part(val, a == ACC_FULL ? ACC_FULL : ACC_LO) != 0)
@@ -606,65 +570,80 @@ static void hc_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	channel_write(h, c, PAGE_OFF(off), val, size);
 }
 
-/* ---- names ---- */
+/* ---- registers ---- */
 
-#define CH_REG(n, off, name) { (n) * HC_PAGE_SIZE + (off), 8, "ch" #n "." name }
-#define CH_REGS(n)                                                       \
-	CH_REG(n, HC_CH_CLAIM, "CLAIM"), CH_REG(n, HC_CH_OP, "OP"),      \
-	CH_REG(n, 0x10, "ARG0"), CH_REG(n, 0x18, "ARG1"),                \
-	CH_REG(n, 0x20, "ARG2"), CH_REG(n, 0x28, "ARG3"),                \
-	CH_REG(n, 0x30, "ARG4"), CH_REG(n, 0x38, "ARG5"),                \
-	CH_REG(n, HC_CH_DOORBELL, "DOORBELL"),                           \
-	CH_REG(n, HC_CH_STATUS, "STATUS"), CH_REG(n, HC_CH_RET0, "RET0"),\
-	CH_REG(n, HC_CH_RET1, "RET1")
-
-static const struct reg_desc hypercall_regs[] = {
-	{ HC_REG_MAGIC, 8, "MAGIC" },
-	{ HC_REG_VERSION, 8, "VERSION" },
-	{ HC_REG_FEATURES, 8, "FEATURES" },
-	{ HC_REG_CHANNELS, 8, "CHANNELS" },
-	{ HC_REG_HARTID, 8, "HARTID" },
-	{ HC_REG_TIME_NS, 8, "TIME_NS" },
-	{ HC_REG_INSTRET, 8, "INSTRET" },
-	{ HC_REG_FINISH, 8, "FINISH" },
-	{ HC_REG_PUTC, 8, "PUTC" },
-	CH_REGS(1), CH_REGS(2), CH_REGS(3), CH_REGS(4), CH_REGS(5),
-	CH_REGS(6), CH_REGS(7), CH_REGS(8), CH_REGS(9), CH_REGS(10),
-	CH_REGS(11), CH_REGS(12), CH_REGS(13), CH_REGS(14), CH_REGS(15),
-	{ 0, 0, NULL },
+/* Page 0, and the layout every channel page repeats. */
+#define REG64 (MMIO_W4 | MMIO_W8) /* 8 bytes, or a 32-bit half */
+static const struct reg_desc global_regs[] = {
+	{ HC_REG_MAGIC, 8, "MAGIC", REG64 },
+	{ HC_REG_VERSION, 8, "VERSION", REG64 },
+	{ HC_REG_FEATURES, 8, "FEATURES", REG64 },
+	{ HC_REG_CHANNELS, 8, "CHANNELS", REG64 },
+	{ HC_REG_HARTID, 8, "HARTID", REG64 },
+	{ HC_REG_TIME_NS, 8, "TIME_NS", REG64 },
+	{ HC_REG_INSTRET, 8, "INSTRET", REG64 },
+	{ HC_REG_FINISH, 8, "FINISH", REG64 },
+	{ HC_REG_PUTC, 8, "PUTC", REG64 },
+	{ 0, 0, NULL, 0 },
 };
 
-_Static_assert(HC_MAX_CHANNELS == 15, "reg table lists channels 1..15");
+static const struct reg_desc channel_regs[] = {
+	{ HC_CH_CLAIM, 8, "CLAIM", REG64 },
+	{ HC_CH_OP, 8, "OP", REG64 },
+	{ HC_CH_ARG0, 8, "ARG0", REG64 },
+	{ HC_CH_ARG0 + 8, 8, "ARG1", REG64 },
+	{ HC_CH_ARG0 + 16, 8, "ARG2", REG64 },
+	{ HC_CH_ARG0 + 24, 8, "ARG3", REG64 },
+	{ HC_CH_ARG0 + 32, 8, "ARG4", REG64 },
+	{ HC_CH_ARG0 + 40, 8, "ARG5", REG64 },
+	{ HC_CH_DOORBELL, 8, "DOORBELL", REG64 },
+	{ HC_CH_STATUS, 8, "STATUS", REG64 },
+	{ HC_CH_RET0, 8, "RET0", REG64 },
+	{ HC_CH_RET1, 8, "RET1", REG64 },
+	{ HC_DATA_OFFSET, HC_DATA_SIZE, "DATA", MMIO_WANY | MMIO_UNALIGNED },
+	{ 0, 0, NULL, 0 },
+};
 
-const char *hypercall_reg_name(uint64_t offset, char *buf, size_t len)
+/* "MAGIC", "TIME_NS.hi" (the upper 32-bit half), "ch3.ARG0",
+ * "ch3.ARG0.hi", "ch3.DATA+0x10" */
+static const char *hc_name(const struct reg_desc *r, uint64_t page, uint64_t po,
+			   char *buf, size_t len)
+{
+	const char *hi = (po & 4) ? ".hi" : "";
+
+	if (r->offset == HC_DATA_OFFSET)
+		snprintf(buf, len, "ch%u.DATA+0x%x", (unsigned)page,
+			 (unsigned)(po - HC_DATA_OFFSET));
+	else if (page)
+		snprintf(buf, len, "ch%u.%s%s", (unsigned)page, r->name, hi);
+	else
+		snprintf(buf, len, "%s%s", r->name, hi);
+	return buf;
+}
+
+const struct reg_desc *hypercall_reg_at(uint64_t offset, struct reg_desc *d,
+					char *buf, size_t len)
 {
 	uint64_t page = offset / HC_PAGE_SIZE, po = PAGE_OFF(offset);
-	const char *name;
+	const struct reg_desc *r;
 
 	if (offset >= HC_WINDOW_SIZE)
 		return NULL;
-	if (page && po >= HC_DATA_OFFSET) {
-		snprintf(buf, len, "ch%u.DATA+0x%x", (unsigned)page,
-			 (unsigned)(po - HC_DATA_OFFSET));
-		return buf;
-	}
-	name = reg_name(hypercall_regs, offset);
-	if (!name)
+	r = reg_find(page ? channel_regs : global_regs, po);
+	if (!r)
 		return NULL;
-	if (!(offset & 4))
-		return name;
-	snprintf(buf, len, "%s.hi", name);
-	return buf;
+	*d = *r;
+	d->offset += (uint32_t)(page * HC_PAGE_SIZE);
+	d->name = buf ? hc_name(r, page, po, buf, len) : NULL;
+	return d;
 }
 
 const struct mmio_ops hypercall_ops = {
 	.read = hc_read,
 	.write = hc_write,
-	.min_size = 1,
-	.max_size = 8,
-	.regs = hypercall_regs,
-	.reg_name = hypercall_reg_name,
-	.unaligned = true,
+	.widths = MMIO_W4 | MMIO_W8,
+	.misfit = MISFIT_ZERO,
+	.reg_at = hypercall_reg_at,
 };
 
 /* ---- life cycle ---- */

@@ -154,10 +154,13 @@ void hypercall_pci_init(struct hypercall *h);
  * calls this too. */
 void hypercall_reset(struct hypercall *h);
 
-/* Name of the register at window offset `offset`, for the trace: "MAGIC",
- * "ch3.ARG0", "ch3.ARG0.hi" (the upper 32-bit half), "ch3.DATA+0x10";
- * NULL if nothing is there. Uses `buf` (len bytes) for channel names and
- * returns it then. */
-const char *hypercall_reg_name(uint64_t offset, char *buf, size_t len);
+/* hypercall_ops.reg_at: the register covering window offset `offset`
+ * (built in *d), or NULL. Page 0's registers and each channel page's are
+ * 64-bit and take 8 bytes or a 32-bit half; DATA takes 1, 2, 4 and 8 bytes
+ * at any alignment. With `buf`, d->name is the name the trace shows, in
+ * buf: "MAGIC", "TIME_NS.hi" (the upper 32-bit half), "ch3.ARG0",
+ * "ch3.ARG0.hi", "ch3.DATA+0x10". */
+const struct reg_desc *hypercall_reg_at(uint64_t offset, struct reg_desc *d,
+					char *buf, size_t len);
 
 #endif

@@ -186,36 +186,48 @@ static void plic_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	}
 }
 
-/* Representative names only: the trace derives the array names itself. */
-/* Register names for the trace, computed: the PLIC is arrays indexed by
- * source and context, too many to list. */
-static const char *plic_reg_name(uint64_t off, char *buf, size_t len)
+/* The PLIC's registers are arrays indexed by source and context, too many
+ * to list: each is 32 bits, named from its offset. Within a context's
+ * block only threshold and claim exist. */
+static const char *plic_name(uint64_t off, char *buf, size_t len)
 {
-	if (off < 0x1000)
+	uint64_t en = off - PLIC_ENABLE_BASE, ctx = off - PLIC_CONTEXT_BASE;
+
+	if (off < PLIC_PENDING_BASE)
 		snprintf(buf, len, "priority[%u]", (unsigned)(off / 4));
-	else if (off < 0x2000)
-		snprintf(buf, len, "pending[%u]", (unsigned)((off - 0x1000) / 4));
-	else if (off < 0x200000)
+	else if (off < PLIC_ENABLE_BASE)
+		snprintf(buf, len, "pending[%u]",
+			 (unsigned)((off - PLIC_PENDING_BASE) / 4));
+	else if (off < PLIC_CONTEXT_BASE)
 		snprintf(buf, len, "enable[%u][%u]",
-			 (unsigned)((off - 0x2000) / 0x80),
-			 (unsigned)((off - 0x2000) % 0x80 / 4));
-	else if ((off & 0xfff) == 0)
-		snprintf(buf, len, "threshold[%u]",
-			 (unsigned)((off - 0x200000) / 0x1000));
-	else if ((off & 0xfff) == 4)
-		snprintf(buf, len, "claim[%u]",
-			 (unsigned)((off - 0x200000) / 0x1000));
+			 (unsigned)(en / PLIC_ENABLE_STRIDE),
+			 (unsigned)(en % PLIC_ENABLE_STRIDE / 4));
 	else
-		return NULL;
+		snprintf(buf, len, "%s[%u]",
+			 ctx % PLIC_CONTEXT_STRIDE == PLIC_THRESHOLD ?
+				 "threshold" : "claim",
+			 (unsigned)(ctx / PLIC_CONTEXT_STRIDE));
 	return buf;
+}
+
+static const struct reg_desc *plic_reg_at(uint64_t off, struct reg_desc *d,
+					  char *buf, size_t len)
+{
+	off &= ~3ull;
+	if (off >= PLIC_CONTEXT_BASE && off % PLIC_CONTEXT_STRIDE > PLIC_CLAIM)
+		return NULL;
+	*d = (struct reg_desc){ (uint32_t)off, 4, NULL, 0 };
+	if (buf)
+		d->name = plic_name(off, buf, len);
+	return d;
 }
 
 const struct mmio_ops plic_ops = {
 	.read = plic_read,
 	.write = plic_write,
-	.min_size = 4,
-	.max_size = 4,
-	.reg_name = plic_reg_name,
+	.widths = MMIO_W4,
+	.misfit = MISFIT_ADAPT,
+	.reg_at = plic_reg_at,
 };
 
 /* Set up a PLIC with sources 1..nsources-1 and ncontexts outputs (both

@@ -335,22 +335,22 @@ static void uart_write(void *dev, uint64_t offset, uint64_t val,
 }
 
 static const struct reg_desc uart16550_regs[] = {
-	{ UART_RBR, 1, "RBR/THR/DLL" },
-	{ UART_IER, 1, "IER/DLM" },
-	{ UART_IIR, 1, "IIR/FCR" },
-	{ UART_LCR, 1, "LCR" },
-	{ UART_MCR, 1, "MCR" },
-	{ UART_LSR, 1, "LSR" },
-	{ UART_MSR, 1, "MSR" },
-	{ UART_SCR, 1, "SCR" },
-	{ 0, 0, NULL },
+	{ UART_RBR, 1, "RBR/THR/DLL", MMIO_W1 },
+	{ UART_IER, 1, "IER/DLM", MMIO_W1 },
+	{ UART_IIR, 1, "IIR/FCR", MMIO_W1 },
+	{ UART_LCR, 1, "LCR", MMIO_W1 },
+	{ UART_MCR, 1, "MCR", MMIO_W1 },
+	{ UART_LSR, 1, "LSR", MMIO_W1 },
+	{ UART_MSR, 1, "MSR", MMIO_W1 },
+	{ UART_SCR, 1, "SCR", MMIO_W1 },
+	{ 0, 0, NULL, 0 },
 };
 
 const struct mmio_ops uart16550_ops = {
 	.read = uart_read,
 	.write = uart_write,
-	.min_size = 1,
-	.max_size = 1,
+	.widths = MMIO_W1, /* wider accesses become bytes, one per register */
+	.misfit = MISFIT_ADAPT,
 	.regs = uart16550_regs,
 };
 

@@ -1,10 +1,11 @@
 /* The choke point: every access that is not a TLB hit on RAM comes here.
  *
- * Device contracts are enforced centrally: an access wider than the device
- * takes is split into aligned pieces, a narrower one is widened (reads
- * extract the bytes, writes read-modify-write the enclosing unit), and a
- * misaligned one is covered by aligned units. Devices never see an access
- * outside [min_size, max_size] or off their natural alignment.
+ * Device contracts are enforced centrally, from the device's register
+ * table (mem/mmio.h): an access a register takes goes to the device as it
+ * is; any other is adapted (split into pieces or widened, reads extracting
+ * the bytes, writes read-modify-writing the enclosing unit), refused, or
+ * answered with all ones or zero, as the device's misfit policy says.
+ * Devices never see an access their registers do not take.
  */
 #include <string.h>
 
@@ -27,15 +28,6 @@ static void le_store(uint8_t *p, unsigned size, uint64_t v)
 	memcpy(p, &v, size);
 }
 
-static unsigned clamp_width(const struct mmio_ops *ops, unsigned size)
-{
-	if (size < ops->min_size)
-		return ops->min_size;
-	if (size > ops->max_size)
-		return ops->max_size;
-	return size;
-}
-
 static void notify(struct address_space *as, const struct region *r,
 		   uint64_t pa, unsigned size, uint64_t val, bool write)
 {
@@ -47,42 +39,139 @@ static void notify(struct address_space *as, const struct region *r,
 	as->sink->emit(as->sink->opaque, &e);
 }
 
-/* Read `size` bytes at region offset `off` from a device, honouring its
- * contract. The bytes all lie inside the region. */
-static uint64_t dev_read(const struct region *r, uint64_t off, unsigned size)
+/* What the bus does with one device access. */
+enum how { SERVE, ADAPT, REFUSE, ONES, ZERO };
+
+/* What was wrong with an access the bus did not serve as it was. */
+enum why { WHY_VALID, WHY_HOLE, WHY_WIDTH, WHY_ALIGN, WHY_SPAN };
+
+struct plan {
+	enum how how;
+	unsigned unit;        /* ADAPT: the width of the pieces */
+	enum why why;         /* REFUSE, ONES, ZERO */
+};
+
+/* What came of it, for the guest-error event. */
+enum then { THEN_FAULT, THEN_ONES, THEN_ZERO, THEN_IGNORED };
+
+/* The guest-error events' text: why, and what came of it (static, since
+ * event sinks may keep the pointer). */
+#define WHAT(why) { why ": access fault", why ": reads all ones", \
+		    why ": reads zero", why ": write ignored" }
+static const char *const what_text[][4] = {
+	[WHY_VALID] = WHAT("width or alignment the device refuses"),
+	[WHY_HOLE] = WHAT("no register here"),
+	[WHY_WIDTH] = WHAT("width the register does not take"),
+	[WHY_ALIGN] = WHAT("misaligned access to a register"),
+	[WHY_SPAN] = WHAT("access runs past the register"),
+};
+
+/* The width of the pieces an access of `size` is adapted to: the widest
+ * of `widths` not wider than the access (split), else the narrowest
+ * (widen). For the usual contiguous widths, `size` clamped to them. */
+static unsigned adapt_unit(uint8_t widths, unsigned size)
+{
+	unsigned w;
+
+	for (w = size; w; w >>= 1)
+		if (widths & w)
+			return w;
+	for (w = size << 1; w <= 8; w <<= 1)
+		if (widths & w)
+			return w;
+	return 1; /* no widths at all: a broken table; bytes are safe */
+}
+
+static struct plan plan_adapt(uint8_t widths, uint64_t off, unsigned size)
+{
+	unsigned w = adapt_unit(widths, size);
+
+	if (w == size && mmio_width_ok(widths, off, size))
+		return (struct plan){ SERVE, 0, 0 };
+	return (struct plan){ ADAPT, w, 0 };
+}
+
+static enum why misfit_why(bool found, uint8_t widths, uint64_t off,
+			   unsigned size)
+{
+	if (!found)
+		return WHY_HOLE;
+	if (!(size & widths))
+		return WHY_WIDTH;
+	if (!mmio_width_ok(widths, off, size))
+		return WHY_ALIGN;
+	return WHY_SPAN;
+}
+
+/* Off the fast path: look the register up. A device without a table is
+ * one register as large as its region. */
+static struct plan plan_slow(const struct region *r, uint64_t off,
+			     unsigned size)
+{
+	static const enum how policy[] = {
+		[MISFIT_FAULT] = REFUSE, [MISFIT_ONES] = ONES,
+		[MISFIT_ZERO] = ZERO,
+	};
+	const struct mmio_ops *ops = r->ops;
+	bool plain = !ops->regs && !ops->reg_at;
+	struct reg_desc scratch;
+	const struct reg_desc *d = NULL;
+
+	if (!plain)
+		d = mmio_reg_at(ops, off, &scratch, NULL, 0);
+	uint8_t widths = mmio_reg_widths(ops, d);
+	if (ops->misfit == MISFIT_ADAPT)
+		return plan_adapt(widths, off, size);
+	if (plain ? mmio_width_ok(widths, off, size) :
+		    mmio_reg_fits(ops, d, off, size))
+		return (struct plan){ SERVE, 0, 0 };
+	return (struct plan){ policy[ops->misfit], 0,
+			      misfit_why(plain || d, widths, off, size) };
+}
+
+/* How to serve an access of `size` (1, 2, 4 or 8) at region offset `off`;
+ * the bytes all lie inside the region. The fast path: every register of
+ * an adapting device takes the device's `widths`, so an access of one of
+ * those needs no register lookup (the UART's byte accesses). */
+static struct plan plan_access(const struct region *r, uint64_t off,
+			       unsigned size)
 {
 	const struct mmio_ops *ops = r->ops;
-	unsigned w = clamp_width(ops, size);
 
-	if (w == size && (!(off & (size - 1)) ||
-			  (ops->unaligned && off + size <= r->size)))
-		return ops->read(r->dev, off, size);
+	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+		return (struct plan){ REFUSE, 0, WHY_VALID };
+	if (ops->misfit == MISFIT_ADAPT &&
+	    mmio_width_ok(ops->widths, off, size))
+		return (struct plan){ SERVE, 0, 0 };
+	return plan_slow(r, off, size);
+}
 
+/* Read `size` bytes at `off` as aligned pieces of `w` bytes. */
+static uint64_t adapt_read(const struct region *r, uint64_t off, unsigned size,
+			   unsigned w)
+{
 	uint8_t buf[16];
 	uint64_t first = off & ~(uint64_t)(w - 1);
 	uint64_t last = (off + size - 1) & ~(uint64_t)(w - 1);
 	unsigned n = 0;
+
 	for (uint64_t u = first; u <= last && n + w <= sizeof(buf); u += w) {
 		if (u + w > r->size)
 			le_store(buf + n, w, 0); /* past the device: reads zero */
 		else
-			le_store(buf + n, w, ops->read(r->dev, u, w));
+			le_store(buf + n, w, r->ops->read(r->dev, u, w));
 		n += w;
 	}
 	return le_load(buf + (off - first), size);
 }
 
-static void dev_write(const struct region *r, uint64_t off, unsigned size,
-		      uint64_t val)
+/* Write `size` bytes at `off` as aligned pieces of `w` bytes; a piece the
+ * access covers only in part is read, modified and written. */
+static void adapt_write(const struct region *r, uint64_t off, unsigned size,
+			uint64_t val, unsigned w)
 {
 	const struct mmio_ops *ops = r->ops;
-	unsigned w = clamp_width(ops, size);
 
-	if (w == size && (!(off & (size - 1)) ||
-			  (ops->unaligned && off + size <= r->size))) {
-		ops->write(r->dev, off, val, size);
-		return;
-	}
 	for (uint64_t u = off & ~(uint64_t)(w - 1); u < off + size; u += w) {
 		if (u + w > r->size)
 			break;
@@ -101,22 +190,98 @@ static void dev_write(const struct region *r, uint64_t off, unsigned size,
 	}
 }
 
-/* An access that lies inside one flat range. */
+/* A guest-error event for an access the device's registers do not take. */
+static void misfit_event(struct address_space *as, const struct region *r,
+			 uint64_t pa, unsigned size, bool write,
+			 const struct plan *p)
+{
+	enum then then = p->how == REFUSE ? THEN_FAULT :
+			 write            ? THEN_IGNORED :
+			 p->how == ONES   ? THEN_ONES :
+					    THEN_ZERO;
+
+	if (!ev_on(as->sink, EV_GUEST_ERROR))
+		return;
+	struct bus_event e = {
+		.cat = EV_GUEST_ERROR, .origin = &as->origin, .region = r,
+		.pa = pa, .offset = pa - r->base, .size = size,
+		.write = write, .devfn = -1, .what = what_text[p->why][then],
+	};
+	as->sink->emit(as->sink->opaque, &e);
+}
+
 /* Note: a device access may change the map (a BAR moves), which rebuilds
- * the flat view and frees `f`; regions live in a fixed array, so only `r`
- * is used once the device has been called. */
+ * the flat view and frees the flat range; regions live in a fixed array,
+ * so only `r` is used once the device has been called. */
+static enum mem_status mmio_read(struct address_space *as, struct region *r,
+				 uint64_t pa, unsigned size, uint64_t *val)
+{
+	uint64_t off = pa - r->base;
+	struct plan p = plan_access(r, off, size);
+	uint64_t v = 0;
+
+	switch (p.how) {
+	case SERVE:
+		v = r->ops->read(r->dev, off, size);
+		break;
+	case ADAPT:
+		v = adapt_read(r, off, size, p.unit);
+		break;
+	case REFUSE:
+		misfit_event(as, r, pa, size, false, &p);
+		return MEM_REFUSED;
+	case ONES:
+	case ZERO:
+		misfit_event(as, r, pa, size, false, &p);
+		v = p.how == ONES ? ~0ull >> (64 - 8 * size) : 0;
+		break;
+	}
+	r->reads++;
+	if (ev_on(as->sink, EV_MMIO))
+		notify(as, r, pa, size, v, false);
+	*val = v;
+	return MEM_OK;
+}
+
+static enum mem_status mmio_write(struct address_space *as, struct region *r,
+				  uint64_t pa, unsigned size, uint64_t val)
+{
+	uint64_t off = pa - r->base;
+	struct plan p = plan_access(r, off, size);
+
+	switch (p.how) {
+	case SERVE:
+		r->ops->write(r->dev, off, val, size);
+		break;
+	case ADAPT:
+		adapt_write(r, off, size, val, p.unit);
+		break;
+	case REFUSE:
+		misfit_event(as, r, pa, size, true, &p);
+		return MEM_REFUSED;
+	case ONES:
+	case ZERO:
+		misfit_event(as, r, pa, size, true, &p); /* dropped */
+		break;
+	}
+	r->writes++;
+	if (ev_on(as->sink, EV_MMIO))
+		notify(as, r, pa, size, val, true);
+	return MEM_OK;
+}
+
+/* An access that lies inside one flat range; for a device, one that
+ * straddle_check() has found it does not refuse. */
 static uint64_t read_in(struct address_space *as, const struct flat_range *f,
 			uint64_t pa, unsigned size)
 {
 	struct region *r = f->r;
 	uint64_t off = pa - r->base;
+	uint64_t v = 0;
 
 	if (r->kind != REGION_MMIO)
 		return le_load(r->host + off, size);
-	uint64_t v = dev_read(r, off, size);
-	r->reads++;
-	if (ev_on(as->sink, EV_MMIO))
-		notify(as, r, pa, size, v, false);
+	mmio_read(as, r, pa, size, &v);
 	return v;
 }
 
@@ -134,39 +299,9 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 	case REGION_ROM:
 		break;
 	case REGION_MMIO:
-		dev_write(r, off, size, val);
-		r->writes++;
-		if (ev_on(as->sink, EV_MMIO))
-			notify(as, r, pa, size, val, true);
+		mmio_write(as, r, pa, size, val);
 		break;
 	}
-}
-
-/* A strict device refuses accesses outside its contract (the bus reports
- * an error, which the CPU turns into an access fault), as QEMU does for a
- * region's valid sizes; others get them adapted. */
-static bool refused(struct address_space *as, const struct flat_range *f,
-		    uint64_t pa, unsigned size, bool write)
-{
-	const struct region *r = f->r;
-	const struct mmio_ops *ops = r->ops;
-
-	if (r->kind != REGION_MMIO || !ops->strict)
-		return false;
-	if (size >= ops->min_size && size <= ops->max_size &&
-	    !(size & (size - 1)) && !((pa - r->base) & (size - 1)) &&
-	    pa + (size - 1) <= f->end)
-		return false;
-	if (ev_on(as->sink, EV_GUEST_ERROR)) {
-		struct bus_event e = {
-			.cat = EV_GUEST_ERROR, .origin = &as->origin, .region = r,
-			.pa = pa, .offset = pa - r->base, .size = size,
-			.write = write, .devfn = -1,
-			.what = "access width or alignment the device refuses",
-		};
-		as->sink->emit(as->sink->opaque, &e);
-	}
-	return true;
 }
 
 /* Whether the access lies in one range with a width devices can take
@@ -179,16 +314,22 @@ static bool inside(const struct flat_range *f, uint64_t pa, unsigned size)
 }
 
 /* Whether an access that straddles ranges can be done byte by byte:
- * every byte decoded, and no strict device among them. */
+ * every byte decoded, and none of them in a device that refuses a 1-byte
+ * access there (then the whole access is refused, nothing is done). */
 static enum mem_status straddle_check(struct address_space *as, uint64_t pa,
-				      unsigned size)
+				      unsigned size, bool write)
 {
 	for (unsigned i = 0; i < size; i++) {
 		const struct flat_range *f = as_lookup(as, pa + i);
 		if (!f)
 			return MEM_UNMAPPED;
-		if (f->r->kind == REGION_MMIO && f->r->ops->strict)
+		if (f->r->kind != REGION_MMIO)
+			continue;
+		struct plan p = plan_access(f->r, pa + i - f->r->base, 1);
+		if (p.how == REFUSE) {
+			misfit_event(as, f->r, pa + i, 1, write, &p);
 			return MEM_REFUSED;
+		}
 	}
 	return MEM_OK;
 }
@@ -198,14 +339,14 @@ enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
-	if (f && refused(as, f, pa, size, false))
-		return MEM_REFUSED;
 	if (f && inside(f, pa, size)) {
+		if (f->r->kind == REGION_MMIO)
+			return mmio_read(as, f->r, pa, size, val);
 		*val = read_in(as, f, pa, size);
 		return MEM_OK;
 	}
 	/* Straddles ranges (or the top of memory): byte by byte. Rare. */
-	enum mem_status st = straddle_check(as, pa, size);
+	enum mem_status st = straddle_check(as, pa, size, false);
 	if (st != MEM_OK)
 		return st;
 	uint64_t v = 0;
@@ -223,13 +364,13 @@ enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
 	if (size < 8)
 		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
 
-	if (f && refused(as, f, pa, size, true))
-		return MEM_REFUSED;
 	if (f && inside(f, pa, size)) {
+		if (f->r->kind == REGION_MMIO)
+			return mmio_write(as, f->r, pa, size, val);
 		write_in(as, f, pa, size, val);
 		return MEM_OK;
 	}
-	enum mem_status st = straddle_check(as, pa, size);
+	enum mem_status st = straddle_check(as, pa, size, true);
 	if (st != MEM_OK)
 		return st; /* nothing written */
 	for (unsigned i = 0; i < size; i++)

@@ -12,6 +12,30 @@
 			   PCI_COMMAND_SERR | PCI_COMMAND_INTX_DISABLE)
 #define PCI_CAP_START 0x40
 
+/* Config accesses carry byte enables: any 1, 2 or 4 bytes of a dword. */
+#define CFG_W (MMIO_W1 | MMIO_W2 | MMIO_W4)
+
+const struct reg_desc pci_config_regs[] = {
+	{ PCI_VENDOR_ID, 2, "vendor", CFG_W },
+	{ PCI_DEVICE_ID, 2, "device", CFG_W },
+	{ PCI_COMMAND, 2, "command", CFG_W },
+	{ PCI_STATUS, 2, "status", CFG_W },
+	{ PCI_REVISION_ID, 4, "revision/class", CFG_W },
+	{ PCI_CACHE_LINE_SIZE, 4, "cacheline/latency/header", CFG_W },
+	{ PCI_BAR0, 4, "BAR0", CFG_W },
+	{ PCI_BAR0 + 4, 4, "BAR1", CFG_W },
+	{ PCI_BAR0 + 8, 4, "BAR2", CFG_W },
+	{ PCI_BAR0 + 12, 4, "BAR3", CFG_W },
+	{ PCI_BAR0 + 16, 4, "BAR4", CFG_W },
+	{ PCI_BAR0 + 20, 4, "BAR5", CFG_W },
+	{ PCI_SUBSYSTEM_VENDOR_ID, 4, "subsystem", CFG_W },
+	{ PCI_ROM_ADDRESS, 4, "ROM", CFG_W },
+	{ PCI_CAPABILITY_LIST, 1, "capabilities", CFG_W },
+	{ PCI_INTERRUPT_LINE, 1, "interrupt-line", CFG_W },
+	{ PCI_INTERRUPT_PIN, 1, "interrupt-pin", CFG_W },
+	{ 0, 0, NULL, 0 },
+};
+
 static void set_word(uint8_t *p, uint16_t v)
 {
 	p[0] = v;

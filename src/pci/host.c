@@ -24,8 +24,11 @@ static void abort_write(void *dev, uint64_t offset, uint64_t val,
 	h->master_aborts++;
 }
 
+/* A window is one register as large as itself: every width is served
+ * (misaligned ones in aligned pieces). */
 static const struct mmio_ops abort_ops = {
-	.read = abort_read, .write = abort_write, .min_size = 1, .max_size = 8,
+	.read = abort_read, .write = abort_write, .widths = MMIO_WANY,
+	.misfit = MISFIT_ADAPT,
 };
 
 /* BARs with no device behind them (an expansion ROM without contents). */
@@ -40,7 +43,8 @@ static void ignore_write(void *dev, uint64_t offset, uint64_t val,
 }
 
 static const struct mmio_ops zero_ops = {
-	.read = zero_read, .write = ignore_write, .min_size = 1, .max_size = 8,
+	.read = zero_read, .write = ignore_write, .widths = MMIO_WANY,
+	.misfit = MISFIT_ADAPT,
 };
 
 static struct pci_func *find_func(struct pci_host *h, uint64_t offset)
@@ -90,8 +94,11 @@ static void ecam_write(void *dev, uint64_t offset, uint64_t val, unsigned size)
 		pci_config_write(f, offset & (PCI_CONFIG_SIZE - 1), val, size);
 }
 
+/* Config registers take 1, 2 or 4 bytes with any byte enables; an 8-byte
+ * access becomes two 4-byte ones, a misaligned one aligned pieces. */
 const struct mmio_ops pci_ecam_ops = {
-	.read = ecam_read, .write = ecam_write, .min_size = 1, .max_size = 4,
+	.read = ecam_read, .write = ecam_write,
+	.widths = MMIO_W1 | MMIO_W2 | MMIO_W4, .misfit = MISFIT_ADAPT,
 };
 
 unsigned pci_swizzle(unsigned slot, unsigned pin)

@@ -218,21 +218,6 @@ static const char *func_name(const struct pci_func *f)
 	return f && f->ops && f->ops->name ? f->ops->name : "host-bridge";
 }
 
-static const char *config_reg_name(unsigned off)
-{
-	static const struct reg_desc regs[] = {
-		{ 0x00, 2, "vendor" }, { 0x02, 2, "device" },
-		{ 0x04, 2, "command" }, { 0x06, 2, "status" },
-		{ 0x08, 4, "revision/class" }, { 0x0c, 4, "cacheline/latency/header" },
-		{ 0x10, 4, "BAR0" }, { 0x14, 4, "BAR1" }, { 0x18, 4, "BAR2" },
-		{ 0x1c, 4, "BAR3" }, { 0x20, 4, "BAR4" }, { 0x24, 4, "BAR5" },
-		{ 0x2c, 4, "subsystem" }, { 0x30, 4, "ROM" },
-		{ 0x34, 1, "capabilities" }, { 0x3c, 1, "interrupt-line" },
-		{ 0x3d, 1, "interrupt-pin" }, { 0, 0, NULL },
-	};
-	return reg_name(regs, off);
-}
-
 /* Annotation for BAR sizing as it happens: the all-ones write, and the
  * size mask the function answers with. */
 static const char *bar_note(const struct pci_func *f, const struct bus_event *e,
@@ -251,6 +236,17 @@ static const char *bar_note(const struct pci_func *f, const struct bus_event *e,
 		return buf;
 	}
 	return NULL;
+}
+
+/* " -> REGION +OFFSET (REGISTER)" of a device access that went wrong */
+static void region_text(struct sbuf *b, const struct region *r, uint64_t offset)
+{
+	char nbuf[48];
+	const char *reg = mmio_reg_name(r->ops, offset, nbuf, sizeof(nbuf));
+
+	sb_printf(b, " -> %s +0x%03" PRIx64, r->name, offset);
+	if (reg)
+		sb_printf(b, " (%s)", reg);
 }
 
 static void mmio_text(const struct tracer *t, struct sbuf *b,
@@ -288,7 +284,7 @@ static void config_text(const struct tracer *t, struct sbuf *b,
 			const struct bus_event *e)
 {
 	const struct pci_func *f = event_func(t, e);
-	const char *reg = config_reg_name(e->offset);
+	const char *reg = reg_name(pci_config_regs, e->offset);
 	char nbuf[48];
 	const char *note = bar_note(f, e, nbuf, sizeof(nbuf));
 
@@ -368,8 +364,7 @@ static void text_body(const struct tracer *t, struct sbuf *b,
 		sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64, e->write ? "store" :
 			  "load", width_char(e->size ? e->size : 8), e->pa);
 		if (e->region)
-			sb_printf(b, " -> %s +0x%03" PRIx64, e->region->name,
-				  e->offset);
+			region_text(b, e->region, e->offset);
 		sb_printf(b, ": %s", e->what ? e->what : "");
 		return;
 	default:

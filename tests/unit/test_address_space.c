@@ -52,14 +52,15 @@ static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	fake_record(d, off, size, val, true);
 }
 
-#define FAKE_OPS(lo, hi)                                                 \
-	{ .read = fake_read, .write = fake_write, .min_size = (lo),      \
-	  .max_size = (hi) }
+/* A device without a register table: one register over the region. */
+#define FAKE_OPS(w)                                                      \
+	{ .read = fake_read, .write = fake_write, .widths = (w),         \
+	  .misfit = MISFIT_ADAPT }
 
-static const struct mmio_ops ops_4 = FAKE_OPS(4, 4);
-static const struct mmio_ops ops_1 = FAKE_OPS(1, 1);
-static const struct mmio_ops ops_2 = FAKE_OPS(2, 2);
-static const struct mmio_ops ops_any = FAKE_OPS(1, 8);
+static const struct mmio_ops ops_4 = FAKE_OPS(MMIO_W4);
+static const struct mmio_ops ops_1 = FAKE_OPS(MMIO_W1);
+static const struct mmio_ops ops_2 = FAKE_OPS(MMIO_W2);
+static const struct mmio_ops ops_any = FAKE_OPS(MMIO_WANY);
 
 static void fake_fill(struct fake_dev *d)
 {
@@ -763,10 +764,10 @@ TEST(as_dma_and_host_ptr_limits)
 TEST(as_reg_name_lookup)
 {
 	static const struct reg_desc regs[] = {
-		{ 0x0, 4, "CTRL" },
-		{ 0x4, 2, "STATUS" },
-		{ 0x8, 8, "DATA" },
-		{ 0, 0, NULL },
+		{ 0x0, 4, "CTRL", MMIO_W4 },
+		{ 0x4, 2, "STATUS", MMIO_W2 },
+		{ 0x8, 8, "DATA", MMIO_W8 },
+		{ 0, 0, NULL, 0 },
 	};
 	const struct {
 		uint64_t off;
@@ -787,29 +788,275 @@ TEST(as_reg_name_lookup)
 	CHECK(reg_name(NULL, 0) == NULL);
 }
 
-static const char *page_reg_name(uint64_t offset, char *buf, size_t len)
+/* A computed register file: one 8-byte register at the start of each
+ * 4 KiB page, named after the page. */
+static const struct reg_desc *page_reg_at(uint64_t offset, struct reg_desc *d,
+					  char *buf, size_t len)
 {
-	snprintf(buf, len, "CH%u", (unsigned)(offset >> 12));
-	return buf;
+	if (offset & 0xff8)
+		return NULL;
+	*d = (struct reg_desc){ (uint32_t)(offset & ~0xfffull), 8, NULL,
+				MMIO_W8 };
+	if (buf) {
+		snprintf(buf, len, "CH%u", (unsigned)(offset >> 12));
+		d->name = buf;
+	}
+	return d;
 }
 
 TEST(as_mmio_reg_name_table_or_function)
 {
 	static const struct reg_desc regs[] = {
-		{ 0x10, 4, "IRQ" },
-		{ 0, 0, NULL },
+		{ 0x10, 4, "IRQ", MMIO_W4 },
+		{ 0, 0, NULL, 0 },
 	};
-	const struct mmio_ops by_table = { .min_size = 4, .max_size = 4,
-					   .regs = regs };
-	const struct mmio_ops by_fn = { .min_size = 4, .max_size = 4,
-					.regs = regs,
-					.reg_name = page_reg_name };
+	const struct mmio_ops by_table = { .widths = MMIO_W4, .regs = regs };
+	const struct mmio_ops by_fn = { .widths = MMIO_W4,
+					.reg_at = page_reg_at };
+	struct reg_desc scratch;
 	char buf[16];
 
 	const char *n = mmio_reg_name(&by_table, 0x12, buf, sizeof(buf));
 	CHECK(n && strcmp(n, "IRQ") == 0);
 	CHECK(mmio_reg_name(&by_table, 0x14, buf, sizeof(buf)) == NULL);
-	n = mmio_reg_name(&by_fn, 0x3000, buf, sizeof(buf));
+	n = mmio_reg_name(&by_fn, 0x3004, buf, sizeof(buf));
 	CHECK(n && strcmp(n, "CH3") == 0);
+	CHECK(mmio_reg_name(&by_fn, 0x3008, buf, sizeof(buf)) == NULL);
 	CHECK(mmio_reg_name(NULL, 0, buf, sizeof(buf)) == NULL);
+	/* the lookup the bus makes: no buffer, no name, the same register */
+	const struct reg_desc *d =
+		mmio_reg_at(&by_fn, 0x3004, &scratch, NULL, 0);
+	CHECK(d == &scratch);
+	CHECK_EQ(d->offset, 0x3000);
+	CHECK_EQ(d->size, 8);
+	CHECK_EQ(d->widths, MMIO_W8);
+	CHECK(mmio_reg_at(&by_table, 0x10, &scratch, NULL, 0) == &regs[0]);
+}
+
+/* ---- per-register contracts ---------------------------------------------- */
+
+/* A 32-bit register at 0, a 64-bit one (that also takes halves) at 8, a
+ * hole, and a byte buffer at 0x20 that takes anything, misaligned too. */
+static const struct reg_desc table_regs[] = {
+	{ 0x00, 4, "CTRL", MMIO_W4 },
+	{ 0x08, 8, "COUNT", MMIO_W4 | MMIO_W8 },
+	{ 0x20, 0x10, "BUF", MMIO_WANY | MMIO_UNALIGNED },
+	{ 0, 0, NULL, 0 },
+};
+
+#define TABLE_OPS(policy)                                                \
+	{ .read = fake_read, .write = fake_write, .widths = MMIO_W4,     \
+	  .misfit = (policy), .regs = table_regs }
+
+static const struct mmio_ops table_adapt = TABLE_OPS(MISFIT_ADAPT);
+static const struct mmio_ops table_fault = TABLE_OPS(MISFIT_FAULT);
+static const struct mmio_ops table_ones = TABLE_OPS(MISFIT_ONES);
+static const struct mmio_ops table_zero = TABLE_OPS(MISFIT_ZERO);
+
+TEST(as_reg_fits)
+{
+	const struct reg_desc *count = &table_regs[1], *buf = &table_regs[2];
+
+	CHECK(mmio_reg_fits(&table_adapt, count, 0x08, 8));
+	CHECK(mmio_reg_fits(&table_adapt, count, 0x0c, 4));
+	CHECK(!mmio_reg_fits(&table_adapt, count, 0x0a, 4)); /* misaligned */
+	CHECK(!mmio_reg_fits(&table_adapt, count, 0x08, 2)); /* width */
+	CHECK(!mmio_reg_fits(&table_adapt, count, 0x10, 4)); /* outside */
+	CHECK(mmio_reg_fits(&table_adapt, buf, 0x27, 8));
+	CHECK(!mmio_reg_fits(&table_adapt, buf, 0x2a, 8));    /* past end */
+	CHECK(!mmio_reg_fits(&table_adapt, buf, 0x1f, 1));
+	CHECK(!mmio_reg_fits(&table_adapt, NULL, 0x18, 4));
+	/* a register whose entry says 0 takes the device's widths */
+	const struct reg_desc plain = { 0x40, 4, "PLAIN", 0 };
+	CHECK_EQ(mmio_reg_widths(&table_adapt, &plain), MMIO_W4);
+	CHECK(mmio_reg_fits(&table_adapt, &plain, 0x40, 4));
+	CHECK(!mmio_reg_fits(&table_adapt, &plain, 0x40, 1));
+}
+
+/* MISFIT_ADAPT: the pieces take the widths of the register the access
+ * starts in (the device's in a hole). */
+TEST(as_adapt_per_register)
+{
+	struct dev_as e;
+
+	dev_setup(&e, &table_adapt, 0x40);
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x08, 8), 0x1f1e1d1c1b1a1918ull);
+	CHECK_EQ(e.d.nlog, 1);                      /* COUNT takes 8 */
+	check_call(&e.d, 0, 0x08, 8, 0x1f1e1d1c1b1a1918ull, false);
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x00, 8), 0x1716151413121110ull);
+	CHECK_EQ(e.d.nlog, 2);                      /* CTRL is 32-bit */
+	check_call(&e.d, 0, 0x00, 4, 0x13121110, false);
+	check_call(&e.d, 1, 0x04, 4, 0x17161514, false);
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x09, 1), 0x19); /* widened to a half */
+	check_call(&e.d, 0, 0x08, 4, 0x1b1a1918, false);
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x18, 8), 0x2f2e2d2c2b2a2928ull);
+	CHECK_EQ(e.d.nlog, 2);                      /* hole: device widths */
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x23, 8), 0x3a39383736353433ull);
+	CHECK_EQ(e.d.nlog, 1);                      /* BUF: misaligned, whole */
+	check_call(&e.d, 0, 0x23, 8, 0x3a39383736353433ull, false);
+	as_destroy(&e.as);
+}
+
+struct ev_rec {
+	int n;
+	struct bus_event e[8];
+};
+
+static void ev_rec(void *opaque, const struct bus_event *ev)
+{
+	struct ev_rec *l = opaque;
+
+	if (l->n < 8)
+		l->e[l->n] = *ev;
+	l->n++;
+}
+
+/* The accesses no register takes, for every policy but ADAPT. */
+static const struct {
+	uint64_t off;
+	unsigned size;
+	const char *why;
+} misfits[] = {
+	{ 0x00, 8, "width the register does not take" },
+	{ 0x00, 2, "width the register does not take" },
+	{ 0x0a, 4, "misaligned access to a register" },
+	{ 0x04, 4, "no register here" },
+	{ 0x18, 8, "no register here" },
+	{ 0x2c, 8, "access runs past the register" },
+};
+
+static void check_misfits(const struct mmio_ops *ops, enum mem_status st,
+			  uint64_t ones, const char *then_r,
+			  const char *then_w)
+{
+	struct dev_as e;
+	struct ev_rec l = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR | EV_MMIO, ev_rec, &l };
+	char want[96];
+
+	dev_setup(&e, ops, 0x40);
+	e.as.sink = &sink;
+	for (unsigned i = 0; i < sizeof(misfits) / sizeof(misfits[0]); i++) {
+		uint64_t pa = DEV_BASE + misfits[i].off, v = 0x5a;
+		unsigned size = misfits[i].size;
+
+		l.n = 0;
+		CHECK_EQ(as_read(&e.as, pa, size, &v), st);
+		if (st == MEM_OK)
+			CHECK_EQ(v, ones >> (64 - 8 * size));
+		else
+			CHECK_EQ(v, 0x5a);
+		CHECK_EQ(as_write(&e.as, pa, size, 0), st);
+		CHECK_EQ(e.d.nlog, 0);              /* never at the device */
+		/* a guest error each, and the access itself unless refused */
+		CHECK_EQ(l.n, st == MEM_OK ? 4 : 2);
+		CHECK_EQ(l.e[0].cat, EV_GUEST_ERROR);
+		CHECK_EQ(l.e[0].pa, pa);
+		CHECK_EQ(l.e[0].size, size);
+		CHECK(l.e[0].region == e.r);
+		snprintf(want, sizeof(want), "%s: %s", misfits[i].why, then_r);
+		CHECK(l.e[0].what && !strcmp(l.e[0].what, want));
+		int w = st == MEM_OK ? 2 : 1;
+		snprintf(want, sizeof(want), "%s: %s", misfits[i].why, then_w);
+		CHECK(l.e[w].what && !strcmp(l.e[w].what, want));
+		CHECK(l.e[w].write);
+		if (st == MEM_OK) {
+			CHECK_EQ(l.e[1].cat, EV_MMIO);
+			CHECK_EQ(l.e[3].cat, EV_MMIO);
+		}
+	}
+	/* what fits goes through, and says nothing */
+	l.n = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x0c, 4), 0x1f1e1d1c);
+	wr(&e.as, DEV_BASE + 0x25, 2, 0xabcd);
+	CHECK_EQ(e.d.nlog, 2);
+	CHECK_EQ(l.n, 2);
+	CHECK_EQ(l.e[0].cat, EV_MMIO);
+	as_destroy(&e.as);
+}
+
+TEST(as_misfit_fault)
+{
+	check_misfits(&table_fault, MEM_REFUSED, 0, "access fault",
+		      "access fault");
+}
+
+TEST(as_misfit_ones)
+{
+	check_misfits(&table_ones, MEM_OK, ~0ull, "reads all ones",
+		      "write ignored");
+}
+
+TEST(as_misfit_zero)
+{
+	check_misfits(&table_zero, MEM_OK, 0, "reads zero", "write ignored");
+}
+
+/* `valid` comes first: outside it, even a ZERO device faults. */
+TEST(as_valid_widths_fault_first)
+{
+	static const struct mmio_ops ops = {
+		.read = fake_read, .write = fake_write, .widths = MMIO_W4,
+		.misfit = MISFIT_ZERO, .valid = MMIO_W4 | MMIO_W8,
+		.regs = table_regs,
+	};
+	struct dev_as e;
+	struct ev_rec l = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, ev_rec, &l };
+	uint64_t v;
+
+	dev_setup(&e, &ops, 0x40);
+	e.as.sink = &sink;
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x20, 1, &v), MEM_REFUSED);
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x22, 4, &v), MEM_REFUSED);
+	CHECK_EQ(l.n, 2);
+	CHECK(!strcmp(l.e[0].what, "width or alignment the device refuses: "
+				   "access fault"));
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x00, 8), 0);   /* valid, a misfit */
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x20, 4), 0x33323130);
+	CHECK_EQ(e.d.nlog, 1);
+	as_destroy(&e.as);
+}
+
+/* An access straddling two ranges goes byte by byte, each byte as a
+ * 1-byte access of its own; it is refused whole, before anything is done,
+ * when one byte would be. */
+TEST(as_straddle_bytes_follow_each_contract)
+{
+	static const struct mmio_ops bytes_fault = {
+		.read = fake_read, .write = fake_write, .widths = MMIO_WANY,
+		.misfit = MISFIT_FAULT,
+	};
+	static const struct mmio_ops words_fault = {
+		.read = fake_read, .write = fake_write, .widths = MMIO_W4,
+		.misfit = MISFIT_FAULT,
+	};
+	struct dev_as e;
+	struct ev_rec l = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, ev_rec, &l };
+	uint64_t v;
+
+	dev_setup(&e, &bytes_fault, 0x40);
+	struct region *ram = as_add_ram(&e.as, "ram", DEV_BASE + 0x40, 0x1000);
+	CHECK(ram != NULL);
+	e.as.sink = &sink;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x3e, 4), 0x00004f4e);
+	CHECK_EQ(e.d.nlog, 2);
+	as_destroy(&e.as);
+
+	dev_setup(&e, &words_fault, 0x40);
+	ram = as_add_ram(&e.as, "ram", DEV_BASE + 0x40, 0x1000);
+	CHECK(ram != NULL);
+	e.as.sink = &sink;
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x3e, 4, &v), MEM_REFUSED);
+	CHECK_EQ(as_write(&e.as, DEV_BASE + 0x3e, 4, ~0ull), MEM_REFUSED);
+	CHECK_EQ(e.d.nlog, 0);
+	CHECK_EQ(ram ? ram->host[0] : 1, 0);          /* nothing written */
+	CHECK_EQ(l.n, 2);
+	CHECK_EQ(l.e[0].pa, DEV_BASE + 0x3e);
+	as_destroy(&e.as);
 }

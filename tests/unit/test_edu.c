@@ -121,15 +121,11 @@ static void wr32(uint64_t off, uint32_t val)
 	wr(off, val, 4);
 }
 
-/* Direct calls to the device, bypassing the bus's width adaptation. */
+/* Direct calls to the device, bypassing the bus: only with accesses the
+ * register table says a register takes. */
 static uint64_t dev_rd(uint64_t off, unsigned size)
 {
 	return edu_mmio_ops.read(&env.edu, off, size);
-}
-
-static void dev_wr(uint64_t off, uint64_t val, unsigned size)
-{
-	edu_mmio_ops.write(&env.edu, off, val, size);
 }
 
 static int line(void)
@@ -186,23 +182,27 @@ TEST(edu_pci_header)
 
 TEST(edu_ops_shape)
 {
+	enum { W4 = MMIO_W4, W48 = MMIO_W4 | MMIO_W8 };
 	static const struct {
 		uint32_t off;
 		uint8_t size;
 		const char *name;
+		uint8_t widths;
 	} want[] = {
-		{ 0x00, 4, "ident" },      { 0x04, 4, "liveness" },
-		{ 0x08, 4, "factorial" },  { 0x20, 4, "status" },
-		{ 0x24, 4, "irq_status" }, { 0x60, 4, "irq_raise" },
-		{ 0x64, 4, "irq_ack" },    { 0x80, 8, "dma_src" },
-		{ 0x88, 8, "dma_dst" },    { 0x90, 8, "dma_count" },
-		{ 0x98, 8, "dma_cmd" },
+		{ 0x00, 4, "ident", W4 },      { 0x04, 4, "liveness", W4 },
+		{ 0x08, 4, "factorial", W4 },  { 0x20, 4, "status", W4 },
+		{ 0x24, 4, "irq_status", W4 }, { 0x60, 4, "irq_raise", W4 },
+		{ 0x64, 4, "irq_ack", W4 },    { 0x80, 8, "dma_src", W48 },
+		{ 0x88, 8, "dma_dst", W48 },   { 0x90, 8, "dma_count", W48 },
+		{ 0x98, 8, "dma_cmd", W48 },
 	};
 	const struct reg_desc *r = edu_mmio_ops.regs;
 	size_t n = sizeof(want) / sizeof(want[0]);
 
-	CHECK_EQ(edu_mmio_ops.min_size, 4);
-	CHECK_EQ(edu_mmio_ops.max_size, 8);
+	/* QEMU's edu: .valid 4..8 aligned, all ones where nothing fits */
+	CHECK_EQ(edu_mmio_ops.widths, MMIO_W4);
+	CHECK_EQ(edu_mmio_ops.valid, MMIO_W4 | MMIO_W8);
+	CHECK_EQ(edu_mmio_ops.misfit, MISFIT_ONES);
 	CHECK(r != NULL);
 	if (!r)
 		return;
@@ -212,6 +212,7 @@ TEST(edu_ops_shape)
 			return;
 		CHECK_EQ(r[i].offset, want[i].off);
 		CHECK_EQ(r[i].size, want[i].size);
+		CHECK_EQ(r[i].widths, want[i].widths);
 		CHECK(strcmp(r[i].name, want[i].name) == 0);
 		CHECK(reg_name(r, want[i].off) == r[i].name);
 	}
@@ -385,9 +386,8 @@ TEST(edu_unknown_offsets)
 	for (size_t i = 0; i < sizeof(offs) / sizeof(offs[0]); i++) {
 		wr32(offs[i], 0x12345678);
 		CHECK_EQ(rd32(offs[i]), ALL_ONES32);
-		CHECK_EQ(dev_rd(offs[i], 4), ALL_ONES32);
-		if (offs[i] >= 0x80)
-			CHECK_EQ(dev_rd(offs[i] & ~7ull, 8), ~0ull);
+		wr(offs[i] & ~7ull, 0x12345678, 8);
+		CHECK_EQ(rd(offs[i] & ~7ull, 8), ~0ull);
 	}
 	/* the buffer is not visible through BAR0, only by DMA */
 	CHECK(all_bytes(env.edu.dma_buf, EDU_DMA_BUF_SIZE, 0));
@@ -397,33 +397,119 @@ TEST(edu_unknown_offsets)
 }
 
 /* QEMU takes only 4-byte accesses below 0x80: an 8-byte read returns all
- * ones and an 8-byte write is dropped. The bus hands such an access to the
- * device as it is (max_size is 8 for the DMA registers). */
+ * ones and an 8-byte write is dropped. The register table says those
+ * registers are 32-bit and the bus answers for them (MISFIT_ONES): the
+ * device never sees such an access. */
 TEST(edu_rejected_widths)
 {
 	env_init();
 	wr32(EDU_REG_LIVENESS, 0x0f0f0f0f);
-	CHECK_EQ(dev_rd(EDU_REG_IDENT, 8), ~0ull);
-	CHECK_EQ(dev_rd(EDU_REG_LIVENESS - 4, 8), ~0ull);
-	CHECK_EQ(dev_rd(EDU_REG_FACT, 8), ~0ull);
-	CHECK_EQ(dev_rd(EDU_REG_STATUS, 8), ~0ull);
-	CHECK_EQ(rd(EDU_REG_IDENT, 8), ~0ull);           /* via the bus too */
+	CHECK_EQ(rd(EDU_REG_IDENT, 8), ~0ull);
+	CHECK_EQ(rd(EDU_REG_LIVENESS - 4, 8), ~0ull);
+	CHECK_EQ(rd(EDU_REG_FACT, 8), ~0ull);
 	CHECK_EQ(rd(EDU_REG_STATUS, 8), ~0ull);
+	CHECK_EQ(rd(EDU_REG_IRQ_RAISE, 8), ~0ull);
 
-	dev_wr(EDU_REG_LIVENESS - 4, 0, 8);               /* covers 0x04 */
+	wr(EDU_REG_LIVENESS - 4, 0, 8);                   /* covers 0x04 */
 	CHECK_EQ(rd32(EDU_REG_LIVENESS), 0xf0f0f0f0);
-	dev_wr(EDU_REG_FACT, 5, 8);
+	wr(EDU_REG_FACT, 5, 8);
 	CHECK_EQ(rd32(EDU_REG_FACT), 0);
-	dev_wr(EDU_REG_STATUS, EDU_STATUS_IRQFACT, 8);
+	wr(EDU_REG_STATUS, EDU_STATUS_IRQFACT, 8);
 	CHECK_EQ(rd32(EDU_REG_STATUS), 0);
-	dev_wr(EDU_REG_IRQ_RAISE, 0x1, 8);
 	wr(EDU_REG_IRQ_RAISE, 0x1, 8);
 	CHECK_EQ(rd32(EDU_REG_IRQ_STATUS), 0);
 	CHECK_EQ(line(), 0);
 	wr32(EDU_REG_IRQ_RAISE, 0x3);
-	dev_wr(EDU_REG_IRQ_ACK, 0x3, 8);
+	wr(EDU_REG_IRQ_RAISE, 0x3ull << 32, 8);           /* covers irq_ack */
 	CHECK_EQ(rd32(EDU_REG_IRQ_STATUS), 0x3);
 	CHECK_EQ(line(), 1);
+	env_fini();
+}
+
+/* QEMU's edu.valid is 4..8 bytes, aligned: anything else is an access
+ * fault (the bus refuses it; nothing reaches the device). */
+TEST(edu_narrow_and_misaligned_fault)
+{
+	static const struct {
+		uint64_t off;
+		unsigned size;
+	} bad[] = {
+		{ EDU_REG_IDENT, 1 },       { EDU_REG_IDENT + 2, 2 },
+		{ EDU_REG_LIVENESS, 2 },    { EDU_REG_DMA_SRC, 1 },
+		{ EDU_REG_DMA_SRC + 6, 2 }, { EDU_REG_LIVENESS + 1, 4 },
+		{ EDU_REG_DMA_SRC + 4, 8 }, { EDU_REG_DMA_DST + 2, 4 },
+		{ 0x200, 1 },               { 0x202, 4 },
+	};
+	uint64_t v;
+
+	env_init();
+	wr32(EDU_REG_LIVENESS, 0x0f0f0f0f);
+	wr(EDU_REG_DMA_SRC, 0x1122334455667788ull, 8);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = 0x5a5a;
+		CHECK_EQ(as_read(&env.as, BAR0 + bad[i].off, bad[i].size, &v),
+			 MEM_REFUSED);
+		CHECK_EQ(v, 0x5a5a);
+		CHECK_EQ(as_write(&env.as, BAR0 + bad[i].off, bad[i].size, 0),
+			 MEM_REFUSED);
+	}
+	CHECK_EQ(rd32(EDU_REG_LIVENESS), 0xf0f0f0f0);
+	CHECK_EQ(rd(EDU_REG_DMA_SRC, 8), 0x1122334455667788ull);
+	/* an access straddling BAR0's end and the rest of the window goes
+	 * byte by byte, and edu refuses bytes: the whole access faults */
+	CHECK_EQ(as_read(&env.as, BAR0 + EDU_BAR0_SIZE - 4, 8, &v),
+		 MEM_REFUSED);
+	CHECK_EQ(as_write(&env.as, BAR0 + EDU_BAR0_SIZE - 4, 8, 0),
+		 MEM_REFUSED);
+	env_fini();
+}
+
+struct misfit_log {
+	int n;
+	const char *what[4];
+	unsigned size[4];
+	uint64_t off[4];
+};
+
+static void misfit_note(void *opaque, const struct bus_event *e)
+{
+	struct misfit_log *l = opaque;
+
+	if (l->n < 4) {
+		l->what[l->n] = e->what;
+		l->size[l->n] = e->size;
+		l->off[l->n] = e->offset;
+	}
+	l->n++;
+}
+
+/* Every access the bus answers for edu instead of edu itself is a
+ * guest-error event with the reason; faults are too. */
+TEST(edu_misfit_events)
+{
+	struct misfit_log w = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, misfit_note, &w };
+	uint64_t v;
+
+	env_init();
+	env.as.sink = &sink;
+	CHECK_EQ(rd(EDU_REG_STATUS, 8), ~0ull);
+	wr(0x100, 1, 4);
+	CHECK_EQ(as_read(&env.as, BAR0 + EDU_REG_FACT, 2, &v), MEM_REFUSED);
+	CHECK_EQ(rd32(EDU_REG_DMA_SRC + 4), 0);         /* fits: no event */
+	CHECK_EQ(w.n, 3);
+	if (w.n == 3) {
+		CHECK(!strcmp(w.what[0], "width the register does not take: "
+					 "reads all ones"));
+		CHECK_EQ(w.size[0], 8);
+		CHECK_EQ(w.off[0], EDU_REG_STATUS);
+		CHECK(!strcmp(w.what[1], "no register here: write ignored"));
+		CHECK_EQ(w.off[1], 0x100);
+		CHECK(!strcmp(w.what[2], "width or alignment the device "
+					 "refuses: access fault"));
+		CHECK_EQ(w.size[2], 2);
+	}
+	env.as.sink = NULL;
 	env_fini();
 }
 

@@ -34,8 +34,8 @@ static void wr(struct fin_env *e, uint64_t off, uint32_t val)
 
 TEST(finisher_ops_shape)
 {
-	CHECK_EQ(finisher_ops.min_size, 4);
-	CHECK_EQ(finisher_ops.max_size, 4);
+	CHECK_EQ(finisher_ops.widths, MMIO_W4);
+	CHECK_EQ(finisher_ops.misfit, MISFIT_ADAPT);
 	CHECK(finisher_ops.regs != NULL);
 	CHECK_EQ(finisher_ops.regs[0].offset, 0);
 	CHECK(finisher_ops.regs[0].name != NULL);

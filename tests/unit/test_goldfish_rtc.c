@@ -68,8 +68,8 @@ static void set_alarm(struct rtc_env *e, uint64_t t)
 
 TEST(rtc_ops_shape)
 {
-	CHECK_EQ(goldfish_rtc_ops.min_size, 4);
-	CHECK_EQ(goldfish_rtc_ops.max_size, 4);
+	CHECK_EQ(goldfish_rtc_ops.widths, MMIO_W4);
+	CHECK_EQ(goldfish_rtc_ops.misfit, MISFIT_ADAPT);
 	CHECK(goldfish_rtc_ops.regs != NULL);
 	for (int i = 0; i < 8; i++) {
 		CHECK_EQ(goldfish_rtc_ops.regs[i].offset, 4 * i);

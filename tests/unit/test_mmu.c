@@ -63,7 +63,8 @@ static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 }
 
 static const struct mmio_ops dev_ops = {
-	.read = dev_read, .write = dev_write, .min_size = 1, .max_size = 8,
+	.read = dev_read, .write = dev_write, .widths = MMIO_WANY,
+	.misfit = MISFIT_ADAPT,
 };
 
 static uint64_t env_time(void *opaque)

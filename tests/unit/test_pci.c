@@ -73,7 +73,8 @@ static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 }
 
 static const struct mmio_ops fake_ops = {
-	.read = fake_read, .write = fake_write, .min_size = 1, .max_size = 8,
+	.read = fake_read, .write = fake_write, .widths = MMIO_WANY,
+	.misfit = MISFIT_ADAPT,
 };
 
 /* A test function's device-model side. */

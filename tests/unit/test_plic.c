@@ -82,18 +82,33 @@ static bool pending(struct plic_env *e, unsigned src)
 
 TEST(plic_ops_shape)
 {
-	CHECK_EQ(plic_ops.min_size, 4);
-	CHECK_EQ(plic_ops.max_size, 4);
-	/* register names are computed: arrays of sources and contexts */
+	CHECK_EQ(plic_ops.widths, MMIO_W4);
+	CHECK_EQ(plic_ops.misfit, MISFIT_ADAPT);
+	/* registers are computed: arrays of sources and contexts */
 	char buf[32];
-	CHECK(plic_ops.reg_name != NULL);
-	CHECK(!strcmp(plic_ops.reg_name(0x28, buf, sizeof(buf)), "priority[10]"));
-	CHECK(!strcmp(plic_ops.reg_name(0x1004, buf, sizeof(buf)), "pending[1]"));
-	CHECK(!strcmp(plic_ops.reg_name(0x2080, buf, sizeof(buf)), "enable[1][0]"));
-	CHECK(!strcmp(plic_ops.reg_name(0x201000, buf, sizeof(buf)),
+	CHECK(plic_ops.reg_at != NULL);
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x28, buf, sizeof(buf)),
+		      "priority[10]"));
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x1004, buf, sizeof(buf)),
+		      "pending[1]"));
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x2080, buf, sizeof(buf)),
+		      "enable[1][0]"));
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201000, buf, sizeof(buf)),
 		      "threshold[1]"));
-	CHECK(!strcmp(plic_ops.reg_name(0x201004, buf, sizeof(buf)), "claim[1]"));
-	CHECK(plic_ops.reg_name(0x201008, buf, sizeof(buf)) == NULL);
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201004, buf, sizeof(buf)),
+		      "claim[1]"));
+	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201006, buf, sizeof(buf)),
+		      "claim[1]"));
+	CHECK(mmio_reg_name(&plic_ops, 0x201008, buf, sizeof(buf)) == NULL);
+	/* every one a 32-bit register, found without a name buffer too */
+	struct reg_desc s;
+	const struct reg_desc *d = mmio_reg_at(&plic_ops, 0x2086, &s, NULL, 0);
+	CHECK(d != NULL);
+	if (d) {
+		CHECK_EQ(d->offset, 0x2084);
+		CHECK_EQ(d->size, 4);
+		CHECK_EQ(mmio_reg_widths(&plic_ops, d), MMIO_W4);
+	}
 }
 
 TEST(plic_reset_values)

@@ -3,6 +3,7 @@
 
 #include "dev/uart16550.h"
 #include "harness.h"
+#include "mem/address_space.h"
 
 struct uart_env {
 	struct uart16550 u;
@@ -47,6 +48,39 @@ static void wr(struct uart_env *e, unsigned off, uint8_t val)
 	uart16550_ops.write(&e->u, off, val, 1);
 }
 
+/* Behind the bus: every register is a byte register, so wider accesses
+ * become one byte access per register, low address first, and a byte
+ * access goes straight through. */
+TEST(uart_bus_splits_wide_accesses)
+{
+	static struct address_space as;
+	struct uart_env e;
+	const uint64_t base = 0x10000000;
+	uint64_t v = 0;
+
+	env_init(&e);
+	as_init(&as);
+	CHECK(as_add_mmio(&as, "uart0", base, 0x100, 1, &uart16550_ops,
+			  &e.u) != NULL);
+	/* MCR, LSR (read-only), MSR (read-only), SCR */
+	CHECK_EQ(as_write(&as, base + 4, 4, 0x5a000003), MEM_OK);
+	CHECK_EQ(rd(&e, 7), 0x5a);
+	CHECK_EQ(rd(&e, 4), 0x03);
+	CHECK_EQ(as_read(&as, base + 4, 4, &v), MEM_OK);
+	CHECK_EQ(v, 0x5a000000u | (uint32_t)rd(&e, 6) << 16 |
+		    (uint32_t)rd(&e, 5) << 8 | 0x03);
+	/* LCR and MCR as a misaligned halfword */
+	CHECK_EQ(as_write(&as, base + 3, 2, 0x0103), MEM_OK);
+	CHECK_EQ(rd(&e, 3), 0x03);
+	CHECK_EQ(rd(&e, 4), 0x01);
+	/* a byte store to THR goes straight through */
+	CHECK_EQ(as_write(&as, base, 1, 'a'), MEM_OK);
+	CHECK_EQ(e.nsent, 1);
+	CHECK_EQ(as_read(&as, base + 5, 1, &v), MEM_OK);
+	CHECK_EQ(v & 0x60, 0x60);
+	as_destroy(&as);
+}
+
 TEST(uart_reset_values)
 {
 	struct uart_env e;
@@ -66,12 +100,13 @@ TEST(uart_reset_values)
 
 TEST(uart_ops_shape)
 {
-	CHECK_EQ(uart16550_ops.min_size, 1);
-	CHECK_EQ(uart16550_ops.max_size, 1);
+	CHECK_EQ(uart16550_ops.widths, MMIO_W1);
+	CHECK_EQ(uart16550_ops.misfit, MISFIT_ADAPT);
 	CHECK(uart16550_ops.regs != NULL);
 	for (int i = 0; i < 8; i++) {
 		CHECK_EQ(uart16550_ops.regs[i].offset, i);
 		CHECK_EQ(uart16550_ops.regs[i].size, 1);
+		CHECK_EQ(uart16550_ops.regs[i].widths, MMIO_W1);
 		CHECK(uart16550_ops.regs[i].name != NULL);
 	}
 	CHECK(uart16550_ops.regs[8].name == NULL);
