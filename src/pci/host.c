@@ -94,11 +94,27 @@ static void ecam_write(void *dev, uint64_t offset, uint64_t val, unsigned size)
 		pci_config_write(f, offset & (PCI_CONFIG_SIZE - 1), val, size);
 }
 
-/* Config registers take 1, 2 or 4 bytes with any byte enables; an 8-byte
- * access becomes two 4-byte ones, a misaligned one aligned pieces. */
+/* ECAM is every function's config space in a row: the header's registers
+ * (for names) at each 4 KiB. Config registers take 1, 2 or 4 bytes with
+ * any byte enables; an 8-byte access becomes two 4-byte ones, a
+ * misaligned one aligned pieces. */
+static const struct reg_desc *ecam_reg_at(uint64_t offset, struct reg_desc *d,
+					  char *buf, size_t len)
+{
+	const struct reg_desc *r =
+		reg_find(pci_config_regs, offset & (PCI_CONFIG_SIZE - 1));
+
+	if (!r)
+		return NULL;
+	*d = *r;
+	d->offset += (uint32_t)(offset & ~(uint64_t)(PCI_CONFIG_SIZE - 1));
+	return d;
+}
+
 const struct mmio_ops pci_ecam_ops = {
 	.read = ecam_read, .write = ecam_write,
 	.widths = MMIO_W1 | MMIO_W2 | MMIO_W4, .misfit = MISFIT_ADAPT,
+	.reg_at = ecam_reg_at,
 };
 
 unsigned pci_swizzle(unsigned slot, unsigned pin)

@@ -111,8 +111,8 @@ unsigned pci_func_add_cap(struct pci_func *f, uint8_t id, unsigned len);
 /* The bus address BAR n (or PCI_ROM_SLOT) holds now. */
 uint64_t pci_bar_address(const struct pci_func *f, int n);
 
-/* The type 0 header's registers, named for the trace's pci-config
- * events. */
+/* The type 0 header's registers, named for the trace: both the
+ * pci-config events and the ECAM window's mmio lines use them. */
 extern const struct reg_desc pci_config_regs[];
 
 /* Config space accessors for the host bridge (size 1, 2 or 4, aligned). */

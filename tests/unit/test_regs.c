@@ -4,6 +4,8 @@
  * device's `widths` (the bus's fast path relies on that) and nothing its
  * `valid` widths would refuse; computed files consistent with and without
  * a name buffer. */
+#include <string.h>
+
 #include "dev/clint.h"
 #include "dev/edu.h"
 #include "dev/finisher.h"
@@ -13,6 +15,7 @@
 #include "dev/uart16550.h"
 #include "harness.h"
 #include "machine/virt.h"
+#include "pci/host.h"
 
 struct dev_file {
 	const char *name;
@@ -29,6 +32,7 @@ static const struct dev_file files[] = {
 	{ "edu", &edu_mmio_ops, EDU_BAR0_SIZE, 0 },
 	{ "plic", &plic_ops, PLIC_SIZE, 0x7f },
 	{ "hypercall", &hypercall_ops, HC_WINDOW_SIZE, 1 },
+	{ "ecam", &pci_ecam_ops, 0x3000, 1 },
 };
 
 /* One register, wherever it came from. */
@@ -120,4 +124,18 @@ TEST(regs_platform_windows)
 	CHECK_EQ(virt_map[VIRT_TEST].size, 0x1000);
 	CHECK_EQ(virt_map[VIRT_PLIC].size, PLIC_SIZE);
 	CHECK_EQ(virt_map[VIRT_HYPERCALL].size, HC_WINDOW_SIZE);
+}
+
+/* ECAM names config registers per function, from the table the
+ * pci-config trace uses too. */
+TEST(regs_ecam_names)
+{
+	char buf[16];
+	const char *n;
+
+	n = mmio_reg_name(&pci_ecam_ops, 0x8000, buf, sizeof(buf));
+	CHECK(n && !strcmp(n, "vendor"));
+	n = mmio_reg_name(&pci_ecam_ops, 0x18012, buf, sizeof(buf));
+	CHECK(n && !strcmp(n, "BAR0"));
+	CHECK(mmio_reg_name(&pci_ecam_ops, 0x8040, buf, sizeof(buf)) == NULL);
 }
