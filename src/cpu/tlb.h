@@ -3,10 +3,12 @@
  * Direct-mapped, one array per access kind, TinyEMU-style: an entry maps a
  * virtual page to either a host pointer (RAM: host = va + addend) or, for a
  * device page, to its physical page with TLB_IO set in the tag. The fast path
- * compares the tag with the page-aligned VA; an I/O entry never matches that
- * compare (its low bit is set), so device accesses fall into the slow path,
- * which recognises the I/O tag and goes straight to the address space's
- * choke point without walking the page table again.
+ * compares the tag with the VA masked to its page and its natural alignment
+ * (bits 0..2 kept for an access of 2..8 bytes, so a misaligned VA never
+ * matches); an I/O entry never matches either, because TLB_IO is bit 3,
+ * which that mask always clears. Device accesses therefore fall into the
+ * slow path, which recognises the I/O tag and goes straight to the address
+ * space's choke point without walking the page table again.
  */
 #ifndef GLASS_CPU_TLB_H
 #define GLASS_CPU_TLB_H
@@ -20,7 +22,10 @@
 #define TLB_BITS 8
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_INVALID (~0ull)
-#define TLB_IO 1ull
+/* Not bit 0: a misaligned 2-byte access keeps bit 0 in the fast path's
+ * masked VA and would match an I/O entry (whose addend is no host
+ * pointer). Any bit of 3..11 is safe; the mask never keeps those. */
+#define TLB_IO (1ull << 3)
 
 struct tlb_entry {
 	uint64_t tag;       /* page-aligned VA, | TLB_IO for devices; TLB_INVALID */
