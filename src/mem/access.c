@@ -105,8 +105,7 @@ static enum why misfit_why(bool found, uint8_t widths, uint64_t off,
 
 /* Off the fast path: look the register up. A device without a table is
  * one register as large as its region. */
-static struct plan plan_slow(const struct region *r, uint64_t off,
-			     unsigned size)
+static struct plan plan_slow(struct region *r, uint64_t off, unsigned size)
 {
 	static const enum how policy[] = {
 		[MISFIT_FAULT] = REFUSE, [MISFIT_ONES] = ONES,
@@ -123,18 +122,25 @@ static struct plan plan_slow(const struct region *r, uint64_t off,
 	if (ops->misfit == MISFIT_ADAPT)
 		return plan_adapt(widths, off, size);
 	if (plain ? mmio_width_ok(widths, off, size) :
-		    mmio_reg_fits(ops, d, off, size))
+		    mmio_reg_fits(ops, d, off, size)) {
+		if (d) {
+			r->fit_lo = d->offset;
+			r->fit_hi = (uint64_t)d->offset + d->size;
+			r->fit_widths = widths;
+		}
 		return (struct plan){ SERVE, 0, 0 };
+	}
 	return (struct plan){ policy[ops->misfit], 0,
 			      misfit_why(plain || d, widths, off, size) };
 }
 
 /* How to serve an access of `size` (1, 2, 4 or 8) at region offset `off`;
- * the bytes all lie inside the region. The fast path: every register of
+ * the bytes all lie inside the region. The fast paths: every register of
  * an adapting device takes the device's `widths`, so an access of one of
- * those needs no register lookup (the UART's byte accesses). */
-static struct plan plan_access(const struct region *r, uint64_t off,
-			       unsigned size)
+ * those needs no register lookup (the UART's byte accesses); and an access
+ * that fits the register the last one fitted needs none either (a driver
+ * polling edu's status). */
+static struct plan plan_access(struct region *r, uint64_t off, unsigned size)
 {
 	const struct mmio_ops *ops = r->ops;
 
@@ -142,6 +148,9 @@ static struct plan plan_access(const struct region *r, uint64_t off,
 		return (struct plan){ REFUSE, 0, WHY_VALID };
 	if (ops->misfit == MISFIT_ADAPT &&
 	    mmio_width_ok(ops->widths, off, size))
+		return (struct plan){ SERVE, 0, 0 };
+	if (off >= r->fit_lo && off + size <= r->fit_hi &&
+	    mmio_width_ok(r->fit_widths, off, size))
 		return (struct plan){ SERVE, 0, 0 };
 	return plan_slow(r, off, size);
 }

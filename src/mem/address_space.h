@@ -47,6 +47,12 @@ struct region {
 	/* RAM and ROM: one word per page for CPUs that cache decoded
 	 * instructions (see "Code pages" below) */
 	uint32_t *code_gen;
+	/* devices: the register the last served access fitted, [fit_lo,
+	 * fit_hi) in region offsets, and the widths it takes, so the next
+	 * access to it needs no lookup (tables never change; empty when
+	 * fit_hi is 0) */
+	uint64_t fit_lo, fit_hi;
+	uint8_t fit_widths;
 };
 
 /* One piece of the flat view: [start, end] belongs to region r, whose own
