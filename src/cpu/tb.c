@@ -49,9 +49,13 @@ static uint32_t decode_run(struct dinsn *d, const uint8_t *host, unsigned off)
 	return n;
 }
 
+/* A block that replaces another in its map slot reuses the old one's pool
+ * space when it fits (conflicting blocks take turns in a slot, and each
+ * turn would otherwise leak pool space until the next flush). */
 struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa)
 {
 	struct tb_cache *c = &h->tbc;
+	struct dinsn buf[TB_MAX_INSNS];
 	bool made;
 	const uint32_t *gen = as_code_page(h->env.as, pa, &made);
 
@@ -59,20 +63,23 @@ struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa)
 		return NULL;
 	if (made) /* the machine tells every hart (on_code); be sure of this one */
 		hart_protect_code_page(h, pa & ~PAGE_MASK);
-	if (c->used > TB_POOL_SIZE - TB_MAX_INSNS) {
-		tb_cache_clear(c);
-		c->flushes++;
-	}
-	uint32_t n = decode_run(&c->pool[c->used], (const uint8_t *)host,
-				pa & PAGE_MASK);
+	uint32_t n = decode_run(buf, (const uint8_t *)host, pa & PAGE_MASK);
 	if (!n)
 		return NULL;
+	if (n > t->cap) {
+		if (c->used > TB_POOL_SIZE - n) {
+			tb_cache_clear(c); /* t->cap is 0 now */
+			c->flushes++;
+		}
+		t->first = c->used;
+		t->cap = (uint16_t)n;
+		c->used += n;
+	}
+	memcpy(&c->pool[t->first], buf, n * sizeof(buf[0]));
 	t->host = host;
 	t->gen = gen;
 	t->gen_val = *gen;
-	t->first = c->used;
-	t->n = n;
-	c->used += n;
+	t->n = (uint16_t)n;
 	c->built++;
 	return t;
 }

@@ -26,7 +26,7 @@
 #include "cpu/dinsn.h"
 
 #define TB_MAX_INSNS 32
-#define TB_MAP_BITS 14
+#define TB_MAP_BITS 15
 #define TB_MAP_SIZE (1u << TB_MAP_BITS)
 #define TB_POOL_SIZE (1u << 16)   /* decoded instructions of all blocks */
 
@@ -35,7 +35,8 @@ struct tb {
 	const uint32_t *gen;     /* the page's code generation word */
 	uint32_t gen_val;        /* its value when the block was decoded */
 	uint32_t first;          /* index of the first instruction in pool[] */
-	uint32_t n;              /* number of instructions, >= 1 */
+	uint16_t n;              /* number of instructions, >= 1 */
+	uint16_t cap;            /* pool entries at first that belong to the slot */
 };
 
 /* Per hart. Derived state: a snapshot need not save it (tb_cache_clear). */
