@@ -28,8 +28,12 @@ static void le_store(uint8_t *p, unsigned size, uint64_t v)
 	memcpy(p, &v, size);
 }
 
-static void notify(struct address_space *as, const struct region *r,
-		   uint64_t pa, unsigned size, uint64_t val, bool write)
+/* The trace and guest-error emitters are kept out of line and cold, so the
+ * access path around them compiles the same with tracing built in or not
+ * (bench/trace_overhead.py) and stays small enough to inline. */
+static __attribute__((cold, noinline)) void
+notify(struct address_space *as, const struct region *r, uint64_t pa,
+       unsigned size, uint64_t val, bool write)
 {
 	struct bus_event e = {
 		.cat = EV_MMIO, .origin = &as->origin, .region = r, .pa = pa,
@@ -200,9 +204,9 @@ static void adapt_write(const struct region *r, uint64_t off, unsigned size,
 }
 
 /* A guest-error event for an access the device's registers do not take. */
-static void misfit_event(struct address_space *as, const struct region *r,
-			 uint64_t pa, unsigned size, bool write,
-			 const struct plan *p)
+static __attribute__((cold, noinline)) void
+misfit_event(struct address_space *as, const struct region *r, uint64_t pa,
+	     unsigned size, bool write, const struct plan *p)
 {
 	enum then then = p->how == REFUSE ? THEN_FAULT :
 			 write            ? THEN_IGNORED :
