@@ -267,7 +267,7 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		e->addend = (uintptr_t)host - va_page;
 	} else {
 		e->tag = va_page | TLB_IO;
-		e->addend = 0;
+		e->addend = (uintptr_t)as_page_device(h->env.as, pa_page);
 	}
 }
 
@@ -365,19 +365,20 @@ static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 /* The physical address of a device access whose page the TLB already
  * knows (the I/O entry of `set`), within one page; false if it must take
  * the general path (first touch, crossing a page end). */
-static inline bool io_hit(struct hart *h, const struct tlb_entry *set,
-			  uint64_t va, unsigned size, enum access_type type,
-			  uint64_t *pa)
+static inline const struct tlb_entry *io_hit(struct hart *h,
+					     const struct tlb_entry *set,
+					     uint64_t va, unsigned size,
+					     enum access_type type, uint64_t *pa)
 {
 	const struct tlb_entry *e = &set[tlb_index(va)];
 
 	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
 	    (va & PAGE_MASK) > PAGE_SIZE - size)
-		return false;
+		return NULL;
 	h->tlb.hits++;
 	*pa = e->pa_page | (va & PAGE_MASK);
 	set_origin(h, va, e->pte, type);
-	return true;
+	return e;
 }
 
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
@@ -385,9 +386,14 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	uint64_t pa0, pa1 = 0, lo, hi = 0;
 	unsigned n0;
 
-	/* the common device read: a register of a page already mapped */
-	if (io_hit(h, h->tlb.cur->read, va, size, ACCESS_LOAD, &pa0)) {
-		if (as_read(h->env.as, pa0, size, val) == MEM_OK)
+	/* the common device read: a register of a page already mapped, and
+	 * when one device decodes the whole page, no address lookup either */
+	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
+					   ACCESS_LOAD, &pa0);
+	if (e) {
+		struct region *dev = (struct region *)e->addend;
+		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val) :
+			   as_read(h->env.as, pa0, size, val)) == MEM_OK)
 			return true;
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false);
 		return false;
@@ -445,8 +451,12 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	unsigned n0;
 
 	/* the common device write: a register of a page already mapped */
-	if (io_hit(h, h->tlb.cur->write, va, size, ACCESS_STORE, &pa0)) {
-		if (as_write(h->env.as, pa0, size, val) == MEM_OK)
+	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
+					   ACCESS_STORE, &pa0);
+	if (e) {
+		struct region *dev = (struct region *)e->addend;
+		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val) :
+			   as_write(h->env.as, pa0, size, val)) == MEM_OK)
 			return true;
 		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true);
 		return false;

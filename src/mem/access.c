@@ -347,6 +347,20 @@ static enum mem_status straddle_check(struct address_space *as, uint64_t pa,
 	return MEM_OK;
 }
 
+enum mem_status as_read_dev(struct address_space *as, struct region *r,
+			    uint64_t pa, unsigned size, uint64_t *val)
+{
+	return mmio_read(as, r, pa, size, val);
+}
+
+enum mem_status as_write_dev(struct address_space *as, struct region *r,
+			     uint64_t pa, unsigned size, uint64_t val)
+{
+	if (size < 8)
+		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
+	return mmio_write(as, r, pa, size, val);
+}
+
 enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
 			uint64_t *val)
 {

@@ -275,6 +275,16 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
 	return gen;
 }
 
+struct region *as_page_device(struct address_space *as, uint64_t pa_page)
+{
+	const struct flat_range *f = as_lookup(as, pa_page);
+
+	if (!f || f->r->kind != REGION_MMIO ||
+	    pa_page + (CODE_PAGE_SIZE - 1) > f->end)
+		return NULL;
+	return f->r;
+}
+
 uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write)
 {
 	const struct flat_range *f = as_lookup(as, pa_page);

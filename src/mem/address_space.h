@@ -139,6 +139,20 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
  * (RAM; ROM for reads; for writes, not a code page), else NULL. */
 uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write);
 
+/* The device region that decodes the whole page at pa_page, or NULL (RAM,
+ * ROM, nothing, or a page shared by several ranges). A CPU may remember
+ * it for the page until the map changes (on_change) and hand accesses
+ * within the page straight to as_read_dev/as_write_dev. */
+struct region *as_page_device(struct address_space *as, uint64_t pa_page);
+
+/* as_read/as_write for an access of 1, 2, 4 or 8 bytes that lies inside
+ * device region r (as_page_device said so): the same contract, statistics
+ * and trace, without looking the address up. */
+enum mem_status as_read_dev(struct address_space *as, struct region *r,
+			    uint64_t pa, unsigned size, uint64_t *val);
+enum mem_status as_write_dev(struct address_space *as, struct region *r,
+			     uint64_t pa, unsigned size, uint64_t val);
+
 /* [off, off + len) of region r is being written: release its code pages.
  * Cheap when none is a code page. */
 void as_code_written(struct address_space *as, struct region *r, uint64_t off,
