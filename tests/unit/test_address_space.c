@@ -1060,3 +1060,33 @@ TEST(as_straddle_bytes_follow_each_contract)
 	CHECK_EQ(l.e[0].pa, DEV_BASE + 0x3e);
 	as_destroy(&e.as);
 }
+
+/* A CPU may remember the device of a page only when that device decodes
+ * all of the page; the direct accessors then behave as as_read/as_write. */
+TEST(as_page_device_only_for_whole_pages)
+{
+	struct address_space as;
+	static struct fake_dev big, small;
+	uint64_t v = 0;
+
+	as_init(&as);
+	fake_fill(&big);
+	fake_fill(&small);
+	struct region *ram = as_add_ram(&as, "ram", 0x80000000, 0x2000);
+	struct region *b = as_add_mmio(&as, "big", 0x40000000, 0x2000, 0,
+				       &ops_any, &big);
+	as_add_mmio(&as, "small", 0x10000000, 0x100, 0, &ops_1, &small);
+	CHECK(ram && b);
+	CHECK(as_page_device(&as, 0x40000000) == b);
+	CHECK(as_page_device(&as, 0x40001000) == b);
+	CHECK(as_page_device(&as, 0x10000000) == NULL); /* shares its page */
+	CHECK(as_page_device(&as, 0x80000000) == NULL); /* RAM */
+	CHECK(as_page_device(&as, 0x20000000) == NULL); /* nothing */
+	CHECK_EQ(as_read_dev(&as, b, 0x40000010, 4, &v), MEM_OK);
+	CHECK_EQ(v, 0x23222120);
+	CHECK_EQ(as_write_dev(&as, b, 0x40000010, 2, 0xffffbeef), MEM_OK);
+	CHECK_EQ(big.log[big.nlog - 1].val, 0xbeef); /* only the bytes */
+	CHECK_EQ(b->reads, 1);
+	CHECK_EQ(b->writes, 1);
+	as_destroy(&as);
+}
