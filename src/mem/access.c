@@ -138,30 +138,11 @@ static struct plan plan_slow(struct region *r, uint64_t off, unsigned size)
 			      misfit_why(plain || d, widths, off, size) };
 }
 
-/* How to serve an access of `size` (1, 2, 4 or 8) at region offset `off`;
- * the bytes all lie inside the region. The fast paths: every register of
- * an adapting device takes the device's `widths`, so an access of one of
- * those needs no register lookup (the UART's byte accesses); and an access
- * that fits the register the last one fitted needs none either (a driver
- * polling edu's status). */
-static struct plan plan_access(struct region *r, uint64_t off, unsigned size)
-{
-	const struct mmio_ops *ops = r->ops;
-
-	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
-		return (struct plan){ REFUSE, 0, WHY_VALID };
-	if (ops->misfit == MISFIT_ADAPT &&
-	    mmio_width_ok(ops->widths, off, size))
-		return (struct plan){ SERVE, 0, 0 };
-	if (off >= r->fit_lo && off + size <= r->fit_hi &&
-	    mmio_width_ok(r->fit_widths, off, size))
-		return (struct plan){ SERVE, 0, 0 };
-	return plan_slow(r, off, size);
-}
-
-/* plan_access's fast paths alone, inline: whether the access can go to the
- * device as it is without a lookup (most accesses, and every access of a
- * driver polling one register). */
+/* The access of `size` (1, 2, 4 or 8) at region offset `off` goes to the
+ * device as it is, found without a register lookup: every register of an
+ * adapting device takes the device's `widths` (the UART's byte accesses),
+ * and an access that fits the register the last one fitted fits again (a
+ * driver polling edu's status). Most accesses are decided here. */
 static inline bool serve_as_is(const struct region *r, uint64_t off,
 			       unsigned size)
 {
@@ -174,6 +155,29 @@ static inline bool serve_as_is(const struct region *r, uint64_t off,
 	return off >= r->fit_lo && off + size <= r->fit_hi &&
 	       mmio_width_ok(r->fit_widths, off, size);
 }
+
+/* Everything else, out of line: QEMU-style valid sizes, then the lookup. */
+static __attribute__((noinline)) struct plan plan_other(struct region *r,
+							uint64_t off,
+							unsigned size)
+{
+	const struct mmio_ops *ops = r->ops;
+
+	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+		return (struct plan){ REFUSE, 0, WHY_VALID };
+	return plan_slow(r, off, size);
+}
+
+/* How to serve an access of `size` at region offset `off`; the bytes all
+ * lie inside the region. Inline, so the common answer costs no call. */
+static inline __attribute__((always_inline)) struct plan
+plan_access(struct region *r, uint64_t off, unsigned size)
+{
+	if (serve_as_is(r, off, size))
+		return (struct plan){ SERVE, 0, 0 };
+	return plan_other(r, off, size);
+}
+
 
 /* Read `size` bytes at `off` as aligned pieces of `w` bytes. */
 static uint64_t adapt_read(const struct region *r, uint64_t off, unsigned size,
@@ -246,13 +250,9 @@ static enum mem_status mmio_read(struct address_space *as, struct region *r,
 				 uint64_t pa, unsigned size, uint64_t *val)
 {
 	uint64_t off = pa - r->base;
+	struct plan p = plan_access(r, off, size);
 	uint64_t v = 0;
 
-	if (serve_as_is(r, off, size)) {
-		v = r->ops->read(r->dev, off, size);
-		goto served;
-	}
-	struct plan p = plan_access(r, off, size);
 	switch (p.how) {
 	case SERVE:
 		v = r->ops->read(r->dev, off, size);
@@ -269,7 +269,6 @@ static enum mem_status mmio_read(struct address_space *as, struct region *r,
 		v = p.how == ONES ? ~0ull >> (64 - 8 * size) : 0;
 		break;
 	}
-served:
 	r->reads++;
 	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, v, false);
@@ -281,12 +280,8 @@ static enum mem_status mmio_write(struct address_space *as, struct region *r,
 				  uint64_t pa, unsigned size, uint64_t val)
 {
 	uint64_t off = pa - r->base;
-
-	if (serve_as_is(r, off, size)) {
-		r->ops->write(r->dev, off, val, size);
-		goto served;
-	}
 	struct plan p = plan_access(r, off, size);
+
 	switch (p.how) {
 	case SERVE:
 		r->ops->write(r->dev, off, val, size);
@@ -302,7 +297,6 @@ static enum mem_status mmio_write(struct address_space *as, struct region *r,
 		misfit_event(as, r, pa, size, true, &p); /* dropped */
 		break;
 	}
-served:
 	r->writes++;
 	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, val, true);
