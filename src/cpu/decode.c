@@ -5,7 +5,7 @@
 
 static enum dop op_branch(uint32_t f3)
 {
-	static const uint8_t ops[8] = { D_BEQ, D_BNE, D_GENERIC, D_GENERIC,
+	static const uint8_t ops[8] = { D_BEQ, D_BNE, D_ILLEGAL, D_ILLEGAL,
 					D_BLT, D_BGE, D_BLTU, D_BGEU };
 	return ops[f3];
 }
@@ -13,7 +13,7 @@ static enum dop op_branch(uint32_t f3)
 static enum dop op_load(uint32_t f3)
 {
 	static const uint8_t ops[8] = { D_LB, D_LH, D_LW, D_LD,
-					D_LBU, D_LHU, D_LWU, D_GENERIC };
+					D_LBU, D_LHU, D_LWU, D_ILLEGAL };
 	return ops[f3];
 }
 
@@ -24,9 +24,9 @@ static enum dop op_imm(uint32_t i, uint32_t f3)
 	uint32_t top = i >> 26;
 
 	if (f3 == 1)
-		return top == 0 ? D_SLLI : D_GENERIC;
+		return top == 0 ? D_SLLI : D_ILLEGAL;
 	if (f3 == 5)
-		return top == 0 ? D_SRLI : top == 0x10 ? D_SRAI : D_GENERIC;
+		return top == 0 ? D_SRLI : top == 0x10 ? D_SRAI : D_ILLEGAL;
 	return ops[f3];
 }
 
@@ -36,10 +36,10 @@ static enum dop op_imm32(uint32_t i, uint32_t f3)
 
 	switch (f3) {
 	case 0: return D_ADDIW;
-	case 1: return top == 0 ? D_SLLIW : D_GENERIC;
-	case 5: return top == 0 ? D_SRLIW : top == 0x20 ? D_SRAIW : D_GENERIC;
+	case 1: return top == 0 ? D_SLLIW : D_ILLEGAL;
+	case 5: return top == 0 ? D_SRLIW : top == 0x20 ? D_SRAIW : D_ILLEGAL;
 	}
-	return D_GENERIC;
+	return D_ILLEGAL;
 }
 
 static enum dop op_reg(uint32_t f7, uint32_t f3)
@@ -57,26 +57,29 @@ static enum dop op_reg(uint32_t f7, uint32_t f3)
 		return D_SUB;
 	if (f7 == 0x20 && f3 == 5)
 		return D_SRA;
-	return D_GENERIC;
+	return D_ILLEGAL;
 }
 
 static enum dop op_reg32(uint32_t f7, uint32_t f3)
 {
 	if (f7 == 0)
 		return f3 == 0 ? D_ADDW : f3 == 1 ? D_SLLW : f3 == 5 ? D_SRLW :
-		       D_GENERIC;
+		       D_ILLEGAL;
 	if (f7 == 0x20)
-		return f3 == 0 ? D_SUBW : f3 == 5 ? D_SRAW : D_GENERIC;
+		return f3 == 0 ? D_SUBW : f3 == 5 ? D_SRAW : D_ILLEGAL;
 	if (f7 == 1) {
-		static const uint8_t ops[8] = { D_MULW, D_GENERIC, D_GENERIC,
-						D_GENERIC, D_DIVW, D_DIVUW,
+		static const uint8_t ops[8] = { D_MULW, D_ILLEGAL, D_ILLEGAL,
+						D_ILLEGAL, D_DIVW, D_DIVUW,
 						D_REMW, D_REMUW };
 		return ops[f3];
 	}
-	return D_GENERIC;
+	return D_ILLEGAL;
 }
 
-/* Pick the operation and its immediate for a 32-bit instruction. */
+/* Pick the operation and its immediate for a 32-bit instruction. Every
+ * encoding of the integer opcodes (RV64I, M) gets its fast-path operation
+ * or D_ILLEGAL, so only the other groups (system, fences, A, F/D) and
+ * unknown opcodes reach the general executor (D_GENERIC). */
 static void classify(struct dinsn *d)
 {
 	uint32_t i = d->i, f3 = (i >> 12) & 7, f7 = i >> 25;
@@ -88,18 +91,14 @@ static void classify(struct dinsn *d)
 	case 0x17: d->op = D_AUIPC; d->imm = (int32_t)(i & 0xfffff000); break;
 	case 0x6f: d->op = D_JAL; d->imm = imm_j(i); break;
 	case 0x67:
-		if (f3 == 0) {
-			d->op = D_JALR;
-			d->imm = imm_i(i);
-		}
+		d->op = f3 == 0 ? D_JALR : D_ILLEGAL;
+		d->imm = imm_i(i);
 		break;
 	case 0x63: d->op = op_branch(f3); d->imm = imm_b(i); break;
 	case 0x03: d->op = op_load(f3); d->imm = imm_i(i); break;
 	case 0x23:
-		if (f3 < 4) {
-			d->op = D_SB + f3;
-			d->imm = imm_s(i);
-		}
+		d->op = f3 < 4 ? D_SB + f3 : D_ILLEGAL;
+		d->imm = imm_s(i);
 		break;
 	case 0x13:
 		d->op = op_imm(i, f3);

@@ -1,17 +1,17 @@
-/* Decode and execute one instruction (RV64IMA + Zicsr + Zifencei; F/D
- * computation is in fpu.c, compressed forms are expanded by rvc.c). */
+/* Execute instructions: the block loop with the fast paths of RV64IM
+ * (exec_run), and the general executor for the rest (A, Zicsr, Zifencei,
+ * system, F/D loads and stores; F/D computation is in fpu.c). Decoding is
+ * in decode.c, blocks in tb.c. */
 #include "cpu/cpu_internal.h"
 #include "cpu/dinsn.h"
 #include "cpu/encoding.h"
 #include "cpu/fpu.h"
-#include "cpu/rvc.h"
 #include "mem/address_space.h"
 
 #define RD(i) (((i) >> 7) & 31)
 #define RS1(i) (((i) >> 15) & 31)
 #define RS2(i) (((i) >> 20) & 31)
 #define F3(i) (((i) >> 12) & 7)
-#define F7(i) ((i) >> 25)
 
 /* Per-instruction context: the raw bits (for mtval) and its length. */
 struct insn {
@@ -34,35 +34,6 @@ static void set_rd(struct hart *h, uint32_t i, uint64_t v)
 static void retire(struct hart *h, const struct insn *in)
 {
 	h->pc += in->len;
-}
-
-static uint64_t alu(uint32_t f3, bool alt, uint64_t a, uint64_t b, bool *ok)
-{
-	switch (f3) {
-	case 0: return alt ? a - b : a + b;
-	case 1: return a << (b & 63);
-	case 2: return (int64_t)a < (int64_t)b;
-	case 3: return a < b;
-	case 4: return a ^ b;
-	case 5: return alt ? (uint64_t)((int64_t)a >> (b & 63)) : a >> (b & 63);
-	case 6: return a | b;
-	case 7: return a & b;
-	}
-	*ok = false;
-	return 0;
-}
-
-static uint64_t alu_w(uint32_t f3, bool alt, uint64_t a, uint64_t b, bool *ok)
-{
-	uint32_t x = a, y = b;
-
-	switch (f3) {
-	case 0: return sext32(alt ? x - y : x + y);
-	case 1: return sext32(x << (y & 31));
-	case 5: return sext32(alt ? (uint32_t)((int32_t)x >> (y & 31)) : x >> (y & 31));
-	}
-	*ok = false;
-	return 0;
 }
 
 static uint64_t mulh_s(int64_t a, int64_t b)
@@ -107,7 +78,8 @@ static uint64_t muldiv(uint32_t f3, uint64_t a, uint64_t b)
 	}
 }
 
-static uint64_t muldiv_w(uint32_t f3, uint64_t a64, uint64_t b64, bool *ok)
+/* M extension, 32-bit forms: f3 is 0 (mulw), 4, 5, 6 or 7. */
+static uint64_t muldiv_w(uint32_t f3, uint64_t a64, uint64_t b64)
 {
 	int32_t a = a64, b = b64;
 	uint32_t ua = a64, ub = b64;
@@ -127,43 +99,8 @@ static uint64_t muldiv_w(uint32_t f3, uint64_t a64, uint64_t b64, bool *ok)
 		if (a == INT32_MIN && b == -1)
 			return 0;
 		return sext32(a % b);
-	case 7: return sext32(ub ? ua % ub : ua);
+	default: return sext32(ub ? ua % ub : ua);
 	}
-	*ok = false;
-	return 0;
-}
-
-static void op_load(struct hart *h, const struct insn *in)
-{
-	static const unsigned size[8] = { 1, 2, 4, 8, 1, 2, 4, 0 };
-	uint32_t i = in->i, f3 = F3(i);
-	uint64_t v;
-
-	if (!size[f3]) {
-		illegal(h, in);
-		return;
-	}
-	if (!load(h, h->x[RS1(i)] + imm_i(i), size[f3], &v))
-		return;
-	switch (f3) {
-	case 0: v = (int64_t)(int8_t)v; break;
-	case 1: v = (int64_t)(int16_t)v; break;
-	case 2: v = sext32(v); break;
-	}
-	set_rd(h, i, v);
-	retire(h, in);
-}
-
-static void op_store(struct hart *h, const struct insn *in)
-{
-	uint32_t i = in->i, f3 = F3(i);
-
-	if (f3 > 3) {
-		illegal(h, in);
-		return;
-	}
-	if (store(h, h->x[RS1(i)] + imm_s(i), 1u << f3, h->x[RS2(i)]))
-		retire(h, in);
 }
 
 static bool fp_off(const struct hart *h)
@@ -196,76 +133,6 @@ static void op_fp_store(struct hart *h, const struct insn *in)
 		return;
 	}
 	if (store(h, h->x[RS1(i)] + imm_s(i), f3 == 2 ? 4 : 8, h->f[RS2(i)]))
-		retire(h, in);
-}
-
-static void op_imm(struct hart *h, const struct insn *in, bool word)
-{
-	uint32_t i = in->i, f3 = F3(i);
-	uint64_t a = h->x[RS1(i)], b = imm_i(i);
-	bool ok = true, alt = false;
-
-	if (f3 == 1 || f3 == 5) {
-		/* shifts: funct6 (or funct7 for W) selects logical/arith */
-		unsigned top = word ? (i >> 25) : (i >> 26);
-		alt = f3 == 5 && top == (word ? 0x20u : 0x10u);
-		if (top && !alt)
-			ok = false;
-		b &= word ? 31 : 63;
-	}
-	if (word && f3 != 0 && f3 != 1 && f3 != 5)
-		ok = false;
-	uint64_t v = word ? alu_w(f3, alt, a, b, &ok) : alu(f3, alt, a, b, &ok);
-	if (!ok) {
-		illegal(h, in);
-		return;
-	}
-	set_rd(h, i, v);
-	retire(h, in);
-}
-
-static void op_reg(struct hart *h, const struct insn *in, bool word)
-{
-	uint32_t i = in->i, f3 = F3(i), f7 = F7(i);
-	uint64_t a = h->x[RS1(i)], b = h->x[RS2(i)], v;
-	bool ok = true;
-
-	if (f7 == 1) {
-		v = word ? muldiv_w(f3, a, b, &ok) : muldiv(f3, a, b);
-	} else if (f7 == 0 || (f7 == 0x20 && (f3 == 0 || f3 == 5))) {
-		v = word ? alu_w(f3, f7, a, b, &ok) : alu(f3, f7, a, b, &ok);
-	} else {
-		ok = false;
-		v = 0;
-	}
-	if (!ok) {
-		illegal(h, in);
-		return;
-	}
-	set_rd(h, i, v);
-	retire(h, in);
-}
-
-static void op_branch(struct hart *h, const struct insn *in)
-{
-	uint32_t i = in->i;
-	uint64_t a = h->x[RS1(i)], b = h->x[RS2(i)];
-	bool taken;
-
-	switch (F3(i)) {
-	case 0: taken = a == b; break;
-	case 1: taken = a != b; break;
-	case 4: taken = (int64_t)a < (int64_t)b; break;
-	case 5: taken = (int64_t)a >= (int64_t)b; break;
-	case 6: taken = a < b; break;
-	case 7: taken = a >= b; break;
-	default:
-		illegal(h, in);
-		return;
-	}
-	if (taken)
-		h->pc += imm_b(i);
-	else
 		retire(h, in);
 }
 
@@ -445,12 +312,14 @@ static void op_fp(struct hart *h, const struct insn *in)
 		illegal(h, in);
 }
 
+/* The operations without a fast path. The integer opcodes (loads, stores,
+ * ALU, branches, jumps, LUI/AUIPC) never come here: decode.c gives each of
+ * their encodings a fast-path operation or D_ILLEGAL. */
 static void execute(struct hart *h, const struct insn *in)
 {
 	uint32_t i = in->i;
 
 	switch (i & 0x7f) {
-	case 0x03: op_load(h, in); return;
 	case 0x07: op_fp_load(h, in); return;
 	case 0x0f:                                  /* fence, fence.i */
 		if (F3(i) > 1)
@@ -458,34 +327,10 @@ static void execute(struct hart *h, const struct insn *in)
 		else
 			retire(h, in);
 		return;
-	case 0x13: op_imm(h, in, false); return;
-	case 0x17: set_rd(h, i, h->pc + (int64_t)(int32_t)(i & 0xfffff000));
-		retire(h, in); return;                  /* auipc */
-	case 0x1b: op_imm(h, in, true); return;
-	case 0x23: op_store(h, in); return;
 	case 0x27: op_fp_store(h, in); return;
 	case 0x2f: op_amo(h, in); return;
-	case 0x33: op_reg(h, in, false); return;
-	case 0x37: set_rd(h, i, (int64_t)(int32_t)(i & 0xfffff000));
-		retire(h, in); return;                  /* lui */
-	case 0x3b: op_reg(h, in, true); return;
 	case 0x43: case 0x47: case 0x4b: case 0x4f: case 0x53:
 		op_fp(h, in); return;
-	case 0x63: op_branch(h, in); return;
-	case 0x67: {                                /* jalr */
-		if (F3(i)) {
-			illegal(h, in);
-			return;
-		}
-		uint64_t target = (h->x[RS1(i)] + imm_i(i)) & ~1ull;
-		set_rd(h, i, h->pc + in->len);
-		h->pc = target;
-		return;
-	}
-	case 0x6f:                                  /* jal */
-		set_rd(h, i, h->pc + in->len);
-		h->pc += imm_j(i);
-		return;
 	case 0x73: op_system(h, in); return;
 	}
 	illegal(h, in);
@@ -735,8 +580,7 @@ op_MULH: op_MULHSU: op_MULHU: op_DIV: op_DIVU: op_REM: op_REMU:
 	NEXT();
 op_MULW: op_DIVW: op_DIVUW: op_REMW: op_REMUW: {
 	static const uint8_t f3[] = { 0, 4, 5, 6, 7 };
-	bool ok = true;
-	DEST = muldiv_w(f3[d->op - D_MULW], A, B, &ok);
+	DEST = muldiv_w(f3[d->op - D_MULW], A, B);
 	NEXT();
 }
 op_ILLEGAL:
