@@ -7,22 +7,27 @@
 #include <stdint.h>
 
 /* The operations with a fast path; everything else (CSRs, system, A, F/D,
- * fences) is D_GENERIC and goes through the general executor. */
-enum dop {
-	D_GENERIC, D_ILLEGAL,
-	D_NOP,        /* writes only x0: nothing to do (hints, `nop`) */
-	D_LUI, D_AUIPC, D_JAL, D_JALR,
-	D_BEQ, D_BNE, D_BLT, D_BGE, D_BLTU, D_BGEU,
-	D_LB, D_LH, D_LW, D_LD, D_LBU, D_LHU, D_LWU,
-	D_SB, D_SH, D_SW, D_SD,
-	D_ADDI, D_SLTI, D_SLTIU, D_XORI, D_ORI, D_ANDI, D_SLLI, D_SRLI, D_SRAI,
-	D_ADDIW, D_SLLIW, D_SRLIW, D_SRAIW,
-	D_ADD, D_SUB, D_SLL, D_SLT, D_SLTU, D_XOR, D_SRL, D_SRA, D_OR, D_AND,
-	D_ADDW, D_SUBW, D_SLLW, D_SRLW, D_SRAW,
-	D_MUL, D_MULH, D_MULHSU, D_MULHU, D_DIV, D_DIVU, D_REM, D_REMU,
-	D_MULW, D_DIVW, D_DIVUW, D_REMW, D_REMUW,
-	D_NOPS
-};
+ * fences) is D_GENERIC and goes through the general executor.
+ *
+ * Every operation, once: the enum below and the executor's label table
+ * (exec.c) are both made from this list. The order matters to decode.c
+ * (D_SB + funct3, the ranges of pure operations) and dop_ends_block().
+ * D_NOP writes only x0: nothing to do (hints, `nop`). */
+#define DOP_LIST(X)                                                      \
+	X(GENERIC) X(ILLEGAL) X(NOP) X(LUI) X(AUIPC) X(JAL) X(JALR)      \
+	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                      \
+	X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU)                     \
+	X(SB) X(SH) X(SW) X(SD)                                          \
+	X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI)  \
+	X(SRAI) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW)                      \
+	X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR)   \
+	X(AND) X(ADDW) X(SUBW) X(SLLW) X(SRLW) X(SRAW)                   \
+	X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)  \
+	X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW)
+
+#define DOP_ENUM(name) D_##name,
+enum dop { DOP_LIST(DOP_ENUM) D_NOPS };
+#undef DOP_ENUM
 
 struct dinsn {
 	uint32_t raw;     /* the fetched bits (low 16 only for compressed) */

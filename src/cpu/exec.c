@@ -378,19 +378,6 @@ static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
 	return e->tag == (va & (~PAGE_MASK | (size - 1)));
 }
 
-/* The operations with a fast path, in enum dop order (dinsn.h). */
-#define OPS(X)                                                           \
-	X(GENERIC) X(ILLEGAL) X(NOP) X(LUI) X(AUIPC) X(JAL) X(JALR)      \
-	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                      \
-	X(LB) X(LH) X(LW) X(LD) X(LBU) X(LHU) X(LWU)                     \
-	X(SB) X(SH) X(SW) X(SD)                                          \
-	X(ADDI) X(SLTI) X(SLTIU) X(XORI) X(ORI) X(ANDI) X(SLLI) X(SRLI)  \
-	X(SRAI) X(ADDIW) X(SLLIW) X(SRLIW) X(SRAIW)                      \
-	X(ADD) X(SUB) X(SLL) X(SLT) X(SLTU) X(XOR) X(SRL) X(SRA) X(OR)   \
-	X(AND) X(ADDW) X(SUBW) X(SLLW) X(SRLW) X(SRAW)                   \
-	X(MUL) X(MULH) X(MULHSU) X(MULHU) X(DIV) X(DIVU) X(REM) X(REMU)  \
-	X(MULW) X(DIVW) X(DIVUW) X(REMW) X(REMUW)
-
 /* The block for pc if its page is cached RAM or ROM (a code-TLB hit) and
  * its first instruction lies inside the page; else NULL. */
 static inline const struct tb *find_block(struct hart *h, uint64_t pc)
@@ -417,7 +404,7 @@ static inline const struct tb *find_block(struct hart *h, uint64_t pc)
 uint64_t exec_run(struct hart *h, uint64_t budget)
 {
 #define LABEL(name) [D_##name] = &&op_##name,
-	static const void *const label[D_NOPS] = { OPS(LABEL) };
+	static const void *const label[D_NOPS] = { DOP_LIST(LABEL) };
 #undef LABEL
 	uint64_t *const x = h->x;
 	uint64_t n = 0, base, v, va;
