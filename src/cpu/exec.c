@@ -378,6 +378,20 @@ static inline bool tlb_hit(const struct tlb_entry *e, uint64_t va,
 	return e->tag == (va & (~PAGE_MASK | (size - 1)));
 }
 
+/* Count `ran` instructions run (retired too, unless inhibited; a trap has
+ * taken back its own). */
+static inline void count_ran(struct hart *h, unsigned ran)
+{
+	h->instret += ran * h->count_instret;
+	h->cycle += ran * h->count_cycle;
+}
+
+/* How many of block t's instructions fit in what is left of the budget. */
+static inline unsigned block_len(const struct tb *t, uint64_t left)
+{
+	return t->n < left ? t->n : (unsigned)left;
+}
+
 /* The block for pc if its page is cached RAM or ROM (a code-TLB hit) and
  * its first instruction lies inside the page; else NULL. */
 static inline const struct tb *find_block(struct hart *h, uint64_t pc)
@@ -489,7 +503,7 @@ next_block:
 	t = find_block(h, base);
 	if (likely(t)) {
 		start = d = &h->tbc.pool[t->first];
-		end = d + (t->n < budget - n ? t->n : budget - n);
+		end = d + block_len(t, budget - n);
 	} else {
 		if (!mmu_fetch_slow(h, base, &raw)) {
 			ran = 1;
@@ -593,20 +607,18 @@ loop:
 	 * again without looking it up, if nothing needs the loop's attention
 	 * and no write to the page made the block stale. */
 	ran = d - start + 1;
-	h->instret += ran * h->count_instret;
-	h->cycle += ran * h->count_cycle;
+	count_ran(h, ran);
 	n += ran;
 	if (unlikely(h->any_event) || n >= budget || !tb_valid(t, t->host))
 		goto next_block;
 	d = start;
-	end = d + (t->n < budget - n ? t->n : budget - n);
+	end = d + block_len(t, budget - n);
 	goto *label[d->op];
 event:
 	h->pc = PC + d->len;
 	LEAVE();
 account:
-	h->instret += ran * h->count_instret;
-	h->cycle += ran * h->count_cycle;
+	count_ran(h, ran);
 	n += ran;
 	goto next_block;
 #undef PC

@@ -290,6 +290,16 @@ static void set_origin(struct hart *h, uint64_t va, uint64_t pte,
 	o->instret = h->instret;
 }
 
+/* A cached translation serves the access: count the hit, give the
+ * physical address, tell the address space who is asking. */
+static inline void use_entry(struct hart *h, const struct tlb_entry *e,
+			     uint64_t va, enum access_type type, uint64_t *pa)
+{
+	h->tlb.hits++;
+	*pa = e->pa_page | (va & PAGE_MASK);
+	set_origin(h, va, e->pte, type);
+}
+
 static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 		    uint64_t *pa)
 {
@@ -303,9 +313,7 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
 		 * (a fetch parcel, an access crossing a page) */
-		h->tlb.hits++;
-		*pa = e->pa_page | (va & PAGE_MASK);
-		set_origin(h, va, e->pte, type);
+		use_entry(h, e, va, type, pa);
 		return true;
 	}
 	h->tlb.misses++;
@@ -375,9 +383,7 @@ static inline const struct tlb_entry *io_hit(struct hart *h,
 	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
 	    (va & PAGE_MASK) > PAGE_SIZE - size)
 		return NULL;
-	h->tlb.hits++;
-	*pa = e->pa_page | (va & PAGE_MASK);
-	set_origin(h, va, e->pte, type);
+	use_entry(h, e, va, type, pa);
 	return e;
 }
 

@@ -67,10 +67,8 @@ struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa)
 	if (!n)
 		return NULL;
 	if (n > t->cap) {
-		if (c->used > TB_POOL_SIZE - n) {
+		if (c->used > TB_POOL_SIZE - n)
 			tb_cache_clear(c); /* t->cap is 0 now */
-			c->flushes++;
-		}
 		t->first = c->used;
 		t->cap = (uint16_t)n;
 		c->used += n;

@@ -43,7 +43,7 @@ struct tb {
 struct tb_cache {
 	struct tb map[TB_MAP_SIZE];   /* direct-mapped by host address */
 	uint32_t used;                /* pool entries handed out */
-	uint64_t built, flushes;      /* statistics */
+	uint64_t built;               /* blocks decoded, ever (tests) */
 	struct dinsn pool[TB_POOL_SIZE];
 };
 
