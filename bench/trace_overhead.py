@@ -217,7 +217,9 @@ def main():
         m = {v: R.med(runs[v], key)[0] for v in runs}
         allv = {v: [r["values"].get(key) for r in runs[v]] for v in runs}
         ov = {v: pct(m[v], m["a"]) for v in ("b", "c", "d")}
-        lows = {v: min([x for x in allv[v] if x is not None], default=None) for v in ("a", "b")}
+        present = {v: [x for x in allv[v] if x is not None] for v in allv}
+        lows = {v: min(xs, default=None) for v, xs in present.items()}
+        highs = {v: max(xs, default=None) for v, xs in present.items()}
         b_min = pct(lows["b"], lows["a"])
         if not verdict_row:
             verdict = ""
@@ -226,7 +228,8 @@ def main():
         else:
             verdict = "PASS" if b_min < LIMIT_PCT else "FAIL"
         table.append({"key": key, "label": label, "unit": unit, "median": m,
-                      "values": allv, "overhead_pct": ov, "result": verdict})
+                      "values": allv, "overhead_pct": ov, "result": verdict,
+                      "min": lows, "max": highs, "min_b_vs_a_pct": b_min})
 
     w = max(len(t["label"]) for t in table) + 1
     print()
@@ -242,14 +245,8 @@ def main():
     print("  spread (min-max over the runs) of the loop and MMIO rows, and b vs a on the minima (the verdict's basis):")
     for t in table:
         if t["result"] in ("PASS", "FAIL") or t["key"].startswith("mmio_"):
-            parts = []
-            mins = {}
-            for v in ("a", "b", "c", "d"):
-                xs = [x for x in t["values"][v] if x is not None]
-                if xs:
-                    mins[v] = min(xs)
-                    parts.append(f"{v} {R.fmt(min(xs))}-{R.fmt(max(xs))}")
-            t["min_b_vs_a_pct"] = pct(mins.get("b"), mins.get("a"))
+            parts = [f"{v} {R.fmt(t['min'][v])}-{R.fmt(t['max'][v])}"
+                     for v in ("a", "b", "c", "d") if t["min"].get(v) is not None]
             print(f"    {t['key']}: {', '.join(parts)} {t['unit']}; "
                   f"b vs a on minima {fpct(t['min_b_vs_a_pct'])}")
     # The timing cannot resolve 2% on this kind of machine: the two binaries
