@@ -311,13 +311,11 @@ void machine_destroy(struct machine *m)
  * device 1 command 1 prints a character. */
 static void htif_poll(struct machine *m)
 {
-	uint8_t *p = as_host_ptr(&m->as, m->tohost, 8, true);
-	uint64_t v;
+	uint64_t v, zero = 0;
 
-	if (!p)
-		return;
-	memcpy(&v, p, 8);
-	if (!v)
+	/* read, and write only when there is a request: a write releases
+	 * the page's decoded code (address_space.h, "Code pages") */
+	if (as_dma_read(&m->as, m->tohost, &v, 8) != MEM_OK || !v)
 		return;
 	uint64_t dev = v >> 56, cmd = (v >> 48) & 0xff;
 	if (dev == 0 && (v & 1)) {
@@ -325,12 +323,10 @@ static void htif_poll(struct machine *m)
 		machine_request_exit(m, code > 255 ? 255 : (int)code);
 	} else if (dev == 1 && cmd == 1) {
 		console_putc(&m->console, (uint8_t)v);
-		uint8_t *fh = as_host_ptr(&m->as, m->fromhost, 8, true);
 		uint64_t ack = (1ull << 56) | (1ull << 48);
-		if (fh)
-			memcpy(fh, &ack, 8);
+		as_dma_write(&m->as, m->fromhost, &ack, 8); /* none: no ack */
 	}
-	memset(p, 0, 8);
+	as_dma_write(&m->as, m->tohost, &zero, 8);
 }
 
 static bool uart_accepts(void *opaque)
