@@ -336,12 +336,18 @@ static void execute(struct hart *h, const struct insn *in)
 	illegal(h, in);
 }
 
+void exec_generic_insn(struct hart *h, uint32_t raw, uint32_t i,
+		       unsigned len)
+{
+	struct insn in = { .bits = raw, .i = i, .len = len };
+
+	execute(h, &in);
+}
+
 /* Anything without a fast path: rebuild the general decoder's view. */
 static void exec_generic(struct hart *h, const struct dinsn *d)
 {
-	struct insn in = { .bits = d->raw, .i = d->i, .len = d->len };
-
-	execute(h, &in);
+	exec_generic_insn(h, d->raw, d->i, d->len);
 }
 
 /* ---- the block executor ---- */
@@ -365,7 +371,7 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 	h->instret -= adj;
 	if (!ok)
 		return -1;
-	return h->any_event ? 1 : 0;
+	return h->any_event & HART_EVENTS ? 1 : 0;
 }
 
 /* A fast-path hit: the page is cached as RAM and the access is naturally
@@ -489,7 +495,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 
 next_block:
-	if (unlikely(h->any_event)) {
+	if (unlikely(h->any_event & HART_EVENTS)) {
 		if (h->stop || h->wfi)
 			return n;
 		h->irq_check = false;
@@ -609,7 +615,8 @@ loop:
 	ran = d - start + 1;
 	count_ran(h, ran);
 	n += ran;
-	if (unlikely(h->any_event) || n >= budget || !tb_valid(t, t->host))
+	if (unlikely(h->any_event & HART_EVENTS) || n >= budget ||
+	    !tb_valid(t, t->host))
 		goto next_block;
 	d = start;
 	end = d + block_len(t, budget - n);
