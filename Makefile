@@ -21,7 +21,7 @@ CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
            -Isrc -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
 LDLIBS  += -lfdt -lm
 
-LIB_SRCS  := $(sort $(wildcard src/*/*.c))
+LIB_SRCS  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
@@ -128,7 +128,7 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader
+FUZZ_TARGETS := exec mmu mmio pci_config loader jit
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)

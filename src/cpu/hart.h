@@ -15,6 +15,7 @@
 #define GLASS_CPU_HART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/tb.h"
@@ -70,12 +71,21 @@ struct hart {
 	bool resv_valid;
 
 	/* Reasons to leave the instruction loop, tested together with one
-	 * load per instruction. */
+	 * load per block. */
 	union {
 		struct {
 			bool wfi;       /* sleeping until an interrupt is pending */
 			bool stop;      /* set from outside: leave hart_run now */
 			bool irq_check; /* mip, mie or enables changed */
+			/* For debuggers: nonzero while breakpoints, watchpoints
+			 * or triggers are armed. The hart then never runs
+			 * translated code (the JIT), only the interpreter,
+			 * which sees every instruction. Honoured at every
+			 * block entry: it is part of any_event, which
+			 * translated code tests on entering each block. Set it
+			 * between hart_run calls or from a device side effect
+			 * (a CSR write by the guest ends its block too). */
+			uint8_t jit_inhibit;
 		};
 		uint32_t any_event;
 	};
@@ -83,6 +93,9 @@ struct hart {
 
 	struct tlb tlb;
 	struct hart_env env;
+	/* Translated code (cpu/jit/jit.h), derived state like tbc: NULL
+	 * means interpret only. Set by hart_jit_enable. */
+	struct jit *jit;
 	struct tb_cache tbc;  /* decoded code; last: reset clears only its map */
 };
 
@@ -91,9 +104,21 @@ struct hart {
 void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env);
 void hart_reset(struct hart *h, uint64_t reset_pc);
 
+/* The bits of any_event the interpreter acts on (wfi, stop, irq_check;
+ * little-endian host). */
+#define HART_EVENTS 0x00ffffffu
+
 /* Execute up to `budget` instructions. Returns how much minstret advanced
  * (instructions retired). */
 uint64_t hart_run(struct hart *h, uint64_t budget);
+
+/* Run translated code from now on (x86-64 hosts only), with a code cache
+ * of at most cache_bytes. Returns false, and the hart keeps interpreting,
+ * if the host cannot (not x86-64, no memfd, out of memory). */
+bool hart_jit_enable(struct hart *h, size_t cache_bytes);
+
+/* Release what the hart allocated besides itself (the JIT's cache). */
+void hart_destroy(struct hart *h);
 
 /* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).
  * Wakes the hart from WFI when the interrupt becomes pending. */

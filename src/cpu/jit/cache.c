@@ -1,0 +1,106 @@
+/* The code cache: one memfd mapped twice, once writable and once
+ * executable, so no page is ever writable and executable at once (W^X)
+ * and patching a jump needs no mprotect. At its start, the routines every
+ * block shares (entry, exits, lookup), which a flush keeps; after them,
+ * blocks, allocated upwards until the cache is full and then all dropped.
+ */
+#define _GNU_SOURCE
+#include "cpu/jit/jit.h"
+#ifdef GLASS_JIT
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cpu/jit/jit_internal.h"
+
+#define MIN_CACHE (1u << 20)
+
+static void emit_fixed(struct jit *j)
+{
+	struct xbuf b = { j->rw, j->rw + j->size, false };
+	static const int saved[] = { RBX, RBP, R12, R13, R14, R15 };
+
+	/* enter(h = RDI, code = RSI, left = RDX): 6 pushes and 8 bytes keep
+	 * RSP 16-byte aligned for the calls blocks make */
+	j->enter = (jit_enter_fn)(uintptr_t)j->rx;
+	for (unsigned i = 0; i < 6; i++)
+		x_push(&b, saved[i]);
+	x_alu_ri(&b, ALU_SUB, 1, RSP, 8);
+	x_lea(&b, 1, R_HART, RDI, HB);
+	x_mov_rr(&b, 1, R_LEFT, RDX);
+	x_load(&b, 8, false, R_PC, R_HART, OFF(pc));
+	x_jmp_r(&b, RSI);
+
+	/* exit0: nothing to patch; epilogue: RAX = chain site */
+	j->exit0 = jit_rx(j, b.p);
+	x_alu_rr(&b, ALU_XOR, 0, RAX, RAX);
+	j->epilogue = jit_rx(j, b.p);
+	x_store(&b, 8, R_PC, R_HART, OFF(pc));
+	x_mov_rr(&b, 1, RDX, R_LEFT);
+	x_alu_ri(&b, ALU_ADD, 1, RSP, 8);
+	for (int i = 5; i >= 0; i--)
+		x_pop(&b, saved[i]);
+	x_ret(&b);
+
+	/* lookup: R13 = pc; jump to its block if translated, else leave */
+	j->lookup = jit_rx(j, b.p);
+	x_lea(&b, 1, RDI, R_HART, -HB);
+	x_mov_rr(&b, 1, RSI, R_PC);
+	x_mov_ri(&b, RAX, (uintptr_t)jit_lookup);
+	x_call_r(&b, RAX);
+	x_test_rr(&b, 1, RAX, RAX);
+	x_jcc_to(&b, CC_E, jit_rw(j, j->epilogue));
+	x_jmp_r(&b, RAX);
+
+	j->fixed = (size_t)(b.p - j->rw + 63) & ~(size_t)63;
+	j->used = j->fixed;
+}
+
+struct jit *jit_cache_new(size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct jit *j = calloc(1, sizeof(*j));
+
+	if (!j)
+		return NULL;
+	if (size < MIN_CACHE)
+		size = MIN_CACHE;
+	size = (size + (size_t)page - 1) & ~((size_t)page - 1);
+	j->size = size;
+	j->rw = j->rx = MAP_FAILED;
+	j->fd = memfd_create("glass-jit", MFD_CLOEXEC);
+	if (j->fd < 0 || ftruncate(j->fd, (off_t)size) < 0)
+		goto fail;
+	j->rw = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd, 0);
+	j->rx = mmap(NULL, size, PROT_READ | PROT_EXEC, MAP_SHARED, j->fd, 0);
+	if (j->rw == MAP_FAILED || j->rx == MAP_FAILED)
+		goto fail;
+	emit_fixed(j);
+	return j;
+fail:
+	jit_cache_free(j);
+	return NULL;
+}
+
+void jit_cache_free(struct jit *j)
+{
+	if (!j)
+		return;
+	if (j->rw != MAP_FAILED)
+		munmap(j->rw, j->size);
+	if (j->rx != MAP_FAILED)
+		munmap((void *)j->rx, j->size);
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j);
+}
+
+void jit_cache_flush(struct jit *j)
+{
+	memset(j->map, 0, sizeof(j->map));
+	j->used = j->fixed;
+	j->flushes++;     /* chain sites handed out before are gone */
+}
+
+#endif /* GLASS_JIT */

@@ -1,0 +1,143 @@
+/* The JIT's run loop: find or translate the block at pc, enter translated
+ * code, and when it comes back take interrupts, patch the jump it left
+ * by (chaining), and count. What translated code cannot run (a block
+ * longer than the budget left, code that is not in RAM or ROM, an
+ * instruction across a page end, a page the code TLB does not hold yet)
+ * the interpreter runs, with exactly the same semantics.
+ */
+#include "cpu/jit/jit.h"
+#ifdef GLASS_JIT
+#include "cpu/jit/jit_internal.h"
+
+bool jit_available(void)
+{
+	return true;
+}
+
+struct jit *jit_new(size_t cache_bytes)
+{
+	return jit_cache_new(cache_bytes);
+}
+
+void jit_free(struct jit *j)
+{
+	jit_cache_free(j);
+}
+
+void jit_flush(struct jit *j)
+{
+	if (j)
+		jit_cache_flush(j);
+}
+
+void jit_get_stats(const struct jit *j, struct jit_stats *s)
+{
+	*s = j->st;
+	s->code_bytes = j->used - j->fixed;
+	s->code_size = j->size - j->fixed;
+}
+
+/* The block for pc, translated now if need be; NULL if it cannot be. */
+static const struct jit_block *block_at(struct hart *h, uint64_t pc)
+{
+	uintptr_t host;
+	uint64_t pa;
+	struct jit_block *b = jit_find(h, pc, &host, &pa);
+
+	if (b || !host)
+		return b;
+	return jit_translate(h, jit_slot(h->jit, host), host, pa);
+}
+
+/* Translated code left through a patchable jump (site) or as a stale
+ * block (entry | 1) on its way to pc: make the jump go straight to pc's
+ * block from now on. */
+static void patch(struct hart *h, uintptr_t site)
+{
+	struct jit *j = h->jit;
+	uint64_t flushes = j->flushes;
+	const struct jit_block *b = block_at(h, h->pc);
+
+	if (!b || j->flushes != flushes)
+		return;
+	if (site & 1) {
+		const uint8_t *old = (const uint8_t *)(site - 1);
+		uintptr_t old_host;
+		memcpy(&old_host, old - 16, sizeof(old_host));
+		if (old_host != b->host)
+			return;
+		struct xbuf x = { jit_rw(j, old), jit_rw(j, old) + 5, false };
+		x_jmp_to(&x, jit_rw(j, b->code));
+		return;
+	}
+	x_patch(jit_rw(j, (const uint8_t *)site), jit_rw(j, b->code));
+	j->st.chained++;
+}
+
+uint64_t jit_run(struct hart *h, uint64_t budget)
+{
+	struct jit *j = h->jit;
+	uint64_t n = 0;
+
+	for (;;) {
+		if (unlikely(h->any_event)) {
+			if (h->jit_inhibit) {
+				uint64_t ran = exec_run(h, budget - n);
+				j->st.interp_insns += ran;
+				return n + ran;
+			}
+			if (h->stop || h->wfi)
+				return n;
+			h->irq_check = false;
+			if (hart_take_interrupt(h))
+				continue;
+		}
+		if (n >= budget)
+			return n;
+		uint64_t left = budget - n;
+		const struct jit_block *b = block_at(h, h->pc);
+		if (!b || b->n > left) {
+			uint64_t ran = exec_run(h, b ? left : 1);
+			j->st.interp_insns += ran;
+			n += ran;
+			continue;
+		}
+		j->left0 = left;
+		struct jit_exit x = j->enter(h, b->code, left);
+		jit_account(h, x.left);
+		n += left - x.left;
+		if (x.site)
+			patch(h, x.site);
+	}
+}
+
+#else /* !GLASS_JIT: other hosts interpret */
+
+bool jit_available(void)
+{
+	return false;
+}
+
+struct jit *jit_new(size_t cache_bytes)
+{
+	return NULL;
+}
+
+void jit_free(struct jit *j)
+{
+}
+
+void jit_flush(struct jit *j)
+{
+}
+
+uint64_t jit_run(struct hart *h, uint64_t budget)
+{
+	return 0;
+}
+
+void jit_get_stats(const struct jit *j, struct jit_stats *s)
+{
+}
+
+#endif /* GLASS_JIT */

@@ -1,0 +1,681 @@
+/* Translating one block of RISC-V instructions into x86-64.
+ *
+ * A block has the same extent as the interpreter's (tb.c decodes both):
+ * a straight run that ends after a jump, at the page end or after
+ * TB_MAX_INSNS; an instruction without a fast path is a block of its own.
+ * Its code:
+ *
+ *   header   host address and length (16 bytes, for forwarding)
+ *   entry    any_event set?        -> leave (the dispatcher takes it)
+ *            code page written?    -> leave as a stale block
+ *            budget below n?       -> leave
+ *            budget -= n
+ *   body     one x86 sequence per instruction, guest registers cached in
+ *            host registers (regs.h); loads and stores try the TLB inline
+ *   exit     store dirty registers, pc += offset, then a jump that the
+ *            dispatcher patches to go straight to the next block when it
+ *            is in the same page (chaining), or the lookup routine
+ *   stubs    out of line: taken conditional branches (an exit each), and
+ *            the slow paths of loads and stores, which call mmu.c's slow
+ *            paths through helpers.c exactly as the interpreter does
+ *
+ * R13 holds the guest pc of the block's first instruction; an exit adds
+ * the distance to its target. Blocks are keyed by host address (physical
+ * location) like the interpreter's, so the pc is never a constant of the
+ * code, and only a jump that stays inside the page can be chained: there
+ * the physical target is known whatever the virtual mapping.
+ */
+#include "cpu/jit/jit.h"
+#ifdef GLASS_JIT
+#include <time.h>
+
+#include "cpu/jit/jit_internal.h"
+#include "cpu/jit/regs.h"
+#include "mem/address_space.h"
+
+#define MAX_STUBS (2 * TB_MAX_INSNS + 2)
+
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN };
+
+/* Out-of-line code, emitted after the body with the register state of
+ * the place that jumps to it. */
+struct stub {
+	uint8_t kind;
+	uint8_t idx;             /* the instruction's index in the block */
+	int8_t reg;              /* load: host register of rd (-1: x0);
+				  * store: host register of the value */
+	bool rd_was_dirty;       /* load: rd needs storing even on a trap */
+	uint8_t *jsite;          /* the jump to point here */
+	uint8_t *resume;         /* where the fast path goes on */
+	int32_t target;          /* taken branch: target pc - block pc */
+	struct ra ra;
+};
+
+struct tctx {
+	struct jit *j;
+	struct xbuf b;
+	struct ra ra;
+	const struct dinsn *d;   /* the block's instructions */
+	unsigned n;
+	unsigned page_off;       /* page offset of the first instruction */
+	unsigned idx;            /* the instruction being translated */
+	unsigned nstubs;
+	struct stub stubs[MAX_STUBS];
+};
+
+static const uint8_t *rwp(struct tctx *t, const uint8_t *rx)
+{
+	return jit_rw(t->j, rx);
+}
+
+static struct stub *new_stub(struct tctx *t, enum stub_kind kind)
+{
+	struct stub *s = &t->stubs[t->nstubs++];
+
+	s->kind = (uint8_t)kind;
+	s->idx = (uint8_t)t->idx;
+	s->reg = -1;
+	s->rd_was_dirty = false;
+	s->target = 0;
+	s->resume = NULL;
+	s->ra = t->ra;
+	return s;
+}
+
+/* ---- exits ---- */
+
+/* Leave the block without chaining; `unrun` instructions of it did not
+ * run (they were counted at entry). */
+static void leave(struct tctx *t, unsigned unrun)
+{
+	if (unrun)
+		x_alu_ri(&t->b, ALU_ADD, 1, R_LEFT, (int32_t)unrun);
+	x_jmp_to(&t->b, rwp(t, t->j->exit0));
+}
+
+/* Go on at block pc + off (dirty registers already stored): a jump the
+ * dispatcher patches once it knows the target block, when the target is
+ * in this page; the lookup routine otherwise. */
+static void exit_to(struct tctx *t, int64_t off)
+{
+	struct xbuf *b = &t->b;
+	int64_t at = (int64_t)t->page_off + off;
+
+	if (off)
+		x_alu_ri(b, ALU_ADD, 1, R_PC, (int32_t)off);
+	if (at >= 0 && at < (int64_t)PAGE_SIZE) {
+		x_jmp(b);               /* to the next instruction until patched */
+		x_lea_rip(b, RAX, -11); /* RAX = the jump's displacement field */
+		x_jmp_to(b, rwp(t, t->j->epilogue));
+	} else {
+		x_jmp_to(b, rwp(t, t->j->lookup));
+	}
+}
+
+/* ---- integer operations ---- */
+
+static int get(struct tctx *t, unsigned g)
+{
+	return ra_get(&t->ra, &t->b, g);
+}
+
+static int def(struct tctx *t, unsigned g)
+{
+	return ra_def(&t->ra, &t->b, g);
+}
+
+/* rd = rs1 op rs2, 64 or 32 bits (then sign-extended) */
+static void alu_rr(struct tctx *t, const struct dinsn *d, enum xalu op,
+		   int w, bool commutes)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2), r = def(t, d->rd);
+
+	if (r == a) {
+		x_alu_rr(b, op, w, r, c);
+	} else if (r == c && commutes) {
+		x_alu_rr(b, op, w, r, a);
+	} else if (r == c) {
+		x_mov_rr(b, 1, RAX, a);
+		x_alu_rr(b, op, w, RAX, c);
+		x_mov_rr(b, 1, r, RAX);
+	} else if (op == ALU_ADD && w) {
+		x_lea_idx(b, 1, r, a, c, 0);
+	} else {
+		x_mov_rr(b, 1, r, a);
+		x_alu_rr(b, op, w, r, c);
+	}
+	if (!w)
+		x_extend(b, 4, true, r, r);
+}
+
+/* rd = rs1 op imm */
+static void alu_ri(struct tctx *t, const struct dinsn *d, enum xalu op, int w)
+{
+	struct xbuf *b = &t->b;
+	int32_t imm = (int32_t)d->imm;
+
+	if (d->rs1 == 0 && w) {
+		/* li: 0 op imm */
+		int r = def(t, d->rd);
+		x_mov_ri(b, r, op == ALU_AND ? 0 : (uint64_t)(int64_t)imm);
+		return;
+	}
+	int a = get(t, d->rs1), r = def(t, d->rd);
+	if (op == ALU_ADD) {
+		if (r != a || imm)
+			x_lea(b, w, r, a, imm);
+	} else {
+		if (r != a)
+			x_mov_rr(b, 1, r, a);
+		x_alu_ri(b, op, w, r, imm);
+	}
+	if (!w)
+		x_extend(b, 4, true, r, r);
+}
+
+static void shift_ri(struct tctx *t, const struct dinsn *d, enum xshift op,
+		     int w)
+{
+	int a = get(t, d->rs1), r = def(t, d->rd);
+
+	if (r != a)
+		x_mov_rr(&t->b, 1, r, a);
+	if (d->imm)
+		x_shift_ri(&t->b, op, w, r, (unsigned)d->imm);
+	if (!w)
+		x_extend(&t->b, 4, true, r, r);
+}
+
+static void shift_rr(struct tctx *t, const struct dinsn *d, enum xshift op,
+		     int w)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2), r = def(t, d->rd);
+
+	x_mov_rr(b, 0, RCX, c);      /* the count first: r may be c */
+	if (r != a)
+		x_mov_rr(b, 1, r, a);
+	x_shift_cl(b, op, w, r);     /* masks the count to 6 or 5 bits */
+	if (!w)
+		x_extend(b, 4, true, r, r);
+}
+
+/* rd = (rs1 < rs2 or imm) ? 1 : 0 */
+static void set_less(struct tctx *t, const struct dinsn *d, enum xcc cc,
+		     bool imm)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1);
+
+	if (imm)
+		x_alu_ri(b, ALU_CMP, 1, a, (int32_t)d->imm);
+	else
+		x_alu_rr(b, ALU_CMP, 1, a, get(t, d->rs2));
+	x_setcc(b, cc, RAX);
+	x_extend(b, 1, false, def(t, d->rd), RAX);
+}
+
+static void mul(struct tctx *t, const struct dinsn *d, int w)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2), r = def(t, d->rd);
+
+	if (r == a) {
+		x_imul_rr(b, w, r, c);
+	} else if (r == c) {
+		x_imul_rr(b, w, r, a);
+	} else {
+		x_mov_rr(b, 1, r, a);
+		x_imul_rr(b, w, r, c);
+	}
+	if (!w)
+		x_extend(b, 4, true, r, r);
+}
+
+/* The high half of a 128-bit product. MULHSU is MULHU minus rs2 when rs1
+ * is negative (rs1 as signed is rs1 as unsigned - 2^64). */
+static void mulh(struct tctx *t, const struct dinsn *d)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2), r = def(t, d->rd);
+
+	x_mov_rr(b, 1, RAX, a);
+	x_unary(b, d->op == D_MULH ? UN_IMUL : UN_MUL, 1, c);
+	if (d->op == D_MULHSU) {
+		x_test_rr(b, 1, a, a);
+		uint8_t *pos = x_jcc(b, CC_NS);
+		x_alu_rr(b, ALU_SUB, 1, RDX, c);
+		x_patch(pos, b->p);
+	}
+	x_mov_rr(b, 1, r, RDX);
+}
+
+/* DIV, DIVU, REM, REMU and their W forms, with the spec's results for a
+ * zero divisor (all ones; the dividend) and for overflow (the dividend;
+ * zero), which x86 would fault on. */
+static void divrem(struct tctx *t, const struct dinsn *d)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2), r = def(t, d->rd);
+	bool w32 = d->op >= D_MULW;
+	int w = !w32;
+	bool sign = d->op == D_DIV || d->op == D_REM || d->op == D_DIVW ||
+		    d->op == D_REMW;
+	bool rem = d->op == D_REM || d->op == D_REMU || d->op == D_REMW ||
+		   d->op == D_REMUW;
+	int res = rem ? RDX : RAX;
+	uint8_t *done[3];
+	unsigned nd = 0;
+
+	x_mov_rr(b, 1, RCX, c);
+	x_mov_rr(b, 1, RAX, a);
+	x_test_rr(b, w, RCX, RCX);
+	uint8_t *zero = x_jcc(b, CC_E);
+	if (sign) {
+		x_alu_ri(b, ALU_CMP, w, RCX, -1);
+		uint8_t *normal = x_jcc(b, CC_NE);
+		/* by -1: the quotient is -a (wrapping for the most negative
+		 * value, as the spec wants); the remainder 0 */
+		if (rem)
+			x_alu_rr(b, ALU_XOR, 0, RDX, RDX);
+		else
+			x_unary(b, UN_NEG, w, RAX);
+		done[nd++] = x_jmp(b);
+		x_patch(normal, b->p);
+		x_cqo(b, w);
+		x_unary(b, UN_IDIV, w, RCX);
+	} else {
+		x_alu_rr(b, ALU_XOR, 0, RDX, RDX);
+		x_unary(b, UN_DIV, w, RCX);
+	}
+	done[nd++] = x_jmp(b);
+	x_patch(zero, b->p);
+	if (rem)
+		x_mov_rr(b, 1, RDX, RAX);       /* x % 0 = x */
+	else
+		x_mov_ri(b, RAX, ~0ull);        /* x / 0 = all ones */
+	for (unsigned i = 0; i < nd; i++)
+		x_patch(done[i], b->p);
+	x_extend(b, w32 ? 4 : 8, true, r, res);
+}
+
+/* ---- memory ---- */
+
+/* RAX = the virtual address; RDX = its TLB entry in the current set
+ * (array at `set_off`); jump to the stub unless the entry maps the page
+ * as RAM and the access is aligned; then RAX = the host address. */
+static void tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
+		       int32_t set_off)
+{
+	struct xbuf *b = &t->b;
+
+	_Static_assert(sizeof(struct tlb_entry) == 32, "entry is 1 << 5");
+	_Static_assert(offsetof(struct tlb_entry, tag) == 0 &&
+		       offsetof(struct tlb_entry, addend) == 8, "layout");
+	x_mov_rr(b, 0, RDX, RAX);
+	x_shift_ri(b, SH_SHR, 0, RDX, PAGE_SHIFT - 5);
+	x_alu_ri(b, ALU_AND, 0, RDX, (TLB_SIZE - 1) << 5);
+	x_alu_rm(b, ALU_ADD, 1, RDX, R_HART, OFF(tlb.cur));
+	x_mov_rr(b, 1, RCX, RAX);
+	x_alu_ri(b, ALU_AND, 1, RCX, (int32_t)(~PAGE_MASK | (size - 1)));
+	x_alu_rm(b, ALU_CMP, 1, RCX, RDX, set_off);
+	s->jsite = x_jcc(b, CC_NE);
+	x_alu_rm(b, ALU_ADD, 1, RAX, RDX, set_off + 8);
+}
+
+static void emit_load(struct tctx *t, const struct dinsn *d, unsigned size,
+		      bool sign)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1);
+	bool was_dirty = t->ra.dirty & (1u << d->rd);
+	int r = d->rd ? def(t, d->rd) : -1;
+	struct stub *s = new_stub(t, STUB_LOAD);
+
+	s->reg = (int8_t)r;
+	s->rd_was_dirty = was_dirty;
+	x_lea(b, 1, RAX, a, (int32_t)d->imm);
+	tlb_lookup(t, s, size, offsetof(struct tlb_set, read));
+	if (r >= 0)
+		x_load(b, size, sign, r, RAX, 0);
+	s->resume = b->p;
+}
+
+static void emit_store(struct tctx *t, const struct dinsn *d, unsigned size)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1), c = get(t, d->rs2);
+	struct stub *s = new_stub(t, STUB_STORE);
+
+	s->reg = (int8_t)c;
+	x_lea(b, 1, RAX, a, (int32_t)d->imm);
+	tlb_lookup(t, s, size, offsetof(struct tlb_set, write));
+	x_store(b, size, c, RAX, 0);
+	s->resume = b->p;
+}
+
+static unsigned mem_size(unsigned op)
+{
+	static const uint8_t sizes[] = { 1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8 };
+
+	return sizes[op - D_LB];
+}
+
+/* The slow path of a load or store: call jit_load/jit_store (helpers.c)
+ * with the caller-saved host registers saved, then go on, or leave after
+ * the instruction if it raised an event, or leave at once if it trapped. */
+static void mem_stub(struct tctx *t, const struct stub *s)
+{
+	struct xbuf *b = &t->b;
+	const struct dinsn *d = &t->d[s->idx];
+	bool is_load = s->kind == STUB_LOAD;
+	unsigned size = mem_size(d->op);
+	bool sign = d->op <= D_LD;
+	uint16_t save = ra_caller_saved(&s->ra);
+	unsigned k = (unsigned)__builtin_popcount(save);
+	uint64_t info = size | (uint64_t)d->pc_off << 8 |
+			(uint64_t)(t->n - s->idx) << 16;
+
+	x_patch(s->jsite, b->p);
+	for (int hr = 0; hr < 16; hr++)
+		if (save & (1u << hr))
+			x_push(b, hr);
+	if (k & 1)
+		x_alu_ri(b, ALU_SUB, 1, RSP, 8);
+	if (is_load) {
+		x_mov_rr(b, 1, RSI, RAX);
+		x_mov_ri(b, RDX, info);
+		x_mov_rr(b, 1, RCX, R_PC);
+		x_mov_rr(b, 1, R8, R_LEFT);
+	} else {
+		x_mov_rr(b, 1, RDX, s->reg);    /* before RSI, RDI change */
+		x_mov_rr(b, 1, RSI, RAX);
+		x_mov_ri(b, RCX, info);
+		x_mov_rr(b, 1, R8, R_PC);
+		x_mov_rr(b, 1, R9, R_LEFT);
+	}
+	x_lea(b, 1, RDI, R_HART, -HB);
+	x_mov_ri(b, RAX, is_load ? (uintptr_t)jit_load : (uintptr_t)jit_store);
+	x_call_r(b, RAX);
+	if (k & 1)
+		x_alu_ri(b, ALU_ADD, 1, RSP, 8);
+	for (int hr = 15; hr >= 0; hr--)
+		if (save & (1u << hr))
+			x_pop(b, hr);
+	x_test_rr(b, 0, RDX, RDX);
+	uint8_t *status = x_jcc(b, CC_NE);
+	if (is_load && s->reg >= 0)
+		x_extend(b, size, sign, s->reg, RAX);
+	x_jmp_to(b, s->resume);
+
+	/* an event (a device raised a line, asked to stop): the access is
+	 * done, leave after this instruction */
+	x_patch(status, b->p);
+	x_alu_ri(b, ALU_CMP, 0, RDX, JIT_TRAP);
+	uint8_t *trap = x_jcc(b, CC_E);
+	if (is_load && s->reg >= 0)
+		x_extend(b, size, sign, s->reg, RAX);
+	ra_store(&s->ra, b, ~0u);
+	x_alu_ri(b, ALU_ADD, 1, R_PC, d->pc_off + d->len);
+	leave(t, t->n - s->idx - 1);
+
+	/* a trap: rd keeps its old value; pc is the handler's */
+	x_patch(trap, b->p);
+	uint32_t keep = ~0u;
+	if (is_load && d->rd && !s->rd_was_dirty)
+		keep &= ~(1u << d->rd);
+	ra_store(&s->ra, b, keep);
+	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
+	leave(t, t->n - s->idx - 1);
+}
+
+/* ---- control transfers ---- */
+
+static void branch(struct tctx *t, const struct dinsn *d, enum xcc cc)
+{
+	struct xbuf *b = &t->b;
+	int a = get(t, d->rs1);
+
+	if (d->rs2 == 0)
+		x_test_rr(b, 1, a, a);
+	else
+		x_alu_rr(b, ALU_CMP, 1, a, get(t, d->rs2));
+	struct stub *s = new_stub(t, STUB_TAKEN);
+	s->target = (int32_t)(d->pc_off + d->imm);
+	s->jsite = x_jcc(b, cc);
+}
+
+static void jal(struct tctx *t, const struct dinsn *d)
+{
+	if (d->rd)
+		x_lea(&t->b, 1, def(t, d->rd), R_PC, d->pc_off + d->len);
+	ra_flush(&t->ra, &t->b);
+	exit_to(t, d->pc_off + d->imm);
+}
+
+static void jalr(struct tctx *t, const struct dinsn *d)
+{
+	struct xbuf *b = &t->b;
+
+	x_lea(b, 1, RAX, get(t, d->rs1), (int32_t)d->imm);
+	x_alu_ri(b, ALU_AND, 1, RAX, -2);
+	if (d->rd)
+		x_lea(b, 1, def(t, d->rd), R_PC, d->pc_off + d->len);
+	ra_flush(&t->ra, b);
+	x_mov_rr(b, 1, R_PC, RAX);
+	x_jmp_to(b, rwp(t, t->j->lookup));
+}
+
+/* An instruction without a fast path, alone in its block: the general
+ * executor through jit_generic, then wherever it left pc. */
+static void generic(struct tctx *t, const struct dinsn *d)
+{
+	struct xbuf *b = &t->b;
+
+	x_lea(b, 1, RDI, R_HART, -HB);
+	x_mov_ri(b, RSI, d->i | (uint64_t)d->raw << 32);
+	x_mov_rr(b, 1, RDX, R_PC);
+	x_mov_rr(b, 1, RCX, R_LEFT);
+	x_mov_ri(b, RAX, (uintptr_t)jit_generic);
+	x_call_r(b, RAX);
+	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
+	x_jmp_to(b, rwp(t, t->j->lookup));
+}
+
+static const uint8_t branch_cc[] = {
+	[D_BEQ - D_BEQ] = CC_E, [D_BNE - D_BEQ] = CC_NE,
+	[D_BLT - D_BEQ] = CC_L, [D_BGE - D_BEQ] = CC_GE,
+	[D_BLTU - D_BEQ] = CC_B, [D_BGEU - D_BEQ] = CC_AE,
+};
+
+static void insn(struct tctx *t, const struct dinsn *d)
+{
+	switch (d->op) {
+	case D_GENERIC: case D_ILLEGAL: generic(t, d); break;
+	case D_NOP: break;
+	case D_LUI: x_mov_ri(&t->b, def(t, d->rd), (uint64_t)d->imm); break;
+	case D_AUIPC:
+		x_lea(&t->b, 1, def(t, d->rd), R_PC, (int32_t)(d->pc_off + d->imm));
+		break;
+	case D_JAL: jal(t, d); break;
+	case D_JALR: jalr(t, d); break;
+	case D_BEQ ... D_BGEU: branch(t, d, branch_cc[d->op - D_BEQ]); break;
+	case D_LB: emit_load(t, d, 1, true); break;
+	case D_LH: emit_load(t, d, 2, true); break;
+	case D_LW: emit_load(t, d, 4, true); break;
+	case D_LD: emit_load(t, d, 8, false); break;
+	case D_LBU: emit_load(t, d, 1, false); break;
+	case D_LHU: emit_load(t, d, 2, false); break;
+	case D_LWU: emit_load(t, d, 4, false); break;
+	case D_SB: emit_store(t, d, 1); break;
+	case D_SH: emit_store(t, d, 2); break;
+	case D_SW: emit_store(t, d, 4); break;
+	case D_SD: emit_store(t, d, 8); break;
+	case D_ADDI: alu_ri(t, d, ALU_ADD, 1); break;
+	case D_SLTI: set_less(t, d, CC_L, true); break;
+	case D_SLTIU: set_less(t, d, CC_B, true); break;
+	case D_XORI: alu_ri(t, d, ALU_XOR, 1); break;
+	case D_ORI: alu_ri(t, d, ALU_OR, 1); break;
+	case D_ANDI: alu_ri(t, d, ALU_AND, 1); break;
+	case D_SLLI: shift_ri(t, d, SH_SHL, 1); break;
+	case D_SRLI: shift_ri(t, d, SH_SHR, 1); break;
+	case D_SRAI: shift_ri(t, d, SH_SAR, 1); break;
+	case D_ADDIW: alu_ri(t, d, ALU_ADD, 0); break;
+	case D_SLLIW: shift_ri(t, d, SH_SHL, 0); break;
+	case D_SRLIW: shift_ri(t, d, SH_SHR, 0); break;
+	case D_SRAIW: shift_ri(t, d, SH_SAR, 0); break;
+	case D_ADD: alu_rr(t, d, ALU_ADD, 1, true); break;
+	case D_SUB: alu_rr(t, d, ALU_SUB, 1, false); break;
+	case D_SLL: shift_rr(t, d, SH_SHL, 1); break;
+	case D_SLT: set_less(t, d, CC_L, false); break;
+	case D_SLTU: set_less(t, d, CC_B, false); break;
+	case D_XOR: alu_rr(t, d, ALU_XOR, 1, true); break;
+	case D_SRL: shift_rr(t, d, SH_SHR, 1); break;
+	case D_SRA: shift_rr(t, d, SH_SAR, 1); break;
+	case D_OR: alu_rr(t, d, ALU_OR, 1, true); break;
+	case D_AND: alu_rr(t, d, ALU_AND, 1, true); break;
+	case D_ADDW: alu_rr(t, d, ALU_ADD, 0, true); break;
+	case D_SUBW: alu_rr(t, d, ALU_SUB, 0, false); break;
+	case D_SLLW: shift_rr(t, d, SH_SHL, 0); break;
+	case D_SRLW: shift_rr(t, d, SH_SHR, 0); break;
+	case D_SRAW: shift_rr(t, d, SH_SAR, 0); break;
+	case D_MUL: mul(t, d, 1); break;
+	case D_MULH: case D_MULHSU: case D_MULHU: mulh(t, d); break;
+	case D_MULW: mul(t, d, 0); break;
+	case D_DIV: case D_DIVU: case D_REM: case D_REMU:
+	case D_DIVW: case D_DIVUW: case D_REMW: case D_REMUW:
+		divrem(t, d);
+		break;
+	}
+	ra_release(&t->ra);
+}
+
+/* ---- the block ---- */
+
+static void entry_checks(struct tctx *t, const uint32_t *gen, uint32_t gen_val,
+			 uint8_t **stale, uint8_t **budget)
+{
+	struct xbuf *b = &t->b;
+
+	x_alu_mi(b, ALU_CMP, 0, R_HART, OFF(any_event), 0);
+	x_jcc_to(b, CC_NE, rwp(t, t->j->exit0));
+	x_mov_ri(b, RAX, (uintptr_t)gen);
+	x_alu_mi(b, ALU_CMP, 0, RAX, 0, (int32_t)gen_val);
+	*stale = x_jcc(b, CC_NE);
+	x_alu_ri(b, ALU_SUB, 1, R_LEFT, (int32_t)t->n);
+	*budget = x_jcc(b, CC_B);
+}
+
+/* Emit the block; returns its entry (writable view), NULL if it did not
+ * fit. */
+static uint8_t *emit_block(struct tctx *t, uintptr_t host,
+			   const uint32_t *gen, uint32_t gen_val)
+{
+	struct xbuf *b = &t->b;
+	uint8_t *stale, *budget;
+
+	/* header, then the entry on a 16-byte boundary */
+	while (((uintptr_t)b->p + 16) & 15 && !b->full)
+		x_byte(b, 0xcc);
+	x_u64(b, host);
+	x_u64(b, t->n);
+	uint8_t *entry = b->p;
+
+	ra_init(&t->ra);
+	t->nstubs = 0;
+	entry_checks(t, gen, gen_val, &stale, &budget);
+	for (t->idx = 0; t->idx < t->n; t->idx++)
+		insn(t, &t->d[t->idx]);
+	const struct dinsn *last = &t->d[t->n - 1];
+	if (last->op > D_ILLEGAL && last->op != D_JAL && last->op != D_JALR) {
+		ra_flush(&t->ra, b);
+		exit_to(t, last->pc_off + last->len);
+	}
+
+	for (unsigned i = 0; i < t->nstubs; i++) {
+		struct stub *s = &t->stubs[i];
+		if (s->kind == STUB_TAKEN) {
+			/* the rest of the block did not run */
+			x_patch(s->jsite, b->p);
+			ra_store(&s->ra, b, ~0u);
+			if (t->n - s->idx - 1)
+				x_alu_ri(b, ALU_ADD, 1, R_LEFT,
+					 (int32_t)(t->n - s->idx - 1));
+			exit_to(t, s->target);
+		} else {
+			mem_stub(t, s);
+		}
+	}
+	x_patch(stale, b->p);
+	x_lea_rip(b, RAX, (int32_t)(entry + 1 - (b->p + 7)));
+	x_jmp_to(b, rwp(t, t->j->epilogue));
+	x_patch(budget, b->p);
+	x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)t->n);
+	x_jmp_to(b, rwp(t, t->j->exit0));
+	return b->full ? NULL : entry;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Make the old translation of a block jump to the new one, so chained
+ * jumps into the stale code end up in the current code. */
+static void forward(struct jit *j, const uint8_t *old, const uint8_t *new)
+{
+	struct xbuf b = { jit_rw(j, old), jit_rw(j, old) + 5, false };
+
+	x_jmp_to(&b, jit_rw(j, new));
+}
+
+struct jit_block *jit_translate(struct hart *h, struct jit_block *slot,
+				uintptr_t host, uint64_t pa)
+{
+	struct jit *j = h->jit;
+	struct dinsn d[TB_MAX_INSNS];
+	struct tctx t;
+	bool made;
+	const uint32_t *gen = as_code_page(h->env.as, pa, &made);
+
+	if (!gen)
+		return NULL;
+	if (made) /* the machine tells every hart (on_code); be sure of this one */
+		hart_protect_code_page(h, pa & ~PAGE_MASK);
+	unsigned n = tb_decode(d, (const uint8_t *)host, pa & PAGE_MASK);
+	if (!n)
+		return NULL;
+
+	uint64_t t0 = now_ns();
+	if (j->size - j->used < JIT_BLOCK_MAX) {
+		jit_cache_flush(j);
+		j->st.flushes++;
+	}
+	t.j = j;
+	t.d = d;
+	t.n = n;
+	t.page_off = pa & PAGE_MASK;
+	t.b = (struct xbuf){ j->rw + j->used, j->rw + j->size, false };
+	uint8_t *entry = emit_block(&t, host, gen, *gen);
+	if (!entry)
+		return NULL; /* JIT_BLOCK_MAX is too small: the interpreter runs it */
+	j->used = (size_t)(t.b.p - j->rw);
+
+	const uint8_t *code = jit_rx(j, entry);
+	if (slot->host == host && slot->code)
+		forward(j, slot->code, code);
+	slot->host = host;
+	slot->gen = gen;
+	slot->gen_val = *gen;
+	slot->n = (uint16_t)n;
+	slot->code = code;
+	j->st.blocks++;
+	j->st.translate_ns += now_ns() - t0;
+	return slot;
+}
+
+#endif /* GLASS_JIT */
