@@ -231,6 +231,23 @@ static int machine_reset(struct machine *m)
 	return 0;
 }
 
+/* -accel tcg,jit=on: every hart gets its share of the code cache
+ * (tb-size). A host that cannot keeps interpreting, which is only slower. */
+static void enable_jit(struct machine *m)
+{
+	uint64_t each = m->cfg.tb_size / m->nharts;
+
+	if (!m->cfg.jit)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		if (!hart_jit_enable(&m->harts[i], each)) {
+			fprintf(stderr, "glass: cannot set up the JIT's code "
+				"cache; interpreting\n");
+			return;
+		}
+	}
+}
+
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
 	const struct virt_map_entry *rom = &virt_map[VIRT_BOOTROM];
@@ -283,6 +300,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
+	enable_jit(m);
 	if (boot_prepare(m) < 0)
 		return -1;
 	reset_harts(m);
@@ -303,6 +321,8 @@ void machine_destroy(struct machine *m)
 	m->share_dirfd = -1;
 	free(m->fdt);
 	m->fdt = NULL;
+	for (unsigned i = 0; m->harts && i < m->nharts; i++)
+		hart_destroy(&m->harts[i]);
 	free(m->harts);
 	m->harts = NULL;
 }
