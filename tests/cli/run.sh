@@ -83,13 +83,14 @@ awk '/^\.SH/ { in_opts = ($2 == "OPTIONS") }
      in_opts && tag { print; tag = 0 }
      in_opts && /^\.TP/ { tag = 1 }' "$man" |
 	sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/^\.[A-Z]* //' \
-	    -e 's/"//g' | tr ' ,' '\n\n' | grep '^-' | sort -u >"$tmp/man"
+	    -e 's/"//g' -e 's/[ ,]/\n/g' | grep '^-' | sort -u >"$tmp/man"
 same man-options "$man OPTIONS" "$tmp/man"
 
 # ---- README.md ------------------------------------------------------------------
 
 # The first cell of each row of the table under "## Command line" (an
 # escaped \| is part of a cell), its `code` spans, the first word of each.
+# shellcheck disable=SC2016 # the backquotes are Markdown, not the shell's
 awk '/^## / { in_cli = ($0 == "## Command line") }
      in_cli && /^\| *`/' "$readme" |
 	sed 's/\\|/ /g' | cut -d '|' -f 2 | grep -o '`[^`]*`' | tr -d '`' |
@@ -107,7 +108,7 @@ same help-options "glass --help" "$tmp/help-options"
 
 # ---- devices ----------------------------------------------------------------------
 
-name=man-devices
+name="man-devices"
 "$glass" -device help >"$tmp/devices" 2>&1
 rc=$?
 "$glass" -device '?' >"$tmp/devices-q" 2>&1
@@ -132,7 +133,7 @@ fi
 
 # A value option alone must ask for its value (not be unknown); a flag
 # followed by --version must exit 0 (-h prints help, the rest go on).
-name=one-or-two-dashes
+name="one-or-two-dashes"
 : >"$tmp/bad"
 while IFS="$(printf '\t')" read -r opt arg; do
 	bare=${opt#-}
