@@ -26,6 +26,7 @@ part "firmware" tests/firmware/uboot.sh
 part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
 part "bad input" tests/badinput/run.sh
+part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh
 part "fuzz (30 s each)" fuzz/ci.sh
 part "watchdog" tests/robust/run.sh build/glass

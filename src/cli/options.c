@@ -1,0 +1,307 @@
+/* The options themselves: the table and one handler per option. QEMU's
+ * option names where QEMU has one. How the table is read is in parse.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/options.h"
+#include "machine/devices.h"
+#include "machine/machine.h"
+
+#define DEFAULT_RAM (256ull << 20)
+#define MIN_RAM (16ull << 20)
+#define MAX_RAM (14ull << 30) /* RAM ends below the 64-bit PCIe window */
+
+void cli_defaults(struct machine_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->ram_size = DEFAULT_RAM;
+	cfg->nharts = 1;
+	cfg->trace_filter.hart = -1;
+}
+
+/* "256M", "1G", "1048576": bytes; -1 on bad syntax. */
+static int parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	uint64_t mul = 1ull << 20; /* a bare number means MiB, as in QEMU */
+
+	if (end == s || errno || s[0] == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': mul = 1ull << 10; end++; break;
+	case 'm': case 'M': mul = 1ull << 20; end++; break;
+	case 'g': case 'G': mul = 1ull << 30; end++; break;
+	case 'b': case 'B': mul = 1; end++; break;
+	case '\0': break;
+	default: return -1;
+	}
+	if (*end || v > UINT64_MAX / mul)
+		return -1;
+	*out = v * mul;
+	return 0;
+}
+
+/* Handlers: CLI_RUN when the value is good; otherwise one line, naming the
+ * value, through cli_fail() or the parser of the layer that owns it. */
+
+/* "virt" or "virt,pci-bus-offset=N" */
+static enum cli_result opt_machine(struct machine_config *cfg, const char *v)
+{
+	static const char *const known[] = { "pci-bus-offset", NULL };
+	const char *opts = strchr(v, ',');
+	size_t n = opts ? (size_t)(opts - v) : strlen(v);
+	uint64_t off;
+
+	if (n != 4 || strncmp(v, "virt", 4))
+		return cli_fail("unknown machine '%s' (only 'virt')", v);
+	if (!opts)
+		return CLI_RUN;
+	if (props_check("-M virt", opts + 1, known) < 0)
+		return CLI_ERROR;
+	int r = prop_u64("-M virt", opts + 1, "pci-bus-offset", &off);
+	if (r < 0)
+		return CLI_ERROR;
+	if (r > 0) {
+		if (off & 0xfffff || off > 0x40000000)
+			return cli_fail("pci-bus-offset '%s' must be a "
+					"multiple of 1 MiB, at most 0x40000000",
+					opts + 1);
+		cfg->pci_bus_offset = off;
+	}
+	return CLI_RUN;
+}
+
+static enum cli_result opt_ram(struct machine_config *cfg, const char *v)
+{
+	if (parse_size(v, &cfg->ram_size) < 0)
+		return cli_fail("bad memory size '%s' (try 256M or 1G)", v);
+	if (cfg->ram_size < MIN_RAM || cfg->ram_size > MAX_RAM ||
+	    (cfg->ram_size & 0xfff))
+		return cli_fail("memory size '%s' out of range (16M..14G, "
+				"a multiple of 4K)", v);
+	return CLI_RUN;
+}
+
+static enum cli_result opt_smp(struct machine_config *cfg, const char *v)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	if (*end || n < 1 || n > MAX_HARTS)
+		return cli_fail("bad -smp '%s' (1..%d harts)", v, MAX_HARTS);
+	cfg->nharts = n;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_bios(struct machine_config *cfg, const char *v)
+{
+	/* "default" is QEMU's name for what no -bios gives */
+	cfg->bios = strcmp(v, "default") ? v : NULL;
+	return CLI_RUN;
+}
+
+/* Options whose value is a file or text the machine uses as it is (a
+ * missing file is found, and named, when the machine is built). */
+static enum cli_result opt_kernel(struct machine_config *cfg, const char *v)
+{
+	cfg->kernel = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_initrd(struct machine_config *cfg, const char *v)
+{
+	cfg->initrd = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_append(struct machine_config *cfg, const char *v)
+{
+	cfg->append = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_dtb(struct machine_config *cfg, const char *v)
+{
+	cfg->dtb = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_dumpdtb(struct machine_config *cfg, const char *v)
+{
+	cfg->dumpdtb = v;
+	return CLI_RUN;
+}
+
+/* The type name and properties are checked when the machine creates the
+ * device, by the device type itself (machine/devices.c). */
+static enum cli_result opt_device(struct machine_config *cfg, const char *v)
+{
+	if (!strcmp(v, "help") || !strcmp(v, "?")) {
+		printf("Devices:\n");
+		device_types_print();
+		return CLI_DONE;
+	}
+	if (cfg->ndevices == MAX_DEVICES)
+		return cli_fail("too many -device options (at most %d)",
+				MAX_DEVICES);
+	cfg->devices[cfg->ndevices++] = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_share(struct machine_config *cfg, const char *v)
+{
+	cfg->share_dir = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_monitor(struct machine_config *cfg, const char *v)
+{
+	if (strcmp(v, "stdio"))
+		return cli_fail("-monitor '%s': only 'stdio' is supported", v);
+	cfg->monitor_stdio = true;
+	return CLI_RUN;
+}
+
+/* QEMU users type it out of habit; glass never has a display to turn off. */
+static enum cli_result opt_nographic(struct machine_config *cfg,
+				     const char *v)
+{
+	return CLI_RUN;
+}
+
+static enum cli_result opt_trace(struct machine_config *cfg, const char *v)
+{
+	return trace_parse_categories(v, &cfg->trace_mask) < 0 ? CLI_ERROR :
+								  CLI_RUN;
+}
+
+static enum cli_result opt_trace_file(struct machine_config *cfg,
+				      const char *v)
+{
+	cfg->trace_file = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_trace_format(struct machine_config *cfg,
+					const char *v)
+{
+	return trace_parse_format(v, &cfg->trace_format) < 0 ? CLI_ERROR :
+								CLI_RUN;
+}
+
+static enum cli_result opt_trace_filter(struct machine_config *cfg,
+					const char *v)
+{
+	return trace_parse_filter(v, &cfg->trace_filter) < 0 ? CLI_ERROR :
+								CLI_RUN;
+}
+
+static enum cli_result opt_stats(struct machine_config *cfg, const char *v)
+{
+	cfg->stats_file = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_help(struct machine_config *cfg, const char *v)
+{
+	cli_print_help(stdout);
+	return CLI_DONE;
+}
+
+static enum cli_result opt_version(struct machine_config *cfg, const char *v)
+{
+	printf("glass %s\n", GLASS_VERSION);
+	return CLI_DONE;
+}
+
+static enum cli_result opt_list(struct machine_config *cfg, const char *v)
+{
+	cli_print_list(stdout);
+	return CLI_DONE;
+}
+
+/* clang-format off: one row per option reads better than what it makes */
+const struct cli_option cli_options[] = {
+	{ { "-M", "-machine" }, "virt[,pci-bus-offset=N]", CLI_MACHINE,
+	  "machine type (only `virt`); pci-bus-offset makes the host bridge "
+	  "translate: PCI bus address = CPU address minus N, for both memory "
+	  "windows and DMA (default 0: identity)", opt_machine },
+	{ { "-m" }, "SIZE", CLI_MACHINE,
+	  "guest RAM, e.g. 256M, 1G (default 256M; suffix K M G)", opt_ram },
+	{ { "-smp" }, "N", CLI_MACHINE,
+	  "number of harts, 1..8 (default 1)", opt_smp },
+
+	{ { "-bios" }, "FILE|none", CLI_BOOT,
+	  "M-mode firmware (default: Debian's OpenSBI fw_dynamic.bin); none "
+	  "runs -kernel directly in M mode", opt_bios },
+	{ { "-kernel" }, "FILE", CLI_BOOT,
+	  "Linux Image or RV64 ELF; with -bios none an ELF that defines "
+	  "`tohost` talks HTIF and sets the exit code", opt_kernel },
+	{ { "-initrd" }, "FILE", CLI_BOOT, "initial RAM disk", opt_initrd },
+	{ { "-append" }, "CMDLINE", CLI_BOOT, "kernel command line",
+	  opt_append },
+	{ { "-dtb" }, "FILE", CLI_BOOT,
+	  "use this device tree instead of the generated one", opt_dtb },
+	{ { "-dumpdtb" }, "FILE", CLI_BOOT,
+	  "write the generated device tree and exit", opt_dumpdtb },
+
+	{ { "-device" }, "NAME[,PROP=VALUE...]", CLI_DEVICES,
+	  "add a PCI device (-device help lists them)", opt_device },
+	{ { "--share" }, "DIR", CLI_DEVICES,
+	  "directory the guest may read and write through the hypercall "
+	  "device (HOST_READ/HOST_WRITE)", opt_share },
+
+	{ { "-monitor" }, "stdio", CLI_CONSOLE,
+	  "start with the monitor on the console (Ctrl-A c switches between "
+	  "monitor and serial console)", opt_monitor },
+	{ { "-nographic" }, NULL, CLI_CONSOLE,
+	  "accepted for QEMU compatibility (glass has no display)",
+	  opt_nographic },
+
+	{ { "--trace" }, "CATEGORIES", CLI_SEE_THROUGH,
+	  "trace events: mmio, pci-config, dma, irq, pagewalk, hypercall, "
+	  "guest-error or all (comma-separated)", opt_trace },
+	{ { "--trace-file" }, "FILE", CLI_SEE_THROUGH,
+	  "write the trace to FILE (default: stderr)", opt_trace_file },
+	{ { "--trace-format" }, "FMT", CLI_SEE_THROUGH,
+	  "text (default), json (one object per line), or chrome "
+	  "(trace-event JSON for ui.perfetto.dev)", opt_trace_format },
+	{ { "--trace-filter" }, "F", CLI_SEE_THROUGH,
+	  "only events matching device=NAME, addr=LO-HI, hart=N",
+	  opt_trace_filter },
+	{ { "--stats" }, "FILE", CLI_SEE_THROUGH,
+	  "write statistics at exit and on hypercall STATS_DUMP (JSON if "
+	  "FILE ends in .json, text otherwise)", opt_stats },
+
+	{ { "-h", "--help" }, NULL, CLI_INFO, "this text", opt_help },
+	{ { "--version" }, NULL, CLI_INFO, "print the version", opt_version },
+
+	{ { "--list-options" }, NULL, CLI_HIDDEN,
+	  "every spelling, one a line (tests/cli/run.sh)", opt_list },
+	{ .names = { NULL } } /* the end */
+};
+/* clang-format on */
+
+const char *const cli_group_titles[CLI_NGROUPS] = {
+	[CLI_MACHINE] = "Machine",
+	[CLI_BOOT] = "Boot",
+	[CLI_DEVICES] = "Devices",
+	[CLI_CONSOLE] = "Display and monitor",
+	[CLI_SEE_THROUGH] = "See-through",
+	[CLI_INFO] = "Information",
+};
+
+const char cli_help_head[] =
+"usage: glass [options]\n";
+
+const char cli_help_tail[] =
+"\n"
+"Every option takes one dash or two, as in QEMU: -m 1G, --m 1G.\n"
+"\n"
+"Console: the guest's UART is on stdin/stdout. Ctrl-A x quits, Ctrl-A c\n"
+"switches to the monitor (info mtree, info pci, info tlb, ...), Ctrl-A h helps.\n"
+"Exit status: 0 on guest poweroff, the guest's code on a failing finisher or\n"
+"HTIF exit, 1 on a glass error.\n";
