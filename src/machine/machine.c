@@ -232,7 +232,8 @@ static int machine_reset(struct machine *m)
 }
 
 /* -accel tcg,jit=on: every hart gets its share of the code cache
- * (tb-size). A host that cannot keeps interpreting, which is only slower. */
+ * (tb-size), when the machine starts running (so -dumpdtb makes none). A
+ * host that cannot keeps interpreting, which is only slower. */
 static void enable_jit(struct machine *m)
 {
 	uint64_t each = m->cfg.tb_size / m->nharts;
@@ -300,7 +301,6 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
-	enable_jit(m);
 	if (boot_prepare(m) < 0)
 		return -1;
 	reset_harts(m);
@@ -427,6 +427,7 @@ int machine_run(struct machine *m)
 {
 	if (open_outputs(m) < 0)
 		return 1;
+	enable_jit(m);
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
 	m->ran = true;

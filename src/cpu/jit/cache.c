@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cpu/jit/jit_internal.h"
@@ -69,6 +70,11 @@ struct jit *jit_cache_new(size_t size)
 	size = (size + (size_t)page - 1) & ~((size_t)page - 1);
 	j->size = size;
 	j->rw = j->rx = MAP_FAILED;
+	/* a file size limit would make ftruncate raise SIGXFSZ */
+	struct rlimit fsize;
+	if (getrlimit(RLIMIT_FSIZE, &fsize) == 0 &&
+	    fsize.rlim_cur != RLIM_INFINITY && fsize.rlim_cur < size)
+		goto fail;
 	j->fd = memfd_create("glass-jit", MFD_CLOEXEC);
 	if (j->fd < 0 || ftruncate(j->fd, (off_t)size) < 0)
 		goto fail;
