@@ -17,6 +17,43 @@
 
 #define MIN_CACHE (1u << 20)
 
+/* A slow-path thunk, called from a block's stub with RAX = the virtual
+ * address, EDX = the access's facts, RCX = the dirty register map: save
+ * R13, R14 and the pool (the frame the helper reads and, on a side exit,
+ * stores from), call the helper, then return to the block with RAX = the
+ * loaded value, or leave the block as the helper says. */
+static const uint8_t *emit_thunk(struct jit *j, struct xbuf *b,
+				 uintptr_t helper)
+{
+	const uint8_t *start = jit_rx(j, b->p);
+
+	/* entry RSP is 8 mod 16; 11 pushes make it 0 again for the call */
+	_Static_assert(FRAME_WORDS == 11, "frame layout");
+	x_push(b, R13);
+	x_push(b, R14);
+	for (int i = RA_POOL_SIZE - 1; i >= 0; i--)
+		x_push(b, ra_pool[i]);
+	x_lea(b, 1, RDI, R_HART, -HB);
+	x_mov_rr(b, 1, RSI, RAX);
+	x_mov_rr(b, 1, R8, RSP);
+	x_mov_ri(b, RAX, helper);
+	x_call_r(b, RAX);
+	x_test_rr(b, 0, RDX, RDX);
+	uint8_t *out = x_jcc(b, CC_NE);
+	for (int i = 0; i < RA_POOL_SIZE; i++)
+		x_pop(b, ra_pool[i]);
+	x_pop(b, R14);
+	x_pop(b, R13);
+	x_ret(b);
+	/* leave: pc and the budget are in h->pc and the frame */
+	x_patch(out, b->p);
+	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
+	x_load(b, 8, false, R_LEFT, RSP, 8 * FRAME_LEFT);
+	x_lea(b, 1, RSP, RSP, 8 * (FRAME_WORDS + 1));
+	x_jmp_to(b, jit_rw(j, j->exit0));
+	return start;
+}
+
 static void emit_fixed(struct jit *j)
 {
 	struct xbuf b = { j->rw, j->rw + j->size, false };
@@ -53,6 +90,9 @@ static void emit_fixed(struct jit *j)
 	x_test_rr(&b, 1, RAX, RAX);
 	x_jcc_to(&b, CC_E, jit_rw(j, j->epilogue));
 	x_jmp_r(&b, RAX);
+
+	j->thunk_load = emit_thunk(j, &b, (uintptr_t)jit_load);
+	j->thunk_store = emit_thunk(j, &b, (uintptr_t)jit_store);
 
 	j->fixed = (size_t)(b.p - j->rw + 63) & ~(size_t)63;
 	j->used = j->fixed;
@@ -100,6 +140,26 @@ void jit_cache_free(struct jit *j)
 	if (j->fd >= 0)
 		close(j->fd);
 	free(j);
+}
+
+/* Both views of the next stretch of the cache get their pages in two
+ * calls, instead of two page faults per 4 KiB as blocks fill them (they
+ * cost more than translating). Without MADV_POPULATE_* (Linux < 5.14)
+ * the faults simply happen. */
+#define POPULATE_CHUNK (256u << 10)
+
+void jit_cache_reserve(struct jit *j, size_t bytes)
+{
+	while (j->used + bytes > j->populated && j->populated < j->size) {
+		size_t n = j->size - j->populated;
+		if (n > POPULATE_CHUNK)
+			n = POPULATE_CHUNK;
+#ifdef MADV_POPULATE_WRITE
+		madvise(j->rw + j->populated, n, MADV_POPULATE_WRITE);
+		madvise((void *)(j->rx + j->populated), n, MADV_POPULATE_READ);
+#endif
+		j->populated += n;
+	}
 }
 
 void jit_cache_flush(struct jit *j)

@@ -23,44 +23,74 @@ void jit_account(struct hart *h, uint64_t left)
 	h->jit->left0 = left;
 }
 
-/* info: size (bits 0-7), pc offset in the block (8-15), instructions of
- * the block from this one to its end (16-). */
-static uint64_t enter_slow(struct hart *h, uint64_t info, uint64_t pcb,
-			   uint64_t left)
+/* Make pc and instret exact for the access described by `info` (see
+ * MI_* in jit_internal.h); returns what instret was advanced by. */
+static uint64_t enter_slow(struct hart *h, uint32_t info, const uint64_t *frame)
 {
-	uint64_t before = h->jit->left0 - left - (info >> 16);
+	uint64_t left = frame[FRAME_LEFT];
+	uint64_t before = h->jit->left0 - left - (MI_UNRUN(info) + 1);
 	uint64_t adj = before * h->count_instret;
 
-	h->pc = pcb + ((info >> 8) & 0xff);
+	h->pc = frame[FRAME_PC] + MI_PC_OFF(info);
 	h->instret += adj;
 	return adj;
 }
 
-static uint64_t status(const struct hart *h, bool ok)
+/* The block must not go on (a trap, or an event after the access): store
+ * the guest registers it held dirty, set the budget to what it has really
+ * used. After a trap, h->pc is the handler's; after an event, the next
+ * instruction's. */
+static struct jit_ret side_exit(struct hart *h, uint32_t info, uint64_t map,
+				uint64_t *frame, bool ok, uint64_t val)
 {
-	if (!ok)
-		return JIT_TRAP;
-	return h->any_event ? JIT_EVENT : JIT_OK;
+	for (unsigned i = 0; i < RA_POOL_SIZE; i++, map >>= 5)
+		if (map & 31)
+			h->x[map & 31] = frame[i];
+	if (ok) {
+		if (MI_RD(info))
+			h->x[MI_RD(info)] = val;
+		h->pc = frame[FRAME_PC] + MI_PC_OFF(info) + MI_LEN(info);
+	}
+	frame[FRAME_LEFT] += MI_UNRUN(info);
+	return (struct jit_ret){ val, JIT_LEAVE };
+}
+
+static uint64_t extend(uint64_t v, uint32_t info)
+{
+	unsigned bits = 8 * MI_SIZE(info);
+
+	if (bits == 64)
+		return v;
+	if (MI_SIGN(info))
+		return (uint64_t)((int64_t)(v << (64 - bits)) >> (64 - bits));
+	return v & ((1ull << bits) - 1);
 }
 
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
-			uint64_t pcb, uint64_t left)
+			uint64_t map, uint64_t *frame)
 {
-	uint64_t adj = enter_slow(h, info, pcb, left), val = 0;
-	bool ok = mmu_load_slow(h, va, info & 0xff, &val);
+	uint64_t adj = enter_slow(h, (uint32_t)info, frame), val = 0;
+	bool ok = mmu_load_slow(h, va, MI_SIZE(info), &val);
 
 	h->instret -= adj;
-	return (struct jit_ret){ val, status(h, ok) };
+	val = extend(val, (uint32_t)info);
+	if (likely(ok && !h->any_event))
+		return (struct jit_ret){ val, JIT_OK };
+	return side_exit(h, (uint32_t)info, map, frame, ok, val);
 }
 
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t val,
-			 uint64_t info, uint64_t pcb, uint64_t left)
+struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
+			 uint64_t map, uint64_t *frame)
 {
-	uint64_t adj = enter_slow(h, info, pcb, left);
-	bool ok = mmu_store_slow(h, va, info & 0xff, val);
+	uint64_t adj = enter_slow(h, (uint32_t)info, frame);
+	unsigned slot = MI_VAL(info);
+	uint64_t val = slot == MI_VAL_ZERO ? 0 : frame[slot];
+	bool ok = mmu_store_slow(h, va, MI_SIZE(info), val);
 
 	h->instret -= adj;
-	return (struct jit_ret){ 0, status(h, ok) };
+	if (likely(ok && !h->any_event))
+		return (struct jit_ret){ 0, JIT_OK };
+	return side_exit(h, (uint32_t)info & ~(31u << 4), map, frame, ok, 0);
 }
 
 /* insn: the 32-bit form (low half) and the bits as fetched (high half).

@@ -9,6 +9,7 @@
 
 #include "cpu/cpu_internal.h"
 #include "cpu/jit/jit.h"
+#include "cpu/jit/regs.h"
 #include "cpu/jit/x86.h"
 
 /* Generated code holds the hart in RBX biased by HB, so that all 32
@@ -47,13 +48,36 @@ struct jit_exit {
 typedef struct jit_exit (*jit_enter_fn)(struct hart *h, const void *code,
 					uint64_t left);
 
-/* Values a memory helper gives back to generated code (RAX:RDX). */
+/* What a memory helper gives back to the thunk that called it (RAX:RDX):
+ * the loaded value, extended, and whether the block goes on. */
 struct jit_ret {
 	uint64_t val;
-	uint64_t status;         /* JIT_OK, JIT_EVENT, JIT_TRAP */
+	uint64_t status;         /* JIT_OK, or JIT_LEAVE: pc, budget and
+				  * registers are stored, leave the block */
 };
 
-enum { JIT_OK, JIT_EVENT, JIT_TRAP };
+enum { JIT_OK, JIT_LEAVE };
+
+/* The slow-path thunks (cache.c) push R13, R14 and the pool registers;
+ * the helper gets a pointer to them: frame[i] is pool register i
+ * (ra_pool order), then these. */
+#define FRAME_LEFT RA_POOL_SIZE
+#define FRAME_PC (RA_POOL_SIZE + 1)
+#define FRAME_WORDS (RA_POOL_SIZE + 2)
+
+/* A memory access's facts for its slow path, one 32-bit immediate:
+ * log2 of the size (bits 0-1), sign-extend (2), instruction length 4
+ * (3), rd (4-8), pc offset in the block (9-16), instructions of the block
+ * after this one (17-22), the pool index of a store's value (23-26; 15:
+ * x0, the value 0). */
+#define MI_SIZE(i) (1u << ((i) & 3))
+#define MI_SIGN(i) (((i) >> 2) & 1)
+#define MI_LEN(i) ((i) & 8 ? 4u : 2u)
+#define MI_RD(i) (((i) >> 4) & 31)
+#define MI_PC_OFF(i) (((i) >> 9) & 0xff)
+#define MI_UNRUN(i) (((i) >> 17) & 63)
+#define MI_VAL(i) (((i) >> 23) & 15)
+#define MI_VAL_ZERO 15
 
 struct jit {
 	/* the code cache: one memfd mapped twice, writable and executable */
@@ -62,11 +86,14 @@ struct jit {
 	size_t size;
 	size_t fixed;            /* bytes of the routines below, never flushed */
 	size_t used;
+	size_t populated;        /* pages made present up to here */
 	/* fixed routines (executable view) */
 	jit_enter_fn enter;
 	const uint8_t *epilogue; /* RAX = chain site: store pc, leave */
 	const uint8_t *exit0;    /* leave with nothing to patch */
 	const uint8_t *lookup;   /* R13 = pc: go to its block, or leave */
+	const uint8_t *thunk_load;  /* slow paths: RAX = va, EDX = info, */
+	const uint8_t *thunk_store; /* RCX = dirty map (translate.c) */
 
 	uint64_t left0;          /* budget left when instret was last exact */
 	uint64_t flushes;
@@ -93,6 +120,8 @@ static inline const uint8_t *jit_rx(const struct jit *j, const uint8_t *rw)
 /* cache.c */
 struct jit *jit_cache_new(size_t size);
 void jit_cache_free(struct jit *j);
+/* Make the next `bytes` of the cache present in both views. */
+void jit_cache_reserve(struct jit *j, size_t bytes);
 /* Drop every block (the fixed routines stay). */
 void jit_cache_flush(struct jit *j);
 
@@ -104,9 +133,9 @@ struct jit_block *jit_translate(struct hart *h, struct jit_block *b,
 
 /* helpers.c: called from generated code */
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
-			uint64_t pcb, uint64_t left);
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t val,
-			 uint64_t info, uint64_t pcb, uint64_t left);
+			uint64_t map, uint64_t *frame);
+struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
+			 uint64_t map, uint64_t *frame);
 void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
 const uint8_t *jit_lookup(struct hart *h, uint64_t pc);
 /* Make instret and cycle exact for a budget of `left` remaining. */

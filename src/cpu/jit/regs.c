@@ -7,7 +7,7 @@
 
 #include "cpu/jit/jit_internal.h"
 
-static const int8_t pool[RA_POOL_SIZE] = {
+const int8_t ra_pool[RA_POOL_SIZE] = {
 	R12, R15, RBP, RSI, RDI, R8, R9, R10, R11,
 };
 
@@ -31,7 +31,7 @@ static int take(struct ra *r, struct xbuf *b)
 	int best = -1;
 
 	for (unsigned i = 0; i < RA_POOL_SIZE; i++) {
-		int hr = pool[i];
+		int hr = ra_pool[i];
 		if (r->guest[hr] < 0)
 			return hr;
 		if (r->pinned & (1u << hr))
@@ -122,3 +122,15 @@ uint16_t ra_caller_saved(const struct ra *r)
 }
 
 #endif /* GLASS_JIT */
+
+uint64_t ra_dirty_map(const struct ra *r, uint32_t clean)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = 0; i < RA_POOL_SIZE; i++) {
+		int g = r->guest[ra_pool[i]];
+		if (g > 0 && (r->dirty & ~clean & (1u << g)))
+			m |= (uint64_t)g << (5 * i);
+	}
+	return m;
+}

@@ -25,6 +25,11 @@
 #define RA_CALLER_SAVED ((1u << RSI) | (1u << RDI) | (1u << R8) |        \
 			 (1u << R9) | (1u << R10) | (1u << R11))
 
+/* The pool, in allocation order: callee-saved registers first. The slow
+ * path thunks (cache.c) save them in this order, and a register map
+ * (ra_dirty_map) names them by their index here. */
+extern const int8_t ra_pool[RA_POOL_SIZE];
+
 struct ra {
 	int8_t host[32];      /* guest register -> host register, or -1 */
 	int8_t guest[16];     /* host register -> guest register, or -1 */
@@ -54,5 +59,9 @@ void ra_forget(struct ra *r);
 /* Host registers (bit per register) that hold a guest register and that a
  * C call would clobber. */
 uint16_t ra_caller_saved(const struct ra *r);
+/* Which guest register each pool register holds dirty, 5 bits per pool
+ * index (0: none), leaving out the guest registers in `clean`: what a
+ * helper must store back from the saved pool registers on a side exit. */
+uint64_t ra_dirty_map(const struct ra *r, uint32_t clean);
 
 #endif

@@ -84,15 +84,6 @@ static struct stub *new_stub(struct tctx *t, enum stub_kind kind)
 
 /* ---- exits ---- */
 
-/* Leave the block without chaining; `unrun` instructions of it did not
- * run (they were counted at entry). */
-static void leave(struct tctx *t, unsigned unrun)
-{
-	if (unrun)
-		x_alu_ri(&t->b, ALU_ADD, 1, R_LEFT, (int32_t)unrun);
-	x_jmp_to(&t->b, rwp(t, t->j->exit0));
-}
-
 /* Go on at block pc + off (dirty registers already stored): a jump the
  * dispatcher patches once it knows the target block, when the target is
  * in this page; the lookup routine otherwise. */
@@ -104,6 +95,14 @@ static void exit_to(struct tctx *t, int64_t off)
 	if (off)
 		x_alu_ri(b, ALU_ADD, 1, R_PC, (int32_t)off);
 	if (at >= 0 && at < (int64_t)PAGE_SIZE) {
+		/* the displacement 4-byte aligned: one store patches it, and
+		 * bit 0 of a site is free to mark stale blocks (run.c) */
+		static const uint8_t nops[3][3] = {
+			{ 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
+		};
+		unsigned pad = (unsigned)(-((uintptr_t)b->p + 1) & 3);
+		for (unsigned i = 0; i < pad; i++)
+			x_byte(b, nops[pad - 1][i]);
 		x_jmp(b);               /* to the next instruction until patched */
 		x_lea_rip(b, RAX, -11); /* RAX = the jump's displacement field */
 		x_jmp_to(b, rwp(t, t->j->epilogue));
@@ -362,72 +361,44 @@ static unsigned mem_size(unsigned op)
 	return sizes[op - D_LB];
 }
 
-/* The slow path of a load or store: call jit_load/jit_store (helpers.c)
- * with the caller-saved host registers saved, then go on, or leave after
- * the instruction if it raised an event, or leave at once if it trapped. */
+static unsigned pool_index(int hr)
+{
+	for (unsigned i = 0; i < RA_POOL_SIZE; i++)
+		if (ra_pool[i] == hr)
+			return i;
+	return MI_VAL_ZERO;
+}
+
+/* The slow path of a load or store: the thunk calls jit_load/jit_store
+ * (helpers.c), which go through mmu.c exactly as the interpreter does,
+ * and either come back here with the value or leave the block for us
+ * (a trap, or an event the dispatcher must see). */
 static void mem_stub(struct tctx *t, const struct stub *s)
 {
 	struct xbuf *b = &t->b;
 	const struct dinsn *d = &t->d[s->idx];
 	bool is_load = s->kind == STUB_LOAD;
 	unsigned size = mem_size(d->op);
-	bool sign = d->op <= D_LD;
-	uint16_t save = ra_caller_saved(&s->ra);
-	unsigned k = (unsigned)__builtin_popcount(save);
-	uint64_t info = size | (uint64_t)d->pc_off << 8 |
-			(uint64_t)(t->n - s->idx) << 16;
+	uint32_t info = (uint32_t)__builtin_ctz(size) |
+			(is_load && d->op <= D_LD) << 2 | (d->len == 4) << 3 |
+			(uint32_t)d->pc_off << 9 |
+			(uint32_t)(t->n - s->idx - 1) << 17;
+	uint32_t clean = 0;
 
-	x_patch(s->jsite, b->p);
-	for (int hr = 0; hr < 16; hr++)
-		if (save & (1u << hr))
-			x_push(b, hr);
-	if (k & 1)
-		x_alu_ri(b, ALU_SUB, 1, RSP, 8);
 	if (is_load) {
-		x_mov_rr(b, 1, RSI, RAX);
-		x_mov_ri(b, RDX, info);
-		x_mov_rr(b, 1, RCX, R_PC);
-		x_mov_rr(b, 1, R8, R_LEFT);
+		info |= (uint32_t)d->rd << 4;
+		if (!s->rd_was_dirty)
+			clean = 1u << d->rd; /* its register holds no value yet */
 	} else {
-		x_mov_rr(b, 1, RDX, s->reg);    /* before RSI, RDI change */
-		x_mov_rr(b, 1, RSI, RAX);
-		x_mov_ri(b, RCX, info);
-		x_mov_rr(b, 1, R8, R_PC);
-		x_mov_rr(b, 1, R9, R_LEFT);
+		info |= pool_index(s->reg) << 23;
 	}
-	x_lea(b, 1, RDI, R_HART, -HB);
-	x_mov_ri(b, RAX, is_load ? (uintptr_t)jit_load : (uintptr_t)jit_store);
-	x_call_r(b, RAX);
-	if (k & 1)
-		x_alu_ri(b, ALU_ADD, 1, RSP, 8);
-	for (int hr = 15; hr >= 0; hr--)
-		if (save & (1u << hr))
-			x_pop(b, hr);
-	x_test_rr(b, 0, RDX, RDX);
-	uint8_t *status = x_jcc(b, CC_NE);
+	x_patch(s->jsite, b->p);
+	x_mov_ri(b, RDX, info);
+	x_mov_ri(b, RCX, ra_dirty_map(&s->ra, clean));
+	x_call(b, rwp(t, is_load ? t->j->thunk_load : t->j->thunk_store));
 	if (is_load && s->reg >= 0)
-		x_extend(b, size, sign, s->reg, RAX);
+		x_mov_rr(b, 1, s->reg, RAX);
 	x_jmp_to(b, s->resume);
-
-	/* an event (a device raised a line, asked to stop): the access is
-	 * done, leave after this instruction */
-	x_patch(status, b->p);
-	x_alu_ri(b, ALU_CMP, 0, RDX, JIT_TRAP);
-	uint8_t *trap = x_jcc(b, CC_E);
-	if (is_load && s->reg >= 0)
-		x_extend(b, size, sign, s->reg, RAX);
-	ra_store(&s->ra, b, ~0u);
-	x_alu_ri(b, ALU_ADD, 1, R_PC, d->pc_off + d->len);
-	leave(t, t->n - s->idx - 1);
-
-	/* a trap: rd keeps its old value; pc is the handler's */
-	x_patch(trap, b->p);
-	uint32_t keep = ~0u;
-	if (is_load && d->rd && !s->rd_was_dirty)
-		keep &= ~(1u << d->rd);
-	ra_store(&s->ra, b, keep);
-	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
-	leave(t, t->n - s->idx - 1);
 }
 
 /* ---- control transfers ---- */
@@ -655,6 +626,7 @@ struct jit_block *jit_translate(struct hart *h, struct jit_block *slot,
 		jit_cache_flush(j);
 		j->st.flushes++;
 	}
+	jit_cache_reserve(j, JIT_BLOCK_MAX);
 	t.j = j;
 	t.d = d;
 	t.n = n;

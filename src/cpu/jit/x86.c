@@ -346,6 +346,14 @@ void x_patch(uint8_t *site, const uint8_t *target)
 	memcpy(site, &rel, 4);
 }
 
+void x_call(struct xbuf *b, const uint8_t *target)
+{
+	x_byte(b, 0xe8);
+	uint8_t *site = b->p;
+	x_u32(b, 0);
+	x_patch(b->full ? NULL : site, target);
+}
+
 void x_jmp_to(struct xbuf *b, const uint8_t *target)
 {
 	x_patch(x_jmp(b), target);

@@ -106,7 +106,8 @@ uint8_t *x_jmp(struct xbuf *b);
 uint8_t *x_jcc(struct xbuf *b, enum xcc cc);
 /* Point the displacement at `site` to `target` (both in the same view). */
 void x_patch(uint8_t *site, const uint8_t *target);
-/* A jump/jcc straight to a known target. */
+/* A call, jump or jcc straight to a known target (rel32). */
+void x_call(struct xbuf *b, const uint8_t *target);
 void x_jmp_to(struct xbuf *b, const uint8_t *target);
 void x_jcc_to(struct xbuf *b, enum xcc cc, const uint8_t *target);
 
