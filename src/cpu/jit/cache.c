@@ -164,7 +164,8 @@ void jit_cache_reserve(struct jit *j, size_t bytes)
 
 void jit_cache_flush(struct jit *j)
 {
-	memset(j->map, 0, sizeof(j->map));
+	memset(j->hash, 0, sizeof(j->hash));
+	memset(j->jc, 0, sizeof(j->jc));
 	j->used = j->fixed;
 	j->flushes++;     /* chain sites handed out before are gone */
 }

@@ -106,21 +106,34 @@ void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left)
 	jit_account(h, left);
 }
 
-struct jit_block *jit_find(struct hart *h, uint64_t pc, uintptr_t *host,
-			   uint64_t *pa)
+struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w)
 {
 	const struct tlb_entry *e = &h->tlb.cur->code[tlb_index(pc)];
 	struct jit *j = h->jit;
 
 	j->st.lookups++;
-	*host = 0;
+	w->host = 0;
+	w->stale = NULL;
 	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
 		return NULL;
-	*host = e->addend + pc;
-	*pa = e->pa_page | (pc & PAGE_MASK);
-	struct jit_block *b = jit_slot(j, *host);
-	if (likely(b->host == *host && *b->gen == b->gen_val)) {
+	w->host = e->addend + pc;
+	w->pa = e->pa_page | (pc & PAGE_MASK);
+	struct jit_jc *jc = jit_jc_slot(j, pc);
+	struct jit_block *b = jc->b;
+	if (likely(jc->pc == pc && b->host == w->host && jit_block_valid(b))) {
 		j->st.hits++;
+		return b;
+	}
+	for (b = *jit_bucket(j, w->host); b; b = b->next) {
+		if (b->host != w->host)
+			continue;
+		if (!jit_block_valid(b)) {
+			w->stale = b;
+			return NULL;
+		}
+		j->st.hits++;
+		jc->pc = pc;
+		jc->b = b;
 		return b;
 	}
 	return NULL;
@@ -128,9 +141,8 @@ struct jit_block *jit_find(struct hart *h, uint64_t pc, uintptr_t *host,
 
 const uint8_t *jit_lookup(struct hart *h, uint64_t pc)
 {
-	uintptr_t host;
-	uint64_t pa;
-	const struct jit_block *b = jit_find(h, pc, &host, &pa);
+	struct jit_where w;
+	const struct jit_block *b = jit_find(h, pc, &w);
 
 	return b ? b->code : NULL;
 }

@@ -23,18 +23,33 @@
 #define R_PC R13      /* guest pc of the running block's first instruction */
 #define R_LEFT R14    /* budget left, counted down at block entry */
 
-#define JIT_MAP_BITS 15
-#define JIT_MAP_SIZE (1u << JIT_MAP_BITS)
+/* Blocks are found by host address in a hash table with chains, and by
+ * pc in a small direct-mapped jump cache in front of it. */
+#define JIT_HASH_BITS 15
+#define JIT_HASH_SIZE (1u << JIT_HASH_BITS)
+#define JIT_JC_BITS 12
+#define JIT_JC_SIZE (1u << JIT_JC_BITS)
 /* Room a block may need at most (32 instructions with slow paths). */
-#define JIT_BLOCK_MAX (24u << 10)
+#define JIT_BLOCK_MAX (16u << 10)
 
-/* A translated block, as the block map remembers it. */
+/* A translated block. It lives in the code cache just before its code
+ * (and is read and written through the writable view), so the cache holds
+ * every block there is and a flush frees them all at once. */
 struct jit_block {
-	uintptr_t host;          /* host address of the first instruction; 0: none */
+	struct jit_block *next;  /* hash chain */
+	uintptr_t host;          /* host address of the first instruction */
 	const uint32_t *gen;     /* its page's code generation word */
 	uint32_t gen_val;        /* the word's value when translated */
-	uint16_t n;              /* instructions */
+	uint32_t n;              /* instructions */
 	const uint8_t *code;     /* entry point, executable view */
+	uint64_t pad;            /* the code after it on 16 bytes */
+};
+
+/* The jump cache: the block that pc ran last, checked against the code
+ * TLB (and its code generation) before use. */
+struct jit_jc {
+	uint64_t pc;
+	struct jit_block *b;
 };
 
 /* What the entry routine returns: the exit's chain site (executable
@@ -98,13 +113,24 @@ struct jit {
 	uint64_t left0;          /* budget left when instret was last exact */
 	uint64_t flushes;
 	struct jit_stats st;
-	struct jit_block map[JIT_MAP_SIZE];
+	struct jit_jc jc[JIT_JC_SIZE];
+	struct jit_block *hash[JIT_HASH_SIZE];
 };
 
-static inline struct jit_block *jit_slot(struct jit *j, uintptr_t host)
+static inline struct jit_block **jit_bucket(struct jit *j, uintptr_t host)
 {
-	return &j->map[((host >> 1) ^ (host >> (JIT_MAP_BITS + 1))) &
-		       (JIT_MAP_SIZE - 1)];
+	return &j->hash[((host >> 1) ^ (host >> (JIT_HASH_BITS + 1))) &
+			(JIT_HASH_SIZE - 1)];
+}
+
+static inline struct jit_jc *jit_jc_slot(struct jit *j, uint64_t pc)
+{
+	return &j->jc[(pc >> 1) & (JIT_JC_SIZE - 1)];
+}
+
+static inline bool jit_block_valid(const struct jit_block *b)
+{
+	return *b->gen == b->gen_val;
 }
 
 static inline uint8_t *jit_rw(const struct jit *j, const uint8_t *rx)
@@ -125,11 +151,17 @@ void jit_cache_reserve(struct jit *j, size_t bytes);
 /* Drop every block (the fixed routines stay). */
 void jit_cache_flush(struct jit *j);
 
-/* translate.c: translate the block at `host` (physical pa) into slot b;
- * NULL if it cannot be (not cacheable code, first instruction across the
- * page end). May flush the cache. */
-struct jit_block *jit_translate(struct hart *h, struct jit_block *b,
-				uintptr_t host, uint64_t pa);
+/* translate.c: translate the block at `host` (physical pa), replacing
+ * `stale` (a block of the same host address whose page was written, or
+ * NULL); NULL if it cannot be (not cacheable code, first instruction
+ * across the page end). May flush the cache. */
+struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
+				struct jit_block *stale);
+
+/* Make old's entry jump to new's (old is stale, new its retranslation),
+ * so jumps chained into old end up in current code. */
+void jit_forward(struct jit *j, const struct jit_block *old,
+		 const struct jit_block *new);
 
 /* helpers.c: called from generated code */
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
@@ -140,8 +172,15 @@ void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
 const uint8_t *jit_lookup(struct hart *h, uint64_t pc);
 /* Make instret and cycle exact for a budget of `left` remaining. */
 void jit_account(struct hart *h, uint64_t left);
-/* The valid block for pc, if the code TLB and the map have it. */
-struct jit_block *jit_find(struct hart *h, uint64_t pc, uintptr_t *host,
-			   uint64_t *pa);
+/* Where pc's code is: its host address and physical address (host 0: the
+ * code TLB does not have it as RAM or ROM). */
+struct jit_where {
+	uintptr_t host;
+	uint64_t pa;
+	struct jit_block *stale;   /* a block for host whose page was written */
+};
+
+/* The valid block for pc, if the code TLB and the block index have it. */
+struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w);
 
 #endif

@@ -40,13 +40,12 @@ void jit_get_stats(const struct jit *j, struct jit_stats *s)
 /* The block for pc, translated now if need be; NULL if it cannot be. */
 static const struct jit_block *block_at(struct hart *h, uint64_t pc)
 {
-	uintptr_t host;
-	uint64_t pa;
-	struct jit_block *b = jit_find(h, pc, &host, &pa);
+	struct jit_where w;
+	struct jit_block *b = jit_find(h, pc, &w);
 
-	if (b || !host)
+	if (b || !w.host)
 		return b;
-	return jit_translate(h, jit_slot(h->jit, host), host, pa);
+	return jit_translate(h, w.host, w.pa, w.stale);
 }
 
 /* Translated code left through a patchable jump (site) or as a stale
@@ -62,12 +61,10 @@ static void patch(struct hart *h, uintptr_t site)
 		return;
 	if (site & 1) {
 		const uint8_t *old = (const uint8_t *)(site - 1);
-		uintptr_t old_host;
-		memcpy(&old_host, old - 16, sizeof(old_host));
-		if (old_host != b->host)
-			return;
-		struct xbuf x = { jit_rw(j, old), jit_rw(j, old) + 5, false };
-		x_jmp_to(&x, jit_rw(j, b->code));
+		const struct jit_block *ob =
+			(const struct jit_block *)jit_rw(j, old) - 1;
+		if (ob->host == b->host && ob != b)
+			jit_forward(j, ob, b);
 		return;
 	}
 	x_patch(jit_rw(j, (const uint8_t *)site), jit_rw(j, b->code));

@@ -5,7 +5,7 @@
  * TB_MAX_INSNS; an instruction without a fast path is a block of its own.
  * Its code:
  *
- *   header   host address and length (16 bytes, for forwarding)
+ *   header   struct jit_block: what the block index needs
  *   entry    any_event set?        -> leave (the dispatcher takes it)
  *            code page written?    -> leave as a stale block
  *            budget below n?       -> leave
@@ -538,19 +538,20 @@ static void entry_checks(struct tctx *t, const uint32_t *gen, uint32_t gen_val,
 	*budget = x_jcc(b, CC_B);
 }
 
-/* Emit the block; returns its entry (writable view), NULL if it did not
- * fit. */
-static uint8_t *emit_block(struct tctx *t, uintptr_t host,
-			   const uint32_t *gen, uint32_t gen_val)
+/* Emit the block after room for its header (struct jit_block); returns
+ * the header (writable view), NULL if the block did not fit. */
+static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
+				    uint32_t gen_val)
 {
 	struct xbuf *b = &t->b;
 	uint8_t *stale, *budget;
 
-	/* header, then the entry on a 16-byte boundary */
-	while (((uintptr_t)b->p + 16) & 15 && !b->full)
+	_Static_assert(sizeof(struct jit_block) % 16 == 0, "entry alignment");
+	while ((uintptr_t)b->p & 15 && !b->full)
 		x_byte(b, 0xcc);
-	x_u64(b, host);
-	x_u64(b, t->n);
+	struct jit_block *hdr = (struct jit_block *)b->p;
+	for (unsigned i = 0; i < sizeof(*hdr); i++)
+		x_byte(b, 0);
 	uint8_t *entry = b->p;
 
 	ra_init(&t->ra);
@@ -584,7 +585,10 @@ static uint8_t *emit_block(struct tctx *t, uintptr_t host,
 	x_patch(budget, b->p);
 	x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)t->n);
 	x_jmp_to(b, rwp(t, t->j->exit0));
-	return b->full ? NULL : entry;
+	if (b->full)
+		return NULL;
+	hdr->code = jit_rx(t->j, entry);
+	return hdr;
 }
 
 static uint64_t now_ns(void)
@@ -595,17 +599,38 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Make the old translation of a block jump to the new one, so chained
- * jumps into the stale code end up in the current code. */
-static void forward(struct jit *j, const uint8_t *old, const uint8_t *new)
+void jit_forward(struct jit *j, const struct jit_block *old,
+		 const struct jit_block *new)
 {
-	struct xbuf b = { jit_rw(j, old), jit_rw(j, old) + 5, false };
+	uint8_t *at = jit_rw(j, old->code);
+	struct xbuf b = { at, at + 5, false };
 
-	x_jmp_to(&b, jit_rw(j, new));
+	x_jmp_to(&b, jit_rw(j, new->code));
 }
 
-struct jit_block *jit_translate(struct hart *h, struct jit_block *slot,
-				uintptr_t host, uint64_t pa)
+/* Put b in the index, in the place of stale if there is one. */
+static void index_block(struct jit *j, struct jit_block *b,
+			struct jit_block *stale)
+{
+	struct jit_block **p = jit_bucket(j, b->host);
+
+	if (stale) {
+		while (*p && *p != stale)
+			p = &(*p)->next;
+		if (*p) {
+			b->next = stale->next;
+			*p = b;
+			jit_forward(j, stale, b);
+			return;
+		}
+		p = jit_bucket(j, b->host);
+	}
+	b->next = *p;
+	*p = b;
+}
+
+struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
+				struct jit_block *stale)
 {
 	struct jit *j = h->jit;
 	struct dinsn d[TB_MAX_INSNS];
@@ -625,6 +650,7 @@ struct jit_block *jit_translate(struct hart *h, struct jit_block *slot,
 	if (j->size - j->used < JIT_BLOCK_MAX) {
 		jit_cache_flush(j);
 		j->st.flushes++;
+		stale = NULL;
 	}
 	jit_cache_reserve(j, JIT_BLOCK_MAX);
 	t.j = j;
@@ -632,22 +658,18 @@ struct jit_block *jit_translate(struct hart *h, struct jit_block *slot,
 	t.n = n;
 	t.page_off = pa & PAGE_MASK;
 	t.b = (struct xbuf){ j->rw + j->used, j->rw + j->size, false };
-	uint8_t *entry = emit_block(&t, host, gen, *gen);
-	if (!entry)
+	struct jit_block *b = emit_block(&t, gen, *gen);
+	if (!b)
 		return NULL; /* JIT_BLOCK_MAX is too small: the interpreter runs it */
 	j->used = (size_t)(t.b.p - j->rw);
-
-	const uint8_t *code = jit_rx(j, entry);
-	if (slot->host == host && slot->code)
-		forward(j, slot->code, code);
-	slot->host = host;
-	slot->gen = gen;
-	slot->gen_val = *gen;
-	slot->n = (uint16_t)n;
-	slot->code = code;
+	b->host = host;
+	b->gen = gen;
+	b->gen_val = *gen;
+	b->n = n;
+	index_block(j, b, stale);
 	j->st.blocks++;
 	j->st.translate_ns += now_ns() - t0;
-	return slot;
+	return b;
 }
 
 #endif /* GLASS_JIT */
