@@ -59,6 +59,10 @@ struct tctx {
 	unsigned n;
 	unsigned page_off;       /* page offset of the first instruction */
 	unsigned idx;            /* the instruction being translated */
+	const uint32_t *gen;     /* the page's code generation word ... */
+	uint32_t gen_val;        /* ... and its value now */
+	bool loop;               /* the block jumps back to its start */
+	uint8_t *loop_head;      /* where the next iteration starts */
 	unsigned nstubs;
 	struct stub stubs[MAX_STUBS];
 };
@@ -109,6 +113,87 @@ static void exit_to(struct tctx *t, int64_t off)
 	} else {
 		x_jmp_to(b, rwp(t, t->j->lookup));
 	}
+}
+
+/* ---- loops ----
+ *
+ * A block that jumps back to its own start (a taken branch or a JAL to
+ * offset 0) whose instructions use no more guest registers than the pool
+ * holds runs as a loop: every register it uses is loaded once, before
+ * the loop head, and stays in its host register across iterations; the
+ * jump back checks what a block entry checks (budget, events, the code
+ * page) and goes straight to the head. The registers it writes count as
+ * dirty throughout, so every exit stores them. */
+
+/* The guest registers d reads (x0 included) and writes. */
+static void regs_of(const struct dinsn *d, uint32_t *rd, uint32_t *wr)
+{
+	uint32_t r1 = 1u << d->rs1, r2 = 1u << d->rs2, w = 1u << d->rd;
+
+	switch (d->op) {
+	case D_GENERIC: case D_ILLEGAL: *rd = *wr = ~0u; return;
+	case D_NOP: *rd = *wr = 0; return;
+	case D_LUI: case D_AUIPC: case D_JAL: *rd = 0; break;
+	case D_BEQ ... D_BGEU: case D_SB ... D_SD: *rd = r1 | r2; *wr = 0; return;
+	case D_JALR: case D_LB ... D_LWU: case D_ADDI ... D_SRAIW: *rd = r1; break;
+	default: *rd = r1 | r2; break;
+	}
+	*wr = d->rd ? w : 0;
+}
+
+static bool jumps_to_start(const struct dinsn *d)
+{
+	return (d->op == D_JAL || (d->op >= D_BEQ && d->op <= D_BGEU)) &&
+	       d->pc_off + d->imm == 0;
+}
+
+/* If the block can run as a loop, load its registers and mark the loop
+ * head. */
+static void loop_prepare(struct tctx *t)
+{
+	uint32_t reads = 0, writes = 0;
+	bool back = false;
+
+	for (unsigned i = 0; i < t->n; i++) {
+		uint32_t r, w;
+		regs_of(&t->d[i], &r, &w);
+		reads |= r;
+		writes |= w;
+		back |= jumps_to_start(&t->d[i]);
+	}
+	t->loop = back && __builtin_popcount(reads | writes) <= RA_POOL_SIZE;
+	if (!t->loop)
+		return;
+	for (uint32_t m = reads | writes; m; m &= m - 1)
+		ra_get(&t->ra, &t->b, (unsigned)__builtin_ctz(m));
+	ra_release(&t->ra);
+	t->ra.dirty |= writes;
+	t->loop_head = t->b.p;
+}
+
+/* The jump back of a loop, after instruction idx: count what this
+ * iteration ran and, budget for a whole block left, no event and the page
+ * unchanged, go round again; otherwise store the registers and leave
+ * with pc at the block start, for the dispatcher. */
+static void back_edge(struct tctx *t, const struct ra *ra, unsigned idx)
+{
+	struct xbuf *b = &t->b;
+	uint8_t *out[3];
+
+	x_alu_ri(b, ALU_SUB, 1, R_LEFT, (int32_t)(idx + 1));
+	out[0] = x_jcc(b, CC_B);
+	x_alu_mi(b, ALU_CMP, 0, R_HART, OFF(any_event), 0);
+	out[1] = x_jcc(b, CC_NE);
+	x_mov_ri(b, RAX, (uintptr_t)t->gen);
+	x_alu_mi(b, ALU_CMP, 0, RAX, 0, (int32_t)t->gen_val);
+	out[2] = x_jcc(b, CC_NE);
+	x_jmp_to(b, t->loop_head);
+	for (unsigned i = 0; i < 3; i++)
+		x_patch(out[i], b->p);
+	/* R14 was this block's budget less idx + 1: back to less idx + 1 */
+	x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)t->n);
+	ra_store(ra, b, ~0u);
+	x_jmp_to(b, rwp(t, t->j->exit0));
 }
 
 /* ---- integer operations ---- */
@@ -421,6 +506,10 @@ static void jal(struct tctx *t, const struct dinsn *d)
 {
 	if (d->rd)
 		x_lea(&t->b, 1, def(t, d->rd), R_PC, d->pc_off + d->len);
+	if (t->loop && jumps_to_start(d)) {
+		back_edge(t, &t->ra, t->idx);
+		return;
+	}
 	ra_flush(&t->ra, &t->b);
 	exit_to(t, d->pc_off + d->imm);
 }
@@ -556,7 +645,10 @@ static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
 
 	ra_init(&t->ra);
 	t->nstubs = 0;
+	t->gen = gen;
+	t->gen_val = gen_val;
 	entry_checks(t, gen, gen_val, &stale, &budget);
+	loop_prepare(t);
 	for (t->idx = 0; t->idx < t->n; t->idx++)
 		insn(t, &t->d[t->idx]);
 	const struct dinsn *last = &t->d[t->n - 1];
@@ -567,7 +659,10 @@ static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
 
 	for (unsigned i = 0; i < t->nstubs; i++) {
 		struct stub *s = &t->stubs[i];
-		if (s->kind == STUB_TAKEN) {
+		if (s->kind == STUB_TAKEN && t->loop && s->target == 0) {
+			x_patch(s->jsite, b->p);
+			back_edge(t, &s->ra, s->idx);
+		} else if (s->kind == STUB_TAKEN) {
 			/* the rest of the block did not run */
 			x_patch(s->jsite, b->p);
 			ra_store(&s->ra, b, ~0u);
