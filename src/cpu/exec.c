@@ -354,14 +354,18 @@ static void exec_generic(struct hart *h, const struct dinsn *d)
 
 /* The slow path of a load or store inside a block: make pc and instret
  * exact (for traps, the trace and devices that read them), then go to the
- * MMU. Returns -1 if it trapped, 1 if an event (stop, interrupt line,
- * sleep) came up so the block must end after this instruction, else 0. */
+ * MMU. Returns -1 if it trapped, 1 if the block must end after this
+ * instruction, else 0: an event came up (stop, interrupt line, sleep), or
+ * a code page was written (this store, a device's DMA, a page walk's A/D
+ * update), so the next instruction is fetched from what memory holds now
+ * (the JIT, which never checks a page inside a block, does the same). */
 static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 					      unsigned done, uint64_t va,
 					      unsigned size, uint64_t *val,
 					      bool write)
 {
 	uint64_t adj = done * h->count_instret;
+	uint64_t code_writes = h->env.as->code_writes;
 	bool ok;
 
 	h->pc = pc;
@@ -371,7 +375,8 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 	h->instret -= adj;
 	if (!ok)
 		return -1;
-	return h->any_event & HART_EVENTS ? 1 : 0;
+	return (h->any_event & HART_EVENTS) ||
+	       h->env.as->code_writes != code_writes;
 }
 
 /* A fast-path hit: the page is cached as RAM and the access is naturally

@@ -13,6 +13,7 @@
 #include "cpu/jit/jit.h"
 #ifdef GLASS_JIT
 #include "cpu/jit/jit_internal.h"
+#include "mem/address_space.h"
 
 void jit_account(struct hart *h, uint64_t left)
 {
@@ -66,15 +67,24 @@ static uint64_t extend(uint64_t v, uint32_t info)
 	return v & ((1ull << bits) - 1);
 }
 
+/* Whether the block may go on after the access: it did not trap, raised
+ * no event, and wrote no code page (a page walk's A/D update, a device's
+ * DMA, or this store): blocks never check their page themselves. */
+static bool go_on(const struct hart *h, bool ok, uint64_t code_writes)
+{
+	return ok && !h->any_event && h->env.as->code_writes == code_writes;
+}
+
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 			uint64_t map, uint64_t *frame)
 {
 	uint64_t adj = enter_slow(h, (uint32_t)info, frame), val = 0;
+	uint64_t cw = h->env.as->code_writes;
 	bool ok = mmu_load_slow(h, va, MI_SIZE(info), &val);
 
 	h->instret -= adj;
 	val = extend(val, (uint32_t)info);
-	if (likely(ok && !h->any_event))
+	if (likely(go_on(h, ok, cw)))
 		return (struct jit_ret){ val, JIT_OK };
 	return side_exit(h, (uint32_t)info, map, frame, ok, val);
 }
@@ -85,10 +95,11 @@ struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
 	uint64_t adj = enter_slow(h, (uint32_t)info, frame);
 	unsigned slot = MI_VAL(info);
 	uint64_t val = slot == MI_VAL_ZERO ? 0 : frame[slot];
+	uint64_t cw = h->env.as->code_writes;
 	bool ok = mmu_store_slow(h, va, MI_SIZE(info), val);
 
 	h->instret -= adj;
-	if (likely(ok && !h->any_event))
+	if (likely(go_on(h, ok, cw)))
 		return (struct jit_ret){ 0, JIT_OK };
 	return side_exit(h, (uint32_t)info & ~(31u << 4), map, frame, ok, 0);
 }

@@ -53,8 +53,8 @@ struct jit_jc {
 };
 
 /* What the entry routine returns: the exit's chain site (executable
- * address of a jump's displacement to patch; bit 0 set: the entry of a
- * stale block; 0: nothing to patch) and the budget left. */
+ * address of a jump's displacement to patch; 0: nothing to patch) and
+ * the budget left. */
 struct jit_exit {
 	uintptr_t site;
 	uint64_t left;
@@ -157,11 +157,6 @@ void jit_cache_flush(struct jit *j);
  * across the page end). May flush the cache. */
 struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 				struct jit_block *stale);
-
-/* Make old's entry jump to new's (old is stale, new its retranslation),
- * so jumps chained into old end up in current code. */
-void jit_forward(struct jit *j, const struct jit_block *old,
-		 const struct jit_block *new);
 
 /* helpers.c: called from generated code */
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,

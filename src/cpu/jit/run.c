@@ -48,9 +48,8 @@ static const struct jit_block *block_at(struct hart *h, uint64_t pc)
 	return jit_translate(h, w.host, w.pa, w.stale);
 }
 
-/* Translated code left through a patchable jump (site) or as a stale
- * block (entry | 1) on its way to pc: make the jump go straight to pc's
- * block from now on. */
+/* Translated code left through a patchable jump (site) on its way to pc:
+ * make the jump go straight to pc's block from now on. */
 static void patch(struct hart *h, uintptr_t site)
 {
 	struct jit *j = h->jit;
@@ -59,14 +58,6 @@ static void patch(struct hart *h, uintptr_t site)
 
 	if (!b || j->flushes != flushes)
 		return;
-	if (site & 1) {
-		const uint8_t *old = (const uint8_t *)(site - 1);
-		const struct jit_block *ob =
-			(const struct jit_block *)jit_rw(j, old) - 1;
-		if (ob->host == b->host && ob != b)
-			jit_forward(j, ob, b);
-		return;
-	}
 	x_patch(jit_rw(j, (const uint8_t *)site), jit_rw(j, b->code));
 	j->st.chained++;
 }

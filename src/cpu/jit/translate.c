@@ -59,8 +59,6 @@ struct tctx {
 	unsigned n;
 	unsigned page_off;       /* page offset of the first instruction */
 	unsigned idx;            /* the instruction being translated */
-	const uint32_t *gen;     /* the page's code generation word ... */
-	uint32_t gen_val;        /* ... and its value now */
 	bool loop;               /* the block jumps back to its start */
 	uint8_t *loop_head;      /* where the next iteration starts */
 	unsigned nstubs;
@@ -172,23 +170,20 @@ static void loop_prepare(struct tctx *t)
 }
 
 /* The jump back of a loop, after instruction idx: count what this
- * iteration ran and, budget for a whole block left, no event and the page
- * unchanged, go round again; otherwise store the registers and leave
- * with pc at the block start, for the dispatcher. */
+ * iteration ran and, with budget for a whole block left and no event, go
+ * round again; otherwise store the registers and leave with pc at the
+ * block start, for the dispatcher. */
 static void back_edge(struct tctx *t, const struct ra *ra, unsigned idx)
 {
 	struct xbuf *b = &t->b;
-	uint8_t *out[3];
+	uint8_t *out[2];
 
 	x_alu_ri(b, ALU_SUB, 1, R_LEFT, (int32_t)(idx + 1));
 	out[0] = x_jcc(b, CC_B);
 	x_alu_mi(b, ALU_CMP, 0, R_HART, OFF(any_event), 0);
 	out[1] = x_jcc(b, CC_NE);
-	x_mov_ri(b, RAX, (uintptr_t)t->gen);
-	x_alu_mi(b, ALU_CMP, 0, RAX, 0, (int32_t)t->gen_val);
-	out[2] = x_jcc(b, CC_NE);
 	x_jmp_to(b, t->loop_head);
-	for (unsigned i = 0; i < 3; i++)
+	for (unsigned i = 0; i < 2; i++)
 		x_patch(out[i], b->p);
 	/* R14 was this block's budget less idx + 1: back to less idx + 1 */
 	x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)t->n);
@@ -613,27 +608,25 @@ static void insn(struct tctx *t, const struct dinsn *d)
 
 /* ---- the block ---- */
 
-static void entry_checks(struct tctx *t, const uint32_t *gen, uint32_t gen_val,
-			 uint8_t **stale, uint8_t **budget)
+/* No check of the code page here: see "Staleness" in docs/cpu.md (a
+ * block is checked when it is looked up, and its page can only change
+ * under it through a helper, which then leaves the block). */
+static uint8_t *entry_checks(struct tctx *t)
 {
 	struct xbuf *b = &t->b;
 
 	x_alu_mi(b, ALU_CMP, 0, R_HART, OFF(any_event), 0);
 	x_jcc_to(b, CC_NE, rwp(t, t->j->exit0));
-	x_mov_ri(b, RAX, (uintptr_t)gen);
-	x_alu_mi(b, ALU_CMP, 0, RAX, 0, (int32_t)gen_val);
-	*stale = x_jcc(b, CC_NE);
 	x_alu_ri(b, ALU_SUB, 1, R_LEFT, (int32_t)t->n);
-	*budget = x_jcc(b, CC_B);
+	return x_jcc(b, CC_B);
 }
 
 /* Emit the block after room for its header (struct jit_block); returns
  * the header (writable view), NULL if the block did not fit. */
-static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
-				    uint32_t gen_val)
+static struct jit_block *emit_block(struct tctx *t)
 {
 	struct xbuf *b = &t->b;
-	uint8_t *stale, *budget;
+	uint8_t *budget;
 
 	_Static_assert(sizeof(struct jit_block) % 16 == 0, "entry alignment");
 	while ((uintptr_t)b->p & 15 && !b->full)
@@ -645,9 +638,7 @@ static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
 
 	ra_init(&t->ra);
 	t->nstubs = 0;
-	t->gen = gen;
-	t->gen_val = gen_val;
-	entry_checks(t, gen, gen_val, &stale, &budget);
+	budget = entry_checks(t);
 	loop_prepare(t);
 	for (t->idx = 0; t->idx < t->n; t->idx++)
 		insn(t, &t->d[t->idx]);
@@ -674,9 +665,6 @@ static struct jit_block *emit_block(struct tctx *t, const uint32_t *gen,
 			mem_stub(t, s);
 		}
 	}
-	x_patch(stale, b->p);
-	x_lea_rip(b, RAX, (int32_t)(entry + 1 - (b->p + 7)));
-	x_jmp_to(b, rwp(t, t->j->epilogue));
 	x_patch(budget, b->p);
 	x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)t->n);
 	x_jmp_to(b, rwp(t, t->j->exit0));
@@ -694,16 +682,8 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-void jit_forward(struct jit *j, const struct jit_block *old,
-		 const struct jit_block *new)
-{
-	uint8_t *at = jit_rw(j, old->code);
-	struct xbuf b = { at, at + 5, false };
-
-	x_jmp_to(&b, jit_rw(j, new->code));
-}
-
-/* Put b in the index, in the place of stale if there is one. */
+/* Put b in the index, in the place of stale if there is one (stale code
+ * is never run again: nothing can reach it, see entry_checks). */
 static void index_block(struct jit *j, struct jit_block *b,
 			struct jit_block *stale)
 {
@@ -715,7 +695,6 @@ static void index_block(struct jit *j, struct jit_block *b,
 		if (*p) {
 			b->next = stale->next;
 			*p = b;
-			jit_forward(j, stale, b);
 			return;
 		}
 		p = jit_bucket(j, b->host);
@@ -753,7 +732,7 @@ struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 	t.n = n;
 	t.page_off = pa & PAGE_MASK;
 	t.b = (struct xbuf){ j->rw + j->used, j->rw + j->size, false };
-	struct jit_block *b = emit_block(&t, gen, *gen);
+	struct jit_block *b = emit_block(&t);
 	if (!b)
 		return NULL; /* JIT_BLOCK_MAX is too small: the interpreter runs it */
 	j->used = (size_t)(t.b.p - j->rw);
