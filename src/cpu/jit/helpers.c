@@ -117,7 +117,17 @@ void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left)
 	jit_account(h, left);
 }
 
-struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w)
+const struct jit_jc *jit_jc_fill(struct jit *j, uint64_t pc,
+				 const struct jit_block *b)
+{
+	struct jit_jc *jc = jit_jc_slot(j, pc);
+
+	*jc = (struct jit_jc){ pc, b->host, b->gen, b->gen_val, b->n, b->code };
+	return jc;
+}
+
+const struct jit_jc *jit_find(struct hart *h, uint64_t pc,
+			      struct jit_where *w)
 {
 	const struct tlb_entry *e = &h->tlb.cur->code[tlb_index(pc)];
 	struct jit *j = h->jit;
@@ -128,14 +138,14 @@ struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w)
 	if (unlikely(e->tag != (pc & ~PAGE_MASK)))
 		return NULL;
 	w->host = e->addend + pc;
-	w->pa = e->pa_page | (pc & PAGE_MASK);
-	struct jit_jc *jc = jit_jc_slot(j, pc);
-	struct jit_block *b = jc->b;
-	if (likely(jc->pc == pc && b->host == w->host && jit_block_valid(b))) {
+	const struct jit_jc *jc = jit_jc_slot(j, pc);
+	if (likely(jc->pc == pc && jc->host == w->host &&
+		   *jc->gen == jc->gen_val)) {
 		j->st.hits++;
-		return b;
+		return jc;
 	}
-	for (b = *jit_bucket(j, w->host); b; b = b->next) {
+	w->pa = e->pa_page | (pc & PAGE_MASK);
+	for (struct jit_block *b = *jit_bucket(j, w->host); b; b = b->next) {
 		if (b->host != w->host)
 			continue;
 		if (!jit_block_valid(b)) {
@@ -143,9 +153,7 @@ struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w)
 			return NULL;
 		}
 		j->st.hits++;
-		jc->pc = pc;
-		jc->b = b;
-		return b;
+		return jit_jc_fill(j, pc, b);
 	}
 	return NULL;
 }
@@ -153,7 +161,7 @@ struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w)
 const uint8_t *jit_lookup(struct hart *h, uint64_t pc)
 {
 	struct jit_where w;
-	const struct jit_block *b = jit_find(h, pc, &w);
+	const struct jit_jc *b = jit_find(h, pc, &w);
 
 	return b ? b->code : NULL;
 }

@@ -45,11 +45,18 @@ struct jit_block {
 	uint64_t pad;            /* the code after it on 16 bytes */
 };
 
-/* The jump cache: the block that pc ran last, checked against the code
- * TLB (and its code generation) before use. */
+/* The jump cache: what a lookup of pc needs of the block pc ran last,
+ * checked against the code TLB and the code generation before use. A
+ * copy, so a hit touches neither the hash table nor the block's header
+ * (which is in the writable view of the cache, whose host TLB entries
+ * are cold while blocks run). */
 struct jit_jc {
 	uint64_t pc;
-	struct jit_block *b;
+	uintptr_t host;
+	const uint32_t *gen;
+	uint32_t gen_val;
+	uint32_t n;
+	const uint8_t *code;
 };
 
 /* What the entry routine returns: the exit's chain site (executable
@@ -175,7 +182,12 @@ struct jit_where {
 	struct jit_block *stale;   /* a block for host whose page was written */
 };
 
-/* The valid block for pc, if the code TLB and the block index have it. */
-struct jit_block *jit_find(struct hart *h, uint64_t pc, struct jit_where *w);
+/* The valid block for pc, as its jump cache entry, if the code TLB and
+ * the block index have it. */
+const struct jit_jc *jit_find(struct hart *h, uint64_t pc,
+			      struct jit_where *w);
+/* Remember b in the jump cache as pc's block; returns the entry. */
+const struct jit_jc *jit_jc_fill(struct jit *j, uint64_t pc,
+				 const struct jit_block *b);
 
 #endif

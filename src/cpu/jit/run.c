@@ -38,14 +38,15 @@ void jit_get_stats(const struct jit *j, struct jit_stats *s)
 }
 
 /* The block for pc, translated now if need be; NULL if it cannot be. */
-static const struct jit_block *block_at(struct hart *h, uint64_t pc)
+static const struct jit_jc *block_at(struct hart *h, uint64_t pc)
 {
 	struct jit_where w;
-	struct jit_block *b = jit_find(h, pc, &w);
+	const struct jit_jc *jc = jit_find(h, pc, &w);
 
-	if (b || !w.host)
-		return b;
-	return jit_translate(h, w.host, w.pa, w.stale);
+	if (jc || !w.host)
+		return jc;
+	const struct jit_block *b = jit_translate(h, w.host, w.pa, w.stale);
+	return b ? jit_jc_fill(h->jit, pc, b) : NULL;
 }
 
 /* Translated code left through a patchable jump (site) on its way to pc:
@@ -54,7 +55,7 @@ static void patch(struct hart *h, uintptr_t site)
 {
 	struct jit *j = h->jit;
 	uint64_t flushes = j->flushes;
-	const struct jit_block *b = block_at(h, h->pc);
+	const struct jit_jc *b = block_at(h, h->pc);
 
 	if (!b || j->flushes != flushes)
 		return;
@@ -83,7 +84,7 @@ uint64_t jit_run(struct hart *h, uint64_t budget)
 		if (n >= budget)
 			return n;
 		uint64_t left = budget - n;
-		const struct jit_block *b = block_at(h, h->pc);
+		const struct jit_jc *b = block_at(h, h->pc);
 		if (!b || b->n > left) {
 			uint64_t ran = exec_run(h, b ? left : 1);
 			j->st.interp_insns += ran;
