@@ -1,8 +1,11 @@
 #!/bin/sh
-# The whole test suite: unit tests, ISA programs, Linux boots; then the unit
-# and ISA tests and one Linux boot again under AddressSanitizer and
-# UndefinedBehaviorSanitizer. Every part prints PASS/FAIL lines; this script
-# totals them and ends with "N passed, N failed".
+# The whole test suite: unit tests, ISA programs, Linux boots; then the
+# parts that depend on how instructions run again with the interpreter
+# (GLASS_JIT=0; the first pass uses the default, the JIT where the host has
+# one); then the unit and ISA tests and the Linux boots again under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Every part prints
+# PASS/FAIL lines; this script totals them and ends with "N passed, N
+# failed".
 #
 # Expects `make all unit isa guest` and `make SAN=1 all unit` to have run
 # (the Makefile's test target does that).
@@ -33,6 +36,16 @@ part "watchdog" tests/robust/run.sh build/glass
 part "soak" tests/soak/boots.sh build/glass build/guest
 part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
+# again with the interpreter; PASS/FAIL names get an interp/ prefix
+interp() {
+	GLASS_JIT=0 "$@" | sed "s/^\(PASS\|FAIL\) /\1 interp\//"
+}
+part "unit tests (interpreter)" interp build/unit-tests
+part "ISA tests (interpreter)" interp tests/isa/run.sh build/glass -bios none -kernel
+part "trace golden (interpreter)" interp tests/trace/run.sh
+part "Linux (interpreter)" interp env LOGDIR=build/test-logs/interp tests/linux/boot.sh build/glass build/guest
+part "firmware (interpreter)" interp tests/firmware/uboot.sh
+part "bare metal (interpreter)" interp tests/baremetal/run.sh build/glass
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
