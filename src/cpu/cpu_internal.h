@@ -49,8 +49,11 @@ struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa);
 /* tb.c: decode the block of instructions at host address `host`, page
  * offset `off`, into d[0..TB_MAX_INSNS); returns how many. Stops before an
  * instruction that would cross the page end (0 if the first one does).
- * The interpreter and the JIT cut blocks the same way through this. */
-uint32_t tb_decode(struct dinsn *d, const uint8_t *host, unsigned off);
+ * The interpreter and the JIT cut blocks the same way through this; an
+ * instruction without a fast path is alone in its block unless `inside`
+ * (may be NULL) says the executor runs it inside a block. */
+uint32_t tb_decode(struct dinsn *d, const uint8_t *host, unsigned off,
+		   bool (*inside)(const struct dinsn *));
 
 /* exec.c: run one instruction without a fast path (D_GENERIC or
  * D_ILLEGAL; `raw` as fetched, `i` its 32-bit form) with h->pc its pc:

@@ -171,6 +171,7 @@ static void branch(struct tctx *t, const struct dinsn *d, enum xcc cc)
 
 static void jal(struct tctx *t, const struct dinsn *d)
 {
+	t->ended = true;
 	if (d->rd)
 		x_lea(&t->b, 1, def(t, d->rd), R_PC, d->pc_off + d->len);
 	if (t->loop && jumps_to_start(d)) {
@@ -183,6 +184,7 @@ static void jal(struct tctx *t, const struct dinsn *d)
 
 static void jalr(struct tctx *t, const struct dinsn *d)
 {
+	t->ended = true;
 	struct xbuf *b = &t->b;
 
 	x_lea(b, 1, RAX, get(t, d->rs1), (int32_t)d->imm);
@@ -208,6 +210,28 @@ static void generic(struct tctx *t, const struct dinsn *d)
 	x_call_r(b, RAX);
 	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
 	x_jmp_to(b, rwp(t, t->j->lookup));
+	t->ended = true;
+}
+
+/* An instruction inside a block handed to the general executor after all
+ * (stub): as if the block ended just before it. */
+static void generic_stub(struct tctx *t, const struct stub *s)
+{
+	struct xbuf *b = &t->b;
+	const struct dinsn *d = &t->d[s->idx];
+
+	x_patch(s->jsite, b->p);
+	ra_store(&s->ra, b, ~0u);
+	if (t->n - s->idx - 1)
+		x_alu_ri(b, ALU_ADD, 1, R_LEFT, (int32_t)(t->n - s->idx - 1));
+	x_lea(b, 1, RDI, R_HART, -HB);
+	x_mov_ri(b, RSI, d->i | (uint64_t)d->raw << 32);
+	x_lea(b, 1, RDX, R_PC, d->pc_off);
+	x_mov_rr(b, 1, RCX, R_LEFT);
+	x_mov_ri(b, RAX, (uintptr_t)jit_generic);
+	x_call_r(b, RAX);
+	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
+	x_jmp_to(b, rwp(t, t->j->lookup));
 }
 
 static const uint8_t branch_cc[] = {
@@ -219,7 +243,11 @@ static const uint8_t branch_cc[] = {
 static void insn(struct tctx *t, const struct dinsn *d)
 {
 	switch (d->op) {
-	case D_GENERIC: case D_ILLEGAL: generic(t, d); break;
+	case D_GENERIC:
+		if (!emit_csr(t, d))
+			generic(t, d);
+		break;
+	case D_ILLEGAL: generic(t, d); break;
 	case D_NOP: break;
 	case D_JAL: jal(t, d); break;
 	case D_JALR: jalr(t, d); break;
@@ -264,12 +292,13 @@ static struct jit_block *emit_block(struct tctx *t)
 
 	ra_init(&t->ra);
 	t->nstubs = 0;
+	t->ended = false;
 	budget = entry_checks(t);
 	loop_prepare(t);
 	for (t->idx = 0; t->idx < t->n; t->idx++)
 		insn(t, &t->d[t->idx]);
 	const struct dinsn *last = &t->d[t->n - 1];
-	if (last->op > D_ILLEGAL && last->op != D_JAL && last->op != D_JALR) {
+	if (!t->ended) {
 		ra_flush(&t->ra, b);
 		exit_to(t, last->pc_off + last->len);
 	}
@@ -287,6 +316,8 @@ static struct jit_block *emit_block(struct tctx *t)
 				x_alu_ri(b, ALU_ADD, 1, R_LEFT,
 					 (int32_t)(t->n - s->idx - 1));
 			exit_to(t, s->target);
+		} else if (s->kind == STUB_GENERIC) {
+			generic_stub(t, s);
 		} else {
 			emit_mem_stub(t, s);
 		}
@@ -342,7 +373,8 @@ struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 		return NULL;
 	if (made) /* the machine tells every hart (on_code); be sure of this one */
 		hart_protect_code_page(h, pa & ~PAGE_MASK);
-	unsigned n = tb_decode(d, (const uint8_t *)host, pa & PAGE_MASK);
+	unsigned n = tb_decode(d, (const uint8_t *)host, pa & PAGE_MASK,
+			       jit_csr_inline);
 	if (!n)
 		return NULL;
 

@@ -9,7 +9,10 @@
 
 #define MAX_STUBS (2 * TB_MAX_INSNS + 2)
 
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN };
+/* Out-of-line code: a load's or store's slow path, a taken branch's exit,
+ * an inline instruction handed to the general executor (a CSR access the
+ * hart's privilege does not allow). */
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN, STUB_GENERIC };
 
 /* Out-of-line code, emitted after the body with the register state of
  * the place that jumps to it. */
@@ -34,6 +37,7 @@ struct tctx {
 	unsigned page_off;       /* page offset of the first instruction */
 	unsigned idx;            /* the instruction being translated */
 	bool loop;               /* the block jumps back to its start */
+	bool ended;              /* the last instruction made its own exit */
 	uint8_t *loop_head;      /* where the next iteration starts */
 	unsigned nstubs;
 	struct stub stubs[MAX_STUBS];
@@ -63,6 +67,11 @@ struct stub *new_stub(struct tctx *t, enum stub_kind kind);
 /* emit_int.c: LUI, AUIPC and the integer and M operations; false if d is
  * none of them. */
 bool emit_int(struct tctx *t, const struct dinsn *d);
+
+/* emit_csr.c: whether d is a CSR access translated inline (tb_decode's
+ * `inside`), and its translation (false if d is none). */
+bool jit_csr_inline(const struct dinsn *d);
+bool emit_csr(struct tctx *t, const struct dinsn *d);
 
 /* emit_mem.c: a load or store (the fast path inline, a stub recorded for
  * the slow path); false if d is neither. */
