@@ -19,7 +19,10 @@ static void tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
 	x_mov_rr(b, 0, RDX, RAX);
 	x_shift_ri(b, SH_SHR, 0, RDX, PAGE_SHIFT - 5);
 	x_alu_ri(b, ALU_AND, 0, RDX, (TLB_SIZE - 1) << 5);
-	x_alu_rm(b, ALU_ADD, 1, RDX, R_HART, OFF(tlb.cur));
+	if (t->tlb_reg >= 0)
+		x_alu_rr(b, ALU_ADD, 1, RDX, t->tlb_reg);
+	else
+		x_alu_rm(b, ALU_ADD, 1, RDX, R_HART, OFF(tlb.cur));
 	x_mov_rr(b, 1, RCX, RAX);
 	x_alu_ri(b, ALU_AND, 1, RCX, (int32_t)(~PAGE_MASK | (size - 1)));
 	x_alu_rm(b, ALU_CMP, 1, RCX, RDX, set_off);

@@ -32,6 +32,8 @@ static int take(struct ra *r, struct xbuf *b)
 
 	for (unsigned i = 0; i < RA_POOL_SIZE; i++) {
 		int hr = ra_pool[i];
+		if (r->reserved & (1u << hr))
+			continue;
 		if (r->guest[hr] < 0)
 			return hr;
 		if (r->pinned & (1u << hr))
@@ -105,10 +107,11 @@ void ra_flush(struct ra *r, struct xbuf *b)
 
 void ra_forget(struct ra *r)
 {
-	uint16_t clock = r->clock;
+	uint16_t clock = r->clock, reserved = r->reserved;
 
 	ra_init(r);
 	r->clock = clock;
+	r->reserved = reserved;
 }
 
 uint16_t ra_caller_saved(const struct ra *r)

@@ -35,6 +35,7 @@ struct ra {
 	int8_t guest[16];     /* host register -> guest register, or -1 */
 	uint32_t dirty;       /* guest registers to store back */
 	uint16_t pinned;      /* host registers the current instruction uses */
+	uint16_t reserved;    /* host registers the block uses for itself */
 	uint16_t clock;
 	uint16_t stamp[16];   /* last use, for choosing what to evict */
 };

@@ -112,7 +112,7 @@ static bool jumps_to_start(const struct dinsn *d)
 static void loop_prepare(struct tctx *t)
 {
 	uint32_t reads = 0, writes = 0;
-	bool back = false;
+	bool back = false, mem = false;
 
 	for (unsigned i = 0; i < t->n; i++) {
 		uint32_t r, w;
@@ -120,6 +120,7 @@ static void loop_prepare(struct tctx *t)
 		reads |= r;
 		writes |= w;
 		back |= jumps_to_start(&t->d[i]);
+		mem |= t->d[i].op >= D_LB && t->d[i].op <= D_SD;
 	}
 	t->loop = back && __builtin_popcount(reads | writes) <= RA_POOL_SIZE;
 	if (!t->loop)
@@ -128,6 +129,17 @@ static void loop_prepare(struct tctx *t)
 		ra_get(&t->ra, &t->b, (unsigned)__builtin_ctz(m));
 	ra_release(&t->ra);
 	t->ra.dirty |= writes;
+	/* a spare register keeps the TLB set pointer: nothing in a block can
+	 * move it (a privilege or SUM change ends the block) */
+	for (unsigned i = 0; i < RA_POOL_SIZE && mem; i++) {
+		int hr = ra_pool[i];
+		if (t->ra.guest[hr] < 0) {
+			t->tlb_reg = hr;
+			t->ra.reserved |= (uint16_t)(1u << hr);
+			x_load(&t->b, 8, false, hr, R_HART, OFF(tlb.cur));
+			break;
+		}
+	}
 	t->loop_head = t->b.p;
 }
 
@@ -293,6 +305,7 @@ static struct jit_block *emit_block(struct tctx *t)
 	ra_init(&t->ra);
 	t->nstubs = 0;
 	t->ended = false;
+	t->tlb_reg = -1;
 	budget = entry_checks(t);
 	loop_prepare(t);
 	for (t->idx = 0; t->idx < t->n; t->idx++)

@@ -38,6 +38,7 @@ struct tctx {
 	unsigned idx;            /* the instruction being translated */
 	bool loop;               /* the block jumps back to its start */
 	bool ended;              /* the last instruction made its own exit */
+	int tlb_reg;             /* a loop's host register holding tlb.cur, or -1 */
 	uint8_t *loop_head;      /* where the next iteration starts */
 	unsigned nstubs;
 	struct stub stubs[MAX_STUBS];
