@@ -256,7 +256,7 @@ static void insn(struct tctx *t, const struct dinsn *d)
 {
 	switch (d->op) {
 	case D_GENERIC:
-		if (!emit_csr(t, d))
+		if (!emit_csr(t, d) && !emit_amo(t, d))
 			generic(t, d);
 		break;
 	case D_ILLEGAL: generic(t, d); break;
@@ -373,6 +373,13 @@ static void index_block(struct jit *j, struct jit_block *b,
 	*p = b;
 }
 
+/* The instructions without an interpreter fast path that the JIT runs
+ * inside blocks (tb_decode's `inside`). */
+static bool translated_inside(const struct dinsn *d)
+{
+	return jit_csr_inline(d) || jit_amo_inline(d);
+}
+
 struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 				struct jit_block *stale)
 {
@@ -387,7 +394,7 @@ struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 	if (made) /* the machine tells every hart (on_code); be sure of this one */
 		hart_protect_code_page(h, pa & ~PAGE_MASK);
 	unsigned n = tb_decode(d, (const uint8_t *)host, pa & PAGE_MASK,
-			       jit_csr_inline);
+			       translated_inside);
 	if (!n)
 		return NULL;
 

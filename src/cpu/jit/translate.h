@@ -74,6 +74,11 @@ bool emit_int(struct tctx *t, const struct dinsn *d);
 bool jit_csr_inline(const struct dinsn *d);
 bool emit_csr(struct tctx *t, const struct dinsn *d);
 
+/* emit_amo.c: the same for LR, SC and the AMOs (on RAM inline, anything
+ * else through the general executor). */
+bool jit_amo_inline(const struct dinsn *d);
+bool emit_amo(struct tctx *t, const struct dinsn *d);
+
 /* emit_mem.c: a load or store (the fast path inline, a stub recorded for
  * the slow path); false if d is neither. */
 bool emit_mem(struct tctx *t, const struct dinsn *d);

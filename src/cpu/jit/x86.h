@@ -259,14 +259,17 @@ static inline void x_store(struct xbuf *b, unsigned size, int src, int base,
 	modrm_mem(b, src, base, disp);
 }
 
-/* [base + disp] = imm (4 bytes, or 8 bytes sign-extended) */
+/* [base + disp] = imm (1 or 4 bytes, or 8 bytes sign-extended) */
 static inline void x_store_imm(struct xbuf *b, unsigned size, int base,
 			       int32_t disp, int32_t imm)
 {
 	rex(b, size == 8, 0, 0, base, false);
-	x_byte(b, 0xc7);
+	x_byte(b, size == 1 ? 0xc6 : 0xc7);
 	modrm_mem(b, 0, base, disp);
-	x_u32(b, (uint32_t)imm);
+	if (size == 1)
+		x_byte(b, (uint8_t)imm);
+	else
+		x_u32(b, (uint32_t)imm);
 }
 
 /* Extend the low `size` bytes of src into dst (64 bits). */
