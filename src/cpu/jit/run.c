@@ -37,16 +37,35 @@ void jit_get_stats(const struct jit *j, struct jit_stats *s)
 	s->code_size = j->size - j->fixed;
 }
 
-/* The block for pc, translated now if need be; NULL if it cannot be. */
-static const struct jit_jc *block_at(struct hart *h, uint64_t pc)
+/* The block for pc, translated now if need be; NULL if it cannot be.
+ * *in_tlb: the code TLB holds pc's page as RAM or ROM. */
+static const struct jit_jc *block_at(struct hart *h, uint64_t pc,
+				     bool *in_tlb)
 {
 	struct jit_where w;
 	const struct jit_jc *jc = jit_find(h, pc, &w);
 
+	*in_tlb = w.host != 0;
 	if (jc || !w.host)
 		return jc;
 	const struct jit_block *b = jit_translate(h, w.host, w.pa, w.stale);
 	return b ? jit_jc_fill(h->jit, pc, b) : NULL;
+}
+
+/* The code TLB does not hold pc's page: translate it for a fetch (the
+ * walk, its trace event and the fill, as the interpreter's fetch would,
+ * but no read of the instruction, so a device is never read twice).
+ * False if that trapped: counted as the interpreter counts a fetch that
+ * faults (the trap took instret back). */
+static bool fill_code_tlb(struct hart *h)
+{
+	uint64_t pa;
+
+	if (mmu_translate_rw(h, h->pc, ACCESS_FETCH, &pa))
+		return true;
+	h->instret += h->count_instret;
+	h->cycle += h->count_cycle;
+	return false;
 }
 
 /* Translated code left through a patchable jump (site) on its way to pc:
@@ -55,7 +74,8 @@ static void patch(struct hart *h, uintptr_t site)
 {
 	struct jit *j = h->jit;
 	uint64_t flushes = j->flushes;
-	const struct jit_jc *b = block_at(h, h->pc);
+	bool in_tlb;
+	const struct jit_jc *b = block_at(h, h->pc, &in_tlb);
 
 	if (!b || j->flushes != flushes)
 		return;
@@ -84,7 +104,15 @@ uint64_t jit_run(struct hart *h, uint64_t budget)
 		if (n >= budget)
 			return n;
 		uint64_t left = budget - n;
-		const struct jit_jc *b = block_at(h, h->pc);
+		bool in_tlb;
+		const struct jit_jc *b = block_at(h, h->pc, &in_tlb);
+		if (!b && !in_tlb) {
+			if (!fill_code_tlb(h)) {
+				n++;
+				continue;
+			}
+			b = block_at(h, h->pc, &in_tlb);
+		}
 		if (!b || b->n > left) {
 			uint64_t ran = exec_run(h, b ? left : 1);
 			j->st.interp_insns += ran;
