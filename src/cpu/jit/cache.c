@@ -85,11 +85,20 @@ static void emit_fixed(struct jit *j)
 	j->lookup = jit_rx(j, b.p);
 	x_lea(&b, 1, RDI, R_HART, -HB);
 	x_mov_rr(&b, 1, RSI, R_PC);
+	x_mov_rr(&b, 1, RDX, R_LEFT);
 	x_mov_ri(&b, RAX, (uintptr_t)jit_lookup);
 	x_call_r(&b, RAX);
 	x_test_rr(&b, 1, RAX, RAX);
 	x_jcc_to(&b, CC_E, jit_rw(j, j->epilogue));
 	x_jmp_r(&b, RAX);
+
+	/* a fetch fault in lookup: the faulting fetch counts as run (the
+	 * trap took instret back, as in the interpreter); pc is the
+	 * handler's */
+	j->fetch_fault = jit_rx(j, b.p);
+	x_alu_ri(&b, ALU_SUB, 1, R_LEFT, 1);
+	x_load(&b, 8, false, R_PC, R_HART, OFF(pc));
+	x_jmp_to(&b, jit_rw(j, j->exit0));
 
 	j->thunk_load = emit_thunk(j, &b, (uintptr_t)jit_load);
 	j->thunk_store = emit_thunk(j, &b, (uintptr_t)jit_store);

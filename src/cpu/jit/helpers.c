@@ -158,11 +158,21 @@ const struct jit_jc *jit_find(struct hart *h, uint64_t pc,
 	return NULL;
 }
 
-const uint8_t *jit_lookup(struct hart *h, uint64_t pc)
+const uint8_t *jit_lookup(struct hart *h, uint64_t pc, uint64_t left)
 {
 	struct jit_where w;
 	const struct jit_jc *b = jit_find(h, pc, &w);
+	uint64_t pa;
 
+	if (b || w.host || !left || h->any_event)
+		return b ? b->code : NULL;
+	/* pc's page misses the code TLB: fill it as a fetch would (the
+	 * dispatcher's fill_code_tlb), instret exact for the walk's trace */
+	jit_account(h, left);
+	h->pc = pc;       /* the walk's trace and a fault's epc */
+	if (!mmu_translate_rw(h, pc, ACCESS_FETCH, &pa))
+		return h->jit->fetch_fault;
+	b = jit_find(h, pc, &w);
 	return b ? b->code : NULL;
 }
 

@@ -114,6 +114,7 @@ struct jit {
 	const uint8_t *epilogue; /* RAX = chain site: store pc, leave */
 	const uint8_t *exit0;    /* leave with nothing to patch */
 	const uint8_t *lookup;   /* R13 = pc: go to its block, or leave */
+	const uint8_t *fetch_fault; /* lookup's fetch trapped: count, leave */
 	const uint8_t *thunk_load;  /* slow paths: RAX = va, EDX = info, */
 	const uint8_t *thunk_store; /* RCX = dirty map (translate.c) */
 
@@ -171,7 +172,10 @@ struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
 			 uint64_t map, uint64_t *frame);
 void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
-const uint8_t *jit_lookup(struct hart *h, uint64_t pc);
+/* The block for pc (R13) with `left` (R14) budget, filling the code TLB
+ * if need be; NULL: leave to the dispatcher; fetch_fault: the fetch
+ * trapped. */
+const uint8_t *jit_lookup(struct hart *h, uint64_t pc, uint64_t left);
 /* Make instret and cycle exact for a budget of `left` remaining. */
 void jit_account(struct hart *h, uint64_t left);
 /* Where pc's code is: its host address and physical address (host 0: the
