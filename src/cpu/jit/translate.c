@@ -176,6 +176,14 @@ static void branch(struct tctx *t, const struct dinsn *d, enum xcc cc)
 		x_test_rr(b, 1, a, a);
 	else
 		x_alu_rr(b, ALU_CMP, 1, a, get(t, d->rs2));
+	if (t->loop && jumps_to_start(d)) {
+		/* the loop's own jump back: inline, so going round is the
+		 * straight path (one taken jump, to the head) */
+		uint8_t *out = x_jcc(b, cc ^ 1);
+		back_edge(t, &t->ra, t->idx);
+		x_patch(out, b->p);
+		return;
+	}
 	struct stub *s = new_stub(t, STUB_TAKEN);
 	s->target = (int32_t)(d->pc_off + d->imm);
 	s->jsite = x_jcc(b, cc);
@@ -318,10 +326,7 @@ static struct jit_block *emit_block(struct tctx *t)
 
 	for (unsigned i = 0; i < t->nstubs; i++) {
 		struct stub *s = &t->stubs[i];
-		if (s->kind == STUB_TAKEN && t->loop && s->target == 0) {
-			x_patch(s->jsite, b->p);
-			back_edge(t, &s->ra, s->idx);
-		} else if (s->kind == STUB_TAKEN) {
+		if (s->kind == STUB_TAKEN) {
 			/* the rest of the block did not run */
 			x_patch(s->jsite, b->p);
 			ra_store(&s->ra, b, ~0u);
