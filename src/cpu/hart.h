@@ -90,6 +90,13 @@ struct hart {
 		uint32_t any_event;
 	};
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
+	/* Scratch of translated code (cpu/jit), meaningless between hart_run
+	 * calls: the running block's pc and budget for a slow path, the
+	 * stack pointer of translated code, and the budget at which instret
+	 * was last exact. */
+	struct {
+		uint64_t pc, left, rsp, left0;
+	} jit_run;
 
 	struct tlb tlb;
 	struct hart_env env;

@@ -17,39 +17,46 @@
 
 #define MIN_CACHE (1u << 20)
 
-/* A slow-path thunk, called from a block's stub with RAX = the virtual
- * address, EDX = the access's facts, RCX = the dirty register map: save
- * R13, R14 and the pool (the frame the helper reads and, on a side exit,
- * stores from), call the helper, then return to the block with RAX = the
- * loaded value, or leave the block as the helper says. */
+/* A slow-path thunk, called from a block's stub (emit_mem.c) with RAX =
+ * the virtual address, EDX = the access's facts, RCX = the dirty register
+ * map, R9 = a store's value, and the live caller-saved pool registers
+ * pushed just above the return address: keep R13 and R14 where the helper
+ * reads them, call it, and return to the block with RAX = the loaded
+ * value; or, when the helper says so, store the dirty guest registers
+ * held in callee-saved registers and leave the block. */
 static const uint8_t *emit_thunk(struct jit *j, struct xbuf *b,
 				 uintptr_t helper)
 {
 	const uint8_t *start = jit_rx(j, b->p);
 
-	/* entry RSP is 8 mod 16; 11 pushes make it 0 again for the call */
-	_Static_assert(FRAME_WORDS == 11, "frame layout");
-	x_push(b, R13);
-	x_push(b, R14);
-	for (int i = RA_POOL_SIZE - 1; i >= 0; i--)
-		x_push(b, ra_pool[i]);
-	x_lea(b, 1, RDI, R_HART, -HB);
+	/* entry RSP is 8 mod 16; the map pushed makes it 0 for the call */
+	x_push(b, RCX);
+	x_store(b, 8, R_PC, R_HART, OFF(jit_run.pc));
+	x_store(b, 8, R_LEFT, R_HART, OFF(jit_run.left));
+	x_lea(b, 1, R8, RSP, 16);              /* the pushed registers */
 	x_mov_rr(b, 1, RSI, RAX);
-	x_mov_rr(b, 1, R8, RSP);
+	x_lea(b, 1, RDI, R_HART, -HB);
 	x_mov_ri(b, RAX, helper);
 	x_call_r(b, RAX);
 	x_test_rr(b, 0, RDX, RDX);
 	uint8_t *out = x_jcc(b, CC_NE);
-	for (int i = 0; i < RA_POOL_SIZE; i++)
-		x_pop(b, ra_pool[i]);
-	x_pop(b, R14);
-	x_pop(b, R13);
+	x_pop(b, RCX);
 	x_ret(b);
-	/* leave: pc and the budget are in h->pc and the frame */
+	/* leave: the callee-saved pool registers still hold their guest
+	 * registers; the map (perhaps edited by the helper) says which */
 	x_patch(out, b->p);
+	x_pop(b, RCX);
+	for (unsigned i = 0; i < FRAME_FIRST_PUSHED; i++) {
+		x_mov_rr(b, 0, RAX, RCX);
+		x_alu_ri(b, ALU_AND, 0, RAX, 31);
+		uint8_t *none = x_jcc(b, CC_E);
+		x_store_idx8(b, ra_pool[i], R_HART, RAX, -HB);
+		x_patch(none, b->p);
+		x_shift_ri(b, SH_SHR, 1, RCX, 5);
+	}
 	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
-	x_load(b, 8, false, R_LEFT, RSP, 8 * FRAME_LEFT);
-	x_lea(b, 1, RSP, RSP, 8 * (FRAME_WORDS + 1));
+	x_load(b, 8, false, R_LEFT, R_HART, OFF(jit_run.left));
+	x_load(b, 8, false, RSP, R_HART, OFF(jit_run.rsp));
 	x_jmp_to(b, jit_rw(j, j->exit0));
 	return start;
 }
@@ -66,6 +73,7 @@ static void emit_fixed(struct jit *j)
 		x_push(&b, saved[i]);
 	x_alu_ri(&b, ALU_SUB, 1, RSP, 8);
 	x_lea(&b, 1, R_HART, RDI, HB);
+	x_store(&b, 8, RSP, R_HART, OFF(jit_run.rsp));
 	x_mov_rr(&b, 1, R_LEFT, RDX);
 	x_load(&b, 8, false, R_PC, R_HART, OFF(pc));
 	x_jmp_r(&b, RSI);

@@ -68,24 +68,17 @@ static unsigned mem_size(unsigned op)
 	return sizes[op - D_LB];
 }
 
-static unsigned pool_index(int hr)
-{
-	for (unsigned i = 0; i < RA_POOL_SIZE; i++)
-		if (ra_pool[i] == hr)
-			return i;
-	return MI_VAL_ZERO;
-}
-
-/* The slow path of a load or store: the thunk calls jit_load/jit_store
- * (helpers.c), which go through mmu.c exactly as the interpreter does,
- * and either come back here with the value or leave the block for us
- * (a trap, or an event the dispatcher must see). */
+/* The slow path of a load or store: save the caller-saved pool registers
+ * that hold guest registers, call the thunk (cache.c), which calls
+ * jit_load/jit_store (helpers.c): those go through mmu.c exactly as the
+ * interpreter does and either come back here with the value or leave the
+ * block for us (a trap, an event, a code page written). */
 void emit_mem_stub(struct tctx *t, const struct stub *s)
 {
 	struct xbuf *b = &t->b;
 	const struct dinsn *d = &t->d[s->idx];
 	bool is_load = s->kind == STUB_LOAD;
-	unsigned size = mem_size(d->op);
+	unsigned size = mem_size(d->op), pushed = 0, k = 0;
 	uint32_t info = (uint32_t)__builtin_ctz(size) |
 			(is_load && d->op <= D_LD) << 2 | (d->len == 4) << 3 |
 			(uint32_t)d->pc_off << 9 |
@@ -96,13 +89,32 @@ void emit_mem_stub(struct tctx *t, const struct stub *s)
 		info |= (uint32_t)d->rd << 4;
 		if (!s->rd_was_dirty)
 			clean = 1u << d->rd; /* its register holds no value yet */
-	} else {
-		info |= pool_index(s->reg) << 23;
 	}
+	for (unsigned i = FRAME_FIRST_PUSHED; i < RA_POOL_SIZE; i++) {
+		int hr = ra_pool[i];
+		if (s->ra.guest[hr] >= 0 || (s->ra.reserved & (1u << hr))) {
+			pushed |= 1u << (i - FRAME_FIRST_PUSHED);
+			k++;
+		}
+	}
+	info |= pushed << 23;
 	x_patch(s->jsite, b->p);
+	/* the block's RSP is 0 mod 16; so must it be at the call */
+	if (k & 1)
+		x_alu_ri(b, ALU_SUB, 1, RSP, 8);
+	for (int i = RA_POOL_SIZE - 1; i >= FRAME_FIRST_PUSHED; i--)
+		if (pushed & (1u << (i - FRAME_FIRST_PUSHED)))
+			x_push(b, ra_pool[i]);
+	if (!is_load)
+		x_mov_rr(b, 1, R9, s->reg);    /* pushed already if live */
 	x_mov_ri(b, RDX, info);
 	x_mov_ri(b, RCX, ra_dirty_map(&s->ra, clean));
 	x_call(b, rwp(t, is_load ? t->j->thunk_load : t->j->thunk_store));
+	for (unsigned i = FRAME_FIRST_PUSHED; i < RA_POOL_SIZE; i++)
+		if (pushed & (1u << (i - FRAME_FIRST_PUSHED)))
+			x_pop(b, ra_pool[i]);
+	if (k & 1)
+		x_alu_ri(b, ALU_ADD, 1, RSP, 8);
 	if (is_load && s->reg >= 0)
 		x_mov_rr(b, 1, s->reg, RAX);
 	x_jmp_to(b, s->resume);

@@ -5,8 +5,9 @@
  *
  * Counting: a block subtracts its length from the budget at entry, and
  * instret is brought up to date only at exits (jit_run) and here:
- * instret is exact for `left0` (jit->left0), so the instructions run
- * since are left0 - left, less what the current block has not run yet.
+ * instret is exact for `left0` (h->jit_run.left0), so the instructions
+ * run since are left0 - left, less what the current block has not run
+ * yet.
  * None of these translate or flush: the code that called them must still
  * be there when they return.
  */
@@ -17,42 +18,58 @@
 
 void jit_account(struct hart *h, uint64_t left)
 {
-	uint64_t ran = h->jit->left0 - left;
+	uint64_t ran = h->jit_run.left0 - left;
 
 	h->instret += ran * h->count_instret;
 	h->cycle += ran * h->count_cycle;
-	h->jit->left0 = left;
+	h->jit_run.left0 = left;
 }
 
 /* Make pc and instret exact for the access described by `info` (see
  * MI_* in jit_internal.h); returns what instret was advanced by. */
-static uint64_t enter_slow(struct hart *h, uint32_t info, const uint64_t *frame)
+static uint64_t enter_slow(struct hart *h, uint32_t info)
 {
-	uint64_t left = frame[FRAME_LEFT];
-	uint64_t before = h->jit->left0 - left - (MI_UNRUN(info) + 1);
+	uint64_t before = h->jit_run.left0 - h->jit_run.left -
+			  (MI_UNRUN(info) + 1);
 	uint64_t adj = before * h->count_instret;
 
-	h->pc = frame[FRAME_PC] + MI_PC_OFF(info);
+	h->pc = h->jit_run.pc + MI_PC_OFF(info);
 	h->instret += adj;
 	return adj;
 }
 
 /* The block must not go on (a trap, or an event after the access): store
- * the guest registers it held dirty, set the budget to what it has really
+ * the dirty guest registers the stub pushed (the thunk stores those in
+ * callee-saved registers), set the budget to what the block has really
  * used. After a trap, h->pc is the handler's; after an event, the next
- * instruction's. */
+ * instruction's, and rd holds the value (and is taken out of the map the
+ * thunk will store from, frame[-2], so it does not put back the old one). */
 static struct jit_ret side_exit(struct hart *h, uint32_t info, uint64_t map,
 				uint64_t *frame, bool ok, uint64_t val)
 {
-	for (unsigned i = 0; i < RA_POOL_SIZE; i++, map >>= 5)
-		if (map & 31)
-			h->x[map & 31] = frame[i];
-	if (ok) {
-		if (MI_RD(info))
-			h->x[MI_RD(info)] = val;
-		h->pc = frame[FRAME_PC] + MI_PC_OFF(info) + MI_LEN(info);
+	unsigned pushed = MI_PUSHED(info), k = 0;
+
+	for (unsigned i = FRAME_FIRST_PUSHED; i < RA_POOL_SIZE; i++) {
+		if (!(pushed & (1u << (i - FRAME_FIRST_PUSHED))))
+			continue;
+		unsigned g = (map >> (5 * i)) & 31;
+		if (g)
+			h->x[g] = frame[k];
+		k++;
 	}
-	frame[FRAME_LEFT] += MI_UNRUN(info);
+	if (ok) {
+		unsigned rd = MI_RD(info);
+		if (rd) {
+			h->x[rd] = val;
+			uint64_t m = frame[-2];
+			for (unsigned i = 0; i < FRAME_FIRST_PUSHED; i++)
+				if (((m >> (5 * i)) & 31) == rd)
+					m &= ~(31ull << (5 * i));
+			frame[-2] = m;
+		}
+		h->pc = h->jit_run.pc + MI_PC_OFF(info) + MI_LEN(info);
+	}
+	h->jit_run.left += MI_UNRUN(info);
 	return (struct jit_ret){ val, JIT_LEAVE };
 }
 
@@ -78,7 +95,7 @@ static bool go_on(const struct hart *h, bool ok, uint64_t code_writes)
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 			uint64_t map, uint64_t *frame)
 {
-	uint64_t adj = enter_slow(h, (uint32_t)info, frame), val = 0;
+	uint64_t adj = enter_slow(h, (uint32_t)info), val = 0;
 	uint64_t cw = h->env.as->code_writes;
 	bool ok = mmu_load_slow(h, va, MI_SIZE(info), &val);
 
@@ -90,11 +107,9 @@ struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 }
 
 struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame)
+			 uint64_t map, uint64_t *frame, uint64_t val)
 {
-	uint64_t adj = enter_slow(h, (uint32_t)info, frame);
-	unsigned slot = MI_VAL(info);
-	uint64_t val = slot == MI_VAL_ZERO ? 0 : frame[slot];
+	uint64_t adj = enter_slow(h, (uint32_t)info);
 	uint64_t cw = h->env.as->code_writes;
 	bool ok = mmu_store_slow(h, va, MI_SIZE(info), val);
 

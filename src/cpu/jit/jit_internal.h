@@ -80,26 +80,26 @@ struct jit_ret {
 
 enum { JIT_OK, JIT_LEAVE };
 
-/* The slow-path thunks (cache.c) push R13, R14 and the pool registers;
- * the helper gets a pointer to them: frame[i] is pool register i
- * (ra_pool order), then these. */
-#define FRAME_LEFT RA_POOL_SIZE
-#define FRAME_PC (RA_POOL_SIZE + 1)
-#define FRAME_WORDS (RA_POOL_SIZE + 2)
-
-/* A memory access's facts for its slow path, one 32-bit immediate:
- * log2 of the size (bits 0-1), sign-extend (2), instruction length 4
- * (3), rd (4-8), pc offset in the block (9-16), instructions of the block
- * after this one (17-22), the pool index of a store's value (23-26; 15:
- * x0, the value 0). */
+/* A memory access's slow path (emit_mem.c): the stub pushes the pool's
+ * caller-saved registers that hold guest registers (the frame the helper
+ * reads them from) and calls a thunk (cache.c), which keeps R13 and R14
+ * in h->jit_run and calls jit_load/jit_store. On a side exit the helper
+ * stores the dirty guest registers of the frame, the thunk those in
+ * callee-saved registers (whose values are still there).
+ *
+ * The access's facts, one 32-bit immediate: log2 of the size (bits 0-1),
+ * sign-extend (2), instruction length 4 (3), rd (4-8), pc offset in the
+ * block (9-16), instructions of the block after this one (17-22), which
+ * caller-saved pool registers the stub pushed (23-28, bit per pool index
+ * 3..8). */
+#define FRAME_FIRST_PUSHED 3    /* pool index of the first caller-saved */
 #define MI_SIZE(i) (1u << ((i) & 3))
 #define MI_SIGN(i) (((i) >> 2) & 1)
 #define MI_LEN(i) ((i) & 8 ? 4u : 2u)
 #define MI_RD(i) (((i) >> 4) & 31)
 #define MI_PC_OFF(i) (((i) >> 9) & 0xff)
 #define MI_UNRUN(i) (((i) >> 17) & 63)
-#define MI_VAL(i) (((i) >> 23) & 15)
-#define MI_VAL_ZERO 15
+#define MI_PUSHED(i) (((i) >> 23) & 63)
 
 struct jit {
 	/* the code cache: one memfd mapped twice, writable and executable */
@@ -118,7 +118,6 @@ struct jit {
 	const uint8_t *thunk_load;  /* slow paths: RAX = va, EDX = info, */
 	const uint8_t *thunk_store; /* RCX = dirty map (translate.c) */
 
-	uint64_t left0;          /* budget left when instret was last exact */
 	uint64_t flushes;
 	struct jit_stats st;
 	struct jit_jc jc[JIT_JC_SIZE];
@@ -170,7 +169,7 @@ struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 			uint64_t map, uint64_t *frame);
 struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame);
+			 uint64_t map, uint64_t *frame, uint64_t val);
 void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
 /* The block for pc (R13) with `left` (R14) budget, filling the code TLB
  * if need be; NULL: leave to the dispatcher; fetch_fault: the fetch

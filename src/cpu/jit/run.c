@@ -119,7 +119,7 @@ uint64_t jit_run(struct hart *h, uint64_t budget)
 			n += ran;
 			continue;
 		}
-		j->left0 = left;
+		h->jit_run.left0 = left;
 		struct jit_exit x = j->enter(h, b->code, left);
 		jit_account(h, x.left);
 		n += left - x.left;

@@ -259,6 +259,23 @@ static inline void x_store(struct xbuf *b, unsigned size, int src, int base,
 	modrm_mem(b, src, base, disp);
 }
 
+/* [base + index * 8 + disp] = src (64 bits) */
+static inline void x_store_idx8(struct xbuf *b, int src, int base, int index,
+				int32_t disp)
+{
+	int mod = disp == 0 && (base & 7) != RBP ? 0 :
+		  disp >= -128 && disp <= 127 ? 1 : 2;
+
+	rex(b, 1, src, index, base, false);
+	x_byte(b, 0x89);
+	x_byte(b, (uint8_t)(mod << 6 | (src & 7) << 3 | 4));
+	x_byte(b, (uint8_t)(3 << 6 | (index & 7) << 3 | (base & 7)));
+	if (mod == 1)
+		x_byte(b, (uint8_t)disp);
+	else if (mod == 2)
+		x_u32(b, (uint32_t)disp);
+}
+
 /* [base + disp] = imm (1 or 4 bytes, or 8 bytes sign-extended) */
 static inline void x_store_imm(struct xbuf *b, unsigned size, int base,
 			       int32_t disp, int32_t imm)
