@@ -29,6 +29,7 @@
 	((((uint32_t)(off) >> 12 & 1) << 31) | (((uint32_t)(off) >> 5 & 0x3f) << 25) | \
 	 (rs2) << 20 | (rs1) << 15 | 1 << 12 | (((uint32_t)(off) >> 1 & 15) << 8) | \
 	 (((uint32_t)(off) >> 11 & 1) << 7) | 0x63)
+#define BEQ(rs1, rs2, off) (BNE(rs1, rs2, off) & ~(7u << 12))
 #define JAL0(off)   /* jal x0, off (|off| < 1 MiB, even) */                  \
 	((((uint32_t)(off) >> 20 & 1) << 31) | (((uint32_t)(off) >> 1 & 0x3ff) << 21) | \
 	 (((uint32_t)(off) >> 11 & 1) << 20) | (((uint32_t)(off) >> 12 & 0xff) << 12) | 0x6f)
@@ -160,6 +161,41 @@ TEST(jit_jumps_are_chained)
 	CHECK_EQ(e->h.pc, CODE + 16);
 	CHECK(stats(e).chained >= 2);
 	CHECK(stats(e).lookups < 100);
+	env_free(e);
+}
+
+/* A jump into another page is chained through a guard: it goes straight
+ * to the target while the target page is unchanged, and to the new code
+ * once something rewrote it. */
+TEST(jit_cross_page_jumps_are_guarded)
+{
+	if (!jit_available())
+		return;
+	struct env *e = env_new(1 << 20);
+
+	emit(e, ADDI(10, 10, 1));        /* A: a0++, j B (next page) */
+	emit(e, JAL0(PAGE_SIZE - 4));
+	e->at = CODE + PAGE_SIZE;
+	emit(e, ADDI(12, 12, 1));        /* B: a2++; a0 != a1: j A */
+	emit(e, BEQ(10, 11, 8));
+	emit(e, JAL0(-(int32_t)PAGE_SIZE - 8));
+	emit(e, JAL0(0));
+	e->h.x[11] = 50000;
+	hart_run(&e->h, 250000);
+	CHECK_EQ(e->h.x[10], 50000);
+	CHECK_EQ(e->h.x[12], 50000);
+	CHECK(stats(e).lookups < 100);
+	/* B's page rewritten (a loader, DMA): the guard sends the jump to
+	 * the new code */
+	uint32_t insn = ADDI(12, 12, 2);
+	CHECK_EQ(as_dma_write(&e->as, CODE + PAGE_SIZE, &insn, 4), MEM_OK);
+	e->h.pc = CODE;
+	e->h.x[10] = 0;
+	e->h.x[12] = 0;
+	e->h.x[11] = 10;
+	hart_run(&e->h, 50);
+	CHECK_EQ(e->h.x[10], 10);
+	CHECK_EQ(e->h.x[12], 20);
 	env_free(e);
 }
 

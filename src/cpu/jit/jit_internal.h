@@ -60,8 +60,9 @@ struct jit_jc {
 };
 
 /* What the entry routine returns: the exit's chain site (executable
- * address of a jump's displacement to patch; 0: nothing to patch) and
- * the budget left. */
+ * address of a jump's displacement to patch, | SITE_GUARDED when the
+ * target is in another page; 0: nothing to patch) and the budget left. */
+#define SITE_GUARDED 2
 struct jit_exit {
 	uintptr_t site;
 	uint64_t left;
@@ -164,6 +165,11 @@ void jit_cache_flush(struct jit *j);
  * across the page end). May flush the cache. */
 struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 				struct jit_block *stale);
+
+/* A guard for a jump into another page, to target (whose code TLB entry
+ * is e now); NULL if the cache has no room (translate.c). */
+const uint8_t *jit_guard(struct jit *j, const struct tlb_entry *e,
+			 const struct jit_jc *target);
 
 /* helpers.c: called from generated code */
 struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,

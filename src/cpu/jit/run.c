@@ -69,7 +69,8 @@ static bool fill_code_tlb(struct hart *h)
 }
 
 /* Translated code left through a patchable jump (site) on its way to pc:
- * make the jump go straight to pc's block from now on. */
+ * make the jump go straight to pc's block from now on (through a guard
+ * when pc is in another page). */
 static void patch(struct hart *h, uintptr_t site)
 {
 	struct jit *j = h->jit;
@@ -79,7 +80,14 @@ static void patch(struct hart *h, uintptr_t site)
 
 	if (!b || j->flushes != flushes)
 		return;
-	x_patch(jit_rw(j, (const uint8_t *)site), jit_rw(j, b->code));
+	const uint8_t *to = b->code;
+	if (site & SITE_GUARDED) {
+		to = jit_guard(j, &h->tlb.cur->code[tlb_index(h->pc)], b);
+		if (!to)
+			return;
+		site &= ~(uintptr_t)SITE_GUARDED;
+	}
+	x_patch(jit_rw(j, (const uint8_t *)site), jit_rw(j, to));
 	j->st.chained++;
 }
 

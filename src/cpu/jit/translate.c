@@ -55,24 +55,60 @@ static void exit_to(struct tctx *t, int64_t off)
 {
 	struct xbuf *b = &t->b;
 	int64_t at = (int64_t)t->page_off + off;
+	/* the displacement 4-byte aligned: one store patches it, and the
+	 * low bits of a site are free for SITE_GUARDED (run.c) */
+	static const uint8_t nops[3][3] = {
+		{ 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
+	};
+	unsigned pad;
 
 	if (off)
 		x_alu_ri(b, ALU_ADD, 1, R_PC, (int32_t)off);
-	if (at >= 0 && at < (int64_t)PAGE_SIZE) {
-		/* the displacement 4-byte aligned: one store patches it, and
-		 * bit 0 of a site is free to mark stale blocks (run.c) */
-		static const uint8_t nops[3][3] = {
-			{ 0x90 }, { 0x66, 0x90 }, { 0x0f, 0x1f, 0x00 },
-		};
-		unsigned pad = (unsigned)(-((uintptr_t)b->p + 1) & 3);
-		for (unsigned i = 0; i < pad; i++)
-			x_byte(b, nops[pad - 1][i]);
-		x_jmp(b);               /* to the next instruction until patched */
-		x_lea_rip(b, RAX, -11); /* RAX = the jump's displacement field */
-		x_jmp_to(b, rwp(t, t->j->epilogue));
-	} else {
-		x_jmp_to(b, rwp(t, t->j->lookup));
-	}
+	pad = (unsigned)(-((uintptr_t)b->p + 1) & 3);
+	for (unsigned i = 0; i < pad; i++)
+		x_byte(b, nops[pad - 1][i]);
+	x_jmp(b);               /* to the next instruction until patched */
+	/* RAX = the jump's displacement field, marked if the target is in
+	 * another page */
+	x_lea_rip(b, RAX, at >= 0 && at < (int64_t)PAGE_SIZE ? -11 :
+			  -11 + SITE_GUARDED);
+	x_jmp_to(b, rwp(t, t->j->epilogue));
+}
+
+/* A jump to another page goes to its block only while the code TLB maps
+ * the target page to the same place and the page is unchanged: a guard,
+ * made when the jump is patched, checks both (what jit_find would). */
+const uint8_t *jit_guard(struct jit *j, const struct tlb_entry *e,
+			 const struct jit_jc *target)
+{
+	const int32_t code = offsetof(struct tlb_set, code);
+
+	if (j->size - j->used < 256)
+		return NULL;
+	jit_cache_reserve(j, 256);
+	struct xbuf b = { j->rw + j->used, j->rw + j->size, false };
+	const uint8_t *lookup = jit_rw(j, j->lookup);
+	const uint8_t *start = b.p;
+
+	x_mov_rr(&b, 0, RDX, R_PC);
+	x_shift_ri(&b, SH_SHR, 0, RDX, PAGE_SHIFT - 5);
+	x_alu_ri(&b, ALU_AND, 0, RDX, (TLB_SIZE - 1) << 5);
+	x_alu_rm(&b, ALU_ADD, 1, RDX, R_HART, OFF(tlb.cur));
+	x_mov_rr(&b, 1, RCX, R_PC);
+	x_alu_ri(&b, ALU_AND, 1, RCX, (int32_t)~PAGE_MASK);
+	x_alu_rm(&b, ALU_CMP, 1, RCX, RDX, code);
+	x_jcc_to(&b, CC_NE, lookup);
+	x_mov_ri(&b, RAX, e->addend);
+	x_alu_rm(&b, ALU_CMP, 1, RAX, RDX, code + 8);
+	x_jcc_to(&b, CC_NE, lookup);
+	x_mov_ri(&b, RAX, (uintptr_t)target->gen);
+	x_alu_mi(&b, ALU_CMP, 0, RAX, 0, (int32_t)target->gen_val);
+	x_jcc_to(&b, CC_NE, lookup);
+	x_jmp_to(&b, jit_rw(j, target->code));
+	if (b.full)
+		return NULL;
+	j->used = (size_t)(b.p - j->rw + 15) & ~(size_t)15;
+	return jit_rx(j, start);
 }
 
 /* ---- loops ----
