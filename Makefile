@@ -18,7 +18,7 @@ endif
 VERSION := 0.1.0
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-           -Isrc -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
+           -Isrc -Iinclude -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
 LDLIBS  += -lfdt -lm
 
 LIB_SRCS  := $(sort $(wildcard src/*/*.c))
@@ -129,7 +129,7 @@ FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS := exec mmu mmio pci_config loader
-FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Ifuzz -fno-omit-frame-pointer \
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)

@@ -32,7 +32,7 @@ static void info_mtree(struct machine *m, FILE *out)
 	fprintf(out, "address-space: memory (regions, by base)\n");
 	for (int i = 0; i < n; i++) {
 		const struct region *r = sorted[i];
-		if (!r->enabled && r->owner_kind != REGION_OWNER_PCI)
+		if (!r->enabled && !r->has_bus)
 			continue;
 		fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s%s\n",
 			r->base, r->base + r->size - 1, r->priority, kind_name(r),
@@ -57,8 +57,8 @@ static void info_pci(struct machine *m, FILE *out)
 		uint16_t cmd = pci_get_word(f, PCI_COMMAND);
 		unsigned pin = f->cfg[PCI_INTERRUPT_PIN];
 		fprintf(out, "00:%02x.%x %s %04x:%04x class %06x command 0x%04x"
-			"%s%s%s", s, 0, f->ops && f->ops->name ? f->ops->name :
-			"host-bridge", pci_get_word(f, PCI_VENDOR_ID),
+			"%s%s%s", s, 0, pci_func_name(f),
+			pci_get_word(f, PCI_VENDOR_ID),
 			pci_get_word(f, PCI_DEVICE_ID),
 			pci_get_long(f, PCI_REVISION_ID) >> 8, cmd,
 			cmd & PCI_COMMAND_IO ? " IO" : "",
@@ -95,6 +95,21 @@ static void info_pci(struct machine *m, FILE *out)
 		"\n", m->pci.inbound.bus_base,
 		m->pci.inbound.bus_base + m->pci.inbound.size - 1,
 		m->pci.inbound.cpu_base);
+}
+
+/* QEMU's `info qtree`: the buses, and each device with its properties,
+ * interrupt lines and regions. */
+static void info_qtree(struct machine *m, FILE *out)
+{
+	fprintf(out, "bus: main-system-bus (platform)\n");
+	for (const struct glass_device *d = m->devices; d; d = d->next)
+		if (!d->pci)
+			device_print_qtree(d, out);
+	fprintf(out, "bus: pcie.0 (host bridge 00:00.0, ECAM 0x%llx)\n",
+		(unsigned long long)m->pci.ecam_base);
+	for (const struct glass_device *d = m->devices; d; d = d->next)
+		if (d->pci)
+			device_print_qtree(d, out);
 }
 
 static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
@@ -243,6 +258,7 @@ static void trace_cmd(struct machine *m, char *args, FILE *out)
 static const char help_text[] =
 	"info mtree           the physical address map, with live BAR mappings\n"
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
+	"info qtree           every device: bus, properties, lines, regions\n"
 	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
 	"info registers [HART] integer registers and key CSRs\n"
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
@@ -270,12 +286,14 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			info_mtree(m, out);
 		else if (what && !strcmp(what, "pci"))
 			info_pci(m, out);
+		else if (what && !strcmp(what, "qtree"))
+			info_qtree(m, out);
 		else if (what && !strcmp(what, "tlb"))
 			info_tlb(m, arg, out);
 		else if (what && !strcmp(what, "registers"))
 			info_registers(m, arg, out);
 		else
-			fprintf(out, "info mtree|pci|tlb|registers\n");
+			fprintf(out, "info mtree|pci|qtree|tlb|registers\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {

@@ -194,7 +194,7 @@ struct region *as_add_rom(struct address_space *as, const char *name,
 
 struct region *as_add_mmio(struct address_space *as, const char *name,
 			   uint64_t base, uint64_t size, int priority,
-			   const struct mmio_ops *ops, void *dev)
+			   const struct glass_region_ops *ops, void *dev)
 {
 	struct region *r = add_region(as, name, REGION_MMIO, base, size);
 	if (!r)

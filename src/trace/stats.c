@@ -68,38 +68,39 @@ static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 
 void stats_count(struct stats *s, const struct bus_event *e)
 {
-	switch (e->cat) {
-	case EV_MMIO: {
-		struct stats_reg *r = reg_slot(s, e->region, e->offset);
+	switch (e->kind) {
+	case EVK_MMIO: {
+		struct stats_reg *r = reg_slot(s, e->mmio.region, e->mmio.offset);
 		if (r) {
-			if (e->write)
+			if (e->mmio.write)
 				r->writes++;
 			else
 				r->reads++;
 		}
 		break;
 	}
-	case EV_DMA:
+	case EVK_DMA:
 		s->dma_ops++;
-		if (e->ok)
-			s->dma_bytes += e->len;
+		if (e->dma.ok)
+			s->dma_bytes += e->dma.len;
 		else
 			s->dma_refused++;
 		break;
-	case EV_PCI_CONFIG:
+	case EVK_CONFIG:
 		s->config_accesses++;
 		break;
-	case EV_IRQ:
+	case EVK_IRQ_LINE:
+	case EVK_INTERRUPT:
 		s->irq_events++;
 		break;
-	case EV_GUEST_ERROR:
+	case EVK_BAD_ACCESS:
+	case EVK_DEVICE_ERROR:
 		s->guest_errors++;
 		break;
-	case EV_HYPERCALL:
-		/* one "chN op=..." event per operation; log, roi and marker
-		 * events describe an operation already counted */
-		if (e->what && !strncmp(e->what, "ch", 2))
-			s->hypercalls++;
+	case EVK_HCALL:
+		/* LOG, ROI and MARKER notes describe an operation already
+		 * counted */
+		s->hypercalls++;
 		break;
 	default:
 		break;

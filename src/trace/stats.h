@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mem/events.h"
+#include "core/events.h"
 
 struct hart;
 struct address_space;

@@ -7,7 +7,7 @@
 #include "dev/edu.h"
 #include "harness.h"
 #include "mem/address_space.h"
-#include "mem/events.h"
+#include "core/events.h"
 #include "pci/host.h"
 
 /* RAM is 1 MiB at 0x80000000. Device DMA addresses are bus addresses: the
