@@ -178,13 +178,38 @@ static const struct glass_region_ops goldfish_rtc_ops = {
 	.regs = goldfish_rtc_regs,
 };
 
-/* base=utc: the host's wall clock now; base=N: N seconds since the epoch
- * (deterministic runs use a fixed one). */
+/* "SECONDS[.FRACTION]" since the epoch, to the ns; -1 if malformed. */
+static int parse_epoch(const char *s, int64_t *ns)
+{
+	char *end;
+	long long secs = strtoll(s, &end, 10);
+	int64_t frac = 0;
+
+	if (end == s || *s == '-' || *s == '+' || secs > 9000000000ll)
+		return -1;
+	if (*end == '.') {
+		int digits = 0;
+		for (end++; *end >= '0' && *end <= '9' && digits < 9; end++) {
+			frac = frac * 10 + (*end - '0');
+			digits++;
+		}
+		if (!digits)
+			return -1;
+		for (; digits < 9; digits++)
+			frac *= 10;
+	}
+	if (*end)
+		return -1;
+	*ns = secs * 1000000000 + frac;
+	return 0;
+}
+
+/* base=utc: the host's wall clock now; base=SECONDS[.FRACTION] since the
+ * epoch (deterministic runs use a fixed one). */
 static int rtc_base(struct goldfish_rtc *r, int64_t *epoch_ns)
 {
 	const char *base = NULL;
 	struct timespec ts;
-	char *end;
 
 	glass_prop_string(r->dev, "base", &base);
 	if (!base || !strcmp(base, "utc")) {
@@ -192,12 +217,10 @@ static int rtc_base(struct goldfish_rtc *r, int64_t *epoch_ns)
 		*epoch_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 		return 0;
 	}
-	long long secs = strtoll(base, &end, 10);
-	if (*end || end == base || secs < 0 || secs > 9000000000ll) {
+	if (parse_epoch(base, epoch_ns) < 0) {
 		glass_error(r->dev, "base=%s: 'utc' or seconds since 1970", base);
 		return -1;
 	}
-	*epoch_ns = secs * 1000000000;
 	return 0;
 }
 
