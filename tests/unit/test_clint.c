@@ -33,8 +33,8 @@ static void wr(struct clint_env *e, uint64_t off, uint64_t val, unsigned size)
 }
 
 /* The lines: MSIP of each hart, then MTIP of each. */
-#define MSIP(e, h) ((e).h.line[(h)])
-#define MTIP(e, h) ((e).h.line[NHARTS + (h)])
+#define MSIP(env, hart) ((env).h.line[(hart)])
+#define MTIP(env, hart) ((env).h.line[NHARTS + (hart)])
 
 /* Let time pass to now_ns: due timers fire. */
 static void advance(struct clint_env *e)
