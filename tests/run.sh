@@ -25,6 +25,8 @@ part "Linux" tests/linux/boot.sh build/glass build/guest
 part "firmware" tests/firmware/uboot.sh
 part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
+part "reset" tests/reset/run.sh build/glass
+part "plugins" tests/plugin/run.sh build/glass
 part "bad input" tests/badinput/run.sh
 part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh

@@ -87,28 +87,15 @@ static int split_path(const char *props, char *buf, size_t len,
 	return *path ? 0 : -1;
 }
 
-struct glass_device *plugin_create(const struct device_env *env,
-				   const char *props,
-				   const struct platform_place *place)
+const struct glass_device_class *plugin_load(const char *props, char *rest,
+					     size_t len, void **handle)
 {
-	char rest[512], path[256], what[300];
-	void *handle;
+	char path[256];
 
-	if (split_path(props, rest, sizeof(rest), path, sizeof(path)) < 0) {
+	if (split_path(props, rest, len, path, sizeof(path)) < 0) {
 		fprintf(stderr, "glass: -device plugin: needs path=FILE (a "
 			"shared object built against include/glass/device.h)\n");
 		return NULL;
 	}
-	const struct glass_device_class *cls = plugin_open(path, &handle);
-	if (!cls)
-		return NULL;
-	snprintf(what, sizeof(what), "-device plugin,path=%s (%s)", path,
-		 cls->name);
-	struct glass_device *d = device_create(env, cls, rest, place, what);
-	if (!d) {
-		plugin_close(handle);
-		return NULL;
-	}
-	d->dl = handle;
-	return d;
+	return plugin_open(path, handle);
 }

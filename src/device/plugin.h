@@ -4,14 +4,14 @@
 
 #include "device/device.h"
 
-/* Load the plugin named by the path= property in `props`, and create its
- * device with the other properties. Returns it, or NULL after printing
- * one line: no path=, a file that does not load, no `glass_plugin`
- * symbol, another ABI version, or a class glass cannot use. The shared
- * object stays loaded until the device is destroyed. */
-struct glass_device *plugin_create(const struct device_env *env,
-				   const char *props,
-				   const struct platform_place *place);
+/* Load the plugin named by the path= property in `props` ("path=FILE,
+ * k=v,..."): its class, and in rest (len bytes) the other properties.
+ * NULL after printing one line: no path=, a file that does not load, no
+ * `glass_plugin` symbol, another ABI version, or a class glass cannot
+ * use. The shared object must stay loaded while the class is in use:
+ * give *handle to plugin_close afterwards, or set the device's dl. */
+const struct glass_device_class *plugin_load(const char *props, char *rest,
+					     size_t len, void **handle);
 
 /* Find the class a plugin file holds, without creating a device (for
  * -device plugin,path=FILE,help). NULL after printing why; *handle must

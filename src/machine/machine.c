@@ -208,11 +208,12 @@ static int create_board_devices(struct machine *m)
 			if (!e->cls || intc != (pass == 0))
 				continue;
 			struct platform_place p;
-			char props[32] = "", what[48];
+			char props[64], what[48];
 			board_place(m, e, &p);
+			snprintf(props, sizeof(props), "id=%s", e->name);
 			if (intc)
-				snprintf(props, sizeof(props), "harts=%u",
-					 m->nharts);
+				snprintf(props, sizeof(props), "id=%s,harts=%u",
+					 e->name, m->nharts);
 			snprintf(what, sizeof(what), "board device %s", e->name);
 			struct glass_device *d =
 				device_create(&m->denv, e->cls, props, &p, what);
@@ -259,32 +260,42 @@ static int platform_bus_place(struct machine *m,
 
 int machine_add_device(struct machine *m, const char *arg)
 {
-	char name[48], what[64];
+	char name[48], what[320], rest[512];
 	const char *comma = strchr(arg, ',');
 	size_t n = comma ? (size_t)(comma - arg) : strlen(arg);
 	const char *props = comma ? comma + 1 : "";
+	const struct glass_device_class *cls;
 	struct platform_place place, *where = NULL;
-	struct glass_device *d;
+	void *handle = NULL;
 
 	snprintf(name, sizeof(name), "%.*s", (int)(n < 47 ? n : 47), arg);
 	if (!strcmp(name, "plugin")) {
-		d = plugin_create(&m->denv, props, NULL);
+		cls = plugin_load(props, rest, sizeof(rest), &handle);
+		if (!cls)
+			return -1;
+		snprintf(what, sizeof(what), "-device plugin (%s)", cls->name);
+		props = rest;
 	} else {
-		const struct glass_device_class *cls = machine_class_find(name);
+		cls = machine_class_find(name);
 		if (!cls)
 			return -1; /* machine_class_find said why */
-		if (cls->bus == GLASS_BUS_PLATFORM) {
-			if (platform_bus_place(m, cls, &place) < 0)
-				return -1;
-			where = &place;
-		}
 		snprintf(what, sizeof(what), "-device %s", name);
-		d = device_create(&m->denv, cls, props, where, what);
 	}
+	if (cls->bus == GLASS_BUS_PLATFORM) {
+		if (platform_bus_place(m, cls, &place) < 0)
+			goto fail;
+		where = &place;
+	}
+	struct glass_device *d = device_create(&m->denv, cls, props, where,
+					       what);
 	if (!d)
-		return -1;
+		goto fail;
+	d->dl = handle;
 	append_device(m, d);
 	return 0;
+fail:
+	plugin_close(handle);
+	return -1;
 }
 
 /* Devices in creation order, and how many. */
