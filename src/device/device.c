@@ -197,6 +197,14 @@ void device_print_qtree(const struct glass_device *d, FILE *out)
 			fprintf(out, "    irq %u -> plic source %u%s\n", i,
 				d->place.sources[i],
 				d->irq_level[i] ? " (raised)" : "");
+	if (d->pci && d->pci->host && d->cls->pci.pin) {
+		/* the pin, swizzled onto one of the bridge's INTx lines */
+		unsigned pin = d->cls->pci.pin;
+		const struct irq_line *l = &d->pci->host->intx[
+			pci_swizzle(d->pci->devfn >> 3, pin)];
+		fprintf(out, "    irq 0 (INT%c) -> plic source %d%s\n",
+			'A' + pin - 1, l->n, d->irq_level[0] ? " (raised)" : "");
+	}
 	print_regions(d, out);
 	if (d->cls->info) {
 		d->cls->info(d->self, info, sizeof(info));
