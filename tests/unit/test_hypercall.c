@@ -423,6 +423,21 @@ static uint64_t host_read(const char *name, uint64_t off, uint64_t len,
 	return call(1, HC_OP_HOST_READ, strlen(name), off, len, dma, 0);
 }
 
+/* A tap counting DMA events. */
+struct dma_counts {
+	unsigned ok, refused;
+};
+
+static void dma_count(void *o, const struct bus_event *e)
+{
+	struct dma_counts *c = o;
+
+	if (e->kind == EVK_DMA && e->dma.ok)
+		c->ok++;
+	else if (e->kind == EVK_DMA)
+		c->refused++;
+}
+
 static uint64_t host_write(const char *name, const char *text, uint64_t off,
 			   uint64_t trunc)
 {
@@ -1226,6 +1241,28 @@ TEST(hypercall_host_io_dma)
 	read_host_file("out", buf, sizeof(buf), &n);
 	CHECK_EQ(n, 4);
 	CHECK(memcmp(buf, "dma ", 4) == 0);
+
+	/* ROM is not RAM for a write: a read into it is refused (and
+	 * traced as refused), a write from it works */
+	struct region *rom = as_add_rom(&dh.as, "rom", 0x1000, 0x1000);
+	CHECK(rom != NULL);
+	if (rom) {
+		struct dma_counts c = { 0, 0 };
+		dh.tap = dma_count;
+		dh.tap_opaque = &c;
+		memcpy(rom->host, "rom!", 4);
+		CHECK_EQ(host_read("in", 0, 4, 0x1000), ST(HC_EFAULT));
+		CHECK(memcmp(rom->host, "rom!", 4) == 0);
+		CHECK_EQ(c.refused, 1);
+		CHECK_EQ(c.ok, 0);
+		put_data(1, 0, "out", 3);
+		CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, 0x1000, 1), 0);
+		CHECK_EQ(c.ok, 1);
+		read_host_file("out", buf, sizeof(buf), &n);
+		CHECK_EQ(n, 4);
+		CHECK(memcmp(buf, "rom!", 4) == 0);
+		dh.tap = NULL;
+	}
 
 	/* The PCI function: bus addresses through the bridge's inbound
 	 * window (bus 0 is RAM_BASE), and only with Bus Master Enable. A

@@ -1049,6 +1049,60 @@ TEST(pci_dma_refused_outside_window_or_ram)
 	rig_free(r);
 }
 
+/* DMA events as the bridge reports them. */
+struct dma_log {
+	int ok, refused;
+	char why[64];
+};
+
+static void dma_note(void *opaque, const struct bus_event *e)
+{
+	struct dma_log *l = opaque;
+
+	if (e->kind != EVK_DMA)
+		return;
+	if (e->dma.ok) {
+		l->ok++;
+	} else {
+		l->refused++;
+		snprintf(l->why, sizeof(l->why), "%s",
+			 e->dma.why ? e->dma.why : "");
+	}
+}
+
+/* ROM inside the inbound window: a device may read it, a write is
+ * refused, and the trace says which (not "ok" for a write that did not
+ * happen). */
+TEST(pci_dma_write_into_rom_is_refused)
+{
+	struct rig *r = rig_new(0, RAM_SIZE * 4);
+	struct dma_log log = { 0 };
+	struct event_sink sink = { EV_DMA, dma_note, &log };
+	const uint64_t rom = RAM_BASE + 2 * RAM_SIZE;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, in[8];
+	struct region *rg = as_add_rom(&r->as, "rom", rom, 0x1000);
+
+	CHECK(rg != NULL);
+	if (!rg) {
+		rig_free(r);
+		return;
+	}
+	memset(rg->host, 0xa5, 0x1000);
+	r->h.sink = &sink;
+	set_cmd(r, F1, PCI_COMMAND_MASTER);
+	CHECK_EQ(pci_dma_write(&r->f1, rom, buf, 8), -1);
+	CHECK_EQ(rg->host[0], 0xa5);
+	CHECK_EQ(log.refused, 1);
+	CHECK_EQ(log.ok, 0);
+	CHECK(!strcmp(log.why, "refused: not guest RAM"));
+	CHECK_EQ(pci_dma_read(&r->f1, rom, in, 8), 0);
+	CHECK_EQ(in[0], 0xa5);
+	CHECK_EQ(log.ok, 1);
+	CHECK_EQ(log.refused, 1);
+	r->h.sink = NULL;
+	rig_free(r);
+}
+
 TEST(pci_dma_translated_by_inbound_offset)
 {
 	const uint64_t off = 0x20000000;
