@@ -15,17 +15,6 @@ const char *device_what(const struct glass_device *d)
 	return d->what;
 }
 
-void device_fail(const struct glass_device *d, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "glass: %s: ", device_what(d));
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static bool name_ok(const char *s)
 {
 	if (!s || !*s || strlen(s) >= DEVICE_ID_LEN)
@@ -81,7 +70,7 @@ static int place(struct glass_device *d, const struct platform_place *p)
 	if (d->cls->bus == GLASS_BUS_PCI)
 		return device_pci_init(d);
 	if (!p) {
-		device_fail(d, "no room for a platform device here");
+		glass_error(d, "no room for a platform device here");
 		return -1;
 	}
 	d->place = *p;
@@ -104,7 +93,7 @@ struct glass_device *device_create(const struct device_env *env,
 	d->slot = -1;
 	snprintf(d->what, sizeof(d->what), "%s", what);
 	if (bad) {
-		device_fail(d, "not a usable device class: %s", bad);
+		glass_error(d, "not a usable device class: %s", bad);
 		free(d);
 		return NULL;
 	}

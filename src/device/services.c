@@ -124,7 +124,7 @@ void glass_irq_set(struct glass_device *d, unsigned n, int level)
 static bool platform_dma_ok(struct glass_device *d, uint64_t addr,
 			    size_t len, bool write)
 {
-	const char *why = as_host_ptr(d->env->as, addr, len, false) || !len ?
+	const char *why = as_host_ptr(d->env->as, addr, len, write) || !len ?
 			  NULL : "refused: not guest RAM";
 	struct event_sink *sink = d->env->sink;
 

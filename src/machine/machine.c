@@ -52,14 +52,14 @@ void machine_request_exit(struct machine *m, int code)
 	m->exit_requested = true;
 	m->exit_code = code;
 	for (unsigned i = 0; i < m->nharts; i++)
-		m->harts[i].stop = true;
+		hart_request_stop(&m->harts[i]);
 }
 
 void machine_request_reset(struct machine *m)
 {
 	m->reset_requested = true;
 	for (unsigned i = 0; i < m->nharts; i++)
-		m->harts[i].stop = true;
+		hart_request_stop(&m->harts[i]);
 }
 
 /* What devices ask of the machine (glass_machine_request). */
@@ -598,13 +598,13 @@ int machine_run(struct machine *m)
 		bool busy = false;
 		for (unsigned i = 0; i < m->nharts; i++) {
 			struct hart *h = &m->harts[i];
-			if (h->wfi || h->stop)
+			if (!hart_runnable(h))
 				continue;
 			hart_run(h, SLICE);
 			busy = true;
 		}
 		for (unsigned i = 0; i < m->nharts; i++)
-			m->harts[i].resv_valid = false;
+			hart_end_slice(&m->harts[i]);
 		if (m->reset_requested) {
 			m->reset_requested = false;
 			if (machine_reset(m) < 0)

@@ -524,9 +524,10 @@ static void json_fields(struct sbuf *b, const struct bus_event *e)
 		json_hex(b, "op", e->hcall.op);
 		json_str(b, "name", e->hcall.name, strlen(e->hcall.name));
 		for (int i = 0; i < 6; i++) {
-			char key[8];
-			snprintf(key, sizeof(key), "arg%d", i);
-			json_hex(b, key, e->hcall.arg[i]);
+			static const char *const keys[6] = {
+				"arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
+			};
+			json_hex(b, keys[i], e->hcall.arg[i]);
 		}
 		sb_printf(b, ",\"status\":%" PRId64, e->hcall.status);
 		json_hex(b, "ret0", e->hcall.ret[0]);
