@@ -16,18 +16,19 @@
  *     continuing the CRC through SEED);
  *   - read() returns the CRC of everything written since, as "%08x\n".
  * So `cat FILE >/dev/crc32; cat /dev/crc32` prints FILE's CRC-32. One
- * device, one CRC at a time: concurrent writers mix their bytes.
+ * CRC at a time per device: concurrent writers mix their bytes. A second
+ * engine is /dev/crc32-1, and so on.
  *
  * probe() checks the device before registering it and prints
- * "glass_crc32: selftest PASS" (or FAIL): the ID through MMIO, through
+ * "glass_crc32 0000:00:01.0: selftest PASS" (or FAIL, and the device
+ * stays unbound): the ID through MMIO, through
  * ioread32 on the mapped I/O BAR and through inl; a job with a bad length
  * must fail with ERROR 1; "123456789" must give 0xcbf43926.
  */
-#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
-
 #include <linux/completion.h>
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
@@ -76,12 +77,17 @@ static bool poll;
 module_param(poll, bool, 0644);
 MODULE_PARM_DESC(poll, "poll STATUS instead of waiting for the interrupt");
 
+/* Device numbers for the names: crc32, crc32-1, ... */
+static DEFINE_IDA(glass_crc_ida);
+
 struct glass_crc {
 	struct pci_dev *pdev;
 	void __iomem *regs;      /* BAR0, memory space */
 	void __iomem *io;        /* BAR1, I/O space, mapped all the same */
 	unsigned long io_port;   /* BAR1's first port, for inl/outl */
 	struct miscdevice misc;
+	int index;               /* from glass_crc_ida, or -1 */
+	char name[16];           /* of the misc device */
 	struct mutex lock;       /* one job at a time; protects crc */
 	u32 crc;                 /* CRC of the bytes written so far */
 	struct completion done;
@@ -231,6 +237,7 @@ static const struct file_operations glass_crc_fops = {
 static bool glass_crc_selftest(struct glass_crc *c)
 {
 	static const char check[] = "123456789";
+	struct device *dev = &c->pdev->dev;
 	u32 id_mem = crc_read(c, CRC_REG_ID);
 	u32 id_io = ioread32(c->io + CRC_IO_ID);
 	u32 id_port = inl(c->io_port + CRC_IO_ID);
@@ -238,36 +245,36 @@ static bool glass_crc_selftest(struct glass_crc *c)
 	bool ok = true;
 	int ret;
 
-	pr_info("ID 0x%08x by MMIO, 0x%08x by ioread32 of the I/O BAR, 0x%08x by inl(0x%lx)\n",
-		id_mem, id_io, id_port, c->io_port);
+	dev_info(dev, "ID 0x%08x by MMIO, 0x%08x by ioread32 of the I/O BAR, 0x%08x by inl(0x%lx)\n",
+		 id_mem, id_io, id_port, c->io_port);
 	if (id_mem != CRC_ID || id_io != CRC_ID || id_port != CRC_ID) {
-		pr_err("ID: want 0x%08x everywhere\n", CRC_ID);
+		dev_err(dev, "ID: want 0x%08x everywhere\n", CRC_ID);
 		ok = false;
 	}
 
 	outl(0x5a5aa5a5, c->io_port + CRC_IO_SCRATCH);
 	scratch = ioread32(c->io + CRC_IO_SCRATCH);
 	if (scratch != 0x5a5aa5a5) {
-		pr_err("scratch: outl 0x5a5aa5a5, ioread32 0x%08x\n", scratch);
+		dev_err(dev, "scratch: outl 0x5a5aa5a5, ioread32 0x%08x\n", scratch);
 		ok = false;
 	}
 
 	c->crc = 0;
 	ret = crc_job(c, 0, &result);
 	if (ret != -EIO || result != ERR_LEN) {
-		pr_err("a job of 0 bytes: %d, ERROR %u (want -EIO, %u)\n", ret,
-		       result, ERR_LEN);
+		dev_err(dev, "a job of 0 bytes: %d, ERROR %u (want -EIO, %u)\n",
+			ret, result, ERR_LEN);
 		ok = false;
 	}
 
 	memcpy(c->buf, check, sizeof(check) - 1);
 	ret = crc_job(c, sizeof(check) - 1, &result);
 	if (ret || result != 0xcbf43926) {
-		pr_err("crc32(\"%s\"): %d, 0x%08x (want 0xcbf43926)\n", check,
-		       ret, result);
+		dev_err(dev, "crc32(\"%s\"): %d, 0x%08x (want 0xcbf43926)\n",
+			check, ret, result);
 		ok = false;
 	}
-	pr_info("selftest %s\n", ok ? "PASS" : "FAIL");
+	dev_info(dev, "selftest %s\n", ok ? "PASS" : "FAIL");
 	return ok;
 }
 
@@ -275,6 +282,8 @@ static void glass_crc_teardown(struct pci_dev *pdev, struct glass_crc *c)
 {
 	if (c->misc_registered)
 		misc_deregister(&c->misc);
+	if (c->index >= 0)
+		ida_free(&glass_crc_ida, c->index);
 	if (c->regs) {
 		/* quiet: no interrupt from us once the handler is gone */
 		crc_write(c, CRC_REG_CTRL, 0);
@@ -301,6 +310,7 @@ static int glass_crc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	if (!c)
 		return -ENOMEM;
 	c->pdev = pdev;
+	c->index = -1;
 	mutex_init(&c->lock);
 	init_completion(&c->done);
 
@@ -349,8 +359,17 @@ static int glass_crc_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto err_teardown;
 	}
 
+	c->index = ida_alloc(&glass_crc_ida, GFP_KERNEL);
+	if (c->index < 0) {
+		ret = c->index;
+		goto err_teardown;
+	}
+	if (c->index)
+		snprintf(c->name, sizeof(c->name), "crc32-%d", c->index);
+	else
+		strscpy(c->name, "crc32", sizeof(c->name));
 	c->misc.minor = MISC_DYNAMIC_MINOR;
-	c->misc.name = "crc32";
+	c->misc.name = c->name;
 	c->misc.fops = &glass_crc_fops;
 	c->misc.mode = 0666;
 	c->misc.parent = &pdev->dev;
