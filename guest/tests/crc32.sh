@@ -6,11 +6,12 @@
 # 1. glass_crc32.ko (insmodded by /init) ran its self-test in probe: the
 #    ID by MMIO, by ioread32 on the mapped I/O BAR and by inl; a job with a
 #    bad length fails; the CRC of "123456789". dmesg must say
-#    "glass_crc32: selftest PASS".
+#    "glass_crc32 <device>: selftest PASS" for every 1234:cc32 device.
 # 2. crc32-test (examples/device/user/crc32-test.c): port I/O from user
 #    space, CRCs through /dev/crc32 against a software CRC-32, with the
 #    interrupt and polled, and the device's job counters.
-# 3. The shell way: `printf 123456789 >/dev/crc32; cat /dev/crc32`.
+# 3. The shell way: `printf 123456789 >/dev/crc32; cat /dev/crc32`, on
+#    every engine (/dev/crc32, /dev/crc32-1, ...).
 # 4. DMA refused: with Bus Master Enable cleared (setpci), a job fails
 #    with ERROR 2 and the write with EIO; set again, jobs work again.
 # Prints "CRC32 TEST OK" and exits 0 if all pass, else says what failed
@@ -29,10 +30,12 @@ fail() {
 
 # ---- 1: the driver's self-test ----
 dmesg | grep 'glass_crc32' | sed 's/^/crc32.sh:   /'
-if dmesg | grep -q 'glass_crc32: selftest PASS'; then
-    pass "driver selftest"
+devices=$(grep -lx 0xcc32 /sys/bus/pci/devices/*/device | wc -l)
+passes=$(dmesg | grep -c 'glass_crc32 .*: selftest PASS')
+if [ "$passes" -eq "$devices" ] && [ "$devices" -gt 0 ]; then
+    pass "driver selftest ($passes of $devices devices)"
 else
-    fail "driver selftest (no 'glass_crc32: selftest PASS' in dmesg)"
+    fail "driver selftest ('selftest PASS' for $passes of $devices devices)"
 fi
 
 # ---- 2: the user-space test ----
@@ -43,14 +46,15 @@ else
 fi
 
 # ---- 3: from the shell ----
-# shell_crc WHAT: the CRC of "123456789" through /dev/crc32
+# shell_crc WHAT [DEV]: the CRC of "123456789" through DEV (/dev/crc32)
 shell_crc() {
-    printf 123456789 >/dev/crc32
-    v=$(cat /dev/crc32)
+    d=${2:-/dev/crc32}
+    printf 123456789 >"$d"
+    v=$(cat "$d")
     if [ "$v" = cbf43926 ]; then
-        pass "$1: printf 123456789 >/dev/crc32: $v"
+        pass "$1: printf 123456789 >$d: $v"
     else
-        fail "$1: printf 123456789 >/dev/crc32: '$v', want cbf43926"
+        fail "$1: printf 123456789 >$d: '$v', want cbf43926"
     fi
 }
 
@@ -59,7 +63,9 @@ if [ ! -c /dev/crc32 ]; then
     echo "CRC32 TEST FAIL"
     exit 1
 fi
-shell_crc "shell"
+for d in /dev/crc32*; do
+    shell_crc "shell" "$d"
+done
 
 # ---- 4: DMA refused while bus mastering is off ----
 dev=

@@ -14,7 +14,8 @@
 #      irq,guest-error): BAR sizing, registers by name, port I/O through
 #      the pcie-pio window, DMA, the interrupt line, guest errors; and the
 #      plugin's log=on lines;
-#   5. boot once more with max_len=8, a device that fails the driver's
+#   5. boot with two instances of the plugin: both probe, both compute;
+#   6. boot once more with max_len=8, a device that fails the driver's
 #      9-byte check: the guest test must notice (exit 1).
 #
 # usage: tests/example/run.sh [GLASS [GUESTDIR]]   (after make all guest)
@@ -194,11 +195,22 @@ else
 	fail "$name" "no DMA, line 33 up, IRQ_STATUS, line 33 down, IRQ_ACK in $trace"
 fi
 
-# ---- 5. a device that misbehaves is noticed ----
+# ---- 5. two instances of the plugin: two functions, both driven ----
+log=$out/linux-two.log
+boot linux-two-devices "$log" "" -device "plugin,path=$plugin,id=crc1"
+if [ $rc -eq 0 ] && grep -q '^GLASS-TEST crc32 exit=0' "$log" &&
+	grep -q 'driver selftest (2 of 2 devices) PASS' "$log" &&
+	grep -q 'printf 123456789 >/dev/crc32-1: cbf43926 PASS' "$log"; then
+	pass linux-two-devices
+else
+	fail linux-two-devices "glass exit $rc; log $log"
+fi
+
+# ---- 6. a device that misbehaves is noticed ----
 log=$out/linux-max-len.log
 boot linux-bad-device "$log" ,max_len=8
 if [ $rc -eq 0 ] && grep -q '^GLASS-TEST crc32 exit=1' "$log" &&
-	grep -q 'glass_crc32: selftest FAIL' "$log"; then
+	grep -q 'glass_crc32 0000:00:01.0: selftest FAIL' "$log"; then
 	pass linux-bad-device
 else
 	fail linux-bad-device "glass exit $rc, want exit=1 and 'selftest FAIL'; log $log"
