@@ -617,7 +617,7 @@ int machine_run(struct machine *m)
 		if (!busy && !m->exit_requested)
 			timeout = idle_timeout_ms(m);
 		switch (console_poll(&m->console, timeout, serial_accepts,
-				     serial_deliver, m)) {
+				     serial_deliver, m, &m->io)) {
 		case CONSOLE_QUIT:
 			machine_request_exit(m, 0);
 			break;

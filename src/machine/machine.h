@@ -66,6 +66,7 @@ struct machine {
 	unsigned platform_irq_next;
 	struct chardev serial;    /* the console as the backend "serial0" */
 	struct console console;
+	struct io_loop io;        /* host I/O besides the console (ioloop.h) */
 	struct pci_host pci;
 	int share_dirfd;             /* --share DIR, or -1 */
 	struct tracer tracer;
