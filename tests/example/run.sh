@@ -181,18 +181,20 @@ name="trace-irq"
 if grep -E 'crc32|^irq plic source line 33 ' "$trace" | awk '
 	{ l[NR] = $0 }
 	END {
-		for (i = 1; i + 4 <= NR; i++)
+		for (i = 1; i + 6 <= NR; i++)
 			if (l[i] ~ /^dma 00:01\.0 crc32 read .* ok$/ &&
-			    l[i + 1] == "irq plic source line 33 = 1" &&
-			    l[i + 2] ~ /crc32 bar0 .*\(IRQ_STATUS\) = 0x00000001$/ &&
-			    l[i + 3] == "irq plic source line 33 = 0" &&
-			    l[i + 4] ~ /crc32 bar0 .*\(IRQ_ACK\) = 0x00000001$/)
+			    l[i + 1] == "irq 00:01.0 crc32 INTA = 1 (bridge line 1)" &&
+			    l[i + 2] == "irq plic source line 33 = 1" &&
+			    l[i + 3] ~ /crc32 bar0 .*\(IRQ_STATUS\) = 0x00000001$/ &&
+			    l[i + 4] == "irq 00:01.0 crc32 INTA = 0 (bridge line 1)" &&
+			    l[i + 5] == "irq plic source line 33 = 0" &&
+			    l[i + 6] ~ /crc32 bar0 .*\(IRQ_ACK\) = 0x00000001$/)
 				exit 0
 		exit 1
 	}'; then
 	pass "$name"
 else
-	fail "$name" "no DMA, line 33 up, IRQ_STATUS, line 33 down, IRQ_ACK in $trace"
+	fail "$name" "no DMA, INTA and line 33 up, IRQ_STATUS, INTA and line 33 down, IRQ_ACK in $trace"
 fi
 
 # ---- 5. two instances of the plugin: two functions, both driven ----
