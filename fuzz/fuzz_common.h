@@ -141,6 +141,8 @@ struct fuzz_sink {
 	struct event_sink sink;
 	struct event_sink *next;      /* the tracer's, or NULL */
 	uint64_t count[EVK_NR];
+	/* optional: a target's check of every event */
+	void (*check)(const struct bus_event *e);
 };
 
 static inline void fuzz_sink_emit(void *opaque, const struct bus_event *e)
@@ -150,17 +152,24 @@ static inline void fuzz_sink_emit(void *opaque, const struct bus_event *e)
 	FUZZ_CHECK(e->kind < EVK_NR);
 	FUZZ_CHECK(s->sink.mask & ev_category_of(e->kind));
 	s->count[e->kind]++;
+	if (s->check)
+		s->check(e);
 	if (ev_on(s->next, ev_category_of(e->kind)))
 		s->next->emit(s->next->opaque, e);
 }
 
-/* mask_sel: mostly every category; one input in eight some of them. */
+/* sel is the trace selector (fuzz_trace_setup): every category, but when
+ * tracing is off and its bits 1-2 are 1, 0 (one input in eight), the
+ * categories its bits 3-7 say (bit 3 also turns on hypercall, bit 4
+ * guest-error). */
 static inline struct event_sink *fuzz_sink_init(struct fuzz_sink *s,
 						struct event_sink *next,
-						uint8_t mask_sel)
+						uint8_t sel)
 {
+	uint32_t some = (uint32_t)(sel >> 3);
+
 	memset(s, 0, sizeof(*s));
-	s->sink.mask = (mask_sel & 7) ? EV_ALL : (uint32_t)(mask_sel >> 3) & EV_ALL;
+	s->sink.mask = (sel & 7) != 2 ? EV_ALL : (some | some << 5) & EV_ALL;
 	s->sink.emit = fuzz_sink_emit;
 	s->sink.opaque = s;
 	s->next = next;

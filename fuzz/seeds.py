@@ -336,6 +336,11 @@ def tick(ns):
     return op(6, ns & 0xfffff)
 
 
+def reset():
+    """A device reset (as a machine reset does): every line must drop."""
+    return ev(0xf00000)
+
+
 def mmio_seeds():
     W1, W2, W4, W8 = 0, 1, 2, 3
     uart = (wr(3, 0x80, W1) + wr(0, 0x01, W1) + wr(1, 0, W1) +
@@ -345,7 +350,8 @@ def mmio_seeds():
             wr(0, 0x42, W1) + rd(0, W1) + rd(6, W1) + rd(6, W1) +
             wr(0, 0x11223344, W4) + rd(0, W8) + wr(2, 0x01, W1) +
             b"".join(ev(1, 0x30 + i) for i in range(18)) + rd(5, W1) +
-            rd(7, W2) + wr(7, 0x5a, W1) + rd(7, W1))
+            rd(7, W2) + wr(7, 0x5a, W1) + rd(7, W1) + reset() + rd(5, W1) +
+            rd(2, W1))
     put("mmio", "uart", bytes([0, 0, 0]) + uart)
     put("mmio", "uart-traced", bytes([8, 0, 0x01]) + uart)
 
@@ -360,6 +366,7 @@ def mmio_seeds():
     plic += ev(5 + 2, 0) + wr(0x200004, 5) + wr(0x200004, 3) + rd(0x200004)
     plic += rd(0x2000, W1) + wr(0x2001, 0xff, W1) + rd(0x200000, W8)
     plic += op(7, 3, 0, W4) + op(7, 7 | 5 << 16, 0, W1, True)
+    plic += reset() + rd(0x1000) + rd(0x200004)
     put("mmio", "plic", bytes([1, 0x13, 0]) + plic)
 
     clint = (rd(0xbff8, W8) + rd(0xbff8) + rd(0xbffc) + wr(0x4000, 100, W8) +
@@ -367,14 +374,16 @@ def mmio_seeds():
              wr(0x4000, 0xffffffff) + wr(0x0, 1) + wr(0x4, 1) + rd(0x0, W8) +
              wr(0xbff8, 2 ** 64 - 10, W8) + tick(5000) + ev(0) +
              wr(0x4008, 5, W8) + rd(0x4008, W2) + wr(0x4009, 0xff, W1) +
-             op(6, 0x800000 | 3, 2 ** 63))
+             op(6, 0x800000 | 3, 2 ** 63) + wr(0x0, 1) + reset() +
+             rd(0x0) + rd(0x4000, W8))
     put("mmio", "clint", bytes([2, 3, 0]) + clint)
 
     rtc = (rd(0x00) + rd(0x04) + wr(0x04, 0x17) + wr(0x00, 0x12345678) +
            rd(0x00) + rd(0x04) + wr(0x0c, 0x17) + wr(0x08, 0x12400000) +
            rd(0x18) + wr(0x10, 1) + tick(0xfffff) + ev(0) + rd(0x18) +
            wr(0x1c, 1) + wr(0x08, 0) + rd(0x18) + wr(0x14, 1) +
-           rd(0x00, W8) + wr(0x02, 0xffff, W2))
+           rd(0x00, W8) + wr(0x02, 0xffff, W2) + wr(0x10, 1) +
+           wr(0x0c, 0) + wr(0x08, 0) + rd(0x18) + reset() + rd(0x18))
     put("mmio", "rtc", bytes([3, 0x10, 0]) + rtc)
 
     fin = (rd(0) + wr(0, 0x1234) + wr(0, 0x5555) + wr(0, 0x3333 | 7 << 16) +
@@ -398,7 +407,8 @@ def mmio_seeds():
            op(4, 0x1000 | 0x10, 0, W4) +
            op(4, 0x1000 | 0x10, 0x40100000, W4, True) + rd(0x00) +
            op(4, 0x1000 | 0x3c, 0, W4) + op(4, 0x0000, 0, W4) +
-           op(4, 0x3000 | 0x10 << 14, 0, W4) + ev(0x800000))
+           op(4, 0x3000 | 0x10 << 14, 0, W4) + ev(0x800000) +
+           wr(0x60, 1) + reset() + rd(0x24))
     put("mmio", "edu", bytes([5, 0, 0]) + edu)
     put("mmio", "edu-offset-traced", bytes([5, 0x05, 0x01]) + edu)
 
