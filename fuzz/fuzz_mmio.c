@@ -26,12 +26,9 @@
  * register (from one of the device's register tables) +/- a few bytes.
  *
  * Every region in the address space (the device's, ECAM, the PCI windows'
- * backstops) gets a shim that checks each call against the access contract
- * of include/glass/bus.h, worked out here on its own: the piece is 1, 2, 4
- * or 8 bytes inside the region, has a width `impl` takes, aligned unless
- * impl has GLASS_UNALIGNED, and fits a register (a width it takes, its
- * alignment, inside it); `who` is the attributes the access was made with.
- * And every access must come to what the contract says, exactly: the
+ * backstops) gets a shim (fuzz_contract.h) that checks each call against
+ * the access contract of include/glass/bus.h, worked out there on its
+ * own, and every access must come to exactly what the contract says: the
  * calls each region gets, in order, with their values (split, widened,
  * read-modify-write), the value read, the status, and the guest-error and
  * mmio events. Interrupt lines must agree with device state, a device
@@ -58,6 +55,7 @@
 #include "device/chardev.h"
 #include "device/device.h"
 #include "fuzz_common.h"
+#include "fuzz_contract.h"
 #include "machine/classes.h"
 #include "machine/virt.h"
 #include "mem/address_space.h"
@@ -68,120 +66,6 @@
 #define MAX_OPS 256
 #define NLINES 40
 #define INTX_LINE 32        /* the bridge's INTA..INTD: lines 32..35 */
-#define MAX_CALLS 64
-
-/* ---- bus contract shims ---- */
-
-struct shim {
-	struct region *g;            /* the region it stands in for */
-	const struct glass_region_ops *real;
-	void *dev;
-	struct glass_region_ops ops; /* what the address space calls */
-};
-
-/* The calls the models got during one access, in order. */
-struct call {
-	const struct shim *s;
-	uint64_t off;
-	unsigned size;
-	bool write;
-	uint64_t val;                /* written, or what the model returned */
-};
-
-struct rig;
-
-static uint64_t mask_of(unsigned size)
-{
-	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
-static bool width_ok(uint8_t widths, uint64_t off, unsigned size)
-{
-	return (size & widths) &&
-	       ((widths & GLASS_UNALIGNED) || !(off & (size - 1)));
-}
-
-static uint8_t valid_of(const struct glass_region_ops *o)
-{
-	return o->valid ? o->valid : GLASS_WANY;
-}
-
-static uint8_t impl_of(const struct glass_region_ops *o)
-{
-	return o->impl ? o->impl : valid_of(o);
-}
-
-/* Window offsets the region covers: [lo, hi). */
-static uint64_t shim_lo(const struct shim *s)
-{
-	return s->g->dev_offset;
-}
-
-static uint64_t shim_hi(const struct shim *s)
-{
-	return s->g->dev_offset + s->g->size;
-}
-
-/* The register covering window offset off (scratch for a computed one);
- * for a region without registers, the whole region in scratch. Looked up
- * here, not with mem/mmio.c's helpers. */
-static const struct glass_reg *shim_reg(const struct shim *s, uint64_t off,
-					struct glass_reg *scratch)
-{
-	const struct glass_region_ops *o = s->real;
-
-	if (o->reg_at)
-		return o->reg_at(off, scratch, NULL, 0);
-	if (!o->regs) {
-		*scratch = (struct glass_reg){ (uint32_t)shim_lo(s),
-					       (uint32_t)s->g->size, "", 0 };
-		return scratch;
-	}
-	for (const struct glass_reg *r = o->regs; r->name; r++)
-		if (off >= r->offset && off - r->offset < r->size)
-			return r;
-	return NULL;
-}
-
-/* Whether a piece of size bytes at off fits a register: a width it takes
- * (the region's impl when it says 0), its alignment, inside it. */
-static bool fits(const struct shim *s, uint64_t off, unsigned size)
-{
-	struct glass_reg scratch;
-	const struct glass_reg *d = shim_reg(s, off, &scratch);
-	uint8_t w = d && d->widths ? d->widths : impl_of(s->real);
-
-	return d && width_ok(w, off, size) && off >= d->offset &&
-	       off + size <= (uint64_t)d->offset + d->size;
-}
-
-static void shim_log(struct shim *s, uint64_t off, unsigned size, bool write,
-		     uint64_t val);
-
-static void shim_check(struct shim *s, uint64_t off, unsigned size,
-		       const struct glass_attrs *who);
-
-static uint64_t shim_read(void *opaque, uint64_t off, unsigned size,
-			  const struct glass_attrs *who)
-{
-	struct shim *s = opaque;
-
-	shim_check(s, off, size, who);
-	uint64_t v = s->real->read(s->dev, off, size, who);
-	shim_log(s, off, size, false, v);
-	return v;
-}
-
-static void shim_write(void *opaque, uint64_t off, uint64_t val,
-		       unsigned size, const struct glass_attrs *who)
-{
-	struct shim *s = opaque;
-
-	shim_check(s, off, size, who);
-	FUZZ_CHECK(size == 8 || !(val >> (8 * size)));
-	shim_log(s, off, size, true, val);
-	s->real->write(s->dev, off, val, size, who);
-}
 
 /* ---- the rig ---- */
 
@@ -206,13 +90,7 @@ struct rig {
 	struct glass_device *dev;
 	uint8_t opt;
 	uint64_t base, size;         /* the device window (CPU physical) */
-	struct shim shims[AS_MAX_REGIONS];
-	unsigned nshims;
-	/* the access being made */
-	struct glass_attrs who;
-	bool recording;
-	struct call calls[MAX_CALLS];
-	unsigned ncalls;
+	struct contract con;         /* the shims, who accesses */
 	/* the machine around the device */
 	int line[NLINES];            /* last level driven on each line */
 	unsigned nlines;             /* the device's platform lines */
@@ -222,50 +100,6 @@ struct rig {
 };
 
 static struct rig R;
-
-static void shim_check(struct shim *s, uint64_t off, unsigned size,
-		       const struct glass_attrs *who)
-{
-	FUZZ_CHECK(R.recording);    /* only ever for a guest access */
-	FUZZ_CHECK(who == &R.who);
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-	FUZZ_CHECK(off >= shim_lo(s) && off + size <= shim_hi(s));
-	FUZZ_CHECK(width_ok(impl_of(s->real), off, size));
-	FUZZ_CHECK(fits(s, off, size));
-}
-
-static void shim_log(struct shim *s, uint64_t off, unsigned size, bool write,
-		     uint64_t val)
-{
-	FUZZ_CHECK(R.ncalls < MAX_CALLS);
-	R.calls[R.ncalls++] = (struct call){ s, off, size, write, val };
-}
-
-/* Every device region in the address space gets a shim. */
-static void shim_all(struct rig *r)
-{
-	r->nshims = 0;
-	for (int i = 0; i < r->as.nregions; i++) {
-		struct region *g = &r->as.regions[i];
-		if (g->kind != REGION_MMIO || !g->ops)
-			continue;
-		struct shim *s = &r->shims[r->nshims++];
-		*s = (struct shim){ .g = g, .real = g->ops, .dev = g->dev };
-		s->ops = *g->ops;
-		s->ops.read = shim_read;
-		s->ops.write = shim_write;
-		g->ops = &s->ops;
-		g->dev = s;
-	}
-}
-
-static struct shim *shim_of(const struct region *g)
-{
-	for (unsigned i = 0; i < R.nshims; i++)
-		if (R.shims[i].g == g)
-			return &R.shims[i];
-	return NULL;
-}
 
 static void line_set(void *opaque, int n, int level)
 {
@@ -480,7 +314,7 @@ static void hc_log(void *opaque, const struct glass_attrs *who,
 {
 	struct rig *r = opaque;
 
-	FUZZ_CHECK(who == &r->who);
+	FUZZ_CHECK(who == &r->con.who);
 	FUZZ_CHECK(len <= HC_DATA_SIZE);
 	for (uint64_t i = 0; i < len; i++)   /* every byte must be readable */
 		r->sum += (uint8_t)text[i];
@@ -494,14 +328,14 @@ static void hc_putc(void *opaque, uint8_t byte)
 static void hc_roi(void *opaque, const struct glass_attrs *who, bool begin,
 		   uint64_t id)
 {
-	FUZZ_CHECK(who == &((struct rig *)opaque)->who);
+	FUZZ_CHECK(who == &((struct rig *)opaque)->con.who);
 	((struct rig *)opaque)->sum += id + begin;
 }
 
 static void hc_marker(void *opaque, const struct glass_attrs *who,
 		      uint64_t id)
 {
-	FUZZ_CHECK(who == &((struct rig *)opaque)->who);
+	FUZZ_CHECK(who == &((struct rig *)opaque)->con.who);
 	((struct rig *)opaque)->sum += id;
 }
 
@@ -542,7 +376,7 @@ static void hc_op_done(void *opaque, const struct glass_attrs *who,
 	struct rig *r = opaque;
 	struct hypercall *h = device_self(r->dev);
 
-	FUZZ_CHECK(who == &r->who);
+	FUZZ_CHECK(who == &r->con.who);
 	FUZZ_CHECK(channel >= 1 && channel <= h->nchannels);
 	FUZZ_CHECK(status <= 0);
 }
@@ -677,10 +511,11 @@ static void assign_bar0(struct rig *r)
 		return;
 	uint64_t bus = r->base - (r->pci.windows[PCI_WIN_MEM32].cpu_base -
 				  r->pci.windows[PCI_WIN_MEM32].bus_base);
-	FUZZ_CHECK(as_write(&r->as, cfg + PCI_BAR0, 4, bus, &r->who) == MEM_OK);
-	FUZZ_CHECK(as_write(&r->as, cfg + PCI_COMMAND, 2,
-			    PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
-			    &r->who) == MEM_OK);
+	FUZZ_CHECK(contract_access(&r->con, cfg + PCI_BAR0, 4, true, bus,
+				   NULL) == MEM_OK);
+	FUZZ_CHECK(contract_access(&r->con, cfg + PCI_COMMAND, 2, true,
+				   PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
+				   NULL) == MEM_OK);
 	FUZZ_CHECK(b->mapped && b->region->base == r->base);
 }
 
@@ -727,7 +562,6 @@ static void rig_build(struct rig *r, unsigned which, uint8_t opt,
 	r->fd = &fdevs[which];
 	r->opt = opt;
 	r->now_ns = 1000;
-	r->who = (struct glass_attrs){ .initiator = 0, .priv = 3 };
 	as_init(&r->as);
 	r->ram = as_add_ram(&r->as, "ram", RAM_BASE, RAM_SIZE);
 	FUZZ_CHECK(r->ram);
@@ -739,6 +573,7 @@ static void rig_build(struct rig *r, unsigned which, uint8_t opt,
 	struct event_sink *tr = fuzz_trace_setup(trace, &r->as, NULL, 0);
 	r->as.sink = fuzz_sink_init(&r->fsink, tr, trace);
 	r->fsink.check = dma_check;
+	contract_init(&r->con, &r->as, &r->fsink);
 	r->clock = (struct vclock){ .now_ns = clock_now, .opaque = r };
 	r->serial = (struct chardev){ .id = "serial0", .write = serial_write,
 				      .opaque = r };
@@ -769,218 +604,16 @@ static void rig_build(struct rig *r, unsigned which, uint8_t opt,
 				       r->fd->cls->name);
 		FUZZ_CHECK(r->dev);
 	}
-	shim_all(r);
-	if (r->dev->pci) {
-		r->recording = true;
+	contract_shim_all(&r->con);
+	if (r->dev->pci)
 		assign_bar0(r);
-		r->recording = false;
-		r->ncalls = 0;
-	}
 }
 
-/* ---- what the contract says an access comes to ---- */
-
-/* An access, and what it came to. */
-struct outcome {
-	enum mem_status st;
-	uint64_t value;
-	uint64_t bad, mmio;          /* guest-error and mmio events */
-};
-
-/* The next call the models got must be this one; returns its value. */
-static uint64_t expect_call(unsigned *next, const struct shim *s,
-			    uint64_t off, unsigned size, bool write,
-			    uint64_t val)
-{
-	FUZZ_CHECK(*next < R.ncalls);
-	const struct call *c = &R.calls[(*next)++];
-	FUZZ_CHECK(c->s == s && c->off == off && c->size == size &&
-		   c->write == write);
-	if (write)
-		FUZZ_CHECK(c->val == val);
-	return c->val;
-}
-
-/* The width of the pieces an access of n bytes that impl does not take
- * as it is is made of: the widest impl width not wider than the access,
- * else the narrowest. */
-static unsigned unit_of(uint8_t impl, unsigned n)
-{
-	for (unsigned w = 8; w; w >>= 1)
-		if (w <= n && (impl & w))
-			return w;
-	for (unsigned w = 1; w <= 8; w <<= 1)
-		if (impl & w)
-			return w;
-	return 0;
-}
-
-/* One access of n (1, 2, 4 or 8) bytes inside region s at window offset
- * off, that valid allows: its pieces, the calls they make (consumed from
- * the log at *next), the value read (into *val) and the events. */
-static void expect_pieces(const struct shim *s, uint64_t off, unsigned n,
-			  bool write, uint64_t wval, unsigned *next,
-			  uint64_t *val, struct outcome *o)
-{
-	uint8_t impl = impl_of(s->real);
-	unsigned w = width_ok(impl, off, n) ? n : unit_of(impl, n);
-	uint64_t first = w == n && width_ok(impl, off, n) ? off :
-			 off & ~(uint64_t)(w - 1);
-	uint8_t buf[24] = { 0 };
-	bool unclaimed = false;
-
-	FUZZ_CHECK(w);
-	for (uint64_t u = first; u < off + n; u += w) {
-		uint64_t pv = 0;
-		if (u < shim_lo(s) || u + w > shim_hi(s)) {
-			/* beyond the region: reads 0, not written */
-		} else if (!fits(s, u, w)) {
-			unclaimed = true;
-			if (!(s->real->flags & GLASS_UNCLAIMED_ZERO))
-				pv = mask_of(w);
-		} else if (!write || u < off || u + w > off + n) {
-			pv = expect_call(next, s, u, w, false, 0);
-			if (pv & ~mask_of(w))
-				o->bad++;     /* a model bug, reported */
-			pv &= mask_of(w);
-		}
-		if (write && u >= shim_lo(s) && u + w <= shim_hi(s) &&
-		    fits(s, u, w)) {
-			/* the piece with the access's bytes in it */
-			for (uint64_t b = u; b < u + w; b++)
-				if (b >= off && b < off + n) {
-					uint64_t byte = (wval >> (8 * (b - off))) & 0xff;
-					pv &= ~(0xffull << (8 * (b - u)));
-					pv |= byte << (8 * (b - u));
-				}
-			expect_call(next, s, u, w, true, pv);
-		}
-		memcpy(buf + (u - first), &pv, w);
-	}
-	o->bad += unclaimed;
-	o->mmio++;
-	memcpy(val, buf + (off - first), n);
-}
-
-/* The flat range holding all n bytes at pa, or NULL. */
-static const struct flat_range *one_range(struct rig *r, uint64_t pa,
-					  unsigned n)
-{
-	const struct flat_range *f = as_lookup(&r->as, pa);
-
-	if (!f || pa + (n - 1) < pa || pa + (n - 1) > f->end)
-		return NULL;
-	return f;
-}
-
-/* The part of an access in one range: a device access, or RAM/ROM. */
-static void expect_part(struct rig *r, const struct flat_range *f,
-			uint64_t pa, unsigned n, bool write, uint64_t wval,
-			unsigned *next, uint64_t *val, struct outcome *o)
-{
-	const struct region *g = f->r;
-
-	*val = 0;
-	if (g->kind != REGION_MMIO) {
-		if (!write)
-			memcpy(val, g->host + (pa - g->base), n);
-		return;
-	}
-	const struct shim *s = shim_of(g);
-	uint64_t off = pa - g->base + g->dev_offset;
-	FUZZ_CHECK(s);
-	if (!width_ok(valid_of(s->real), off, n)) {
-		o->st = MEM_REFUSED;
-		o->bad++;
-		return;
-	}
-	expect_pieces(s, off, n, write, wval, next, val, o);
-}
-
-/* What an access must come to, worked out from the ranges it fell in
- * before it was made (`one`: all of it; else bytes[i] for each byte) and
- * the calls the models got while it was. */
-static struct outcome expect(struct rig *r, uint64_t pa, unsigned size,
-			     bool write, uint64_t wval,
-			     const struct outcome *got,
-			     const struct flat_range *one,
-			     const struct flat_range *const *bytes)
-{
-	struct outcome o = { MEM_OK, 0, 0, 0 };
-	bool unmapped = false, refused = false;
-	unsigned next = 0;
-	uint64_t v;
-
-	if (one) {
-		expect_part(r, one, pa, size, write, wval, &next, &v, &o);
-		o.value = v;
-		goto done;
-	}
-	/* byte by byte, or nothing at all if a byte is not decoded or is in
-	 * a device whose valid refuses single bytes (either may be what
-	 * is reported when both are true) */
-	for (unsigned i = 0; i < size; i++) {
-		unmapped |= !bytes[i];
-		refused |= bytes[i] && bytes[i]->r->kind == REGION_MMIO &&
-			   !(valid_of(shim_of(bytes[i]->r)->real) & GLASS_W1);
-	}
-	if (unmapped || refused) {
-		FUZZ_CHECK(got->st == MEM_REFUSED ? refused :
-			   got->st == MEM_UNMAPPED && unmapped);
-		o.st = got->st;
-		o.bad = got->st == MEM_REFUSED;
-		goto done;
-	}
-	for (unsigned i = 0; i < size; i++) {
-		expect_part(r, bytes[i], pa + i, 1, write, wval >> (8 * i),
-			    &next, &v, &o);
-		o.value |= (v & 0xff) << (8 * i);
-	}
-done:
-	FUZZ_CHECK(next == r->ncalls);       /* no call more */
-	if (write || o.st != MEM_OK)
-		o.value = got->value;
-	return o;
-}
-
-/* Device accesses the regions have counted (for --stats). */
-static uint64_t served(const struct rig *r)
-{
-	uint64_t n = 0;
-
-	for (unsigned i = 0; i < r->nshims; i++)
-		n += r->shims[i].g->reads + r->shims[i].g->writes;
-	return n;
-}
-
+/* An access by the current hart, checked against the contract. */
 static void bus_access(struct rig *r, uint64_t pa, unsigned size, bool write,
 		       uint64_t val)
 {
-	uint64_t served0 = served(r);
-	const struct flat_range *one = one_range(r, pa, size), *bytes[8];
-	uint64_t bad0 = r->fsink.count[EVK_BAD_ACCESS];
-	uint64_t mmio0 = r->fsink.count[EVK_MMIO];
-	struct outcome got = { MEM_OK, 0x5a5a5a5a5a5a5a5aull, 0, 0 };
-
-	for (unsigned i = 0; !one && i < size; i++)
-		bytes[i] = as_lookup(&r->as, pa + i);
-	r->ncalls = 0;
-	r->recording = true;
-	got.st = write ? as_write(&r->as, pa, size, val, &r->who) :
-			 as_read(&r->as, pa, size, &got.value, &r->who);
-	r->recording = false;
-	if (!write && got.st == MEM_OK)
-		FUZZ_CHECK(size == 8 || !(got.value >> (8 * size)));
-
-	struct outcome want = expect(r, pa, size, write, val & mask_of(size),
-				     &got, one, bytes);
-	FUZZ_CHECK(got.st == want.st);
-	FUZZ_CHECK(got.value == want.value);
-	if (r->fsink.sink.mask & EV_GUEST_ERROR)
-		FUZZ_CHECK(r->fsink.count[EVK_BAD_ACCESS] - bad0 == want.bad);
-	if (r->fsink.sink.mask & EV_MMIO)
-		FUZZ_CHECK(r->fsink.count[EVK_MMIO] - mmio0 == want.mmio);
-	FUZZ_CHECK(served(r) - served0 == want.mmio);
+	contract_access(&r->con, pa, size, write, val, NULL);
 }
 
 /* ---- operations ---- */
@@ -1295,7 +928,7 @@ static uint64_t named_addr(struct rig *r, uint32_t sel)
 {
 	const struct region *g = r->dev->regions[(sel >> 20) %
 						 r->dev->nregions];
-	const struct glass_region_ops *o = shim_of(g)->real;
+	const struct glass_region_ops *o = contract_shim_of(&r->con, g)->real;
 	uint64_t win = g->base - g->dev_offset;   /* the window's base */
 	const struct glass_reg *regs = o->regs, *d;
 	struct glass_reg scratch;
@@ -1347,8 +980,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int hart = (b0 >> 6) * 40 + (sel >> 23); /* up to 121 */
 
 		/* a hart, or (121) a device's DMA */
-		r->who.initiator = hart == 121 ? GLASS_INITIATOR_DEVICE : hart;
-		r->who.pc = val >> 7;
+		r->con.who.initiator = hart == 121 ? GLASS_INITIATOR_DEVICE : hart;
+		r->con.who.pc = val >> 7;
 		switch (kind) {
 		case 4:
 			bus_access(r, r->dev->pci ? ecam_addr(r, sel) :
