@@ -107,9 +107,9 @@ static inline uint64_t shim_hi(const struct shim *s)
 	return s->g->dev_offset + s->g->size;
 }
 
-/* The register covering window offset off (scratch for a computed one);
- * for a region without registers, the whole region in scratch. Looked up
- * here, not with mem/mmio.c's helpers. */
+/* The register covering window offset off of a region with a table or
+ * reg_at (scratch for a computed one), or NULL. Looked up here, not with
+ * mem/mmio.c's helpers. */
 static inline const struct glass_reg *shim_reg(const struct shim *s,
 					       uint64_t off,
 					       struct glass_reg *scratch)
@@ -118,23 +118,25 @@ static inline const struct glass_reg *shim_reg(const struct shim *s,
 
 	if (o->reg_at)
 		return o->reg_at(off, scratch, NULL, 0);
-	if (!o->regs) {
-		*scratch = (struct glass_reg){ (uint32_t)shim_lo(s),
-					       (uint32_t)s->g->size, "", 0 };
-		return scratch;
-	}
 	for (const struct glass_reg *r = o->regs; r->name; r++)
 		if (off >= r->offset && off - r->offset < r->size)
 			return r;
 	return NULL;
 }
 
-/* Whether a piece of size bytes at off fits a register. */
+/* Whether a piece of size bytes at off fits a register. A region without
+ * registers is one as large as itself (which may be more than a
+ * register's 32-bit size holds: a PCI window). */
 static inline bool fits(const struct shim *s, uint64_t off, unsigned size)
 {
 	struct glass_reg scratch;
+	uint8_t impl = impl_of(s->real);
+
+	if (!s->real->regs && !s->real->reg_at)
+		return width_ok(impl, off, size) && off >= shim_lo(s) &&
+		       off + size <= shim_hi(s);
 	const struct glass_reg *d = shim_reg(s, off, &scratch);
-	uint8_t w = d && d->widths ? d->widths : impl_of(s->real);
+	uint8_t w = d && d->widths ? d->widths : impl;
 
 	return d && width_ok(w, off, size) && off >= d->offset &&
 	       off + size <= (uint64_t)d->offset + d->size;
@@ -316,25 +318,32 @@ static inline void expect_pieces(struct contract *c, const struct shim *s,
 	memcpy(val, buf + (off - first), n);
 }
 
-/* The flat range holding all n bytes at pa, or NULL. */
-static inline const struct flat_range *one_range(struct contract *c,
-						 uint64_t pa, unsigned n)
+/* The region of the flat range holding all n bytes at pa, or NULL.
+ * (Regions stay where they are; the flat view is rebuilt, and its ranges
+ * freed, when an access moves a BAR.) */
+static inline const struct region *one_range(struct contract *c, uint64_t pa,
+					     unsigned n)
 {
 	const struct flat_range *f = as_lookup(c->as, pa);
 
 	if (!f || pa + (n - 1) < pa || pa + (n - 1) > f->end)
 		return NULL;
-	return f;
+	return f->r;
 }
 
-/* The part of an access in one range: a device access, or RAM/ROM. */
-static inline void expect_part(struct contract *c, const struct flat_range *f,
+static inline const struct region *region_at(struct contract *c, uint64_t pa)
+{
+	const struct flat_range *f = as_lookup(c->as, pa);
+
+	return f ? f->r : NULL;
+}
+
+/* The part of an access in one region: a device access, or RAM/ROM. */
+static inline void expect_part(struct contract *c, const struct region *g,
 			       uint64_t pa, unsigned n, bool write,
 			       uint64_t wval, unsigned *next, uint64_t *val,
 			       struct outcome *o)
 {
-	const struct region *g = f->r;
-
 	*val = 0;
 	if (g->kind != REGION_MMIO) {
 		if (!write)
@@ -352,14 +361,14 @@ static inline void expect_part(struct contract *c, const struct flat_range *f,
 	expect_pieces(c, s, off, n, write, wval, next, val, o);
 }
 
-/* What an access must come to, worked out from the ranges it fell in
+/* What an access must come to, worked out from the regions it fell in
  * before it was made (`one`: all of it; else bytes[i] for each byte) and
  * the calls the models got while it was. */
 static inline struct outcome expect(struct contract *c, uint64_t pa,
 				    unsigned size, bool write, uint64_t wval,
 				    const struct outcome *got,
-				    const struct flat_range *one,
-				    const struct flat_range *const *bytes)
+				    const struct region *one,
+				    const struct region *const *bytes)
 {
 	struct outcome o = { MEM_OK, 0, 0, 0 };
 	bool unmapped = false, refused = false;
@@ -375,10 +384,10 @@ static inline struct outcome expect(struct contract *c, uint64_t pa,
 	 * a device whose valid refuses single bytes (either may be what
 	 * is reported when both are true) */
 	for (unsigned i = 0; i < size; i++) {
-		const struct flat_range *f = bytes[i];
-		unmapped |= !f;
-		refused |= f && f->r->kind == REGION_MMIO &&
-			   !(valid_of(contract_shim_of(c, f->r)->real) &
+		const struct region *g = bytes[i];
+		unmapped |= !g;
+		refused |= g && g->kind == REGION_MMIO &&
+			   !(valid_of(contract_shim_of(c, g)->real) &
 			     GLASS_W1);
 	}
 	if (unmapped || refused) {
@@ -417,14 +426,14 @@ static inline enum mem_status contract_access(struct contract *c,
 					      bool write, uint64_t val,
 					      uint64_t *out)
 {
-	const struct flat_range *one = one_range(c, pa, size), *bytes[8];
+	const struct region *one = one_range(c, pa, size), *bytes[8];
 	uint64_t bad0 = c->fsink->count[EVK_BAD_ACCESS];
 	uint64_t mmio0 = c->fsink->count[EVK_MMIO];
 	uint64_t served0 = served(c);
 	struct outcome got = { MEM_OK, 0x5a5a5a5a5a5a5a5aull, 0, 0 };
 
 	for (unsigned i = 0; !one && i < size; i++)
-		bytes[i] = as_lookup(c->as, pa + i);
+		bytes[i] = region_at(c, pa + i);
 	c->ncalls = 0;
 	c->recording = true;
 	got.st = write ? as_write(c->as, pa, size, val, &c->who) :
