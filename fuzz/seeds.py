@@ -475,6 +475,124 @@ def pci_seeds():
         ops.replace(b"\x18", b"\x19"))
 
 
+# ---- plugin --------------------------------------------------------------
+
+# fuzz_plugin.c: region description widths (an index into its table)
+PW = {0: 0, "1": 1, "4": 2, "48": 3, "any": 4, "anyu": 5, "2u": 6, "8u": 7}
+
+
+def pdesc(valid="any", impl="any", zero=False, table=0, first=0, stride=4,
+          rsize=4, n=0, widths=0, wrong=0, hole=0, behave=0):
+    """A region description: table 0 none, 1 regs, 2 reg_at."""
+    b2 = (1 if zero else 0) | table << 5
+    return bytes([PW[valid], PW[impl], b2, first, stride, rsize, n, widths,
+                  wrong, hole, behave, 0])
+
+
+def pact(kind, a=0, b=0, c=0, x=0, y=0):
+    """An action of the plugin (fuzz_plugin.c p_run)."""
+    return bytes([kind, a, b, c]) + (x & 0xffffffff).to_bytes(4, "little") + \
+        (y & (2 ** 64 - 1)).to_bytes(8, "little")
+
+
+IRQ, DMA_RD, DMA_WR, MAP, TNEW, TARM, TCANCEL, REQ, CAP, CFGSET, CFGGET, \
+    PROP, REPORT, MMIO, BAR, MISC, CHAIN = range(17)
+
+
+def pop(kind, sel, val=0, width=2, write=False, who=0):
+    """A guest operation (fuzz_plugin.c run_op)."""
+    b0 = width | (4 if write else 0) | kind << 3 | who << 6
+    return bytes([b0]) + (sel & 0xffffff).to_bytes(3, "little") + \
+        (val & (2 ** 64 - 1)).to_bytes(8, "little")
+
+
+def phdr(pci=False, irqs=1, fail=False, defect=0, firmware=True, trace=0,
+         props=0, window=1, lines=2, nreal=0, npool=0, fdt=0, h7=1):
+    b0 = (1 if pci else 0) | irqs << 1 | (8 if fail else 0) | \
+        defect << 4 | (0x80 if firmware else 0)
+    return bytes([b0, trace, props, window | lines << 4, nreal, npool, fdt,
+                  h7])
+
+
+def plugin_seeds():
+    W1, W2, W4, W8 = 0, 1, 2, 3
+    descs = (pdesc("anyu", "4", table=1, first=0, stride=4, rsize=4, n=4,
+                   behave=2) +
+             pdesc("anyu", "48", zero=True, table=2, first=0x10, stride=8,
+                   rsize=8, n=6, widths=0x5, hole=1, behave=3) +
+             pdesc("anyu", "4", behave=4) +
+             pdesc(0, "8u", table=1, first=8, stride=16, rsize=8, n=3,
+                   widths=0xff, wrong=0))
+    realize = (pact(MMIO, 0, 0, 3) +                 # +0, 0x100, desc 0
+               pact(MMIO, 1, 0x80, 0x80, x=0x103, y=0x100) +  # odd offset
+               pact(MMIO, 2, 0x80, 0x80, x=0x401, y=0x40) +  # odd too
+               pact(MMIO, 3, 0x80, 0x80, x=0x800, y=0x30) +
+               pact(MMIO, 0, 1, 5) +                 # overlaps, 6 bytes
+               pact(TNEW) + pact(TNEW) + pact(TNEW, a=7) +
+               pact(IRQ, a=0, b=1) + pact(IRQ, a=3, b=1) +
+               pact(DMA_WR, x=0, y=0x100, b=16) +
+               pact(DMA_RD, c=1, b=0x81) +
+               pact(CAP, 5, 2) + pact(PROP, 0, 0) + pact(PROP, 2, 2) +
+               pact(PROP, 1, 0) + pact(TARM, 0, 0, y=5000) +
+               pact(MISC, 0, 0, 0, y=0x10))
+    pool = (pact(IRQ, a=1, b=1) + pact(TARM, 1, 1) + pact(REQ, 2, 0) +
+            pact(DMA_WR, x=0, y=0x2000, b=0x20, c=7) + pact(TCANCEL, 0, 1) +
+            pact(MAP, x=0, y=0x3000, b=0x84, c=1) + pact(TNEW) +
+            pact(REPORT, 1, x=1500) + pact(REPORT, 0, x=100) +
+            pact(MMIO, 0) + pact(REQ, 3) + pact(IRQ, a=0x85) +
+            pact(CHAIN) + pact(TARM, 0, 3) + pact(DMA_RD, x=2, y=0x200))
+    ops = b""
+    for r in range(4):
+        for w in (W1, W2, W4, W8):
+            ops += pop(0, r, 0x30000 + (w << 16) * 3, w)
+            ops += pop(1, r, 0xa0000 + (w << 16), w, True)
+    ops += pop(5, 4000) + pop(5, 0x800000 | 8, 2 ** 40) + pop(3, 1, 0, W8)
+    ops += pop(3, 0x101, 5, W4, True) + pop(6, 1) + pop(5, 10000)
+    ops += pop(0, 1, 0x10 << 16, W1) + pop(6, 0) + pop(7, 0)
+    put("plugin", "platform",
+        phdr(nreal=len(realize) // 16, npool=len(pool) // 16, fdt=0x80) +
+        descs + realize + pool + ops)
+    put("plugin", "platform-traced",
+        phdr(trace=0x01, nreal=len(realize) // 16, npool=len(pool) // 16,
+             fdt=0x8e) + descs + realize + pool + ops)
+
+    bars = (pact(BAR, 1, 5, 0, x=0x00) +             # bar0 4 KiB, desc 0
+            pact(BAR, 2, 13, 1, x=0x21) +            # bar1 I/O 32, no ops
+            pact(BAR, 3, 6, 0xc, x=0x10) +           # bar2 64-bit pref.
+            pact(BAR, 7, 4, 0, x=0x31) +             # ROM 2 KiB, no ops
+            pact(BAR, 5, 5, 0, x=0x20) +             # bar4 (bar3 free)
+            pact(BAR, 4, 5, 0) +                     # bar3: taken by bar2
+            pact(CAP, 9, 2) + pact(CAP, 5, 3) + pact(CAP, 0x10, 5) +
+            pact(CFGSET, 0, 0x80, 1, x=0x48) +
+            pact(CFGGET, 0, 0x80, 4, x=0x40) +
+            pact(TNEW) + pact(TNEW) + pact(PROP, 0, 5) + pact(IRQ, 0, 1) +
+            pact(DMA_RD, x=1, y=0x100, b=8))
+    pool = (pact(DMA_WR, x=1, y=0x400, b=0x20) + pact(IRQ, 0, 1) +
+            pact(MAP, x=1, y=0x800, b=0x84) + pact(TARM, 0, 0, y=100) +
+            pact(IRQ, 0, 0) + pact(CFGGET, 0, 0x80, 2, x=0x42) +
+            pact(DMA_RD, x=1, y=0xfff0, b=0x20) + pact(TARM, 1, 1) +
+            pact(CAP, 1, 2) + pact(BAR, 1, 5) + pact(REQ, 0))
+    ops = b""
+    for r in range(3):
+        for w in (W1, W2, W4, W8):
+            ops += pop(0, r, 0x50000 + (w << 16), w)
+            ops += pop(1, r, 0x90000 + (w << 16), w, True)
+    ops += (pop(4, 0x04, 0, W2) + pop(4, 0x04, 0x400, W2, True) +
+            pop(4, 0x10, 0, W4) + pop(4, 0x48, 0, W4) +
+            pop(5, 1000) + pop(7, 0x000700) + pop(7, 1) +
+            pop(6, 1) + pop(4, 0x04, 7, W2, True) + pop(5, 100000))
+    put("plugin", "pci",
+        phdr(pci=True, nreal=len(bars) // 16, npool=len(pool) // 16) +
+        descs + bars + pool + ops)
+    put("plugin", "pci-props-traced",
+        phdr(pci=True, trace=0x01, props=6, nreal=len(bars) // 16,
+             npool=len(pool) // 16) + descs + bars + pool + ops)
+    put("plugin", "bad-class", phdr(defect=5) + descs)
+    put("plugin", "bad-props", phdr(props=9) + descs)
+    put("plugin", "realize-fails",
+        phdr(fail=True, nreal=len(realize) // 16) + descs + realize)
+
+
 # ---- loader --------------------------------------------------------------
 
 MINI_ELF = """
@@ -544,6 +662,7 @@ def main():
     mmu_seeds()
     mmio_seeds()
     pci_seeds()
+    plugin_seeds()
     loader_seeds()
 
 
