@@ -26,13 +26,29 @@ static bool name_ok(const char *s)
 	return true;
 }
 
+/* A declared default must be a value of its type, or every instance
+ * made without the property would fail (and -device NAME,help show it). */
+static bool default_ok(const struct glass_prop *p)
+{
+	uint64_t u;
+	bool b;
+
+	if (!p->default_value)
+		return true;
+	switch (p->type) {
+	case GLASS_PROP_UINT: return prop_parse_uint(p->default_value, &u) == 0;
+	case GLASS_PROP_BOOL: return prop_parse_bool(p->default_value, &b) == 0;
+	default: return true;
+	}
+}
+
 static bool props_ok(const struct glass_prop *p)
 {
 	unsigned n = 0;
 
 	for (; p && p->name; p++, n++)
 		if (!name_ok(p->name) || p->type > GLASS_PROP_STRING ||
-		    n >= DEVICE_MAX_PROPS - 2)
+		    n >= DEVICE_MAX_PROPS - 2 || !default_ok(p))
 			return false;
 	return true;
 }
