@@ -148,7 +148,11 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 	bool io = flags & GLASS_BAR_IO, mem64 = flags & GLASS_BAR_MEM64;
 	bool rom = n == GLASS_PCI_ROM;
 	uint64_t min = rom ? 2048 : io ? 4 : 16;
+	/* prefetchable is a memory BAR's bit: an I/O BAR's bit 3 is an
+	 * address bit, which the flag would set */
+	bool prefetch = flags & GLASS_BAR_PREFETCH;
 	if (n < 0 || n > GLASS_PCI_ROM || (mem64 && (n >= 5 || io)) ||
+	    (io && prefetch) ||
 	    !pow2(size) || size < min || (io && size > 256) ||
 	    (!mem64 && !rom && size > (1ull << 31)) ||
 	    (flags & ~(GLASS_BAR_IO | GLASS_BAR_MEM64 | GLASS_BAR_PREFETCH)) ||
