@@ -890,6 +890,7 @@ struct mach {
 	bool caps_clobbered;            /* config_set wrote over a header */
 	unsigned mmio_regions;          /* platform regions glass took */
 	struct { bool declared; uint64_t size; unsigned flags; } bars[7];
+	bool dma_said_ok;               /* the last dma event's verdict */
 	uint64_t map_cpu;               /* a mapping being used */
 	size_t map_len;
 	bool in_config;                 /* an ECAM access is being made */
@@ -1014,13 +1015,26 @@ static void ram_check(uint64_t off, uint64_t len)
 }
 
 /* The events of a transfer or a mapping of len bytes that did (ok) or
- * did not happen: one dma event, or when dma is off and it was refused,
- * one guest-error event. */
+ * did not happen: one dma event saying so, or when dma is off and it was
+ * refused, one guest-error event. */
 static void dma_events(bool ok)
 {
 	abi_expect(false, !ok && !cat_on(EV_DMA));
-	if (cat_on(EV_DMA))
+	if (cat_on(EV_DMA)) {
 		FUZZ_CHECK(M.fsink.count[EVK_DMA] - M.dma0 == 1);
+		FUZZ_CHECK(M.dma_said_ok == ok);
+	}
+}
+
+/* Every dma event: a transfer it calls ok is inside RAM. */
+static void event_check(const struct bus_event *e)
+{
+	if (e->kind != EVK_DMA)
+		return;
+	M.dma_said_ok = e->dma.ok;
+	if (e->dma.ok && e->dma.len)
+		FUZZ_CHECK(e->dma.pa >= RAM_BASE && e->dma.len <= RAM_SIZE &&
+			   e->dma.pa - RAM_BASE <= RAM_SIZE - e->dma.len);
 }
 
 static void h_dma(bool write, uint64_t addr, const void *buf, size_t len,
@@ -1490,6 +1504,7 @@ static void machine_build(const uint8_t *hdr)
 		M.rom->host[i] = (uint8_t)(i * 7 + 1);
 	struct event_sink *tr = fuzz_trace_setup(hdr[1], &M.as, NULL, 0);
 	M.as.sink = fuzz_sink_init(&M.fsink, tr, hdr[1]);
+	M.fsink.check = event_check;
 	contract_init(&M.con, &M.as, &M.fsink);
 	M.clock = (struct vclock){ .now_ns = clock_now };
 	M.now_ns = 1000;
