@@ -151,7 +151,7 @@ static void dma_report(struct glass_device *d, uint64_t addr, size_t len,
 static bool platform_dma_ok(struct glass_device *d, uint64_t addr,
 			    size_t len, bool write)
 {
-	const char *why = as_host_ptr(d->env->as, addr, len, false) || !len ?
+	const char *why = !len || as_is_ram(d->env->as, addr, len) ?
 			  NULL : "refused: not guest RAM";
 
 	dma_report(d, addr, len, write, why);
