@@ -284,6 +284,12 @@ void glass_machine_request(struct glass_device *d, enum glass_request req,
 		device_abi_error(d, "unknown machine request %d", (int)req);
 		return;
 	}
+	/* an exit asked for is a failure: code 0 (or one no exit status can
+	 * carry) must not read as success */
+	if (req == GLASS_REQUEST_EXIT && (code < 1 || code > 255)) {
+		device_abi_error(d, "exit code %d is not 1..255", code);
+		code = code < 1 ? 1 : 255;
+	}
 	if (d->env->request)
 		d->env->request(d->env->opaque, req, code);
 }
