@@ -196,7 +196,12 @@ void glass_pci_config_set(struct glass_device *d, unsigned offset,
 				 "device's to set", offset, len);
 		return;
 	}
-	memcpy(d->pci->cfg + offset, bytes, len);
+	if (!bytes && len) {
+		device_abi_error(d, "config bytes from a NULL pointer");
+		return;
+	}
+	if (len)        /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(d->pci->cfg + offset, bytes, len);
 }
 
 uint32_t glass_pci_config_get(struct glass_device *d, unsigned offset,
