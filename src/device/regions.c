@@ -40,9 +40,12 @@ int glass_platform_mmio(struct glass_device *d, uint64_t offset,
 			    (unsigned long long)size);
 		return -1;
 	}
-	if (!ops_ok(d, ops, offset + size) ||
-	    d->nregions == DEVICE_MAX_REGIONS)
+	if (!ops_ok(d, ops, offset + size))
 		return -1;
+	if (d->nregions == DEVICE_MAX_REGIONS) {
+		glass_error(d, "more than %d regions", DEVICE_MAX_REGIONS);
+		return -1;
+	}
 	struct region *r = as_add_mmio(d->env->as, d->place.name,
 				       d->place.base + offset, size, 1, ops,
 				       opaque);
@@ -141,7 +144,9 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 		  unsigned flags, const char *name,
 		  const struct glass_region_ops *ops, void *opaque)
 {
-	if (!in_realize(d, "a BAR declared") || !d->pci) {
+	if (!in_realize(d, "a BAR declared"))
+		return -1;
+	if (!d->pci) {
 		glass_error(d, "BARs are for PCI devices");
 		return -1;
 	}
