@@ -132,7 +132,7 @@ static void dma_report(struct glass_device *d, uint64_t addr, size_t len,
 			.kind = EVK_DMA,
 			.dma = { .devfn = devfn, .device = d->id,
 				 .write = write, .ok = !why, .bus = addr,
-				 .pa = why ? 0 : addr, .len = len,
+				 .pa = d->pci ? 0 : addr, .len = len,
 				 .why = why },
 		};
 		sink->emit(sink->opaque, &e);
