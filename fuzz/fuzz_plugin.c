@@ -32,10 +32,21 @@
  *   device_create or the region call fail, never a crash.
  * And no crash, leak or undefined behaviour under ASan and UBSan.
  *
- * Input: 8 header bytes, 4 region descriptions of 12 bytes, actions of 16
- * bytes (header byte 4: how many run in realize, byte 5: how many more
- * make the pool that hooks, accesses and timers take from), then guest
- * operations of 12 bytes (see run_op).
+ * Input:
+ *   8 header bytes: 0: bit 0 PCI (else platform), bits 1-2 the class's
+ *     platform_irqs, bit 3 realize fails, bits 4-6 a class defect (5 a
+ *     bad name, 6 state larger than the instance, 7 a bad property
+ *     default or PCI vendor ffff), bit 7 "firmware" maps the BARs;
+ *     1: the trace selector (fuzz_common.h); 2: the user's properties
+ *     (user_props[]); 3: the platform window's size (bits 0-2) and lines
+ *     (bits 4-5); 4: actions run in realize; 5: actions in the pool that
+ *     hooks, accesses and timers take from; 6: the fdt_node hook's
+ *     choices (bit 7: operation 7 writes the node); 7: PCI pin, revision;
+ *   4 region descriptions of 12 bytes (p_desc_make);
+ *   the actions, 16 bytes each: kind, a, b, c, x (4), y (8) (p_run);
+ *   guest operations, 12 bytes each: width (bits 0-1), write (bit 2),
+ *     kind (bits 3-5), initiator (bits 6-7); selector (3); value (8)
+ *     (run_op).
  */
 #include <stdbool.h>
 #include <stddef.h>
