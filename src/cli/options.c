@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "cli/options.h"
-#include "machine/devices.h"
+#include "cli/kv.h"
+#include "machine/classes.h"
 #include "machine/machine.h"
 
 #define DEFAULT_RAM (256ull << 20)
@@ -59,9 +60,9 @@ static enum cli_result opt_machine(struct machine_config *cfg, const char *v)
 		return cli_fail("unknown machine '%s' (only 'virt')", v);
 	if (!opts)
 		return CLI_RUN;
-	if (props_check("-M virt", opts + 1, known) < 0)
+	if (kv_check("-M virt", opts + 1, known) < 0)
 		return CLI_ERROR;
-	int r = prop_u64("-M virt", opts + 1, "pci-bus-offset", &off);
+	int r = kv_u64("-M virt", opts + 1, "pci-bus-offset", &off);
 	if (r < 0)
 		return CLI_ERROR;
 	if (r > 0) {
@@ -135,15 +136,18 @@ static enum cli_result opt_dumpdtb(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
-/* The type name and properties are checked when the machine creates the
- * device, by the device type itself (machine/devices.c). */
+/* The class and its properties are checked when the machine creates the
+ * device (machine_add_device). */
 static enum cli_result opt_device(struct machine_config *cfg, const char *v)
 {
+	size_t n = strlen(v);
+
 	if (!strcmp(v, "help") || !strcmp(v, "?")) {
-		printf("Devices:\n");
-		device_types_print();
+		machine_classes_print(stdout);
 		return CLI_DONE;
 	}
+	if (n > 5 && !strcmp(v + n - 5, ",help"))
+		return machine_class_help(v, stdout) < 0 ? CLI_ERROR : CLI_DONE;
 	if (cfg->ndevices == MAX_DEVICES)
 		return cli_fail("too many -device options (at most %d)",
 				MAX_DEVICES);

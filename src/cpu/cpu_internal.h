@@ -13,6 +13,7 @@
 
 #include "cpu/hart.h"
 #include "cpu/riscv.h"
+#include "glass/bus.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -40,7 +41,10 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 /* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
-		      uint64_t *pa);
+		      uint64_t *pa, struct glass_attrs *who);
+/* Who an access by h at va is: the attributes that travel with it. */
+void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
+	       uint64_t pte, enum access_type type);
 
 /* tb.c: decode the block at host (physical pa) into slot t; NULL if pa is
  * not cacheable code or its first instruction crosses the page end */

@@ -9,13 +9,8 @@
 
 static void take_baseline(struct stats *s)
 {
-	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		s->hart_base[i] = (struct stats_hart_base){
-			h->instret, h->tlb.hits, h->tlb.misses, h->tlb.walks,
-			h->interrupts, h->exceptions,
-		};
-	}
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++)
+		hart_get_counters(&s->harts[i], &s->hart_base[i]);
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		s->region_base[i][0] = s->as->regions[i].reads;
 		s->region_base[i][1] = s->as->regions[i].writes;
@@ -68,38 +63,39 @@ static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 
 void stats_count(struct stats *s, const struct bus_event *e)
 {
-	switch (e->cat) {
-	case EV_MMIO: {
-		struct stats_reg *r = reg_slot(s, e->region, e->offset);
+	switch (e->kind) {
+	case EVK_MMIO: {
+		struct stats_reg *r = reg_slot(s, e->mmio.region, e->mmio.offset);
 		if (r) {
-			if (e->write)
+			if (e->mmio.write)
 				r->writes++;
 			else
 				r->reads++;
 		}
 		break;
 	}
-	case EV_DMA:
+	case EVK_DMA:
 		s->dma_ops++;
-		if (e->ok)
-			s->dma_bytes += e->len;
+		if (e->dma.ok)
+			s->dma_bytes += e->dma.len;
 		else
 			s->dma_refused++;
 		break;
-	case EV_PCI_CONFIG:
+	case EVK_CONFIG:
 		s->config_accesses++;
 		break;
-	case EV_IRQ:
+	case EVK_IRQ_LINE:
+	case EVK_INTERRUPT:
 		s->irq_events++;
 		break;
-	case EV_GUEST_ERROR:
+	case EVK_BAD_ACCESS:
+	case EVK_DEVICE_ERROR:
 		s->guest_errors++;
 		break;
-	case EV_HYPERCALL:
-		/* one "chN op=..." event per operation; log, roi and marker
-		 * events describe an operation already counted */
-		if (e->what && !strncmp(e->what, "ch", 2))
-			s->hypercalls++;
+	case EVK_HCALL:
+		/* LOG, ROI and MARKER notes describe an operation already
+		 * counted */
+		s->hypercalls++;
 		break;
 	default:
 		break;
@@ -117,19 +113,33 @@ void stats_reset(struct stats *s)
 	take_baseline(s);
 }
 
+/* Hart i's counters since the last reset. */
+static void since_baseline(const struct stats *s, unsigned i,
+			   struct hart_counters *c)
+{
+	const struct hart_counters *b = &s->hart_base[i];
+
+	hart_get_counters(&s->harts[i], c);
+	c->instret -= b->instret;
+	c->cycle -= b->cycle;
+	c->interrupts -= b->interrupts;
+	c->exceptions -= b->exceptions;
+	c->tlb_hits -= b->tlb_hits;
+	c->tlb_misses -= b->tlb_misses;
+	c->tlb_walks -= b->tlb_walks;
+}
+
 static void write_text(const struct stats *s, FILE *f, const char *name)
 {
 	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "hart%u instructions %" PRIu64 " tlb-hits %" PRIu64
 			" tlb-misses %" PRIu64 " page-walks %" PRIu64
 			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
 	}
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		const struct region *r = &s->as->regions[i];
@@ -164,16 +174,14 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			   (*p < 0x20) ? "?" : "%c", *p);
 	fprintf(f, "\",\"harts\":[");
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "%s{\"hart\":%u,\"instructions\":%" PRIu64
 			",\"tlb_hits\":%" PRIu64 ",\"tlb_misses\":%" PRIu64
 			",\"page_walks\":%" PRIu64 ",\"interrupts\":%" PRIu64
 			",\"exceptions\":%" PRIu64 "}", i ? "," : "", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
 	}
 	fprintf(f, "],\"devices\":[");
 	bool first = true;

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mem/events.h"
+#include "core/events.h"
+#include "cpu/hart.h"
 
 struct hart;
 struct address_space;
@@ -26,17 +27,13 @@ struct stats_reg {
 	uint64_t reads, writes;
 };
 
-struct stats_hart_base {
-	uint64_t instret, tlb_hits, tlb_misses, walks, interrupts, exceptions;
-};
-
 struct stats {
 	struct stats_reg regs[STATS_MAX_REGS];
 	unsigned nregs;
 	bool regs_full;
 	uint64_t dma_ops, dma_bytes, dma_refused, config_accesses, irq_events,
 		 guest_errors, hypercalls;
-	struct stats_hart_base hart_base[STATS_MAX_HARTS];
+	struct hart_counters hart_base[STATS_MAX_HARTS];
 	uint64_t region_base[STATS_MAX_REGIONS][2];
 	FILE *out;                /* --stats FILE; NULL: none */
 	bool json;
