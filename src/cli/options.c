@@ -299,7 +299,7 @@ const struct cli_option cli_options[] = {
 
 	{ { "--trace" }, "CATEGORIES", CLI_SEE_THROUGH,
 	  "trace events: mmio, pci-config, dma, irq, pagewalk, hypercall, "
-	  "guest-error or all (comma-separated)", opt_trace },
+	  "guest-error, virtio or all (comma-separated)", opt_trace },
 	{ { "--trace-file" }, "FILE", CLI_SEE_THROUGH,
 	  "write the trace to FILE (default: stderr)", opt_trace_file },
 	{ { "--trace-format" }, "FMT", CLI_SEE_THROUGH,

@@ -201,6 +201,28 @@ expect monitor-bad tcp -- -monitor tcp $kernel
 expect share-missing /nonexistent/share -- --share /nonexistent/share $kernel
 expect bios-none-no-kernel -kernel -- -bios none
 
+# ---- disks and networks ---------------------------------------------------------
+
+: >"$tmp/disk.img"
+expect drive-missing /nonexistent/disk.img -- \
+	-drive file=/nonexistent/disk.img,format=raw,if=virtio $kernel
+expect drive-directory "$tmp" --wording directory -- -drive "file=$tmp" $kernel
+expect drive-no-file "file=IMAGE" -- -drive if=virtio $kernel
+expect drive-format-qcow2 format=qcow2 -- \
+	-drive "file=$tmp/disk.img,format=qcow2" $kernel
+expect drive-bad-if if=scsi -- -drive "file=$tmp/disk.img,if=scsi" $kernel
+expect drive-bad-key bogus -- -drive "file=$tmp/disk.img,bogus=1" $kernel
+expect drive-bad-readonly readonly=maybe -- \
+	-drive "file=$tmp/disk.img,readonly=maybe" $kernel
+expect drive-id-twice id=d0 -- -drive "file=$tmp/disk.img,if=none,id=d0" \
+	-drive "file=$tmp/disk.img,if=none,id=d0,readonly=on" $kernel
+expect drive-unknown-id drive=nope -- -device virtio-blk-pci,drive=nope $kernel
+expect drive-used-twice "already used" -- \
+	-drive "file=$tmp/disk.img,if=none,id=d0" -device virtio-blk-pci,drive=d0 \
+	-device virtio-blk-device,drive=d0 $kernel
+expect blk-without-drive "needs drive=" -- -device virtio-blk-pci $kernel
+expect blk-mmio-without-drive "needs drive=" -- -device virtio-blk-device $kernel
+
 # ---- output files -------------------------------------------------------------
 
 expect trace-file-unwritable /nonexistent/dir/x -- \
