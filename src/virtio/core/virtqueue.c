@@ -37,39 +37,59 @@ static bool usable(struct virtio_dev *vd, unsigned q)
 	       !(vd->s->status & VIRTIO_STATUS_NEEDS_RESET);
 }
 
-/* The available ring: flags, idx, ring[size], used_event. */
-static uint8_t *map_avail(struct virtio_dev *vd, const struct virtq_state *vq)
+/* The rings are read and written field by field, each a small DMA
+ * transfer (so the dma trace shows exactly what the device touched):
+ *
+ *   available ring at `driver`: flags, idx, ring[size], used_event
+ *   used ring at `device`: flags, idx, ring[size] of {id, len},
+ *                          avail_event
+ *
+ * A field the bridge refuses reads as 0xffff..., which the checks below
+ * turn into a guest error. */
+static uint16_t rd16(struct virtio_dev *vd, uint64_t addr, bool *ok)
 {
-	return glass_dma_map(vd->dev, vq->driver, 6 + 2u * vq->size, false);
+	uint8_t b[2];
+
+	if (glass_dma_read(vd->dev, addr, b, 2) < 0) {
+		*ok = false;
+		return 0xffff;
+	}
+	return le16(b);
 }
 
-/* The used ring: flags, idx, ring[size] of {id, len}, avail_event. */
-static uint8_t *map_used(struct virtio_dev *vd, const struct virtq_state *vq)
+static bool wr(struct virtio_dev *vd, uint64_t addr, const void *p,
+	       size_t len)
 {
-	return glass_dma_map(vd->dev, vq->device, 6 + 8u * vq->size, true);
+	return glass_dma_write(vd->dev, addr, p, len) == 0;
 }
+
+#define AVAIL_IDX(vq) ((vq)->driver + 2)
+#define AVAIL_RING(vq, i) ((vq)->driver + 4 + 2ull * ((i) % (vq)->size))
+#define USED_EVENT(vq) ((vq)->driver + 4 + 2ull * (vq)->size)
+#define USED_IDX(vq) ((vq)->device + 2)
+#define USED_RING(vq, i) ((vq)->device + 4 + 8ull * ((i) % (vq)->size))
+#define AVAIL_EVENT(vq) ((vq)->device + 4 + 8ull * (vq)->size)
 
 bool virtio_queue_has_work(struct virtio_dev *vd, unsigned q)
 {
 	const struct virtq_state *vq = virtio_queue(vd, q);
-	const uint8_t *avail;
+	bool ok = true;
 
 	if (!vq || !vq->ready || !vq->size)
 		return false;
-	avail = map_avail(vd, vq);
-	return avail && le16(avail + 2) != vq->last_avail;
+	uint16_t idx = rd16(vd, AVAIL_IDX(vq), &ok);
+	return ok && idx != vq->last_avail;
 }
 
 /* With EVENT_IDX, tell the driver which avail index to notify at. */
 static void set_avail_event(struct virtio_dev *vd, struct virtq_state *vq)
 {
-	uint8_t *used;
+	uint8_t b[2];
 
 	if (!virtio_has(vd, VIRTIO_F_RING_EVENT_IDX))
 		return;
-	used = map_used(vd, vq);
-	if (used)
-		virtio_put_le16(used + 4 + 8u * vq->size, vq->last_avail);
+	virtio_put_le16(b, vq->last_avail);
+	wr(vd, AVAIL_EVENT(vq), b, 2);
 }
 
 static void record_seg(struct virtio_dev *vd, uint64_t addr, uint32_t len,
@@ -122,17 +142,13 @@ static int add_buffer(struct virtio_dev *vd, unsigned q, uint64_t addr,
 static int walk_chain(struct virtio_dev *vd, unsigned q,
 		      const struct virtq_state *vq, uint16_t head)
 {
-	const uint8_t *table = glass_dma_map(vd->dev, vq->desc, 16u * vq->size,
-					     false);
+	uint64_t table = vq->desc;
 	unsigned tsize = vq->size, i = head, steps = 0;
 	bool indirect = false;
 
-	if (!table) {
-		virtio_error(vd, "queue %u: descriptor table 0x%llx is not "
-			     "guest RAM", q, (unsigned long long)vq->desc);
-		return -1;
-	}
 	for (;;) {
+		uint8_t d[16];
+
 		if (i >= tsize) {
 			virtio_error(vd, "queue %u: descriptor %u out of range "
 				     "(%u)", q, i, tsize);
@@ -143,7 +159,12 @@ static int walk_chain(struct virtio_dev *vd, unsigned q,
 			virtio_error(vd, "queue %u: descriptor loop", q);
 			return -1;
 		}
-		const uint8_t *d = table + 16u * i;
+		if (glass_dma_read(vd->dev, table + 16ull * i, d, 16) < 0) {
+			virtio_error(vd, "queue %u: descriptor table 0x%llx is "
+				     "not guest RAM", q,
+				     (unsigned long long)table);
+			return -1;
+		}
 		uint64_t addr = le64(d);
 		uint32_t len = le32(d + 8);
 		uint16_t flags = le16(d + 12), next = le16(d + 14);
@@ -159,14 +180,8 @@ static int walk_chain(struct virtio_dev *vd, unsigned q,
 					     ", inside an indirect table" : "");
 				return -1;
 			}
-			table = glass_dma_map(vd->dev, addr, len, false);
-			if (!table) {
-				virtio_error(vd, "queue %u: indirect table "
-					     "0x%llx is not guest RAM", q,
-					     (unsigned long long)addr);
-				return -1;
-			}
 			indirect = true;
+			table = addr;
 			tsize = len / 16;
 			i = 0;
 			steps = 0;
@@ -184,18 +199,17 @@ int virtio_pop(struct virtio_dev *vd, unsigned q)
 {
 	struct virtq_state *vq;
 	struct virtio_elem *e = vd->elem;
-	const uint8_t *avail;
+	bool ok = true;
 
 	if (!usable(vd, q))
 		return 0;
 	vq = &vd->s->vq[q];
-	avail = map_avail(vd, vq);
-	if (!avail) {
+	uint16_t idx = rd16(vd, AVAIL_IDX(vq), &ok);
+	if (!ok) {
 		virtio_error(vd, "queue %u: available ring 0x%llx is not guest "
 			     "RAM", q, (unsigned long long)vq->driver);
 		return -1;
 	}
-	uint16_t idx = le16(avail + 2);
 	if ((uint16_t)(idx - vq->last_avail) > vq->size) {
 		virtio_error(vd, "queue %u: available index %u ran %u ahead "
 			     "of the device", q, idx,
@@ -206,7 +220,7 @@ int virtio_pop(struct virtio_dev *vd, unsigned q)
 		set_avail_event(vd, vq);
 		return 0;
 	}
-	uint16_t head = le16(avail + 4 + 2u * (vq->last_avail % vq->size));
+	uint16_t head = rd16(vd, AVAIL_RING(vq, vq->last_avail), &ok);
 	e->head = head;
 	e->nout = e->nin = 0;
 	e->out_len = e->in_len = 0;
@@ -227,21 +241,20 @@ void virtio_push(struct virtio_dev *vd, unsigned q, uint16_t head,
 		 uint32_t written)
 {
 	struct virtq_state *vq = virtio_queue(vd, q);
-	uint8_t *used;
+	uint8_t elem[8], idx[2];
 
 	if (!vq || !vq->ready || (vd->s->status & VIRTIO_STATUS_NEEDS_RESET))
 		return;
-	used = map_used(vd, vq);
-	if (!used) {
+	virtio_put_le32(elem, head);
+	virtio_put_le32(elem + 4, written);
+	virtio_put_le16(idx, (uint16_t)(vq->used_idx + 1));
+	if (!wr(vd, USED_RING(vq, vq->used_idx), elem, 8) ||
+	    !wr(vd, USED_IDX(vq), idx, 2)) {
 		virtio_error(vd, "queue %u: used ring 0x%llx is not guest RAM",
 			     q, (unsigned long long)vq->device);
 		return;
 	}
-	uint8_t *slot = used + 4 + 8u * (vq->used_idx % vq->size);
-	virtio_put_le32(slot, head);
-	virtio_put_le32(slot + 4, written);
 	vq->used_idx++;
-	virtio_put_le16(used + 2, vq->used_idx);
 	vq->bytes += written;
 	if (virtio_tracing(vd))
 		virtio_trace_used(vd, q, head, written, vq->used_idx);
@@ -250,28 +263,25 @@ void virtio_push(struct virtio_dev *vd, unsigned q, uint16_t head,
 void virtio_flush(struct virtio_dev *vd, unsigned q)
 {
 	struct virtq_state *vq = virtio_queue(vd, q);
-	const uint8_t *avail;
-	bool need;
+	bool need, ok = true;
 
 	if (!vq || !vq->ready || (vd->s->status & VIRTIO_STATUS_NEEDS_RESET))
 		return;
 	if (vq->signalled_valid && vq->signalled_used == vq->used_idx)
 		return; /* nothing new since the last interrupt */
-	avail = map_avail(vd, vq);
-	if (!avail)
-		return;
 	if (virtio_has(vd, VIRTIO_F_RING_EVENT_IDX)) {
-		uint16_t event = le16(avail + 4 + 2u * vq->size);
+		uint16_t event = rd16(vd, USED_EVENT(vq), &ok);
 		uint16_t old = vq->signalled_used, now = vq->used_idx;
 		/* the driver wants an interrupt once used idx passes event */
 		need = !vq->signalled_valid ||
 		       (uint16_t)(now - event - 1) < (uint16_t)(now - old);
 	} else {
-		need = !(le16(avail) & VRING_AVAIL_F_NO_INTERRUPT);
+		need = !(rd16(vd, vq->driver, &ok) &
+			 VRING_AVAIL_F_NO_INTERRUPT);
 	}
 	vq->signalled_used = vq->used_idx;
 	vq->signalled_valid = 1;
-	if (need)
+	if (need || !ok)
 		virtio_queue_interrupt(vd, q);
 	else
 		vq->suppressed++;
