@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "backend/netdev.h"
 #include "cli/kv.h"
 #include "machine/backends.h"
 #include "machine/machine.h"
@@ -84,12 +85,66 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 	return 0;
 }
 
+/* "user,id=n0[,hostfwd=tcp:127.0.0.1:8080-:80]..." (hostfwd repeats) */
+static int open_netdev(struct machine *m, const char *spec)
+{
+	struct backends *b = &m->backends;
+	const char *fwd[NETDEV_MAX_HOSTFWD];
+	char buf[1024], id[NETDEV_ID_LEN] = "";
+	unsigned nfwd = 0;
+
+	if (strncmp(spec, "user", 4) || (spec[4] && spec[4] != ',')) {
+		fprintf(stderr, "glass: -netdev %s: only 'user' networking "
+			"(libslirp)\n", spec);
+		return -1;
+	}
+	if (strlen(spec) >= sizeof(buf)) {
+		fprintf(stderr, "glass: -netdev: too long\n");
+		return -1;
+	}
+	strcpy(buf, spec);
+	for (char *save, *kv = strtok_r(buf + 4, ",", &save); kv;
+	     kv = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(kv, "id=", 3) && kv[3] &&
+		    strlen(kv + 3) < sizeof(id)) {
+			strcpy(id, kv + 3);
+		} else if (!strncmp(kv, "hostfwd=", 8) &&
+			   nfwd < NETDEV_MAX_HOSTFWD) {
+			fwd[nfwd++] = kv + 8;
+		} else {
+			fprintf(stderr, "glass: -netdev %s: unknown or bad "
+				"'%s' (id=ID, hostfwd=tcp:ADDR:PORT-:PORT)\n",
+				spec, kv);
+			return -1;
+		}
+	}
+	if (!*id) {
+		fprintf(stderr, "glass: -netdev %s: needs id=ID\n", spec);
+		return -1;
+	}
+	for (unsigned i = 0; i < b->nnetdevs; i++) {
+		if (!strcmp(netdev_id(b->netdevs[i]), id)) {
+			fprintf(stderr, "glass: -netdev %s: id=%s is used "
+				"twice\n", spec, id);
+			return -1;
+		}
+	}
+	struct netdev *nd = netdev_open(id, fwd, nfwd, &m->clock);
+	if (!nd)
+		return -1;
+	b->netdevs[b->nnetdevs++] = nd;
+	return 0;
+}
+
 int backends_open(struct machine *m)
 {
 	const struct machine_config *cfg = &m->cfg;
 
 	for (unsigned i = 0; i < cfg->ndrives; i++)
 		if (open_drive(m, cfg->drives[i], i) < 0)
+			return -1;
+	for (unsigned i = 0; i < cfg->nnetdevs; i++)
+		if (open_netdev(m, cfg->netdevs[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -120,6 +175,11 @@ void *backends_find(void *machine, const char *kind, const char *id)
 			if (!strcmp(b->drives[i].id, id))
 				return &b->drives[i];
 	}
+	if (!strcmp(kind, "netdev")) {
+		for (unsigned i = 0; i < b->nnetdevs; i++)
+			if (!strcmp(netdev_id(b->netdevs[i]), id))
+				return b->netdevs[i];
+	}
 	return NULL;
 }
 
@@ -130,4 +190,31 @@ void backends_close(struct machine *m)
 	for (unsigned i = 0; i < b->ndrives; i++)
 		blockdev_close(&b->drives[i]);
 	b->ndrives = 0;
+	for (unsigned i = 0; i < b->nnetdevs; i++)
+		netdev_close(b->netdevs[i]);
+	b->nnetdevs = 0;
+}
+
+int backends_poll_fill(struct machine *m, struct pollfd *fds, int max,
+		       int *timeout_ms)
+{
+	struct backends *b = &m->backends;
+	int n = 0;
+
+	for (unsigned i = 0; i < b->nnetdevs && n < max; i++) {
+		b->poll_first[i] = n;
+		b->poll_count[i] = netdev_poll_fill(b->netdevs[i], fds + n,
+						    max - n, timeout_ms);
+		n += b->poll_count[i];
+	}
+	return n;
+}
+
+void backends_poll_dispatch(struct machine *m, struct pollfd *fds)
+{
+	struct backends *b = &m->backends;
+
+	for (unsigned i = 0; i < b->nnetdevs; i++)
+		netdev_poll_dispatch(b->netdevs[i], fds + b->poll_first[i],
+				     b->poll_count[i]);
 }

@@ -4,6 +4,8 @@
 #ifndef GLASS_MACHINE_BACKENDS_H
 #define GLASS_MACHINE_BACKENDS_H
 
+#include <poll.h>
+
 #include "backend/block.h"
 
 #define MAX_DRIVES 8
@@ -18,6 +20,7 @@ struct backends {
 	bool drive_virtio[MAX_DRIVES];   /* if=virtio: gets a device */
 	struct netdev *netdevs[MAX_NETDEVS];
 	unsigned nnetdevs;
+	int poll_first[MAX_NETDEVS], poll_count[MAX_NETDEVS];
 };
 
 /* Open every -drive and -netdev of the configuration. 0, or -1 after
@@ -28,5 +31,12 @@ int backends_add_devices(struct machine *m);
 /* device_env.backend */
 void *backends_find(void *machine, const char *kind, const char *id);
 void backends_close(struct machine *m);
+
+/* The main loop's poll: the backends' host fds (at most max; *timeout_ms
+ * lowered if one needs service sooner), and after poll() their
+ * handling. */
+int backends_poll_fill(struct machine *m, struct pollfd *fds, int max,
+		       int *timeout_ms);
+void backends_poll_dispatch(struct machine *m, struct pollfd *fds);
 
 #endif

@@ -213,10 +213,10 @@ static enum console_event drain_input(struct console *c,
 enum console_event console_poll(struct console *c, int timeout_ms,
 				bool (*accept)(void *opaque),
 				void (*deliver)(void *opaque, uint8_t byte),
-				void *opaque)
+				void *opaque, struct pollfd *extra, int nextra)
 {
-	struct pollfd p[2];
-	int n = 0;
+	struct pollfd p[2 + CONSOLE_MAX_EXTRA];
+	int n = 0, r;
 	bool input = c->in_fd >= 0 && !c->in_eof &&
 		     (c->monitor || accept(opaque));
 
@@ -224,9 +224,15 @@ enum console_event console_poll(struct console *c, int timeout_ms,
 		p[n++] = (struct pollfd){ .fd = c->sig_fd, .events = POLLIN };
 	if (input)
 		p[n++] = (struct pollfd){ .fd = c->in_fd, .events = POLLIN };
-	/* one poll() for both: an idle machine sleeps here until a key, a
-	 * signal or the timeout (its next timer) */
-	if (poll(p, n, timeout_ms) <= 0)
+	if (nextra > CONSOLE_MAX_EXTRA)
+		nextra = CONSOLE_MAX_EXTRA;
+	memcpy(p + n, extra, nextra * sizeof(*p));
+	/* one poll() for all: an idle machine sleeps here until a key, a
+	 * signal, a backend's socket or the timeout (its next timer) */
+	r = poll(p, n + nextra, timeout_ms);
+	for (int i = 0; i < nextra; i++)
+		extra[i].revents = r > 0 ? p[n + i].revents : 0;
+	if (r <= 0)
 		return CONSOLE_NONE;
 	if (signal_pending(c))
 		return CONSOLE_SIGNAL;

@@ -647,11 +647,18 @@ int machine_run(struct machine *m)
 		}
 		tick_devices(m);
 		int timeout = 0;
+		struct pollfd io[CONSOLE_MAX_EXTRA];
 		console_flush(&m->console);
 		if (!busy && !m->exit_requested)
 			timeout = idle_timeout_ms(m);
-		switch (console_poll(&m->console, timeout, serial_accepts,
-				     serial_deliver, m)) {
+		int nio = backends_poll_fill(m, io, CONSOLE_MAX_EXTRA, &timeout);
+		enum console_event ev = console_poll(&m->console, timeout,
+						     serial_accepts,
+						     serial_deliver, m, io,
+						     nio);
+		if (nio)
+			backends_poll_dispatch(m, io);
+		switch (ev) {
 		case CONSOLE_QUIT:
 			machine_request_exit(m, 0);
 			break;

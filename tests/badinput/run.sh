@@ -222,6 +222,25 @@ expect drive-used-twice "already used" -- \
 	-device virtio-blk-device,drive=d0 $kernel
 expect blk-without-drive "needs drive=" -- -device virtio-blk-pci $kernel
 expect blk-mmio-without-drive "needs drive=" -- -device virtio-blk-device $kernel
+expect netdev-unknown-id netdev=nope -- -device virtio-net-pci,netdev=nope $kernel
+expect net-without-netdev "needs netdev=" -- -device virtio-net-pci $kernel
+expect netdev-not-user tap -- -netdev tap,id=n0 $kernel
+expect netdev-no-id "needs id=" -- -netdev user $kernel
+expect netdev-bad-key bogus -- -netdev user,id=n0,bogus=1 $kernel
+expect netdev-bad-hostfwd hostfwd=tcp:x -- -netdev user,id=n0,hostfwd=tcp:x $kernel
+# a host port already in use (held by a listener for the test)
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(20)' >"$tmp/port" &
+holder=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+busy=$(cat "$tmp/port")
+expect netdev-hostfwd-in-use "in use" -- \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$busy-:80" $kernel
+kill $holder 2>/dev/null
+expect net-mac-bad mac=zz -- -netdev user,id=n0 \
+	-device virtio-net-pci,netdev=n0,mac=zz $kernel
 
 # ---- output files -------------------------------------------------------------
 

@@ -162,5 +162,16 @@ else
 	fail locked-image "exit $rc, $lines line(s): $(head -c 200 "$tmp/second.err")"
 fi
 
+# virtio-net on user networking: DHCP, the host's loopback, hostfwd
+for dev in virtio-net-pci virtio-net-device; do
+	if python3 "$(dirname "$0")/net.py" "$glass" "$guest" "$dev" \
+		"$logdir/virtio-net-$dev.log" >"$tmp/net.out"; then
+		pass "net-$dev"
+	else
+		fail "net-$dev" "$(sed 's/^FAIL [^ ]* //' "$tmp/net.out")" \
+			"$logdir/virtio-net-$dev.log"
+	fi
+done
+
 echo "$passed passed, $failed failed"
 [ $failed -eq 0 ]

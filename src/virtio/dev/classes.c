@@ -11,6 +11,8 @@ static const struct {
 } table[] = {
 	{ &virtio_blk_pci_class, &virtio_blk_ops, VIRTIO_PCI },
 	{ &virtio_blk_mmio_class, &virtio_blk_ops, VIRTIO_MMIO },
+	{ &virtio_net_pci_class, &virtio_net_ops, VIRTIO_PCI },
+	{ &virtio_net_mmio_class, &virtio_net_ops, VIRTIO_MMIO },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
