@@ -175,6 +175,15 @@ static enum cli_result opt_netdev(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+static enum cli_result opt_chardev(struct machine_config *cfg, const char *v)
+{
+	if (cfg->nchardevs == MAX_CHARDEVS)
+		return cli_fail("too many -chardev options (at most %d)",
+				MAX_CHARDEVS);
+	cfg->chardevs[cfg->nchardevs++] = v;
+	return CLI_RUN;
+}
+
 static enum cli_result opt_share(struct machine_config *cfg, const char *v)
 {
 	cfg->share_dir = v;
@@ -286,6 +295,10 @@ const struct cli_option cli_options[] = {
 	  "or virtio-net-device,netdev=ID: DHCP, the host's loopback at "
 	  "10.0.2.2, hostfwd forwards a host port to the guest (repeatable)",
 	  opt_netdev },
+	{ { "-chardev" }, "file,id=ID,path=OUT[,input-path=IN]", CLI_DEVICES,
+	  "a character backend for -device virtio-serial-pci,chardev=ID (or "
+	  "virtio-serial-device; the guest's /dev/hvc0): what the guest "
+	  "writes goes to OUT, the bytes of IN are its input", opt_chardev },
 	{ { "--share" }, "DIR", CLI_DEVICES,
 	  "directory the guest may read and write through the hypercall "
 	  "device (HOST_READ/HOST_WRITE)", opt_share },

@@ -1,5 +1,9 @@
 /* -drive and -netdev: QEMU's syntax, parsed here, opened by backend/. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "backend/netdev.h"
@@ -136,6 +140,110 @@ static int open_netdev(struct machine *m, const char *spec)
 	return 0;
 }
 
+static void file_write(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct file_chardev *f = opaque;
+
+	while (len) {
+		ssize_t n = write(f->out_fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return; /* the file is gone or full: drop it */
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+#define CHARDEV_INPUT_MAX (1u << 20)
+
+/* "file,id=c0,path=OUT[,input-path=IN]" */
+static int open_chardev(struct machine *m, const char *spec)
+{
+	static const char *const known[] = { "id", "path", "input-path", NULL };
+	struct backends *b = &m->backends;
+	struct file_chardev *f = &b->chardevs[b->nchardevs];
+	char path[4096], in[4096];
+	const char *v;
+	size_t len;
+
+	if (strncmp(spec, "file,", 5)) {
+		fprintf(stderr, "glass: -chardev %s: only 'file' (file,id=ID,"
+			"path=OUT[,input-path=IN])\n", spec);
+		return -1;
+	}
+	spec += 5;
+	if (kv_check("-chardev file", spec, known) < 0)
+		return -1;
+	v = kv_find(spec, "id", &len);
+	if (!v || !len || len >= sizeof(f->id)) {
+		fprintf(stderr, "glass: -chardev file,%s: needs id=ID\n", spec);
+		return -1;
+	}
+	snprintf(f->id, sizeof(f->id), "%.*s", (int)len, v);
+	if (!strcmp(f->id, "serial0") || backends_chardev(m, f->id)) {
+		fprintf(stderr, "glass: -chardev file,%s: id=%s is taken\n",
+			spec, f->id);
+		return -1;
+	}
+	v = kv_find(spec, "path", &len);
+	if (!v || !len || len >= sizeof(path)) {
+		fprintf(stderr, "glass: -chardev file,%s: needs path=FILE\n",
+			spec);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%.*s", (int)len, v);
+	f->out_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (f->out_fd < 0) {
+		fprintf(stderr, "glass: -chardev file,%s: %s: %s\n", spec, path,
+			strerror(errno));
+		return -1;
+	}
+	v = kv_find(spec, "input-path", &len);
+	if (v) {
+		snprintf(in, sizeof(in), "%.*s", (int)len, v);
+		FILE *fp = fopen(in, "rb");
+		f->in = fp ? malloc(CHARDEV_INPUT_MAX) : NULL;
+		if (!fp || !f->in) {
+			fprintf(stderr, "glass: -chardev file,%s: %s: %s\n",
+				spec, in, strerror(errno));
+			if (fp)
+				fclose(fp);
+			close(f->out_fd);
+			return -1;
+		}
+		f->in_len = fread(f->in, 1, CHARDEV_INPUT_MAX, fp);
+		fclose(fp);
+	}
+	f->chr = (struct chardev){ .id = f->id, .write = file_write,
+				   .opaque = f };
+	b->nchardevs++;
+	return 0;
+}
+
+struct chardev *backends_chardev(struct machine *m, const char *id)
+{
+	struct backends *b = &m->backends;
+
+	for (unsigned i = 0; i < b->nchardevs; i++)
+		if (!strcmp(b->chardevs[i].id, id))
+			return &b->chardevs[i].chr;
+	return NULL;
+}
+
+/* Feed -chardev input to the device as fast as it takes it. */
+static void pump_chardevs(struct machine *m)
+{
+	struct backends *b = &m->backends;
+
+	for (unsigned i = 0; i < b->nchardevs; i++) {
+		struct file_chardev *f = &b->chardevs[i];
+		while (f->in_pos < f->in_len && f->chr.can_receive &&
+		       f->chr.can_receive(f->chr.fe))
+			f->chr.receive(f->chr.fe, f->in[f->in_pos++]);
+	}
+}
+
 int backends_open(struct machine *m)
 {
 	const struct machine_config *cfg = &m->cfg;
@@ -145,6 +253,9 @@ int backends_open(struct machine *m)
 			return -1;
 	for (unsigned i = 0; i < cfg->nnetdevs; i++)
 		if (open_netdev(m, cfg->netdevs[i]) < 0)
+			return -1;
+	for (unsigned i = 0; i < cfg->nchardevs; i++)
+		if (open_chardev(m, cfg->chardevs[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -193,6 +304,11 @@ void backends_close(struct machine *m)
 	for (unsigned i = 0; i < b->nnetdevs; i++)
 		netdev_close(b->netdevs[i]);
 	b->nnetdevs = 0;
+	for (unsigned i = 0; i < b->nchardevs; i++) {
+		close(b->chardevs[i].out_fd);
+		free(b->chardevs[i].in);
+	}
+	b->nchardevs = 0;
 }
 
 int backends_poll_fill(struct machine *m, struct pollfd *fds, int max,
@@ -217,4 +333,5 @@ void backends_poll_dispatch(struct machine *m, struct pollfd *fds)
 	for (unsigned i = 0; i < b->nnetdevs; i++)
 		netdev_poll_dispatch(b->netdevs[i], fds + b->poll_first[i],
 				     b->poll_count[i]);
+	pump_chardevs(m);
 }

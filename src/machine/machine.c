@@ -139,7 +139,8 @@ static struct chardev *find_chardev(void *opaque, const char *id)
 {
 	struct machine *m = opaque;
 
-	return !strcmp(id, m->serial.id) ? &m->serial : NULL;
+	return !strcmp(id, m->serial.id) ? &m->serial :
+					   backends_chardev(m, id);
 }
 
 static bool serial_accepts(void *opaque)
@@ -656,8 +657,7 @@ int machine_run(struct machine *m)
 						     serial_accepts,
 						     serial_deliver, m, io,
 						     nio);
-		if (nio)
-			backends_poll_dispatch(m, io);
+		backends_poll_dispatch(m, io);
 		switch (ev) {
 		case CONSOLE_QUIT:
 			machine_request_exit(m, 0);

@@ -50,6 +50,8 @@ struct machine_config {
 	unsigned ndrives;
 	const char *netdevs[MAX_NETDEVS]; /* -netdev arguments */
 	unsigned nnetdevs;
+	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
+	unsigned nchardevs;
 };
 
 struct machine {

@@ -239,6 +239,11 @@ busy=$(cat "$tmp/port")
 expect netdev-hostfwd-in-use "in use" -- \
 	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$busy-:80" $kernel
 kill $holder 2>/dev/null
+expect chardev-not-file socket -- -chardev socket,id=c0 $kernel
+expect chardev-no-path "needs path=" -- -chardev file,id=c0 $kernel
+expect chardev-missing-input /nonexistent/in -- \
+	-chardev "file,id=c0,path=$tmp/out,input-path=/nonexistent/in" $kernel
+expect serial-unknown-chardev "'nope'" -- -device virtio-serial-pci,chardev=nope $kernel
 expect net-mac-bad mac=zz -- -netdev user,id=n0 \
 	-device virtio-net-pci,netdev=n0,mac=zz $kernel
 

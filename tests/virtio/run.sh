@@ -162,6 +162,28 @@ else
 	fail locked-image "exit $rc, $lines line(s): $(head -c 200 "$tmp/second.err")"
 fi
 
+# virtio-rng and virtio-console (hvc0 on a -chardev file) together
+printf 'hello to hvc0\n' >"$tmp/hvc.in"
+for t in pci device; do
+	rm -f "$tmp/hvc.out"
+	boot "rng-$t" virtio-rng "" -device "virtio-rng-$t"
+	if guest_ok virtio-rng; then
+		pass "rng-$t"
+	else
+		fail "rng-$t" "glass exit $rc" "$log"
+	fi
+	boot "console-$t" virtio-console "" \
+		-chardev "file,id=c0,path=$tmp/hvc.out,input-path=$tmp/hvc.in" \
+		-device "virtio-serial-$t,chardev=c0"
+	if ! guest_ok virtio-console; then
+		fail "console-$t" "glass exit $rc" "$log"
+	elif ! grep -q "hello from hvc0" "$tmp/hvc.out"; then
+		fail "console-$t" "the guest's line is not in the chardev's file"
+	else
+		pass "console-$t"
+	fi
+done
+
 # virtio-net on user networking: DHCP, the host's loopback, hostfwd
 for dev in virtio-net-pci virtio-net-device; do
 	if python3 "$(dirname "$0")/net.py" "$glass" "$guest" "$dev" \

@@ -13,6 +13,10 @@ static const struct {
 	{ &virtio_blk_mmio_class, &virtio_blk_ops, VIRTIO_MMIO },
 	{ &virtio_net_pci_class, &virtio_net_ops, VIRTIO_PCI },
 	{ &virtio_net_mmio_class, &virtio_net_ops, VIRTIO_MMIO },
+	{ &virtio_rng_pci_class, &virtio_rng_ops, VIRTIO_PCI },
+	{ &virtio_rng_mmio_class, &virtio_rng_ops, VIRTIO_MMIO },
+	{ &virtio_console_pci_class, &virtio_console_ops, VIRTIO_PCI },
+	{ &virtio_console_mmio_class, &virtio_console_ops, VIRTIO_MMIO },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
