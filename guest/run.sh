@@ -29,7 +29,7 @@ if [ ! -e "$data" ]; then
 		"Files here survive reboots; /data/www is served on port 80." \
 		>"$seed/README"
 	echo "hello from the glass guest's data disk" >"$seed/www/index.html"
-	mke2fs -q -t ext4 -L glass-data -d "$seed" "$data" 256M
+	mke2fs -q -t ext4 -L glass-data -d "$seed" "$data" 256M >/dev/null
 	rm -rf "$seed"
 	echo "glass: created the data disk $data (256 MiB ext4, mounted at /data in the guest)"
 fi
