@@ -95,6 +95,8 @@ int blockdev_open(struct blockdev *b, const char *id, const char *path,
 
 void blockdev_close(struct blockdev *b)
 {
+	if (!b->path)
+		return; /* never opened */
 	if (b->fd >= 0)
 		close(b->fd);
 	b->fd = -1;

@@ -615,7 +615,7 @@ static void json_fields(struct sbuf *b, const struct bus_event *e)
 		json_hex(b, "op", e->hcall.op);
 		json_str(b, "name", e->hcall.name, strlen(e->hcall.name));
 		for (int i = 0; i < 6; i++) {
-			char key[8];
+			char key[16];
 			snprintf(key, sizeof(key), "arg%d", i);
 			json_hex(b, key, e->hcall.arg[i]);
 		}
