@@ -99,6 +99,27 @@ uint64_t hart_run(struct hart *h, uint64_t budget);
  * Wakes the hart from WFI when the interrupt becomes pending. */
 void hart_set_mip(struct hart *h, uint64_t bit, int level);
 
+/* Ask the hart to leave hart_run() as soon as the current instruction
+ * retires (a device side effect that needs the machine: exit, reset). */
+static inline void hart_request_stop(struct hart *h)
+{
+	h->stop = true;
+}
+
+/* Whether hart_run() would execute anything (not asleep in WFI, not
+ * stopped). */
+static inline bool hart_runnable(const struct hart *h)
+{
+	return !h->wfi && !h->stop;
+}
+
+/* The end of a slice of the run loop: other harts run now, so drop the
+ * LR/SC reservation (a store by them would have broken it). */
+static inline void hart_end_slice(struct hart *h)
+{
+	h->resv_valid = false;
+}
+
 /* Whether an enabled interrupt is pending (WFI would wake). */
 bool hart_interrupt_pending(const struct hart *h);
 
@@ -120,5 +141,49 @@ void hart_tlb_select(struct hart *h);
 /* The address space made pa_page a code page: stop writing it through
  * cached host pointers (as->on_code; see address_space.h). */
 void hart_protect_code_page(struct hart *h, uint64_t pa_page);
+
+/* ---- The view tools take of a hart (cpu/inspect.c) -------------------
+ * The monitor, the statistics, debuggers and snapshots look at a hart only
+ * through these, never at its fields, so its layout can change (a JIT, a
+ * hart per host thread) without them noticing. None of them runs guest
+ * code or has a side effect a guest could see. */
+
+struct hart_counters {
+	uint64_t instret, cycle;     /* minstret, mcycle */
+	uint64_t interrupts, exceptions;
+	uint64_t tlb_hits, tlb_misses, tlb_walks;
+};
+
+void hart_get_counters(const struct hart *h, struct hart_counters *c);
+
+uint64_t hart_get_id(const struct hart *h);
+uint64_t hart_get_pc(const struct hart *h);
+void hart_set_pc(struct hart *h, uint64_t pc);
+enum priv hart_get_priv(const struct hart *h);
+/* Sleeping in WFI until an interrupt is pending. */
+bool hart_is_sleeping(const struct hart *h);
+/* x0..x31 (x0 reads 0 and ignores writes) and f0..f31 as 64-bit values
+ * (a single-precision value is NaN-boxed). */
+uint64_t hart_get_gpr(const struct hart *h, unsigned n);
+void hart_set_gpr(struct hart *h, unsigned n, uint64_t v);
+uint64_t hart_get_fpr(const struct hart *h, unsigned n);
+void hart_set_fpr(struct hart *h, unsigned n, uint64_t v);
+/* A CSR as a debugger sees it: read (or written) as M mode would, with
+ * the FPU's CSRs reachable even while mstatus.FS is off; false if the
+ * hart has no such CSR. Writes follow the CSR's WARL rules. */
+bool hart_csr_peek(struct hart *h, unsigned csr, uint64_t *v);
+bool hart_csr_poke(struct hart *h, unsigned csr, uint64_t v);
+
+/* The TLB's cached translations, one call per valid entry. */
+struct hart_tlb_view {
+	const char *context;   /* "U", "S", "S+SUM", "M" */
+	bool current;          /* the context the hart is in */
+	const char *kind;      /* "code", "load", "store" */
+	uint64_t va, pa_page, pte;
+	bool io;               /* every access takes the slow path */
+};
+void hart_tlb_foreach(const struct hart *h,
+		      void (*fn)(void *opaque, const struct hart_tlb_view *e),
+		      void *opaque);
 
 #endif

@@ -11,10 +11,6 @@
 /* The "-device edu" the device's errors start with. */
 const char *device_what(const struct glass_device *d);
 
-/* Print "glass: <what>: <fmt...>" (one line) on stderr. */
-void device_fail(const struct glass_device *d, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
 /* A call across the ABI that glass refused (a model bug): counted, and a
  * guest-error event, never undefined behaviour. */
 void device_abi_error(struct glass_device *d, const char *fmt, ...)

@@ -97,7 +97,7 @@ static int add_value(struct glass_device *d, const struct glass_prop *decl,
 		     const char *text, size_t len)
 {
 	if (d->nprops == DEVICE_MAX_PROPS) {
-		device_fail(d, "too many properties");
+		glass_error(d, "too many properties");
 		return -1;
 	}
 	struct prop_value *v = &d->props[d->nprops];
@@ -128,19 +128,19 @@ static int parse_one(struct glass_device *d, const char *item, size_t n)
 	const struct glass_prop *decl = decl_for(d->cls, item, klen);
 
 	if (!decl) {
-		device_fail(d, "unknown property '%.*s' (see -device %s,help)",
+		glass_error(d, "unknown property '%.*s' (see -device %s,help)",
 			    (int)klen, item, d->cls->name);
 		return -1;
 	}
 	if (!eq) {
-		device_fail(d, "property '%s' needs a value", decl->name);
+		glass_error(d, "property '%s' needs a value", decl->name);
 		return -1;
 	}
 	size_t vlen = n - klen - 1;
 	char val[256];
 	if (vlen >= sizeof(val) || !value_ok(decl->type, (memcpy(val, eq + 1, vlen),
 							  val[vlen] = 0, val))) {
-		device_fail(d, "bad value '%.*s' for %s (a %s)", (int)vlen,
+		glass_error(d, "bad value '%.*s' for %s (a %s)", (int)vlen,
 			    eq + 1, decl->name, type_names[decl->type]);
 		return -1;
 	}
@@ -167,7 +167,7 @@ int props_parse(struct glass_device *d, const char *text)
 		if (value_of(d, p->name))
 			continue;
 		if (p->default_value && !value_ok(p->type, p->default_value)) {
-			device_fail(d, "class default '%s' for %s is not a %s",
+			glass_error(d, "class default '%s' for %s is not a %s",
 				    p->default_value, p->name,
 				    type_names[p->type]);
 			return -1;

@@ -78,13 +78,13 @@ int device_pci_init(struct glass_device *d)
 	uint64_t slot;
 
 	if (!d->env->pci) {
-		device_fail(d, "this machine has no PCI bus");
+		glass_error(d, "this machine has no PCI bus");
 		return -1;
 	}
 	if (addr) {
 		if (prop_parse_uint(addr, &slot) < 0 || slot == 0 ||
 		    slot >= PCI_MAX_SLOTS) {
-			device_fail(d, "addr=%s: a PCI slot is 1..31", addr);
+			glass_error(d, "addr=%s: a PCI slot is 1..31", addr);
 			return -1;
 		}
 		d->slot = (int)slot;
@@ -115,7 +115,7 @@ int device_pci_plug(struct glass_device *d)
 	     s < PCI_MAX_SLOTS; s++) {
 		if (h->slots[s]) {
 			if (d->slot > 0) {
-				device_fail(d, "PCI slot %u is taken", s);
+				glass_error(d, "PCI slot %u is taken", s);
 				return -1;
 			}
 			continue;
@@ -128,7 +128,7 @@ int device_pci_plug(struct glass_device *d)
 				d->regions[d->nregions++] = d->pci->bars[n].region;
 		return 0;
 	}
-	device_fail(d, "no room for another PCI device");
+	glass_error(d, "no room for another PCI device");
 	return -1;
 }
 
@@ -173,8 +173,13 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 
 unsigned glass_pci_cap(struct glass_device *d, uint8_t id, unsigned len)
 {
-	if (!in_realize(d, "a capability added") || !d->pci)
+	if (!in_realize(d, "a capability added"))
 		return 0;
+	if (!d->pci) {
+		device_abi_error(d, "a capability added to a device that is "
+				 "not on PCI");
+		return 0;
+	}
 	return pci_func_add_cap(d->pci, id, len);
 }
 

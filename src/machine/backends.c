@@ -311,27 +311,44 @@ void backends_close(struct machine *m)
 	b->nchardevs = 0;
 }
 
-int backends_poll_fill(struct machine *m, struct pollfd *fds, int max,
-		       int *timeout_ms)
+/* The main loop's poller (machine/ioloop.h): slirp's sockets, and the
+ * input of -chardev files. */
+static void poll_fill(void *opaque, struct io_set *set, int *timeout_ms)
 {
+	struct machine *m = opaque;
 	struct backends *b = &m->backends;
-	int n = 0;
 
-	for (unsigned i = 0; i < b->nnetdevs && n < max; i++) {
-		b->poll_first[i] = n;
-		b->poll_count[i] = netdev_poll_fill(b->netdevs[i], fds + n,
-						    max - n, timeout_ms);
-		n += b->poll_count[i];
+	for (unsigned i = 0; i < b->nnetdevs; i++) {
+		b->poll_first[i] = (int)set->n;
+		b->poll_count[i] = netdev_poll_fill(b->netdevs[i],
+						    set->fds + set->n,
+						    IO_SET_MAX - (int)set->n,
+						    timeout_ms);
+		set->n += (unsigned)b->poll_count[i];
 	}
-	return n;
 }
 
-void backends_poll_dispatch(struct machine *m, struct pollfd *fds)
+static void poll_dispatch(void *opaque, const struct io_set *set, bool ok)
 {
+	struct machine *m = opaque;
 	struct backends *b = &m->backends;
 
-	for (unsigned i = 0; i < b->nnetdevs; i++)
-		netdev_poll_dispatch(b->netdevs[i], fds + b->poll_first[i],
-				     b->poll_count[i]);
+	for (unsigned i = 0; ok && i < b->nnetdevs; i++)
+		netdev_poll_dispatch(b->netdevs[i],
+				     (struct pollfd *)set->fds +
+				     b->poll_first[i], b->poll_count[i]);
 	pump_chardevs(m);
+}
+
+int backends_poller(struct machine *m)
+{
+	struct io_poller p = { poll_fill, poll_dispatch, m };
+
+	if (!m->backends.nnetdevs && !m->backends.nchardevs)
+		return 0;
+	if (io_loop_add(&m->io, &p) < 0) {
+		fprintf(stderr, "glass: too many host I/O pollers\n");
+		return -1;
+	}
+	return 0;
 }

@@ -4,8 +4,6 @@
 #ifndef GLASS_MACHINE_BACKENDS_H
 #define GLASS_MACHINE_BACKENDS_H
 
-#include <poll.h>
-
 #include "backend/block.h"
 #include "device/chardev.h"
 
@@ -48,11 +46,8 @@ struct chardev *backends_chardev(struct machine *m, const char *id);
 void *backends_find(void *machine, const char *kind, const char *id);
 void backends_close(struct machine *m);
 
-/* The main loop's poll: the backends' host fds (at most max; *timeout_ms
- * lowered if one needs service sooner), and after poll() their
- * handling. */
-int backends_poll_fill(struct machine *m, struct pollfd *fds, int max,
-		       int *timeout_ms);
-void backends_poll_dispatch(struct machine *m, struct pollfd *fds);
+/* Register the backends' host I/O (slirp's sockets, -chardev input)
+ * with the machine's main loop. 0 or -1 (printed). */
+int backends_poller(struct machine *m);
 
 #endif

@@ -19,8 +19,11 @@ static uint64_t hc_instret(void *opaque)
 	struct machine *m = opaque;
 	uint64_t n = 0;
 
-	for (unsigned i = 0; i < m->nharts; i++)
-		n += m->harts[i].instret;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct hart_counters c;
+		hart_get_counters(&m->harts[i], &c);
+		n += c.instret;
+	}
 	return n;
 }
 

@@ -53,14 +53,14 @@ void machine_request_exit(struct machine *m, int code)
 	m->exit_requested = true;
 	m->exit_code = code;
 	for (unsigned i = 0; i < m->nharts; i++)
-		m->harts[i].stop = true;
+		hart_request_stop(&m->harts[i]);
 }
 
 void machine_request_reset(struct machine *m)
 {
 	m->reset_requested = true;
 	for (unsigned i = 0; i < m->nharts; i++)
-		m->harts[i].stop = true;
+		hart_request_stop(&m->harts[i]);
 }
 
 /* What devices ask of the machine (glass_machine_request). */
@@ -106,12 +106,24 @@ static void plic_source(void *opaque, int source, int level)
 		struct bus_event e = {
 			.kind = EVK_IRQ_LINE,
 			.irq_line = { .source = (unsigned)source,
-				      .level = level, .what = "plic source" },
+				      .level = level, .what = "plic source",
+				      .device = source < VIRT_PLIC_SOURCES ?
+						m->source_device[source] : NULL,
+				      .devfn = -1 },
 		};
 		m->tracer.sink.emit(&m->tracer, &e);
 	}
 	if (m->plic)
 		plic_set_irq(m->plic, source, level);
+}
+
+/* Which device drives a PLIC source (for the trace): platform devices
+ * have lines of their own; the PCI lines are shared, and their events
+ * name the function instead (pci/host.c). */
+static void name_source(struct machine *m, unsigned source, const char *name)
+{
+	if (source < VIRT_PLIC_SOURCES)
+		m->source_device[source] = name;
 }
 
 static struct irq_line plic_line(struct machine *m, int source)
@@ -192,6 +204,7 @@ static void board_place(struct machine *m, const struct virt_map_entry *e,
 				     i < DEVICE_MAX_IRQS; i++) {
 			p->irqs[i] = plic_line(m, e->irq + (int)i);
 			p->sources[i] = (unsigned)e->irq + i;
+			name_source(m, p->sources[i], e->name);
 		}
 		p->nirqs = e->cls->platform_irqs;
 		break;
@@ -253,6 +266,7 @@ static int platform_bus_place(struct machine *m,
 		unsigned src = VIRT_PLATFORM_BUS_IRQ + m->platform_irq_next + i;
 		p->irqs[i] = plic_line(m, (int)src);
 		p->sources[i] = src;
+		name_source(m, src, cls->name);
 	}
 	p->nirqs = cls->platform_irqs;
 	m->platform_next += size;
@@ -498,7 +512,8 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 		return -1;
 	}
 	m->pci.sink = &m->tracer.sink;
-	if (create_board_devices(m) < 0 || backends_open(m) < 0)
+	if (create_board_devices(m) < 0 || backends_open(m) < 0 ||
+	    backends_poller(m) < 0)
 		return -1;
 	for (unsigned i = 0; i < cfg->ndevices; i++)
 		if (machine_add_device(m, cfg->devices[i]) < 0)
@@ -633,13 +648,13 @@ int machine_run(struct machine *m)
 		bool busy = false;
 		for (unsigned i = 0; i < m->nharts; i++) {
 			struct hart *h = &m->harts[i];
-			if (h->wfi || h->stop)
+			if (!hart_runnable(h))
 				continue;
 			hart_run(h, SLICE);
 			busy = true;
 		}
 		for (unsigned i = 0; i < m->nharts; i++)
-			m->harts[i].resv_valid = false;
+			hart_end_slice(&m->harts[i]);
 		if (m->reset_requested) {
 			m->reset_requested = false;
 			if (machine_reset(m) < 0)
@@ -648,17 +663,11 @@ int machine_run(struct machine *m)
 		}
 		tick_devices(m);
 		int timeout = 0;
-		struct pollfd io[CONSOLE_MAX_EXTRA];
 		console_flush(&m->console);
 		if (!busy && !m->exit_requested)
 			timeout = idle_timeout_ms(m);
-		int nio = backends_poll_fill(m, io, CONSOLE_MAX_EXTRA, &timeout);
-		enum console_event ev = console_poll(&m->console, timeout,
-						     serial_accepts,
-						     serial_deliver, m, io,
-						     nio);
-		backends_poll_dispatch(m, io);
-		switch (ev) {
+		switch (console_poll(&m->console, timeout, serial_accepts,
+				     serial_deliver, m, &m->io)) {
 		case CONSOLE_QUIT:
 			machine_request_exit(m, 0);
 			break;

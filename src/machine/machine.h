@@ -17,6 +17,7 @@
 #include "device/device.h"
 #include "machine/backends.h"
 #include "machine/console.h"
+#include "machine/virt.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
 #include "trace/stats.h"
@@ -69,12 +70,14 @@ struct machine {
 	struct glass_device *devices;
 	void *plic;               /* the board's PLIC and CLINT instances */
 	void *clint;
+	const char *source_device[VIRT_PLIC_SOURCES]; /* for the irq trace */
 	uint64_t platform_next;   /* the platform bus: next free window */
 	unsigned platform_irq_next;
 	unsigned virtio_next;     /* the next free virtio-mmio slot */
 	struct backends backends; /* -drive, -netdev */
 	struct chardev serial;    /* the console as the backend "serial0" */
 	struct console console;
+	struct io_loop io;        /* host I/O besides the console (ioloop.h) */
 	struct pci_host pci;
 	int share_dirfd;             /* --share DIR, or -1 */
 	struct tracer tracer;

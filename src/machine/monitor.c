@@ -145,9 +145,9 @@ static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
  * goes to the address space's choke point): a device, or for stores ROM
  * (writes dropped) and code pages (the first store releases the cached
  * decoded code). */
-static const char *tlb_kind(struct machine *m, const struct tlb_entry *e)
+static const char *tlb_kind(struct machine *m, const struct hart_tlb_view *e)
 {
-	if (!(e->tag & TLB_IO))
+	if (!e->io)
 		return "RAM";
 	const struct flat_range *f = as_lookup(&m->as, e->pa_page);
 	if (f && f->r->kind == REGION_RAM)
@@ -157,44 +157,48 @@ static const char *tlb_kind(struct machine *m, const struct tlb_entry *e)
 	return "I/O";
 }
 
-static void tlb_set(struct machine *m, FILE *out, const char *name,
-		    const struct tlb_entry *set)
+struct tlb_print {
+	struct machine *m;
+	FILE *out;
+	const char *context;  /* the last context header printed */
+};
+
+static void tlb_entry(void *opaque, const struct hart_tlb_view *e)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++) {
-		const struct tlb_entry *e = &set[i];
-		if (e->tag == TLB_INVALID)
-			continue;
-		fprintf(out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
-			" %s pte=0x%" PRIx64 " pbmt=%s\n", name, (uint64_t)(e->tag & ~TLB_IO),
-			e->pa_page, tlb_kind(m, e), e->pte,
-			(const char *[]){ "PMA", "NC", "IO", "rsvd" }
-				[(e->pte >> 61) & 3]);
+	static const char *const pbmt[] = { "PMA", "NC", "IO", "rsvd" };
+	struct tlb_print *p = opaque;
+
+	if (p->context != e->context) {
+		fprintf(p->out, " context %s%s:\n", e->context,
+			e->current ? " (current)" : "");
+		p->context = e->context;
 	}
+	fprintf(p->out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
+		" %s pte=0x%" PRIx64 " pbmt=%s\n", e->kind, e->va, e->pa_page,
+		tlb_kind(p->m, e), e->pte, pbmt[(e->pte >> 61) & 3]);
 }
 
 static void info_tlb(struct machine *m, const char *arg, FILE *out)
 {
 	struct hart *h = pick_hart(m, arg, out);
+	struct hart_counters c;
+	struct tlb_print p = { m, out, NULL };
 
 	if (!h)
 		return;
+	hart_get_counters(h, &c);
 	fprintf(out, "hart %" PRIu64 " TLB (hits %" PRIu64 ", misses %" PRIu64
-		", walks %" PRIu64 "):\n", h->csr.mhartid, h->tlb.hits,
-		h->tlb.misses, h->tlb.walks);
-	static const char *const ctx[TLB_CTXS] = {
-		[TLB_CTX_U] = "U", [TLB_CTX_S] = "S", [TLB_CTX_S_SUM] = "S+SUM",
-		[TLB_CTX_M] = "M",
-	};
-	for (unsigned c = 0; c < TLB_CTXS; c++) {
-		const struct tlb_set *set = &h->tlb.set[c];
-		if (!(h->tlb.used & (1u << c)))
-			continue;
-		fprintf(out, " context %s%s:\n", ctx[c],
-			set == h->tlb.cur ? " (current)" : "");
-		tlb_set(m, out, "code", set->code);
-		tlb_set(m, out, "load", set->read);
-		tlb_set(m, out, "store", set->write);
-	}
+		", walks %" PRIu64 "):\n", hart_get_id(h), c.tlb_hits,
+		c.tlb_misses, c.tlb_walks);
+	hart_tlb_foreach(h, tlb_entry, &p);
+}
+
+static uint64_t csr(struct hart *h, unsigned n)
+{
+	uint64_t v = 0;
+
+	hart_csr_peek(h, n, &v);
+	return v;
 }
 
 static void info_registers(struct machine *m, const char *arg, FILE *out)
@@ -206,20 +210,23 @@ static void info_registers(struct machine *m, const char *arg, FILE *out)
 		"t5", "t6",
 	};
 	struct hart *h = pick_hart(m, arg, out);
+	struct hart_counters c;
 
 	if (!h)
 		return;
+	hart_get_counters(h, &c);
 	fprintf(out, "hart %" PRIu64 " pc %016" PRIx64 " priv %c%s\n",
-		h->csr.mhartid, h->pc, "US?M"[h->priv], h->wfi ? " (wfi)" : "");
-	for (int i = 0; i < 32; i++)
-		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], h->x[i],
+		hart_get_id(h), hart_get_pc(h), "US?M"[hart_get_priv(h)],
+		hart_is_sleeping(h) ? " (wfi)" : "");
+	for (unsigned i = 0; i < 32; i++)
+		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], hart_get_gpr(h, i),
 			i % 4 == 3 ? "\n" : "  ");
 	fprintf(out, "mstatus %016" PRIx64 " mip %016" PRIx64 " mie %016" PRIx64
 		"\nsatp    %016" PRIx64 " mepc %016" PRIx64 " sepc %016" PRIx64
 		"\nmcause  %016" PRIx64 " scause %016" PRIx64 " instret %" PRIu64
-		"\n", h->csr.mstatus, h->csr.mip | h->csr.mip_lines, h->csr.mie,
-		h->csr.satp, h->csr.mepc, h->csr.sepc, h->csr.mcause,
-		h->csr.scause, h->instret);
+		"\n", csr(h, CSR_MSTATUS), csr(h, CSR_MIP), csr(h, CSR_MIE),
+		csr(h, CSR_SATP), csr(h, CSR_MEPC), csr(h, CSR_SEPC),
+		csr(h, CSR_MCAUSE), csr(h, CSR_SCAUSE), c.instret);
 }
 
 /* x / xp [/N] ADDR: N 8-byte words of virtual (hart 0's view) or physical

@@ -225,7 +225,7 @@ int pci_dma_check(struct pci_func *f, uint64_t bus, uint64_t len, bool write,
 		why = "refused: bus mastering disabled";
 	else if (!pci_host_dma_translate(f->host, bus, len, cpu))
 		why = "refused: outside the inbound window";
-	else if (len && !as_host_ptr(f->host->as, *cpu, len, false))
+	else if (len && !as_host_ptr(f->host->as, *cpu, len, write))
 		why = "refused: not guest RAM";
 	struct event_sink *sink = f->host->sink;
 	if (ev_on(sink, EV_DMA)) {

@@ -9,13 +9,8 @@
 
 static void take_baseline(struct stats *s)
 {
-	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		s->hart_base[i] = (struct stats_hart_base){
-			h->instret, h->tlb.hits, h->tlb.misses, h->tlb.walks,
-			h->interrupts, h->exceptions,
-		};
-	}
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++)
+		hart_get_counters(&s->harts[i], &s->hart_base[i]);
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		s->region_base[i][0] = s->as->regions[i].reads;
 		s->region_base[i][1] = s->as->regions[i].writes;
@@ -165,19 +160,33 @@ void stats_reset(struct stats *s)
 	take_baseline(s);
 }
 
+/* Hart i's counters since the last reset. */
+static void since_baseline(const struct stats *s, unsigned i,
+			   struct hart_counters *c)
+{
+	const struct hart_counters *b = &s->hart_base[i];
+
+	hart_get_counters(&s->harts[i], c);
+	c->instret -= b->instret;
+	c->cycle -= b->cycle;
+	c->interrupts -= b->interrupts;
+	c->exceptions -= b->exceptions;
+	c->tlb_hits -= b->tlb_hits;
+	c->tlb_misses -= b->tlb_misses;
+	c->tlb_walks -= b->tlb_walks;
+}
+
 static void write_text(const struct stats *s, FILE *f, const char *name)
 {
 	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "hart%u instructions %" PRIu64 " tlb-hits %" PRIu64
 			" tlb-misses %" PRIu64 " page-walks %" PRIu64
 			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
 	}
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		const struct region *r = &s->as->regions[i];
@@ -220,16 +229,14 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			   (*p < 0x20) ? "?" : "%c", *p);
 	fprintf(f, "\",\"harts\":[");
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "%s{\"hart\":%u,\"instructions\":%" PRIu64
 			",\"tlb_hits\":%" PRIu64 ",\"tlb_misses\":%" PRIu64
 			",\"page_walks\":%" PRIu64 ",\"interrupts\":%" PRIu64
 			",\"exceptions\":%" PRIu64 "}", i ? "," : "", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
 	}
 	fprintf(f, "],\"devices\":[");
 	bool first = true;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "core/events.h"
+#include "cpu/hart.h"
 
 struct hart;
 struct address_space;
@@ -34,10 +35,6 @@ struct stats_vq {
 	uint64_t notifies, chains, used, bytes_out, bytes_in, interrupts;
 };
 
-struct stats_hart_base {
-	uint64_t instret, tlb_hits, tlb_misses, walks, interrupts, exceptions;
-};
-
 struct stats {
 	struct stats_reg regs[STATS_MAX_REGS];
 	unsigned nregs;
@@ -46,7 +43,7 @@ struct stats {
 		 guest_errors, hypercalls;
 	struct stats_vq vqs[STATS_MAX_VQS];
 	unsigned nvqs;
-	struct stats_hart_base hart_base[STATS_MAX_HARTS];
+	struct hart_counters hart_base[STATS_MAX_HARTS];
 	uint64_t region_base[STATS_MAX_REGIONS][2];
 	FILE *out;                /* --stats FILE; NULL: none */
 	bool json;

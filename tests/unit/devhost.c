@@ -51,6 +51,10 @@ static void record(void *opaque, const struct bus_event *e)
 	if (h->nevents < DEVHOST_EVENTS)
 		h->event_kind[h->nevents] = e->kind;
 	h->nevents++;
+	if ((unsigned)e->kind < EVK_NR)
+		h->kind_count[e->kind]++;
+	if (h->tap)
+		h->tap(h->tap_opaque, e);
 }
 
 static void quiet_log(void *opaque, const char *device, const char *text)
@@ -130,12 +134,19 @@ struct glass_device *devhost_pci(struct devhost *h,
 
 static const struct glass_attrs hart0 = { .initiator = 0, .priv = 3 };
 
+enum mem_status devhost_access_as(struct devhost *h, uint64_t pa,
+				  unsigned size, uint64_t *val, bool write,
+				  const struct glass_attrs *who)
+{
+	if (write)
+		return as_write(&h->as, pa, size, *val, who);
+	return as_read(&h->as, pa, size, val, who);
+}
+
 enum mem_status devhost_access(struct devhost *h, uint64_t pa, unsigned size,
 			       uint64_t *val, bool write)
 {
-	if (write)
-		return as_write(&h->as, pa, size, *val, &hart0);
-	return as_read(&h->as, pa, size, val, &hart0);
+	return devhost_access_as(h, pa, size, val, write, &hart0);
 }
 
 uint64_t devhost_rd(struct devhost *h, uint64_t off, unsigned size)
@@ -165,11 +176,7 @@ void devhost_reset(struct devhost *h)
 
 unsigned devhost_events(const struct devhost *h, enum ev_kind kind)
 {
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < h->nevents && i < DEVHOST_EVENTS; i++)
-		n += h->event_kind[i] == kind;
-	return n;
+	return (unsigned)kind < EVK_NR ? h->kind_count[kind] : 0;
 }
 
 void devhost_destroy(struct devhost *h)

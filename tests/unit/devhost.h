@@ -41,10 +41,16 @@ struct devhost {
 	/* machine requests: count per kind, last code */
 	int requests[3];
 	int last_code;
-	/* events (any category), their text forms */
+	/* events (any category): the kinds of the first DEVHOST_EVENTS in
+	 * order, and a count per kind of all of them */
 	struct event_sink sink;
 	unsigned nevents;
 	enum ev_kind event_kind[DEVHOST_EVENTS];
+	unsigned kind_count[EVK_NR];
+	/* if set, also given every event as it is emitted (its strings are
+	 * valid only during the call) */
+	void (*tap)(void *opaque, const struct bus_event *e);
+	void *tap_opaque;
 	struct glass_device *dev;
 	uint64_t base;          /* where the device's window is */
 };
@@ -70,6 +76,10 @@ uint64_t devhost_rd(struct devhost *h, uint64_t off, unsigned size);
 void devhost_wr(struct devhost *h, uint64_t off, uint64_t val, unsigned size);
 enum mem_status devhost_access(struct devhost *h, uint64_t pa, unsigned size,
 			       uint64_t *val, bool write);
+/* The same, made by `who` (another hart; NULL: no one in particular). */
+enum mem_status devhost_access_as(struct devhost *h, uint64_t pa,
+				  unsigned size, uint64_t *val, bool write,
+				  const struct glass_attrs *who);
 
 /* Let virtual time reach now_ns; due timers fire. */
 void devhost_set_time(struct devhost *h, uint64_t now_ns);
