@@ -338,6 +338,7 @@ static const char *const virtio_what[] = {
 };
 
 #define VIRTIO_TEXT_SEGS 8
+#define VIRTIO_JSON_SEGS 8
 
 static void virtio_text(struct sbuf *b, const struct bus_event *e)
 {
@@ -544,8 +545,11 @@ static void virtio_json(struct sbuf *b, const struct bus_event *e)
 		json_hex(b, "offset", x->offset);
 		break;
 	case VEV_CHAIN:
-		sb_printf(b, ",\"head\":%u,\"descriptors\":[", x->head);
-		for (unsigned i = 0; i < x->nsegs; i++)
+		/* the first VIRTIO_JSON_SEGS (a line stays well inside the
+		 * formatting buffer), and how many there were */
+		sb_printf(b, ",\"head\":%u,\"ndescriptors\":%u,"
+			  "\"descriptors\":[", x->head, x->nsegs);
+		for (unsigned i = 0; i < x->nsegs && i < VIRTIO_JSON_SEGS; i++)
 			sb_printf(b, "%s{\"addr\":\"0x%" PRIx64 "\",\"len\":%u,"
 				  "\"flags\":%u}", i ? "," : "",
 				  x->segs[i].addr, x->segs[i].len,

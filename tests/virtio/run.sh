@@ -80,6 +80,57 @@ for dev in virtio-blk-pci virtio-blk-device; do
 	fi
 done
 
+# the see-through: the virtio category in JSON and Chrome format, the
+# per-queue statistics, and the monitor's info virtio
+img=$tmp/trace.img
+mkdisk "$img"
+boot trace-json virtio-blk "" -drive "file=$img,if=virtio" \
+	--trace virtio,dma --trace-format json --trace-file "$tmp/t.json" \
+	--stats "$tmp/s.json"
+if ! guest_ok virtio-blk; then
+	fail trace-json "glass exit $rc" "$log"
+elif ! python3 - "$tmp/t.json" "$tmp/s.json" >"$tmp/why" 2>&1 <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+v = [e for e in lines if e["cat"] == "virtio"]
+assert any(e["what"] == "request" and e["request"].startswith("blk read")
+           for e in v), "no blk read request"
+chains = [e for e in v if e["what"] == "chain"]
+assert chains and all(isinstance(d["len"], int) for d in chains[0]["descriptors"])
+assert any(e["what"] == "interrupt" for e in v), "no interrupt"
+assert any(e["cat"] == "dma" for e in lines), "no dma"
+st = json.load(open(sys.argv[2]))
+q = [x for x in st["virtio"] if x["device"] == "virtio-blk-pci"]
+assert q and q[0]["chains"] > 0 and q[0]["interrupts"] > 0, st["virtio"]
+PY
+then
+	fail trace-json "$(tail -n 1 "$tmp/why")"
+else
+	pass trace-json
+fi
+boot trace-chrome virtio-blk "" -drive "file=$img,if=virtio" \
+	--trace virtio --trace-format chrome --trace-file "$tmp/t.chrome"
+if guest_ok virtio-blk && python3 -c 'import json,sys
+ev = json.load(open(sys.argv[1]))["traceEvents"]
+assert any(e["args"].get("what") == "used" for e in ev if e.get("cat") == "virtio")' \
+	"$tmp/t.chrome" 2>"$tmp/why"; then
+	pass trace-chrome
+else
+	fail trace-chrome "glass exit $rc: $(tail -n 1 "$tmp/why")" "$log"
+fi
+log=$logdir/virtio-monitor.log
+(sleep 3; echo "info virtio"; sleep 1; echo quit) | timeout 60 "$glass" \
+	-m 256M -monitor stdio -drive "file=$img,if=virtio" \
+	-device virtio-rng-device -kernel "$guest/Image" \
+	-initrd "$guest/initramfs.cpio.gz" -append console=ttyS0 >"$log" 2>&1
+if grep -q "virtio-blk-pci (virtio-blk, virtio-pci): status" "$log" &&
+	grep -q "virtio-rng-device (virtio-rng, virtio-mmio)" "$log" &&
+	grep -q "queue 0: size" "$log"; then
+	pass info-virtio
+else
+	fail info-virtio "no info virtio answer" "$log"
+fi
+
 # -drive if=virtio: QEMU's short form (a virtio-blk-pci)
 img=$tmp/short.img
 mkdisk "$img"
