@@ -131,6 +131,18 @@ else
 	fail info-virtio "no info virtio answer" "$log"
 fi
 
+# virtio-mmio: device-tree nodes only for the slots in use
+"$glass" -bios none -kernel "$(pwd)/fuzz/corpus/loader/seed-mini.elf" \
+	-device virtio-rng-device -device virtio-rng-device \
+	-dumpdtb "$tmp/virt.dtb" >/dev/null 2>&1
+if grep -aq 'virtio_mmio@10001000' "$tmp/virt.dtb" &&
+	grep -aq 'virtio_mmio@10002000' "$tmp/virt.dtb" &&
+	! grep -aq 'virtio_mmio@10003000' "$tmp/virt.dtb"; then
+	pass mmio-dt-nodes
+else
+	fail mmio-dt-nodes "expected nodes for slots 0 and 1 only"
+fi
+
 # -drive if=virtio: QEMU's short form (a virtio-blk-pci)
 img=$tmp/short.img
 mkdisk "$img"
