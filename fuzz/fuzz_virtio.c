@@ -260,9 +260,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		case 6:                                  /* host input */
 			if (which == 3 && R.chr.receive) {
+				struct chardev *c = &R.chr;
 				for (unsigned i = 0; i < (arg & 63); i++)
-					if (R.chr.can_receive(R.chr.fe))
-						R.chr.receive(R.chr.fe, (uint8_t)i);
+					if (c->can_receive(c->fe))
+						c->receive(c->fe, (uint8_t)i);
 			} else if (which == 1) {
 				/* a frame slirp would send: an ARP request
 				 * for the guest's address */

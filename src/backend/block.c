@@ -155,8 +155,9 @@ static int xfer(struct blockdev *b, const struct iovec *iov, int n,
 		return -EINVAL;
 	while (done < total) {
 		int k = iov_advance(iov, n, done, tmp);
-		ssize_t r = write ? pwritev(b->fd, tmp, k, (off_t)(off + done)) :
-				    preadv(b->fd, tmp, k, (off_t)(off + done));
+		off_t at = (off_t)(off + done);
+		ssize_t r = write ? pwritev(b->fd, tmp, k, at) :
+				    preadv(b->fd, tmp, k, at);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)

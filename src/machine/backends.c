@@ -75,8 +75,8 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 #undef VAL
 	for (unsigned i = 0; i < b->ndrives; i++) {
 		if (!strcmp(b->drives[i].id, id)) {
-			fprintf(stderr, "glass: -drive %s: id=%s is used twice\n",
-				spec, id);
+			fprintf(stderr, "glass: -drive %s: id=%s is used "
+				"twice\n", spec, id);
 			return -1;
 		}
 	}

@@ -171,8 +171,8 @@ int default_guest_config(struct machine_config *cfg, struct default_guest *g)
 	if (find_guest(g) < 0) {
 		fprintf(stderr, "glass: nothing to boot: no -kernel given and "
 			"no default guest installed (make install puts one in "
-			"PREFIX/share/glass); glass -kernel FILE boots a kernel, "
-			"glass --help lists the options\n");
+			"PREFIX/share/glass); glass -kernel FILE boots a "
+			"kernel, glass --help lists the options\n");
 		return -1;
 	}
 	if (data_disk(g, &created) < 0)

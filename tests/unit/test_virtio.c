@@ -569,7 +569,7 @@ TEST(virtio_pci_capabilities_and_a_request)
 	h.base = BAR4;
 
 	devhost_wr(&h, 0x14, 1 | 2, 1);                  /* device_status */
-	devhost_wr(&h, 0x08, 1, 4);                      /* driver_feature_select */
+	devhost_wr(&h, 0x08, 1, 4);            /* driver_feature_select */
 	devhost_wr(&h, 0x0c, F_VERSION_1, 4);
 	devhost_wr(&h, 0x14, 1 | 2 | 8, 1);
 	CHECK_EQ(devhost_rd(&h, 0x14, 1), 1 | 2 | 8);

@@ -322,15 +322,19 @@ static int blk_realize(struct virtio_dev *vd)
 	if (zeroes && !b->bk->readonly)
 		f |= 1ull << BLK_F_WRITE_ZEROES;
 	vd->s->device_features |= f;
-	virtio_put_le64(c + 0, b->bk->sectors);      /* capacity */
-	virtio_put_le32(c + 12, QUEUE_SIZE - 2);     /* seg_max */
-	virtio_put_le32(c + 20, SECTOR);             /* blk_size */
-	virtio_put_le32(c + 36, MAX_DISCARD_SECTORS); /* max_discard_sectors */
-	virtio_put_le32(c + 40, 1);                  /* max_discard_seg */
-	virtio_put_le32(c + 44, 1);                  /* discard_sector_alignment */
-	virtio_put_le32(c + 48, MAX_DISCARD_SECTORS); /* max_write_zeroes_sectors */
-	virtio_put_le32(c + 52, 1);                  /* max_write_zeroes_seg */
-	c[56] = 1;                                   /* write_zeroes_may_unmap */
+	/* struct virtio_blk_config: capacity, seg_max, blk_size, then
+	 * max_discard_sectors, max_discard_seg, discard_sector_alignment,
+	 * max_write_zeroes_sectors, max_write_zeroes_seg and
+	 * write_zeroes_may_unmap */
+	virtio_put_le64(c + 0, b->bk->sectors);
+	virtio_put_le32(c + 12, QUEUE_SIZE - 2);
+	virtio_put_le32(c + 20, SECTOR);
+	virtio_put_le32(c + 36, MAX_DISCARD_SECTORS);
+	virtio_put_le32(c + 40, 1);
+	virtio_put_le32(c + 44, 1);
+	virtio_put_le32(c + 48, MAX_DISCARD_SECTORS);
+	virtio_put_le32(c + 52, 1);
+	c[56] = 1;
 	return 0;
 }
 

@@ -231,7 +231,8 @@ static int net_realize(struct virtio_dev *vd)
 	glass_prop_bool(vd->dev, "offload", &n->offload);
 	if (!mac || parse_mac(mac, vd->config) < 0) {
 		glass_error(vd->dev, "mac=%s: six hex bytes such as "
-			    "52:54:00:12:34:56 (not multicast)", mac ? mac : "");
+			    "52:54:00:12:34:56 (not multicast)",
+			    mac ? mac : "");
 		return -1;
 	}
 	virtio_put_le16(vd->config + 6, NET_S_LINK_UP);  /* status */

@@ -120,7 +120,8 @@ static uint64_t common_read(struct virtio_dev *vd, uint64_t off,
 	case Q_MSIX: return VIRTIO_NO_VECTOR;
 	case Q_ENABLE: return vq ? vq->ready : 0;
 	case Q_NOTIFY_OFF: return vq ? s->queue_sel : 0;
-	case Q_DESC ... Q_DEVICE + 7: return vq ? queue_field(vq, off, size) : 0;
+	case Q_DESC ... Q_DEVICE + 7:
+		return vq ? queue_field(vq, off, size) : 0;
 	}
 	return 0;
 }
