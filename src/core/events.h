@@ -184,7 +184,7 @@ struct ev_virtio {
 	uint32_t len;                  /* USED: bytes written */
 	unsigned nsegs;                /* CHAIN */
 	const struct ev_virtio_seg *segs;
-	const char *text;              /* REQUEST */
+	const char *text;              /* REQUEST; NOTIFY: "bar4", "window" */
 	uint8_t isr, status;           /* INTERRUPT, STATUS */
 };
 

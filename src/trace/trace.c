@@ -351,7 +351,8 @@ static void virtio_text(struct sbuf *b, const struct bus_event *e)
 		sb_printf(b, " q%d", x->queue);
 	switch (x->what) {
 	case VEV_NOTIFY:
-		sb_printf(b, " notify +0x%" PRIx64, x->offset);
+		sb_printf(b, " notify %s+0x%" PRIx64, x->text ? x->text : "",
+			  x->offset);
 		break;
 	case VEV_CHAIN:
 		sb_printf(b, " chain head=%u:", x->head);
@@ -542,6 +543,8 @@ static void virtio_json(struct sbuf *b, const struct bus_event *e)
 		sb_printf(b, ",\"queue\":%d", x->queue);
 	switch (x->what) {
 	case VEV_NOTIFY:
+		if (x->text)
+			json_str(b, "window", x->text, strlen(x->text));
 		json_hex(b, "offset", x->offset);
 		break;
 	case VEV_CHAIN:

@@ -269,8 +269,12 @@ void virtio_notify(struct virtio_dev *vd, unsigned q, uint64_t offset)
 	struct virtq_state *vq = virtio_queue(vd, q);
 
 	if (virtio_tracing(vd)) {
+		/* where the driver wrote: BAR4 of the function, or the
+		 * virtio-mmio window */
 		struct ev_virtio v = { .what = VEV_NOTIFY, .queue = (int)q,
-				       .offset = offset };
+				       .offset = offset,
+				       .text = vd->transport == VIRTIO_PCI ?
+					       "bar4" : "window" };
 		emit(vd, &v);
 	}
 	if (!vq) {
