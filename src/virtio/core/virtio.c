@@ -38,7 +38,6 @@ int virtio_realize(void *self, struct glass_device *dev,
 	vd->dev = dev;
 	vd->self = self;
 	vd->transport = transport;
-	vd->devfn = -1;
 	vd->sink = device_env(dev)->sink;
 	vd->elem = calloc(1, sizeof(*vd->elem));
 	vd->segs = calloc(VIRTIO_CHAIN_MAX + 1, sizeof(*vd->segs));

@@ -151,12 +151,10 @@ struct virtio_dev {
 	const struct virtio_device_ops *ops;
 	struct glass_device *dev;
 	enum virtio_transport transport;
-	void *transport_priv;
 	struct virtio_elem *elem; /* scratch for one chain (heap) */
 	struct ev_virtio_seg *segs; /* scratch: the chain, for the trace */
 	unsigned nsegs;
 	struct event_sink *sink;  /* the trace */
-	int devfn;                /* PCI: slot << 3; virtio-mmio: -1 */
 	void *self;               /* the instance */
 };
 
@@ -185,7 +183,8 @@ struct virtq_state *virtio_queue(struct virtio_dev *vd, unsigned q);
 uint16_t virtio_queue_max(struct virtio_dev *vd, unsigned q);
 void virtio_queue_set_size(struct virtio_dev *vd, unsigned q, uint16_t n);
 void virtio_queue_set_ready(struct virtio_dev *vd, unsigned q, bool ready);
-/* Whether the queue may be configured now (not ready, not DRIVER_OK). */
+/* Set the bits `mask` of a ring address (which: 0 descriptors, 1 driver
+ * area, 2 device area) to val's; ignored (a guest error) while enabled. */
 void virtio_queue_set_addr(struct virtio_dev *vd, unsigned q, int which,
 			   uint64_t val, uint64_t mask);
 
