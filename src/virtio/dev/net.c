@@ -141,7 +141,7 @@ static bool tx_offload(struct net *n, uint8_t *f, size_t len,
 		return false; /* not offered */
 	if (!(flags & HDR_F_NEEDS_CSUM))
 		return true;
-	if (start >= len || off > len - start - 2)
+	if (start > len || len - start < 2 || off > len - start - 2)
 		return false;
 	/* the checksum field holds the guest's partial sum */
 	uint16_t c = fold(sum16(f + start, len - start, 0));
