@@ -180,7 +180,7 @@ log=$logdir/virtio-sigkill.log
 	-append "console=ttyS0 glass.test=virtio-fsync" </dev/null >"$log" 2>&1 &
 pid=$!
 t=0
-while [ $t -lt "$limit" ] && kill -0 $pid 2>/dev/null &&
+while [ $t -lt $((limit * 10)) ] && kill -0 $pid 2>/dev/null &&
 	! grep -q '^FSYNC-RETURNED' "$log"; do
 	sleep 0.1
 	t=$((t + 1))
