@@ -188,6 +188,8 @@ done
 killed=
 if grep -q '^FSYNC-RETURNED' "$log"; then
 	kill -KILL $pid && killed=1
+else
+	kill -KILL $pid 2>/dev/null # never got there: do not wait forever
 fi
 wait $pid 2>/dev/null
 # replay the journal the way the next mount would, on a copy
