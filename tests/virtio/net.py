@@ -68,6 +68,9 @@ p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
 why = None
 page = None
 deadline = time.time() + 300
+# a glass that hangs without a word is stopped too
+watchdog = threading.Timer(310, p.kill)
+watchdog.start()
 for line in p.stdout:
     log.write(line)
     if line.startswith("HTTPD-READY"):
@@ -83,6 +86,9 @@ for line in p.stdout:
         why = "timeout"
         break
 rc = p.wait()
+watchdog.cancel()
+if time.time() > deadline and why is None:
+    why = "timeout"
 log.close()
 server.shutdown()
 text = open(log_path).read() if log_path != "/dev/null" else ""
