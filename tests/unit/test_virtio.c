@@ -633,3 +633,43 @@ TEST(virtio_blk_odd_size_rounds_up)
 	blockdev_close(&b);
 	unlink(path);
 }
+
+/* WRITE_ZEROES (with and without the unmap flag) zeroes the range and
+ * nothing else; a range past the end, or two segments, is refused. */
+TEST(virtio_blk_write_zeroes)
+{
+	blk_start(false, "drive=d0");
+	blk_go();
+	devhost_wr(&h, DEV_FEATURES_SEL, 0, 4);
+	CHECK_EQ(devhost_rd(&h, DEV_FEATURES, 4) & (1u << 14), 1u << 14);
+	for (uint32_t flags = 0; flags < 2; flags++) {
+		uint8_t *seg = ram(BUF + 0x100);
+		uint64_t sector = 8 + 16 * flags;
+		uint32_t num = 8;
+		memcpy(seg, &sector, 8);
+		memcpy(seg + 8, &num, 4);
+		memcpy(seg + 12, &flags, 4);
+		CHECK_EQ(blk_req(13, 0, 16, false), 0);
+		CHECK_EQ(blk_req(0, sector, 4096, true), 0);
+		uint8_t zero[4096] = { 0 };
+		CHECK(!memcmp(ram(BUF + 0x100), zero, 4096));
+		/* the sectors around it are untouched */
+		CHECK_EQ(blk_req(0, sector - 1, 512, true), 0);
+		CHECK_EQ(*ram(BUF + 0x100 + 1), (uint8_t)(((sector - 1) *
+							   512 + 1) * 7));
+		CHECK_EQ(blk_req(0, sector + 8, 512, true), 0);
+		CHECK_EQ(*ram(BUF + 0x100 + 1), 7);
+	}
+	uint8_t *seg = ram(BUF + 0x100);
+	uint64_t sector = 64 * 8 - 4;
+	uint32_t num = 8, flags = 0;
+	memcpy(seg, &sector, 8);
+	memcpy(seg + 8, &num, 4);
+	memcpy(seg + 12, &flags, 4);
+	CHECK_EQ(blk_req(13, 0, 16, false), 1);   /* past the end: IOERR */
+	CHECK_EQ(blk_req(13, 0, 32, false), 2);   /* two segments: UNSUPP */
+	CHECK_EQ(status() & 0x40, 0);
+	devhost_destroy(&h);
+	blockdev_close(&disk);
+	unlink(disk_path);
+}
