@@ -8,7 +8,7 @@
 # and unmounts, so the host can check the image with e2fsck and debugfs
 # (tests/virtio/run.sh); reads the file back after dropping the caches;
 # and reads the raw disk with O_DIRECT. Prints "VIRTIO-BLK OK" or the
-# reason and exits 1.
+# reason and exits 1. With a second disk (/dev/vdb, raw), discard.
 
 fail() {
     echo "VIRTIO-BLK FAIL: $*"
@@ -44,4 +44,16 @@ umount /mnt || fail "umount"
 # the raw disk, past the page cache: the superblock's ext4 magic 0xef53
 magic=$(dd if=/dev/vda bs=4096 count=1 iflag=direct 2>/dev/null | od -A n -t x2 -j 1080 -N 2 | tr -d ' ')
 [ "$magic" = ef53 ] || fail "O_DIRECT read of the superblock: magic '$magic'"
+# a second, raw disk (if the host gave one): discard reaches the image
+# (glass punches a hole: the range reads back as zeros)
+if [ -b /dev/vdb ]; then
+    yes x | head -c 1048576 >/tmp/x
+    dd if=/tmp/x of=/dev/vdb bs=4096 conv=fsync 2>/dev/null || fail "writing vdb"
+    blkdiscard -o 0 -l 524288 /dev/vdb || fail "blkdiscard"
+    left=$(dd if=/dev/vdb bs=4096 count=128 iflag=direct 2>/dev/null | tr -d '\000' | wc -c)
+    [ "$left" -eq 0 ] || fail "$left non-zero bytes in the discarded range"
+    kept=$(dd if=/dev/vdb bs=4096 skip=128 count=128 iflag=direct 2>/dev/null | tr -d 'x\n' | wc -c)
+    [ "$kept" -eq 0 ] || fail "the range after the discard changed"
+    echo "virtio-blk: discard of 512 KiB on vdb reads back as zeros"
+fi
 echo "VIRTIO-BLK OK"

@@ -274,7 +274,9 @@ static int platform_bus_place(struct machine *m,
 	return 0;
 }
 
-/* A virtio-mmio device goes into the next of the board's eight slots. */
+/* A virtio-mmio device goes into the next free of the board's eight
+ * slots, from the top as on QEMU (the first -device is at 0x1000_8000,
+ * PLIC source 8). */
 static int virtio_slot_place(struct machine *m,
 			     const struct glass_device_class *cls,
 			     struct platform_place *p)
@@ -284,9 +286,9 @@ static int virtio_slot_place(struct machine *m,
 		"virtio-mmio4", "virtio-mmio5", "virtio-mmio6", "virtio-mmio7",
 	};
 	const struct virt_map_entry *v = &virt_map[VIRT_VIRTIO];
-	unsigned n = m->virtio_next;
+	unsigned n = VIRT_VIRTIO_SLOTS - 1 - m->virtio_next;
 
-	if (n >= VIRT_VIRTIO_SLOTS) {
+	if (m->virtio_next >= VIRT_VIRTIO_SLOTS) {
 		fprintf(stderr, "glass: -device %s: all %d virtio-mmio slots "
 			"are taken\n", cls->name, VIRT_VIRTIO_SLOTS);
 		return -1;

@@ -69,9 +69,12 @@ image_ok() {
 for dev in virtio-blk-pci virtio-blk-device; do
 	img=$tmp/$dev.img
 	mkdisk "$img"
+	truncate -s 4M "$tmp/raw.img"
 	boot "$dev" virtio-blk "glass.serial=glass-disk-1" \
 		-drive "file=$img,format=raw,if=none,id=d0" \
-		-device "$dev,drive=d0,serial=glass-disk-1"
+		-device "$dev,drive=d0,serial=glass-disk-1" \
+		-drive "file=$tmp/raw.img,if=none,id=d1" \
+		-device "$dev,drive=d1"
 	why="glass exit $rc"
 	if guest_ok virtio-blk && image_ok "$img"; then
 		pass "$dev"
@@ -135,9 +138,9 @@ fi
 "$glass" -bios none -kernel "$(pwd)/fuzz/corpus/loader/seed-mini.elf" \
 	-device virtio-rng-device -device virtio-rng-device \
 	-dumpdtb "$tmp/virt.dtb" >/dev/null 2>&1
-if grep -aq 'virtio_mmio@10001000' "$tmp/virt.dtb" &&
-	grep -aq 'virtio_mmio@10002000' "$tmp/virt.dtb" &&
-	! grep -aq 'virtio_mmio@10003000' "$tmp/virt.dtb"; then
+if grep -aq 'virtio_mmio@10008000' "$tmp/virt.dtb" &&
+	grep -aq 'virtio_mmio@10007000' "$tmp/virt.dtb" &&
+	! grep -aq 'virtio_mmio@10006000' "$tmp/virt.dtb"; then
 	pass mmio-dt-nodes
 else
 	fail mmio-dt-nodes "expected nodes for slots 0 and 1 only"
