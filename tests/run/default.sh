@@ -30,7 +30,7 @@ cp "$guest/Image" "$guest/initramfs.cpio.gz" "$tmp/prefix/share/glass/"
 
 # twice: the data disk is made on the first boot and kept by the second
 for boot in 1 2; do
-	(sleep 8; echo "cat /data/kept.txt; echo boot$boot >>/data/kept.txt; poweroff") |
+	(sleep 15; echo "cat /data/kept.txt; echo boot$boot >>/data/kept.txt; poweroff") |
 		HOME=$tmp/home XDG_DATA_HOME= GLASS_DATA= \
 		timeout 120 "$tmp/prefix/bin/glass" -smp 1 >"$log.$boot" 2>&1
 	rc=$?
