@@ -22,6 +22,7 @@ part "unit tests" build/unit-tests
 part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
 part "trace golden" tests/trace/run.sh
 part "Linux" tests/linux/boot.sh build/glass build/guest
+part "virtio" tests/virtio/run.sh build/glass build/guest
 part "firmware" tests/firmware/uboot.sh
 part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
@@ -36,9 +37,11 @@ part "watchdog" tests/robust/run.sh build/glass
 part "soak" tests/soak/boots.sh build/glass build/guest
 part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
+part "glass with no -kernel" tests/run/default.sh build/glass build/guest
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "virtio (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/virtio/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "example device (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/example/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 
 passed=$(grep -c '^PASS' "$out")

@@ -8,6 +8,7 @@
 #include "cpu/riscv.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
 {
@@ -110,6 +111,23 @@ static void info_qtree(struct machine *m, FILE *out)
 	for (const struct glass_device *d = m->devices; d; d = d->next)
 		if (d->pci)
 			device_print_qtree(d, out);
+}
+
+/* Every virtio device: status, features, each queue's addresses,
+ * indices, pending work and counters. */
+static void info_virtio(struct machine *m, FILE *out)
+{
+	bool any = false;
+
+	for (struct glass_device *d = m->devices; d; d = d->next) {
+		struct virtio_dev *vd = virtio_of_device(d);
+		if (!vd)
+			continue;
+		virtio_print_info(vd, out);
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "no virtio devices\n");
 }
 
 static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
@@ -267,6 +285,7 @@ static const char help_text[] =
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
 	"info qtree           every device: bus, properties, lines, regions\n"
 	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
+	"info virtio          virtio devices: features, status, queues, counters\n"
 	"info registers [HART] integer registers and key CSRs\n"
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
 	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
@@ -299,8 +318,10 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			info_tlb(m, arg, out);
 		else if (what && !strcmp(what, "registers"))
 			info_registers(m, arg, out);
+		else if (what && !strcmp(what, "virtio"))
+			info_virtio(m, out);
 		else
-			fprintf(out, "info mtree|pci|qtree|tlb|registers\n");
+			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
