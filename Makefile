@@ -19,7 +19,7 @@ VERSION := 0.1.0
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
            -Isrc -Iinclude -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
-LDLIBS  += -lfdt -lm
+LDLIBS  += -lfdt -lzstd -lm
 
 LIB_SRCS  := $(sort $(wildcard src/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -174,7 +174,7 @@ $(FUZZ_BUILD)/libglass.a: $(FUZZ_OBJS)
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libglass.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< \
-		$(FUZZ_BUILD)/libglass.a -lfdt -lm
+		$(FUZZ_BUILD)/libglass.a -lfdt -lzstd -lm
 
 fuzz: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -19,7 +19,7 @@ packages="
     linux-source-6.1
     dpkg-dev debian-archive-keyring
     qemu-system-misc opensbi
-    libfdt-dev python3
+    libfdt-dev libzstd-dev python3
     u-boot-qemu
     clang libclang-rt-14-dev
 "

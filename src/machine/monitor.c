@@ -8,6 +8,7 @@
 #include "cpu/riscv.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
 
 static const char *kind_name(const struct region *r)
 {
@@ -262,6 +263,34 @@ static void trace_cmd(struct machine *m, char *args, FILE *out)
 	fprintf(out, "trace %s %s\n", onoff, cats);
 }
 
+/* savevm FILE / loadvm FILE: between rounds, where the run loop calls the
+ * monitor, so the machine is never in the middle of an instruction. */
+static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
+{
+	char *file = strtok(args, " ");
+	char err[SNAPSHOT_ERR_LEN];
+	struct snapshot_stats st;
+
+	if (!file) {
+		fprintf(out, "usage: %s FILE\n", save ? "savevm" : "loadvm");
+		return;
+	}
+	if (!save) {
+		if (snapshot_load(m, file, err, sizeof(err)) < 0)
+			fprintf(out, "loadvm %s: %s\n", file, err);
+		else
+			fprintf(out, "loaded %s\n", file);
+		return;
+	}
+	if (snapshot_save(m, file, &st, err, sizeof(err)) < 0) {
+		fprintf(out, "savevm %s: %s\n", file, err);
+		return;
+	}
+	fprintf(out, "saved %s: %" PRIu64 " KiB, %" PRIu64 " of %" PRIu64
+		" RAM pages stored, %" PRIu64 " ms\n", file, st.bytes >> 10,
+		st.stored_pages, st.ram_pages, st.ns / 1000000);
+}
+
 static const char help_text[] =
 	"info mtree           the physical address map, with live BAR mappings\n"
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
@@ -271,6 +300,8 @@ static const char help_text[] =
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
 	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
 	"xp [/N] PADDR        N 8-byte words at a physical address\n"
+	"savevm FILE          save the whole machine to FILE (a snapshot)\n"
+	"loadvm FILE          restore the machine from a snapshot FILE\n"
 	"quit                 exit glass\n";
 
 bool monitor_command(struct machine *m, const char *line, FILE *out)
@@ -303,6 +334,8 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			fprintf(out, "info mtree|pci|qtree|tlb|registers\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+		snapshot_cmd(m, cmd[0] == 's', rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
 		examine(m, rest, cmd[1] == 0, out);
 	} else {
