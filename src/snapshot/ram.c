@@ -111,20 +111,15 @@ int ram_put(const struct region *r, struct snap_buf *b,
 {
 	uint64_t npages = r->size / RAM_PAGE, nstored = 0;
 	size_t bm_len = (npages + 7) / 8;
-
-	snap_put_str(b, r->name);
-	snap_put_u64(b, r->base);
-	snap_put_u64(b, r->size);
-	snap_put_u64(b, RAM_PAGE);
-	size_t count_at = b->len;
-	snap_put_u64(b, 0);                 /* nstored, filled in below */
-	size_t bm_at = b->len;
-	uint8_t *bm = snap_reserve(b, bm_len);
-	if (!bm)
-		return -1;
-	memset(bm, 0, bm_len);
 	size_t hp = (size_t)sysconf(_SC_PAGESIZE);
+	/* the bitmap apart from b: compressing grows (moves) b's buffer */
+	uint8_t *bm = calloc(1, bm_len ? bm_len : 1);
 	uint8_t *touched = touched_pages(r->host, r->size, hp);
+
+	if (!bm) {
+		free(touched);
+		return -1;
+	}
 	for (uint64_t p = 0; p < npages; p++) {
 		if ((touched && !touched[p * RAM_PAGE / hp]) ||
 		    page_zero(r->host + p * RAM_PAGE))
@@ -133,12 +128,18 @@ int ram_put(const struct region *r, struct snap_buf *b,
 		nstored++;
 	}
 	free(touched);
-	b->len += bm_len;
-	memcpy(b->p + count_at, &nstored, 8);
+	snap_put_str(b, r->name);
+	snap_put_u64(b, r->base);
+	snap_put_u64(b, r->size);
+	snap_put_u64(b, RAM_PAGE);
+	snap_put_u64(b, nstored);
+	snap_put(b, bm, bm_len);
 	size_t zlen_at = b->len;
 	snap_put_u64(b, 0);                 /* compressed length */
 	size_t z0 = b->len;
-	if (b->failed || compress_pages(r, b->p + bm_at, npages, b) < 0)
+	int rc = b->failed ? -1 : compress_pages(r, bm, npages, b);
+	free(bm);
+	if (rc < 0)
 		return -1;
 	uint64_t zlen = b->len - z0;
 	memcpy(b->p + zlen_at, &zlen, 8);
