@@ -63,6 +63,14 @@ uint64_t snap_hash(const void *data, size_t len)
 	return r;
 }
 
+/* A section's checksum covers its tag and length too, so a damaged header
+ * never turns it into another section. */
+uint64_t snap_section_sum(const uint8_t header[16], const void *data,
+			  uint64_t len)
+{
+	return snap_hash(data, len) ^ rotl(snap_hash(header, 16), 17);
+}
+
 /* ---- buffers ---- */
 
 uint8_t *snap_reserve(struct snap_buf *b, size_t len)
@@ -168,10 +176,10 @@ static void section_header(struct snap_writer *w, uint32_t tag,
 			   const void *data, uint64_t len)
 {
 	uint8_t h[SNAP_SECTION_HEADER] = { 0 };
-	uint64_t sum = snap_hash(data, len);
 
 	memcpy(h, &tag, 4);
 	memcpy(h + 8, &len, 8);
+	uint64_t sum = snap_section_sum(h, data, len);
 	memcpy(h + 16, &sum, 8);
 	wr(w, h, sizeof(h));
 }
@@ -231,7 +239,7 @@ static const char *parse_sections(struct snap_file *f)
 		if (len > f->size - off)
 			return "truncated (a section runs past the end of the "
 			       "file)";
-		if (rd64(h + 16) != snap_hash(f->data + off, len))
+		if (rd64(h + 16) != snap_section_sum(h, f->data + off, len))
 			return "corrupt (a section's checksum does not match)";
 		if (tag == SNAP_END) {
 			if (len != 0 || off != f->size)

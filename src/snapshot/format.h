@@ -37,6 +37,10 @@ enum snap_tag {
 /* 64-bit checksum of a payload (four lanes of multiply-rotate over
  * little-endian words; detects corruption and truncation, not forgery). */
 uint64_t snap_hash(const void *data, size_t len);
+/* The checksum a section header holds: of its first 16 bytes (tag,
+ * flags, length) and its payload. */
+uint64_t snap_section_sum(const uint8_t header[16], const void *data,
+			  uint64_t len);
 
 /* ---- building a section in memory ---- */
 
