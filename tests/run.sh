@@ -27,6 +27,7 @@ part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
 part "reset" tests/reset/run.sh build/glass
 part "plugins" tests/plugin/run.sh build/glass
+part "snapshots and determinism" tests/snapshot/run.sh build/glass build/guest
 part "bad input" tests/badinput/run.sh
 part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh
@@ -37,6 +38,7 @@ part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "snapshots (ASan+UBSan)" sh -c 'SNAPSHOT_TIMEOUT=900 LOGDIR=build/test-logs/san tests/snapshot/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 
 passed=$(grep -c '^PASS' "$out")
