@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/riscv.h"
 #include "machine/monitor.h"
@@ -276,10 +277,16 @@ static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
 		return;
 	}
 	if (!save) {
-		if (snapshot_load(m, file, err, sizeof(err)) < 0)
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (snapshot_load(m, file, err, sizeof(err)) < 0) {
 			fprintf(out, "loadvm %s: %s\n", file, err);
-		else
-			fprintf(out, "loaded %s\n", file);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(out, "loaded %s: %.1f ms\n", file,
+			(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		return;
 	}
 	if (snapshot_save(m, file, &st, err, sizeof(err)) < 0) {
@@ -287,8 +294,8 @@ static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
 		return;
 	}
 	fprintf(out, "saved %s: %" PRIu64 " KiB, %" PRIu64 " of %" PRIu64
-		" RAM pages stored, %" PRIu64 " ms\n", file, st.bytes >> 10,
-		st.stored_pages, st.ram_pages, st.ns / 1000000);
+		" RAM pages stored, %.1f ms\n", file, st.bytes >> 10,
+		st.stored_pages, st.ram_pages, st.ns / 1e6);
 }
 
 static const char help_text[] =

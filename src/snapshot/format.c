@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,35 +41,79 @@ static uint64_t lane(uint64_t h, uint64_t w)
 	return rotl(h ^ (w * K1), 29) * K2;
 }
 
-uint64_t snap_hash(const void *data, size_t len)
+static void hash_block(struct snap_hasher *h, const uint8_t *p)
+{
+	for (unsigned l = 0; l < 4; l++)
+		h->lane[l] = lane(h->lane[l], rd64(p + 8 * l));
+}
+
+void snap_hash_init(struct snap_hasher *h)
+{
+	*h = (struct snap_hasher){ .lane = { K1, K2, K3, K1 ^ K3 } };
+}
+
+void snap_hash_update(struct snap_hasher *h, const void *data, size_t len)
 {
 	const uint8_t *p = data;
-	uint64_t h[4] = { K1, K2, K3, (uint64_t)len };
-	size_t i = 0;
 
-	for (; i + 32 <= len; i += 32)
-		for (unsigned l = 0; l < 4; l++)
-			h[l] = lane(h[l], rd64(p + i + 8 * l));
-	for (; i + 8 <= len; i += 8)
-		h[0] = lane(h[0], rd64(p + i));
+	h->len += len;
+	if (h->nbuf) {
+		size_t n = 32 - h->nbuf < len ? 32 - h->nbuf : len;
+		memcpy(h->buf + h->nbuf, p, n);
+		h->nbuf += (unsigned)n;
+		p += n;
+		len -= n;
+		if (h->nbuf < 32)
+			return;
+		hash_block(h, h->buf);
+		h->nbuf = 0;
+	}
+	for (; len >= 32; p += 32, len -= 32)
+		hash_block(h, p);
+	memcpy(h->buf, p, len);
+	h->nbuf = (unsigned)len;
+}
+
+uint64_t snap_hash_final(const struct snap_hasher *h)
+{
+	uint64_t l[4] = { h->lane[0], h->lane[1], h->lane[2], h->lane[3] };
 	uint64_t tail = 0;
-	for (unsigned s = 0; i < len; i++, s += 8)
-		tail |= (uint64_t)p[i] << s;
-	h[1] = lane(h[1], tail);
-	uint64_t r = rotl(h[0], 1) + rotl(h[1], 7) + rotl(h[2], 12) +
-		     rotl(h[3], 18);
+	unsigned i = 0;
+
+	for (; i + 8 <= h->nbuf; i += 8)
+		l[0] = lane(l[0], rd64(h->buf + i));
+	for (unsigned s = 0; i < h->nbuf; i++, s += 8)
+		tail |= (uint64_t)h->buf[i] << s;
+	l[1] = lane(l[1], tail);
+	l[2] = lane(l[2], h->len);
+	uint64_t r = rotl(l[0], 1) + rotl(l[1], 7) + rotl(l[2], 12) +
+		     rotl(l[3], 18);
 	r ^= r >> 33;
 	r *= K2;
 	r ^= r >> 29;
 	return r;
 }
 
+uint64_t snap_hash(const void *data, size_t len)
+{
+	struct snap_hasher h;
+
+	snap_hash_init(&h);
+	snap_hash_update(&h, data, len);
+	return snap_hash_final(&h);
+}
+
 /* A section's checksum covers its tag and length too, so a damaged header
  * never turns it into another section. */
+static uint64_t sum_of(const uint8_t header[16], uint64_t payload_hash)
+{
+	return payload_hash ^ rotl(snap_hash(header, 16), 17);
+}
+
 uint64_t snap_section_sum(const uint8_t header[16], const void *data,
 			  uint64_t len)
 {
-	return snap_hash(data, len) ^ rotl(snap_hash(header, 16), 17);
+	return sum_of(header, snap_hash(data, len));
 }
 
 /* ---- buffers ---- */
@@ -162,6 +207,9 @@ void snap_write_header(struct snap_writer *w, uint64_t flags)
 	uint32_t v = SNAP_FORMAT_VERSION, hs = SNAP_HEADER_SIZE;
 	uint64_t sum;
 
+	off_t at = lseek(w->fd, 0, SEEK_CUR);
+
+	w->base = at > 0 ? (uint64_t)at : 0;
 	memcpy(h, SNAP_MAGIC, 8);
 	memcpy(h + 8, &v, 4);
 	memcpy(h + 12, &hs, 4);
@@ -172,16 +220,41 @@ void snap_write_header(struct snap_writer *w, uint64_t flags)
 	wr(w, h, sizeof(h));
 }
 
-static void section_header(struct snap_writer *w, uint32_t tag,
-			   const void *data, uint64_t len)
+/* A section: its header (length and checksum still zero), then the
+ * payload, hashed on its way out; the header is written again at the end,
+ * complete. */
+void snap_section_begin(struct snap_writer *w, uint32_t tag)
 {
 	uint8_t h[SNAP_SECTION_HEADER] = { 0 };
 
+	w->tag = tag;
+	w->start = w->written;
+	w->len = 0;
+	snap_hash_init(&w->hash);
 	memcpy(h, &tag, 4);
-	memcpy(h + 8, &len, 8);
-	uint64_t sum = snap_section_sum(h, data, len);
-	memcpy(h + 16, &sum, 8);
 	wr(w, h, sizeof(h));
+}
+
+void snap_section_write(struct snap_writer *w, const void *data, size_t len)
+{
+	snap_hash_update(&w->hash, data, len);
+	w->len += len;
+	wr(w, data, len);
+}
+
+void snap_section_end(struct snap_writer *w)
+{
+	uint8_t h[SNAP_SECTION_HEADER] = { 0 };
+
+	memcpy(h, &w->tag, 4);
+	memcpy(h + 8, &w->len, 8);
+	uint64_t sum = sum_of(h, snap_hash_final(&w->hash));
+	memcpy(h + 16, &sum, 8);
+	if (w->err)
+		return;
+	if (pwrite(w->fd, h, sizeof(h), (off_t)(w->base + w->start)) !=
+	    sizeof(h))
+		w->err = errno ? errno : EIO;
 }
 
 void snap_write_section(struct snap_writer *w, uint32_t tag,
@@ -192,13 +265,15 @@ void snap_write_section(struct snap_writer *w, uint32_t tag,
 			w->err = ENOMEM;
 		return;
 	}
-	section_header(w, tag, b->p ? b->p : (const uint8_t *)"", b->len);
-	wr(w, b->p, b->len);
+	snap_section_begin(w, tag);
+	snap_section_write(w, b->p, b->len);
+	snap_section_end(w);
 }
 
 void snap_write_end(struct snap_writer *w)
 {
-	section_header(w, SNAP_END, "", 0);
+	snap_section_begin(w, SNAP_END);
+	snap_section_end(w);
 }
 
 /* ---- reading ---- */
@@ -287,8 +362,12 @@ int snap_open(struct snap_file *f, const char *path, const char **why)
 		return -1;
 	}
 	size_t size = (size_t)st.st_size, got = 0;
-	uint8_t *data = malloc(size ? size : 1);
-	if (!data) {
+	/* populated in one go: faulting in a large buffer page by page
+	 * costs more than reading the file */
+	size_t map = size ? size : 1;
+	uint8_t *data = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			     MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	if (data == MAP_FAILED) {
 		*why = "out of memory reading it";
 		close(fd);
 		return -1;
@@ -304,19 +383,22 @@ int snap_open(struct snap_file *f, const char *path, const char **why)
 	close(fd);
 	if (got != size) {
 		*why = "cannot read it all";
-		free(data);
+		munmap(data, map);
 		return -1;
 	}
-	if (snap_parse(f, data, size, why) < 0) {
+	int rc = snap_parse(f, data, size, why);
+	f->mapped = map;
+	if (rc < 0)
 		snap_file_free(f);
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 void snap_file_free(struct snap_file *f)
 {
-	free(f->data);
+	if (f->mapped)
+		munmap(f->data, f->mapped);
+	else
+		free(f->data);
 	memset(f, 0, sizeof(*f));
 }
 

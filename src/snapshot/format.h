@@ -35,8 +35,20 @@ enum snap_tag {
 };
 
 /* 64-bit checksum of a payload (four lanes of multiply-rotate over
- * little-endian words; detects corruption and truncation, not forgery). */
+ * little-endian words, then the length; detects corruption and
+ * truncation, not forgery). In one go, or fed in pieces. */
 uint64_t snap_hash(const void *data, size_t len);
+
+struct snap_hasher {
+	uint64_t lane[4];
+	uint64_t len;
+	uint8_t buf[32];
+	unsigned nbuf;
+};
+
+void snap_hash_init(struct snap_hasher *h);
+void snap_hash_update(struct snap_hasher *h, const void *data, size_t len);
+uint64_t snap_hash_final(const struct snap_hasher *h);
 /* The checksum a section header holds: of its first 16 bytes (tag,
  * flags, length) and its payload. */
 uint64_t snap_section_sum(const uint8_t header[16], const void *data,
@@ -64,9 +76,14 @@ void snap_buf_free(struct snap_buf *b);
 /* ---- writing a file ---- */
 
 struct snap_writer {
-	int fd;
+	int fd;               /* seekable: section headers are completed */
+	uint64_t base;        /* where the file started in fd */
 	uint64_t written;
 	int err;              /* errno of the first failure, 0 if none */
+	/* the section being written */
+	uint32_t tag;
+	uint64_t start, len;
+	struct snap_hasher hash;
 };
 
 /* Header: magic, format version, header size, glass version, flags. */
@@ -74,6 +91,11 @@ void snap_write_header(struct snap_writer *w, uint64_t flags);
 /* One section from a buffer (a failed buffer fails the writer: ENOMEM). */
 void snap_write_section(struct snap_writer *w, uint32_t tag,
 			const struct snap_buf *b);
+/* One section written in pieces: begin, any number of writes, end (which
+ * goes back to complete the section's header: the fd must be seekable). */
+void snap_section_begin(struct snap_writer *w, uint32_t tag);
+void snap_section_write(struct snap_writer *w, const void *data, size_t len);
+void snap_section_end(struct snap_writer *w);
 void snap_write_end(struct snap_writer *w);
 
 /* ---- reading a file ---- */
@@ -89,6 +111,8 @@ struct snap_section {
 struct snap_file {
 	uint8_t *data;        /* the whole file */
 	size_t size;
+	size_t mapped;        /* data is a mapping of this size (snap_open);
+				 0: from malloc (snap_parse) */
 	uint32_t format_version;
 	char glass_version[SNAP_VERSION_LEN + 1];
 	uint64_t flags;

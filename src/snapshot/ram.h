@@ -12,28 +12,29 @@
 
 #define RAM_PAGE 4096ull
 
-/* A region's contents, decoded from a snapshot and checked, waiting to be
- * copied in. */
+/* A region's contents in a snapshot, checked, waiting to be copied in
+ * (pointers into the file's buffer). */
 struct ram_image {
 	struct region *r;
-	const uint8_t *bitmap;   /* in the file's buffer */
+	const uint8_t *bitmap;
 	uint64_t npages, nstored;
-	uint8_t *pages;          /* nstored pages (an anonymous mapping) */
-	size_t map_len;
+	const uint8_t *z;        /* the zstd frame */
+	uint64_t zlen;
 };
 
-/* Append region r's section payload to b (st counts pages). 0, or -1 if
- * compression failed. */
-int ram_put(const struct region *r, struct snap_buf *b,
-	    struct snapshot_stats *st);
+/* Write region r as a MEMR section (st counts pages). 0, or -1 if
+ * compression or the writer failed. */
+int ram_write(struct snap_writer *w, const struct region *r,
+	      struct snapshot_stats *st);
 
-/* Decode section s for region r into img (the name, base and size must be
- * r's; the frame must decompress to exactly the pages the bitmap says).
- * 0, or -1 with the reason in err. */
+/* Check section s for region r into img: the name, base and size must be
+ * r's, and the frame must decompress to exactly the pages the bitmap
+ * says (decompressed once, into a scratch buffer). 0, or -1 with the
+ * reason in err. */
 int ram_parse(const struct snap_section *s, const struct region *r,
 	      struct ram_image *img, char *err, size_t errlen);
 
-/* Copy the image into the region (zero pages are zeroed, cheaply). */
+/* Decompress the image into the region; zero pages are zeroed, cheaply. */
 void ram_commit(struct address_space *as, const struct ram_image *img);
 
 void ram_image_free(struct ram_image *img);

@@ -338,13 +338,9 @@ int snapshot_save_fd(struct machine *m, int fd, struct snapshot_stats *st,
 	section(&w, SNAP_PCIH, m, 0, sec_pcih);
 	for (int i = 0; i < m->as.nregions && !w.err; i++) {
 		const struct region *r = &m->as.regions[i];
-		struct snap_buf b = { 0 };
-		if (r->kind == REGION_MMIO)
-			continue;
-		if (ram_put(r, &b, st) < 0)
-			b.failed = true;
-		snap_write_section(&w, SNAP_MEMR, &b);
-		snap_buf_free(&b);
+		if (r->kind != REGION_MMIO && ram_write(&w, r, st) < 0 &&
+		    !w.err)
+			w.err = ENOMEM;
 	}
 	section(&w, SNAP_STAT, m, 0, sec_stat);
 	snap_write_end(&w);
@@ -367,6 +363,10 @@ static int save_rename(struct machine *m, int dirfd, const char *name,
 	if (snprintf(tmp, sizeof(tmp), "%.*s.%s.tmp%ld", (int)dir, name,
 		     name + dir, (long)getpid()) >= (int)sizeof(tmp))
 		return fail(err, errlen, "name too long");
+	uint64_t t0 = host_ns();
+	struct snapshot_stats dummy;
+	if (!st)
+		st = &dummy;
 	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_EXCL |
 			O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -384,6 +384,7 @@ static int save_rename(struct machine *m, int dirfd, const char *name,
 			  name, strerror(errno));
 	if (rc < 0)
 		unlinkat(dirfd, tmp, 0);
+	st->ns = host_ns() - t0;  /* written, on disk, in place */
 	return rc;
 }
 

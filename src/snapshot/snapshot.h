@@ -34,7 +34,8 @@ struct snapshot_stats {
 	uint64_t bytes;            /* file size */
 	uint64_t ram_pages;        /* guest RAM pages */
 	uint64_t stored_pages;     /* of which not zero, hence stored */
-	uint64_t ns;               /* host time the save took */
+	uint64_t ns;               /* host time the save took (through
+				    * fsync and rename for a named file) */
 };
 
 /* Save the machine to the open file `fd` (from its current offset).
