@@ -22,6 +22,7 @@ packages="
     libfdt-dev libzstd-dev python3
     u-boot-qemu
     clang libclang-rt-14-dev
+    parallel
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 

@@ -28,6 +28,7 @@ part "bare metal" tests/baremetal/run.sh build/glass
 part "reset" tests/reset/run.sh build/glass
 part "plugins" tests/plugin/run.sh build/glass
 part "snapshots and determinism" tests/snapshot/run.sh build/glass build/guest
+part "campaign" tests/campaign/run.sh build/glass build/guest
 part "bad input" tests/badinput/run.sh
 part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh

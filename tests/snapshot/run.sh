@@ -69,20 +69,20 @@ determinism() {
 			-append "console=ttyS0 glass.test=smoke glass.harts=$harts" \
 			--trace all --trace-file "$tmp/$t-$run.trace" \
 			--stats "$tmp/$t-$run.json"
-		[ $rc -eq 0 ] || { fail $t "run $run: glass exit $rc"; return; }
+		[ $rc -eq 0 ] || { fail "$t" "run $run: glass exit $rc"; return; }
 	done
 	if ! grep -q "GLASS-TEST smoke exit=0" "$logdir/$t-a.log"; then
-		fail $t "the guest's smoke test failed"
+		fail "$t" "the guest's smoke test failed"
 	elif ! cmp -s "$logdir/$t-a.log" "$logdir/$t-b.log"; then
-		fail $t "console output differs"
+		fail "$t" "console output differs"
 	elif ! cmp -s "$tmp/$t-a.trace" "$tmp/$t-b.trace"; then
-		fail $t "traces differ: $(cmp "$tmp/$t-a.trace" "$tmp/$t-b.trace")"
+		fail "$t" "traces differ: $(cmp "$tmp/$t-a.trace" "$tmp/$t-b.trace")"
 	elif ! cmp -s "$tmp/$t-a.json" "$tmp/$t-b.json"; then
-		fail $t "statistics differ"
+		fail "$t" "statistics differ"
 	elif [ "$(wc -l <"$tmp/$t-a.trace")" -lt 10000 ]; then
-		fail $t "suspiciously short trace"
+		fail "$t" "suspiciously short trace"
 	else
-		pass $t
+		pass "$t"
 	fi
 }
 
@@ -99,19 +99,19 @@ exact() {
 	g $t-saver /dev/null $args --checkpoint-dir "$tmp/ck" \
 		-append "console=ttyS0 glass.test=checkpoint" \
 		--trace-file "$tmp/a.trace" --stats "$tmp/a.json"
-	[ $rc -eq 0 ] || { fail $t "saving run: glass exit $rc"; return; }
+	[ $rc -eq 0 ] || { fail "$t" "saving run: glass exit $rc"; return; }
 	grep -q "GLASS-TEST checkpoint exit=0" "$logdir/$t-saver.log" ||
-		{ fail $t "saving run: the guest's test failed"; return; }
-	[ -s "$tmp/ck/exact" ] || { fail $t "no checkpoint file"; return; }
+		{ fail "$t" "saving run: the guest's test failed"; return; }
+	[ -s "$tmp/ck/exact" ] || { fail "$t" "no checkpoint file"; return; }
 	# shellcheck disable=SC2086
 	g $t-restored /dev/null $args -loadvm "$tmp/ck/exact" \
 		-append "console=ttyS0 glass.test=checkpoint" \
 		--trace-file "$tmp/b.trace" --stats "$tmp/b.json"
-	[ $rc -eq 0 ] || { fail $t "restored run: glass exit $rc"; return; }
+	[ $rc -eq 0 ] || { fail "$t" "restored run: glass exit $rc"; return; }
 	# the saving run's trace after the CHECKPOINT doorbell: where the
 	# restored run starts
 	c=$(grep -an 'op=0x40 CHECKPOINT' "$tmp/a.trace" | head -n 1 | cut -d: -f1)
-	[ -n "$c" ] || { fail $t "no CHECKPOINT in the trace"; return; }
+	[ -n "$c" ] || { fail "$t" "no CHECKPOINT in the trace"; return; }
 	d=$(awk -v c="$c" 'NR > c && /\.DOORBELL\)/ { print NR; exit }' \
 		"$tmp/a.trace")
 	tail -n +"$((d + 1))" "$tmp/a.trace" >"$tmp/a.tail"
@@ -121,11 +121,11 @@ exact() {
 	   ! grep -q '^< .*(ch[0-9]*\.RET0) = 0x0*0$' "$tmp/exact.diff" ||
 	   ! grep -q '^> .*(ch[0-9]*\.RET0) = 0x0*1$' "$tmp/exact.diff"; then
 		cp "$tmp/exact.diff" "$logdir/exact.diff"
-		fail $t "traces differ beyond RET0: $logdir/exact.diff"
+		fail "$t" "traces differ beyond RET0: $logdir/exact.diff"
 		return
 	fi
 	if ! cmp -s "$tmp/a.json" "$tmp/b.json"; then
-		fail $t "final statistics differ"
+		fail "$t" "final statistics differ"
 		return
 	fi
 	# the restored run's console is the end of the saving run's
@@ -133,10 +133,10 @@ exact() {
 	console "$logdir/$t-restored.log" >"$tmp/b.con"
 	n=$(wc -c <"$tmp/b.con")
 	if [ "$n" -lt 20 ] || ! tail -c "$n" "$tmp/a.con" | cmp -s - "$tmp/b.con"; then
-		fail $t "console output after the checkpoint differs"
+		fail "$t" "console output after the checkpoint differs"
 		return
 	fi
-	pass $t
+	pass "$t"
 }
 
 exact
@@ -151,21 +151,21 @@ savevm() {
 	g $t-saver "$tmp/savevm.in" -icount shift=auto --trace all \
 		-append "console=ttyS0 glass.test=smoke" \
 		--trace-file "$tmp/s.trace" --stats "$tmp/s.json"
-	[ $rc -eq 0 ] || { fail $t "saving run: glass exit $rc"; return; }
+	[ $rc -eq 0 ] || { fail "$t" "saving run: glass exit $rc"; return; }
 	grep -aq "^saved $tmp/mid.snap" "$logdir/$t-saver.log" ||
-		{ fail $t "savevm did not say it saved"; return; }
+		{ fail "$t" "savevm did not say it saved"; return; }
 	g $t-restored /dev/null -icount shift=auto --trace all \
 		-append "console=ttyS0 glass.test=smoke" -loadvm "$tmp/mid.snap" \
 		--trace-file "$tmp/r.trace" --stats "$tmp/r.json"
-	[ $rc -eq 0 ] || { fail $t "restored run: glass exit $rc"; return; }
+	[ $rc -eq 0 ] || { fail "$t" "restored run: glass exit $rc"; return; }
 	n=$(wc -l <"$tmp/r.trace")
 	if [ "$n" -lt 1000 ] ||
 	   ! tail -n "$n" "$tmp/s.trace" | cmp -s - "$tmp/r.trace"; then
-		fail $t "the restored run's trace is not the saving run's tail"
+		fail "$t" "the restored run's trace is not the saving run's tail"
 	elif ! cmp -s "$tmp/s.json" "$tmp/r.json"; then
-		fail $t "final statistics differ"
+		fail "$t" "final statistics differ"
 	else
-		pass $t
+		pass "$t"
 	fi
 }
 
@@ -186,24 +186,24 @@ replay() {
 		--trace-file "$tmp/rec.trace"
 	kill "$typist" 2>/dev/null
 	wait "$typist" 2>/dev/null
-	[ $rc -eq 0 ] || { fail $t "recording run: glass exit $rc"; return; }
+	[ $rc -eq 0 ] || { fail "$t" "recording run: glass exit $rc"; return; }
 	grep -aq '^typed-two' "$logdir/$t-record.log" ||
-		{ fail $t "the typed commands did not run"; return; }
+		{ fail "$t" "the typed commands did not run"; return; }
 	for run in 1 2; do
 		g $t-replay$run /dev/null -icount shift=auto -append console=ttyS0 \
 			--replay "$tmp/session.rr" --trace mmio,irq \
 			--trace-file "$tmp/rep$run.trace"
-		[ $rc -eq 0 ] || { fail $t "replay $run: glass exit $rc"; return; }
+		[ $rc -eq 0 ] || { fail "$t" "replay $run: glass exit $rc"; return; }
 		if ! cmp -s "$logdir/$t-record.log" "$logdir/$t-replay$run.log"; then
-			fail $t "replay $run: console output differs"
+			fail "$t" "replay $run: console output differs"
 			return
 		fi
 		if ! cmp -s "$tmp/rec.trace" "$tmp/rep$run.trace"; then
-			fail $t "replay $run: trace differs"
+			fail "$t" "replay $run: trace differs"
 			return
 		fi
 	done
-	pass $t
+	pass "$t"
 }
 
 replay
