@@ -154,7 +154,7 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader snapshot
+FUZZ_TARGETS := exec mmu mmio pci_config loader plugin snapshot
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)

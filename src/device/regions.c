@@ -173,8 +173,13 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 
 unsigned glass_pci_cap(struct glass_device *d, uint8_t id, unsigned len)
 {
-	if (!in_realize(d, "a capability added") || !d->pci)
+	if (!in_realize(d, "a capability added"))
 		return 0;
+	if (!d->pci) {
+		device_abi_error(d, "a capability added to a device that is "
+				 "not on PCI");
+		return 0;
+	}
 	return pci_func_add_cap(d->pci, id, len);
 }
 

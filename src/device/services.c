@@ -1,9 +1,12 @@
 /* What a device model may ask of glass at run time (include/glass/device.h):
  * interrupt lines, DMA, virtual time and timers, guest-error reports,
- * log lines and machine requests. Every call is checked: a call the ABI
- * does not allow (a line the device does not have, a timer of another
- * device, DMA outside RAM) is refused and reported, never undefined
- * behaviour in glass. */
+ * log lines and machine requests. Every call is checked as far as its
+ * arguments can be: a call the ABI does not allow (a line the device does
+ * not have, a timer created outside realize, DMA outside RAM, a NULL
+ * buffer) is refused and reported, never undefined behaviour in glass.
+ * Handles (struct glass_timer *) are trusted to be ones glass gave the
+ * device: a plugin that forges one is a plugin that corrupts memory
+ * (docs/devices.md, "what a plugin can still break"). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

@@ -120,7 +120,9 @@ static bool piece_fits(struct region *r, uint64_t off, unsigned size,
 	if (mmio_reg_fits(ops, d, off, size)) {
 		r->fit_lo = d->offset;
 		r->fit_hi = (uint64_t)d->offset + d->size;
-		r->fit_widths = mmio_reg_widths(ops, d);
+		/* what the fast path may serve as is: widths both the
+		 * register and impl take (GLASS_UNALIGNED only if both do) */
+		r->fit_widths = mmio_reg_widths(ops, d) & mmio_impl(ops);
 		return true;
 	}
 	*why = misfit_why(d != NULL, mmio_reg_widths(ops, d), off, size);
@@ -137,7 +139,8 @@ static inline bool serve_as_is(const struct region *r, uint64_t off,
 {
 	const struct glass_region_ops *ops = r->ops;
 
-	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+	/* valid 0 is any width, aligned: a misaligned access is refused */
+	if (!mmio_width_ok(mmio_valid(ops), off, size))
 		return false;
 	if (!mmio_has_regs(ops))
 		return mmio_width_ok(mmio_impl(ops), off, size);
