@@ -132,6 +132,9 @@ const char *hart_check_state(const struct hart *h, const struct hart_state *s)
 	return NULL;
 }
 
+/* Everything derived from memory goes: a hart that translates code (a
+ * JIT) drops its translations here too, or a restored machine would run
+ * the old machine's code. */
 void hart_drop_caches(struct hart *h)
 {
 	tb_cache_clear(&h->tbc);
