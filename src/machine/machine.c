@@ -653,6 +653,10 @@ static int idle_wait_ms(struct machine *m, bool busy)
 		return idle_timeout_ms(m);
 	if (icount_idle(m) || replay_due(m))
 		return 0;
+	if (!replay_can_wait(m)) {
+		machine_request_exit(m, 1);
+		return 0;
+	}
 	return 100;
 }
 

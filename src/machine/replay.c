@@ -223,6 +223,18 @@ bool replay_due(const struct machine *m)
 	       r->ev[r->next].ns <= machine_time_ns(m);
 }
 
+static bool diverged(struct machine *m, const struct rr_event *e);
+
+bool replay_can_wait(struct machine *m)
+{
+	const struct replay *r = m->rr;
+
+	if (!replay_active(m) || r->next >= r->nev ||
+	    r->ev[r->next].ns <= machine_time_ns(m))
+		return true;
+	return diverged(m, &r->ev[r->next]);
+}
+
 static bool diverged(struct machine *m, const struct rr_event *e)
 {
 	fprintf(stderr, "glass: --replay %s: the run has left the recording "

@@ -51,5 +51,9 @@ bool replay_active(const struct machine *m);
 bool replay_deliver(struct machine *m);
 /* Replaying: an input is due now (the idle machine must not wait). */
 bool replay_due(const struct machine *m);
+/* Replaying, with every hart asleep and no timer armed: nothing can
+ * bring the run to the next recorded input (in the recording, input came
+ * at this very point). Returns false, after one line, if so. */
+bool replay_can_wait(struct machine *m);
 
 #endif
