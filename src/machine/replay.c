@@ -237,7 +237,9 @@ bool replay_can_wait(struct machine *m)
 
 static bool diverged(struct machine *m, const struct rr_event *e)
 {
-	fprintf(stderr, "glass: --replay %s: the run has left the recording "
+	console_flush(&m->console);
+	/* on a line of its own, whatever the guest printed last */
+	fprintf(stderr, "\r\nglass: --replay %s: the run has left the recording "
 		"(an input recorded at instruction %llu, this run is at "
 		"%llu)\n", m->rr->path, (unsigned long long)e->icount,
 		(unsigned long long)m->icount);

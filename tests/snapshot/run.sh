@@ -14,7 +14,8 @@
 #   record-replay             a shell session typed with pauses (host timing
 #                             differs run to run) is recorded, then replayed
 #                             twice: console output and trace identical to
-#                             the recording's
+#                             the recording's; replayed on another command
+#                             line, the run stops, saying it left it
 #   bad-snapshots             truncated, damaged and other-machine files:
 #                             exit 1 and one line each
 #
@@ -203,6 +204,15 @@ replay() {
 			return
 		fi
 	done
+	# another kernel command line: the run leaves the recording, and
+	# glass says so instead of typing into the wrong place
+	g $t-diverge /dev/null -icount shift=auto --replay "$tmp/session.rr" \
+		-append "console=ttyS0 loglevel=3"
+	if [ $rc -ne 1 ] ||
+	   ! grep -q "^glass: --replay .*left the recording" "$logdir/$t-diverge.log"; then
+		fail "$t" "a diverging replay: exit $rc, no 'left the recording'"
+		return
+	fi
 	pass "$t"
 }
 
