@@ -108,7 +108,8 @@ static bool memory_kept(void)
 {
 	for (int i = 0; i < m->as.nregions; i++) {
 		const struct region *r = &m->as.regions[i];
-		if (r->kind != REGION_MMIO && memcmp(shadow[i], r->host, r->size))
+		if (r->kind != REGION_MMIO &&
+		    memcmp(shadow[i], r->host, r->size))
 			return false;
 	}
 	return true;

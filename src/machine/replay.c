@@ -239,9 +239,9 @@ static bool diverged(struct machine *m, const struct rr_event *e)
 {
 	console_flush(&m->console);
 	/* on a line of its own, whatever the guest printed last */
-	fprintf(stderr, "\r\nglass: --replay %s: the run has left the recording "
-		"(an input recorded at instruction %llu, this run is at "
-		"%llu)\n", m->rr->path, (unsigned long long)e->icount,
+	fprintf(stderr, "\r\nglass: --replay %s: the run has left the "
+		"recording (an input recorded at instruction %llu, this run "
+		"is at %llu)\n", m->rr->path, (unsigned long long)e->icount,
 		(unsigned long long)m->icount);
 	return false;
 }

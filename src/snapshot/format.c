@@ -290,7 +290,8 @@ static const char *parse_header(struct snap_file *f)
 	if (f->format_version != SNAP_FORMAT_VERSION)
 		return "a snapshot format this glass does not read "
 		       "(format version differs)";
-	if (rd32(h + 12) != SNAP_HEADER_SIZE || rd64(h + 56) != snap_hash(h, 56))
+	if (rd32(h + 12) != SNAP_HEADER_SIZE ||
+	    rd64(h + 56) != snap_hash(h, 56))
 		return "corrupt header (checksum mismatch)";
 	memcpy(f->glass_version, h + 16, SNAP_VERSION_LEN);
 	f->glass_version[SNAP_VERSION_LEN] = 0;

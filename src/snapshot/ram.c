@@ -103,7 +103,8 @@ static int compress_chunk(ZSTD_CCtx *z, struct snap_writer *w, uint8_t *out,
 		if (ZSTD_isError(left))
 			return -1;
 		snap_section_write(w, out, ob.pos);
-	} while (!w->err && (mode == ZSTD_e_end ? left != 0 : ib.pos < ib.size));
+	} while (!w->err &&
+		 (mode == ZSTD_e_end ? left != 0 : ib.pos < ib.size));
 	return w->err ? -1 : 0;
 }
 
@@ -252,7 +253,8 @@ int ram_parse(const struct snap_section *s, const struct region *r,
 
 	memset(img, 0, sizeof(*img));
 	img->r = (struct region *)r;
-	if (!s || !snap_get_str(&c, name, sizeof(name)) || strcmp(name, r->name))
+	if (!s || !snap_get_str(&c, name, sizeof(name)) ||
+	    strcmp(name, r->name))
 		return bad(err, errlen, r, "missing from the snapshot");
 	if (snap_get_u64(&c) != r->base || snap_get_u64(&c) != r->size ||
 	    snap_get_u64(&c) != RAM_PAGE)

@@ -236,8 +236,9 @@ static void put_stats(const struct machine *m, struct snap_buf *b)
 		snap_put_str(b, as->regions[i].name);
 		snap_put_u64(b, as->regions[i].reads);
 		snap_put_u64(b, as->regions[i].writes);
-		snap_put_u64(b, i < STATS_MAX_REGIONS ? s->region_base[i][0] : 0);
-		snap_put_u64(b, i < STATS_MAX_REGIONS ? s->region_base[i][1] : 0);
+		bool base = i < STATS_MAX_REGIONS;
+		snap_put_u64(b, base ? s->region_base[i][0] : 0);
+		snap_put_u64(b, base ? s->region_base[i][1] : 0);
 	}
 	snap_put_u64(b, s->dma_ops);
 	snap_put_u64(b, s->dma_bytes);

@@ -276,8 +276,8 @@ static uint8_t *patched(int fd, size_t *n, uint32_t tag, size_t off,
 		memcpy(&len, d + at + 8, 8);
 		if (t == tag && off < len) {
 			d[at + SNAP_SECTION_HEADER + off] ^= xor;
-			uint64_t sum = snap_section_sum(d + at, d + at +
-							SNAP_SECTION_HEADER, len);
+			uint8_t *pl = d + at + SNAP_SECTION_HEADER;
+			uint64_t sum = snap_section_sum(d + at, pl, len);
 			memcpy(d + at + 16, &sum, 8);
 			break;
 		}
@@ -374,8 +374,8 @@ TEST(snapshot_refused_device_state_changes_nothing)
 			uint8_t *st = d + at + SNAP_SECTION_HEADER + state_at;
 			uint32_t bad = 99;
 			memcpy(st + head, &bad, 4);
-			uint64_t sum = snap_section_sum(d + at, d + at +
-							SNAP_SECTION_HEADER, len);
+			uint8_t *pl = d + at + SNAP_SECTION_HEADER;
+			uint64_t sum = snap_section_sum(d + at, pl, len);
 			memcpy(d + at + 16, &sum, 8);
 		}
 		at += SNAP_SECTION_HEADER + len;
