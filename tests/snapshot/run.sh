@@ -176,20 +176,22 @@ savevm
 
 replay() {
 	t=record-replay
-	# typed with pauses: when each line reaches glass depends on the host
-	mkfifo "$tmp/typing"
-	sh -c '(sleep 3; printf "echo typed-one\n"; sleep 1;
-		printf "cat /proc/uptime; echo typed-two\n"; sleep 1;
-		printf "poweroff\n"; sleep 30)' >"$tmp/typing" &
-	typist=$!
-	g $t-record "$tmp/typing" -icount shift=auto -append console=ttyS0 \
-		--record "$tmp/session.rr" --trace mmio,irq \
-		--trace-file "$tmp/rec.trace"
-	kill "$typist" 2>/dev/null
-	wait "$typist" 2>/dev/null
+	# typed at the shell's prompt after pauses of random length: when
+	# each line reaches glass depends on the host
+	timeout "$limit" python3 tests/snapshot/typist.py \
+		"$logdir/$t-record.log" '/ # ' 'echo typed-one' \
+		'cat /proc/uptime; echo typed-two' 'poweroff' -- \
+		"$glass" -m 256M -kernel "$guest/Image" \
+		-initrd "$guest/initramfs.cpio.gz" -icount shift=auto \
+		-append console=ttyS0 --record "$tmp/session.rr" \
+		--trace mmio,irq --trace-file "$tmp/rec.trace"
+	rc=$?
 	[ $rc -eq 0 ] || { fail "$t" "recording run: glass exit $rc"; return; }
-	grep -aq '^typed-two' "$logdir/$t-record.log" ||
-		{ fail "$t" "the typed commands did not run"; return; }
+	if ! grep -aq '^typed-one' "$logdir/$t-record.log" ||
+	   ! grep -aq '^typed-two' "$logdir/$t-record.log"; then
+		fail "$t" "the typed commands did not run"
+		return
+	fi
 	for run in 1 2; do
 		g $t-replay$run /dev/null -icount shift=auto -append console=ttyS0 \
 			--replay "$tmp/session.rr" --trace mmio,irq \
