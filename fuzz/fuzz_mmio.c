@@ -141,7 +141,7 @@ static void request(void *opaque, enum glass_request req, int code)
 
 	FUZZ_CHECK(req == GLASS_REQUEST_POWEROFF ||
 		   req == GLASS_REQUEST_RESET || req == GLASS_REQUEST_EXIT);
-	FUZZ_CHECK(req == GLASS_REQUEST_EXIT ? code >= 1 && code <= 0xffff :
+	FUZZ_CHECK(req == GLASS_REQUEST_EXIT ? code >= 1 && code <= 255 :
 					       code == 0);
 	r->exits++;
 }

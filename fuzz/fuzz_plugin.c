@@ -32,10 +32,21 @@
  *   device_create or the region call fail, never a crash.
  * And no crash, leak or undefined behaviour under ASan and UBSan.
  *
- * Input: 8 header bytes, 4 region descriptions of 12 bytes, actions of 16
- * bytes (header byte 4: how many run in realize, byte 5: how many more
- * make the pool that hooks, accesses and timers take from), then guest
- * operations of 12 bytes (see run_op).
+ * Input:
+ *   8 header bytes: 0: bit 0 PCI (else platform), bits 1-2 the class's
+ *     platform_irqs, bit 3 realize fails, bits 4-6 a class defect (5 a
+ *     bad name, 6 state larger than the instance, 7 a bad property
+ *     default or PCI vendor ffff), bit 7 "firmware" maps the BARs;
+ *     1: the trace selector (fuzz_common.h); 2: the user's properties
+ *     (user_props[]); 3: the platform window's size (bits 0-2) and lines
+ *     (bits 4-5); 4: actions run in realize; 5: actions in the pool that
+ *     hooks, accesses and timers take from; 6: the fdt_node hook's
+ *     choices (bit 7: operation 7 writes the node); 7: PCI pin, revision;
+ *   4 region descriptions of 12 bytes (p_desc_make);
+ *   the actions, 16 bytes each: kind, a, b, c, x (4), y (8) (p_run);
+ *   guest operations, 12 bytes each: width (bits 0-1), write (bit 2),
+ *     kind (bits 3-5), initiator (bits 6-7); selector (3); value (8)
+ *     (run_op).
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -890,6 +901,7 @@ struct mach {
 	bool caps_clobbered;            /* config_set wrote over a header */
 	unsigned mmio_regions;          /* platform regions glass took */
 	struct { bool declared; uint64_t size; unsigned flags; } bars[7];
+	bool dma_said_ok;               /* the last dma event's verdict */
 	uint64_t map_cpu;               /* a mapping being used */
 	size_t map_len;
 	bool in_config;                 /* an ECAM access is being made */
@@ -1014,13 +1026,26 @@ static void ram_check(uint64_t off, uint64_t len)
 }
 
 /* The events of a transfer or a mapping of len bytes that did (ok) or
- * did not happen: one dma event, or when dma is off and it was refused,
- * one guest-error event. */
+ * did not happen: one dma event saying so, or when dma is off and it was
+ * refused, one guest-error event. */
 static void dma_events(bool ok)
 {
 	abi_expect(false, !ok && !cat_on(EV_DMA));
-	if (cat_on(EV_DMA))
+	if (cat_on(EV_DMA)) {
 		FUZZ_CHECK(M.fsink.count[EVK_DMA] - M.dma0 == 1);
+		FUZZ_CHECK(M.dma_said_ok == ok);
+	}
+}
+
+/* Every dma event: a transfer it calls ok is inside RAM. */
+static void event_check(const struct bus_event *e)
+{
+	if (e->kind != EVK_DMA)
+		return;
+	M.dma_said_ok = e->dma.ok;
+	if (e->dma.ok && e->dma.len)
+		FUZZ_CHECK(e->dma.pa >= RAM_BASE && e->dma.len <= RAM_SIZE &&
+			   e->dma.pa - RAM_BASE <= RAM_SIZE - e->dma.len);
 }
 
 static void h_dma(bool write, uint64_t addr, const void *buf, size_t len,
@@ -1490,6 +1515,7 @@ static void machine_build(const uint8_t *hdr)
 		M.rom->host[i] = (uint8_t)(i * 7 + 1);
 	struct event_sink *tr = fuzz_trace_setup(hdr[1], &M.as, NULL, 0);
 	M.as.sink = fuzz_sink_init(&M.fsink, tr, hdr[1]);
+	M.fsink.check = event_check;
 	contract_init(&M.con, &M.as, &M.fsink);
 	M.clock = (struct vclock){ .now_ns = clock_now };
 	M.now_ns = 1000;

@@ -144,6 +144,34 @@ void device_reset(struct glass_device *d)
 		d->cls->reset(d->self);
 }
 
+static uint64_t gone_read(void *opaque, uint64_t offset, unsigned size,
+			  const struct glass_attrs *who)
+{
+	return 0;
+}
+
+static void gone_write(void *opaque, uint64_t offset, uint64_t value,
+		       unsigned size, const struct glass_attrs *who)
+{
+}
+
+static const struct glass_region_ops gone_ops = {
+	.read = gone_read, .write = gone_write,
+};
+
+/* Regions are never taken out of an address space: a destroyed device's
+ * stay, decoding nothing, and must not point into it any more (a BAR's
+ * name is in its PCI function, a plugin's ops in its unloaded object),
+ * since the statistics and the monitor still list them. */
+static void region_orphan(struct address_space *as, struct region *r)
+{
+	as_remap(as, r, r->base, false);
+	r->name = "(removed device)";
+	r->ops = &gone_ops;
+	r->dev = NULL;
+	r->owner = NULL;
+}
+
 void device_destroy(struct glass_device *d)
 {
 	if (!d)
@@ -151,7 +179,7 @@ void device_destroy(struct glass_device *d)
 	if (d->self && d->cls->unrealize)
 		d->cls->unrealize(d->self);
 	for (unsigned i = 0; i < d->nregions; i++)
-		as_remap(d->env->as, d->regions[i], d->regions[i]->base, false);
+		region_orphan(d->env->as, d->regions[i]);
 	for (unsigned i = 0; i < d->ntimers; i++) {
 		vclock_remove(d->env->clock, &d->timers[i]->vt);
 		free(d->timers[i]);
