@@ -17,6 +17,6 @@ for k in $(seq 1 "$n"); do
 done
 # --joblog keeps each job's exit status; a failing experiment does not
 # stop the others (parallel's own status counts them)
-seq 1 "$n" | parallel --jobs "$jobs" --joblog "$work/joblog" \
+seq 1 "$n" | parallel --will-cite --jobs "$jobs" --joblog "$work/joblog" \
 	"$here/experiment.sh" "$work" "$work/exp-{}" || true
 "$here/collect.sh" "$work" | tee "$work/results.tsv"
