@@ -14,15 +14,15 @@
 #include "dev/plic.h"
 #include "device/plugin.h"
 #include "machine/boot.h"
+#include "machine/checkpoint.h"
 #include "machine/classes.h"
+#include "machine/icount.h"
 #include "machine/monitor.h"
 #include "machine/machine.h"
+#include "machine/replay.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
 #include "virtio/dev/classes.h"
-
-/* Instructions a hart runs before the others get a turn and timers,
- * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
-#define SLICE 10000
 
 static uint64_t host_ns(void)
 {
@@ -34,7 +34,17 @@ static uint64_t host_ns(void)
 
 uint64_t machine_time_ns(const struct machine *m)
 {
+	if (m->cfg.icount)
+		return m->time_bias_ns + (m->icount << m->cfg.icount_shift);
 	return host_ns() - m->clock_start_ns;
+}
+
+void machine_set_time(struct machine *m, uint64_t ns)
+{
+	if (m->cfg.icount)
+		m->time_bias_ns = ns - (m->icount << m->cfg.icount_shift);
+	else
+		m->clock_start_ns = host_ns() - ns;
 }
 
 static uint64_t clock_now(void *opaque)
@@ -164,7 +174,20 @@ static bool serial_accepts(void *opaque)
 static void serial_deliver(void *opaque, uint8_t byte)
 {
 	struct machine *m = opaque;
+
+	if (replay_active(m))
+		return; /* the recording types, not the host */
+	replay_record_console(m, byte);
 	m->serial.receive(m->serial.fe, byte);
+}
+
+/* While a replay feeds the console, host input is read (for Ctrl-A and
+ * the monitor) and dropped. */
+static bool serial_accepts_input(void *opaque)
+{
+	struct machine *m = opaque;
+
+	return replay_active(m) || serial_accepts(opaque);
 }
 
 /* ---- devices ---- */
@@ -487,15 +510,17 @@ static void init_device_env(struct machine *m)
 		.as = &m->as, .pci = &m->pci, .sink = &m->tracer.sink,
 		.clock = &m->clock, .nharts = m->nharts,
 		.request = device_request, .chardev = find_chardev,
-		.backend = backends_find, .log = device_log, .opaque = m,
+		.backend = backends_find, .log = device_log,
+		.deterministic = m->cfg.icount, .opaque = m,
 	};
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
 	memset(m, 0, sizeof(*m));
+	m->checkpoint_dirfd = -1;
 	m->cfg = *cfg;
-	if (open_share(m) < 0)
+	if (open_share(m) < 0 || checkpoint_open_dir(m) < 0)
 		return -1;
 	m->nharts = cfg->nharts;
 	/* harts are big (decoded-code cache): only the ones asked for */
@@ -544,6 +569,10 @@ void machine_destroy(struct machine *m)
 	if (m->share_dirfd >= 0)
 		close(m->share_dirfd);
 	m->share_dirfd = -1;
+	if (m->checkpoint_dirfd >= 0)
+		close(m->checkpoint_dirfd);
+	m->checkpoint_dirfd = -1;
+	replay_close(m);
 	free(m->fdt);
 	m->fdt = NULL;
 	free(m->harts);
@@ -637,9 +666,55 @@ static int open_outputs(struct machine *m)
 	return 0;
 }
 
+/* One round of the harts on the host clock: each runs a slice. */
+static bool run_round(struct machine *m)
+{
+	bool busy = false;
+
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct hart *h = &m->harts[i];
+		if (!hart_runnable(h))
+			continue;
+		m->icount += hart_run_insns(h, MACHINE_SLICE);
+		busy = true;
+	}
+	return busy;
+}
+
+/* How long the end of a round may wait for host input: an idle machine
+ * sleeps until its next timer on the host clock; under -icount it jumps
+ * to that timer instead, and waits only when nothing is armed. */
+static int idle_wait_ms(struct machine *m, bool busy)
+{
+	if (busy || m->exit_requested)
+		return 0;
+	if (!m->cfg.icount)
+		return idle_timeout_ms(m);
+	if (icount_idle(m) || replay_due(m))
+		return 0;
+	if (!replay_can_wait(m)) {
+		machine_request_exit(m, 1);
+		return 0;
+	}
+	return 100;
+}
+
+/* -loadvm, then --record/--replay (which start where the snapshot is). */
+static int start_state(struct machine *m)
+{
+	char err[SNAPSHOT_ERR_LEN];
+
+	if (m->cfg.loadvm && snapshot_load(m, m->cfg.loadvm, err,
+					   sizeof(err)) < 0) {
+		fprintf(stderr, "glass: -loadvm %s: %s\n", m->cfg.loadvm, err);
+		return -1;
+	}
+	return replay_open(m);
+}
+
 int machine_run(struct machine *m)
 {
-	if (open_outputs(m) < 0)
+	if (open_outputs(m) < 0 || start_state(m) < 0)
 		return 1;
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
@@ -647,14 +722,7 @@ int machine_run(struct machine *m)
 	if (m->cfg.monitor_stdio)
 		console_set_monitor(&m->console, true);
 	while (!m->exit_requested) {
-		bool busy = false;
-		for (unsigned i = 0; i < m->nharts; i++) {
-			struct hart *h = &m->harts[i];
-			if (!hart_runnable(h))
-				continue;
-			hart_run(h, SLICE);
-			busy = true;
-		}
+		bool busy = m->cfg.icount ? icount_run_round(m) : run_round(m);
 		for (unsigned i = 0; i < m->nharts; i++)
 			hart_end_slice(&m->harts[i]);
 		if (m->reset_requested) {
@@ -664,19 +732,19 @@ int machine_run(struct machine *m)
 			continue;
 		}
 		tick_devices(m);
-		int timeout = 0;
 		console_flush(&m->console);
-		if (!busy && !m->exit_requested)
-			timeout = idle_timeout_ms(m);
-		switch (console_poll(&m->console, timeout, serial_accepts,
+		int timeout = idle_wait_ms(m, busy);
+		switch (console_poll(&m->console, timeout, serial_accepts_input,
 				     serial_deliver, m, &m->io)) {
 		case CONSOLE_QUIT:
+			replay_record_quit(m);
 			machine_request_exit(m, 0);
 			break;
 		case CONSOLE_COMMAND:
 			run_monitor_line(m);
 			break;
 		case CONSOLE_SIGNAL:
+			replay_record_quit(m);
 			console_flush(&m->console);
 			fprintf(stderr, "\r\nglass: terminating on signal %d\n",
 				m->console.signo);
@@ -687,7 +755,11 @@ int machine_run(struct machine *m)
 		}
 		if (timeout)
 			tick_devices(m);
+		if (!replay_deliver(m))
+			machine_request_exit(m, 1);
+		checkpoint_run(m);
 	}
 	console_close(&m->console);
+	replay_close(m);
 	return m->exit_code;
 }

@@ -53,7 +53,29 @@ struct machine_config {
 	unsigned nnetdevs;
 	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
 	unsigned nchardevs;
+	/* deterministic runs and snapshots */
+	bool icount;              /* -icount: time from instructions */
+	unsigned icount_shift;    /* virtual ns per instruction = 1 << shift */
+	const char *loadvm;       /* -loadvm FILE: start from this snapshot */
+	const char *checkpoint_dir; /* --checkpoint-dir: CHECKPOINT's files */
+	const char *record;       /* --record FILE: external input, stamped */
+	const char *replay;       /* --replay FILE: that input, played back */
 };
+
+/* Instructions a hart runs before the others get a turn and timers,
+ * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
+#define MACHINE_SLICE 10000
+
+/* A CHECKPOINT hypercall waiting for the end of the round (machine.c). */
+struct checkpoint_req {
+	bool pending;
+	bool exit_after;          /* ARG1 = 1: exit once saved */
+	void *hc;                 /* the hypercall instance and its channel */
+	unsigned channel;
+	char name[256];
+};
+
+struct replay;
 
 struct machine {
 	struct machine_config cfg;
@@ -84,6 +106,14 @@ struct machine {
 	struct stats stats;
 
 	uint64_t clock_start_ns;   /* host monotonic time at power-on */
+	/* instructions executed by all harts since power-on; under -icount
+	 * virtual time is time_bias_ns + (icount << shift), the bias taking
+	 * the idle machine's jumps to its next timer */
+	uint64_t icount;
+	uint64_t time_bias_ns;
+	int checkpoint_dirfd;      /* --checkpoint-dir, or -1 */
+	struct checkpoint_req checkpoint;
+	struct replay *rr;         /* --record / --replay, or NULL */
 
 	/* HTIF (Spike convention), when the ELF defines `tohost` */
 	uint64_t tohost, fromhost;
@@ -127,5 +157,9 @@ void machine_hart_irq(void *machine, int n, int level);
 
 /* Guest virtual time in ns since power-on. */
 uint64_t machine_time_ns(const struct machine *m);
+
+/* Make virtual time read `ns` from now on (a restored snapshot), in either
+ * mode; m->icount is set first. */
+void machine_set_time(struct machine *m, uint64_t ns);
 
 #endif

@@ -4,10 +4,12 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/riscv.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
 #include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
@@ -280,6 +282,40 @@ static void trace_cmd(struct machine *m, char *args, FILE *out)
 	fprintf(out, "trace %s %s\n", onoff, cats);
 }
 
+/* savevm FILE / loadvm FILE: between rounds, where the run loop calls the
+ * monitor, so the machine is never in the middle of an instruction. */
+static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
+{
+	char *file = strtok(args, " ");
+	char err[SNAPSHOT_ERR_LEN];
+	struct snapshot_stats st;
+
+	if (!file) {
+		fprintf(out, "usage: %s FILE\n", save ? "savevm" : "loadvm");
+		return;
+	}
+	if (!save) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (snapshot_load(m, file, err, sizeof(err)) < 0) {
+			fprintf(out, "loadvm %s: %s\n", file, err);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(out, "loaded %s: %.1f ms\n", file,
+			(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		return;
+	}
+	if (snapshot_save(m, file, &st, err, sizeof(err)) < 0) {
+		fprintf(out, "savevm %s: %s\n", file, err);
+		return;
+	}
+	fprintf(out, "saved %s: %" PRIu64 " KiB, %" PRIu64 " of %" PRIu64
+		" RAM pages stored, %.1f ms\n", file, st.bytes >> 10,
+		st.stored_pages, st.ram_pages, st.ns / 1e6);
+}
+
 static const char help_text[] =
 	"info mtree           the physical address map, with live BAR mappings\n"
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
@@ -290,6 +326,8 @@ static const char help_text[] =
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
 	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
 	"xp [/N] PADDR        N 8-byte words at a physical address\n"
+	"savevm FILE          save the whole machine to FILE (a snapshot)\n"
+	"loadvm FILE          restore the machine from a snapshot FILE\n"
 	"quit                 exit glass\n";
 
 bool monitor_command(struct machine *m, const char *line, FILE *out)
@@ -324,6 +362,8 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+		snapshot_cmd(m, cmd[0] == 's', rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
 		examine(m, rest, cmd[1] == 0, out);
 	} else {
