@@ -18,8 +18,8 @@ endif
 VERSION := 0.1.0
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-           -Isrc -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
-LDLIBS  += -lfdt -lm
+           -Isrc -Iinclude -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
+LDLIBS  += -lfdt -lzstd -lm -lslirp
 
 LIB_SRCS  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -27,15 +27,19 @@ MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit isa trace-elfs clean guest run deps install
+.PHONY: all test unit isa trace-elfs plugins clean guest run deps install
 all: $(BUILD)/glass
 
 $(BUILD)/libglass.a: $(LIB_OBJS)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# Device plugins (-device plugin,path=...) call the glass_* functions of
+# include/glass/device.h: export those, and only those, from the binary.
+PLUGIN_LDFLAGS := -Wl,--export-dynamic-symbol=glass_*
+
 $(BUILD)/glass: $(MAIN_OBJ) $(BUILD)/libglass.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(CFLAGS) $(PLUGIN_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(BUILD)/libglass.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -67,9 +71,31 @@ build/trace/%.elf: tests/trace/%.S tests/trace/trace.ld $(wildcard tests/trace/*
 	$(RV_CC) -march=rv64gc -mabi=lp64d -nostdlib -nostartfiles -static \
 		-Itests/trace -T tests/trace/trace.ld -o $@ $<
 
+# Test plugins (tests/plugin/*.c -> build/plugin/*.so), built the way a
+# user builds one: cc -shared -fPIC against include/glass/.
+PLUGIN_SRCS := $(sort $(wildcard tests/plugin/*.c))
+PLUGINS := $(PLUGIN_SRCS:tests/plugin/%.c=build/plugin/%.so)
+build/plugin/%.so: tests/plugin/%.c $(wildcard include/glass/*.h)
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -std=gnu11 -Wall -Wextra -Werror \
+		-Wno-unused-parameter -Iinclude -o $@ $<
+
+# Bare-metal test programs in C (tests/reset/*.c), on the bare-metal
+# examples' start-up code: build/reset/*.elf
+RESET_ELFS := $(patsubst tests/reset/%.c,build/reset/%.elf,$(wildcard tests/reset/*.c))
+build/reset/%.elf: tests/reset/%.c guest/baremetal/start.S guest/baremetal/link.ld \
+		   guest/include/glass-hc.h
+	@mkdir -p $(@D)
+	$(RV_CC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -O2 -g \
+		-ffreestanding -fno-pie -fno-stack-protector -fno-builtin \
+		-Wall -Wextra -Werror -Iguest/include -nostdlib -nostartfiles \
+		-static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-T guest/baremetal/link.ld -o $@ guest/baremetal/start.S $<
+
 unit: $(BUILD)/unit-tests
 isa: $(ISA_ELFS)
-trace-elfs: $(TRACE_ELFS)
+trace-elfs: $(TRACE_ELFS) $(RESET_ELFS)
+plugins: $(PLUGINS)
 
 # Debian packages glass and its guest need (apt-get; sudo when not root).
 deps:
@@ -103,7 +129,7 @@ bench-trace: guest
 	python3 bench/trace_overhead.py
 
 test: deps
-	$(MAKE) all unit isa trace-elfs guest
+	$(MAKE) all unit isa trace-elfs plugins guest
 	$(MAKE) SAN=1 all unit
 	tests/run.sh
 
@@ -131,8 +157,8 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader jit
-FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Ifuzz -fno-omit-frame-pointer \
+FUZZ_TARGETS := exec mmu mmio pci_config loader plugin virtio snapshot jit
+FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)
 FUZZ_OBJS    := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o)
@@ -151,7 +177,7 @@ $(FUZZ_BUILD)/libglass.a: $(FUZZ_OBJS)
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libglass.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< \
-		$(FUZZ_BUILD)/libglass.a -lfdt -lm
+		$(FUZZ_BUILD)/libglass.a -lfdt -lzstd -lm -lslirp
 
 fuzz: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

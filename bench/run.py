@@ -27,8 +27,12 @@ import select
 import shutil
 import statistics
 import subprocess
+import socket
 import sys
+import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 MARKER = b"@@GLASS-BENCH-INIT@@"
 DONE = b"BENCH-DONE"
@@ -60,6 +64,14 @@ ROWS = [
     ("syscall_getppid_ns", "getppid() round trip", "ns", 1.0),
     ("pagefault_ns", "anonymous page fault (64 MiB, every page)", "ns", 1.0),
     ("dma_4k_roundtrip_us", "edu DMA 2 KiB to edu + 2 KiB back", "us", None),
+    # virtio (issue 16): the same raw image and user network for both; a
+    # duration per row, so the target 1.0x means at least QEMU's
+    # throughput/IOPS and 1.25x means at least 0.8x its throughput
+    ("blk_seq_read_ms", "virtio-blk 64 MiB sequential read, O_DIRECT", "ms", 1.0),
+    ("blk_seq_write_ms", "virtio-blk 64 MiB sequential write, O_DIRECT", "ms", 1.0),
+    ("blk_randread_4k_us", "virtio-blk 4 KiB random read (1/IOPS)", "us", 1.0),
+    ("blk_read_4k_us", "  one 4 KiB virtio-blk read, same block", "us", None),
+    ("net_tx_ms", "virtio-net TCP 16 MiB guest -> host (slirp)", "ms", 1.25),
 ]
 
 RSS_BUDGET_MIB = 64
@@ -244,6 +256,32 @@ def jit_stats(path, r):
     r["values"]["jit_hit_rate"] = j["hit_rate_percent"]
 
 
+def tcp_sink():
+    """A TCP server on the host's loopback for the guest's net workload:
+    reads each connection to its end, then answers one byte."""
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(4)
+
+    def serve():
+        while True:
+            try:
+                c, _ = srv.accept()
+            except OSError:
+                return
+            with c:
+                while c.recv(1 << 20):
+                    pass
+                try:
+                    c.sendall(b"k")
+                except OSError:
+                    pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    return srv.getsockname()[1]
+
+
 def fmt(v):
     if v is None:
         return "-"
@@ -284,6 +322,10 @@ def main():
     ap.add_argument("--kernel-full", default="build/bench/Image-full",
                     help="the fuller kernel (bench/build-kernel-full.sh); its boot row is "
                     "MISSING without it")
+    ap.add_argument("--guest-initrd", default="build/guest/initramfs.cpio.gz",
+                    help="the default guest's initramfs (snapshot rows)")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="skip the snapshot and -icount rows (bench/snapshot.py)")
     args = ap.parse_args()
 
     for f in (args.glass, args.kernel, args.initrd):
@@ -294,12 +336,22 @@ def main():
 
     ram = "256M"
     ram_bytes = 256 * MIB
-    append = f"console=ttyS0 bench.loop={args.loop} {args.extra}".strip()
+    port = tcp_sink()
+    os.makedirs(args.outdir, exist_ok=True)
+    disk = os.path.join(args.outdir, "disk.img")
+    with open(disk, "wb") as f:
+        f.truncate(64 * MIB)
+    append = (f"console=ttyS0 bench.loop={args.loop} bench.port={port} "
+              f"{args.extra}").strip()
     common = ["-m", ram, "-device", "edu,dma_mask=0xffffffff",
+              "-drive", f"file={disk},format=raw,if=virtio",
+              "-netdev", "user,id=n0",
               "-kernel", args.kernel, "-initrd", args.initrd, "-append", append]
+    # (QEMU's virtio-net-pci looks for an option ROM unless told not to)
     cmds = {
-        "glass": [args.glass] + common,
-        "qemu": [args.qemu, "-M", "virt", "-nographic", "-bios", args.bios] + common,
+        "glass": [args.glass] + common + ["-device", "virtio-net-pci,netdev=n0"],
+        "qemu": [args.qemu, "-M", "virt", "-nographic", "-bios", args.bios] + common
+                + ["-device", "virtio-net-pci,netdev=n0,romfile="],
     }
     # the fuller kernel: boot to /init only
     full = os.path.exists(args.kernel_full)
@@ -438,7 +490,23 @@ def main():
         json.dump(results, f, indent=1)
     print(f"bench: results in {os.path.join(args.outdir, 'results.json')}")
 
+    # snapshots (save/restore/size against QEMU's migration) and the cost
+    # of -icount: bench/snapshot.py
+    snap_table, snap_failures = [], []
+    if not args.no_snapshot:
+        import snapshot as snap
+        sargs = argparse.Namespace(glass=args.glass, qemu=args.qemu, bios=args.bios,
+                                   kernel=args.kernel, guest_initrd=args.guest_initrd,
+                                   runs=args.runs, timeout=args.timeout)
+        common_glass = [args.glass] + common
+        snap_table, snap_failures = snap.rows(sargs, common_glass)
+        results["snapshot"] = [list(t) for t in snap_table]
+        with open(os.path.join(args.outdir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+
     bad = [t["key"] for t in table if t["result"] in ("FAIL", "MISSING")]
+    bad += [t[0] for t in snap_table if not t[6]]
+    failures += snap_failures
     if mem.get("result") == "FAIL":
         bad.append("rss")
     if os.environ.get("BENCH_STRICT") == "1" and (bad or failures or not mem):

@@ -32,8 +32,8 @@
  *   4  mideleg (bits 0-2: SSIP STIP SEIP), mie (bits 3-7)
  *   5  mie (bit 0), lines MSIP MTIP MEIP SEIP (bits 1-4), mcountinhibit
  *      (bit 5), mcounteren/scounteren all (bit 6), vectored tvec (bit 7)
- *   6  fake device widths: min (bits 0-1), max (2-3), MISFIT_FAULT (6),
- *      MMIO_UNALIGNED (7)
+ *   6  fake device: impl widths from min (bits 0-1) to max (2-3), valid
+ *      the same (bit 6; else anything), GLASS_UNALIGNED in impl (7)
  *   7  register seed; 8 FP register seed (bits 0-4), frm (bits 5-7)
  *   9  number of steps (bits 0-5, + 8)
  *  10..41  the budgets of the steps (1 + byte % 64) and, in bit 7 of
@@ -260,12 +260,15 @@ static void side_init(struct side *s, const uint8_t *hdr, const uint8_t *code,
 	s->dev.ops.read = fake_dev_read;
 	s->dev.ops.write = fake_dev_write;
 	unsigned lo = 1u << (hdr[6] & 3), hi = 1u << ((hdr[6] >> 2) & 3);
-	s->dev.ops.widths = fuzz_widths(lo, hi);
-	if (!s->dev.ops.widths)
-		s->dev.ops.widths = (uint8_t)lo;
+	s->dev.ops.impl = fuzz_widths(lo, hi);
+	if (!s->dev.ops.impl)
+		s->dev.ops.impl = (uint8_t)lo;
 	if (hdr[6] & 0x80)
-		s->dev.ops.widths |= MMIO_UNALIGNED;
-	s->dev.ops.misfit = hdr[6] & 0x40 ? MISFIT_FAULT : MISFIT_ADAPT;
+		s->dev.ops.impl |= GLASS_UNALIGNED;
+	/* what the guest may use: the same (others fault), or anything
+	 * (the bus splits and widens) */
+	s->dev.ops.valid = hdr[6] & 0x40 ? s->dev.ops.impl :
+			   GLASS_WANY | GLASS_UNALIGNED;
 	as_add_mmio(&s->as, "fake", DEV_BASE, FAKE_DEV_SIZE, 1, &s->dev.ops,
 		    &s->dev);
 	s->time = 0;

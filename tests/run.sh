@@ -25,9 +25,15 @@ part "unit tests" build/unit-tests
 part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
 part "trace golden" tests/trace/run.sh
 part "Linux" tests/linux/boot.sh build/glass build/guest
+part "virtio" tests/virtio/run.sh build/glass build/guest
 part "firmware" tests/firmware/uboot.sh
 part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
+part "reset" tests/reset/run.sh build/glass
+part "plugins" tests/plugin/run.sh build/glass
+part "snapshots and determinism" tests/snapshot/run.sh build/glass build/guest
+part "campaign" tests/campaign/run.sh build/glass build/guest
+part "example device" tests/example/run.sh build/glass build/guest
 part "bad input" tests/badinput/run.sh
 part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh
@@ -36,6 +42,7 @@ part "watchdog" tests/robust/run.sh build/glass
 part "soak" tests/soak/boots.sh build/glass build/guest
 part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
+part "glass with no -kernel" tests/run/default.sh build/glass build/guest
 # again with the interpreter; PASS/FAIL names get an interp/ prefix
 interp() {
 	GLASS_JIT=0 "$@" | sed "s/^\(PASS\|FAIL\) /\1 interp\//"
@@ -44,11 +51,15 @@ part "unit tests (interpreter)" interp build/unit-tests
 part "ISA tests (interpreter)" interp tests/isa/run.sh build/glass -bios none -kernel
 part "trace golden (interpreter)" interp tests/trace/run.sh
 part "Linux (interpreter)" interp env LOGDIR=build/test-logs/interp tests/linux/boot.sh build/glass build/guest
+part "snapshots and determinism (interpreter)" interp env LOGDIR=build/test-logs/interp tests/snapshot/run.sh build/glass build/guest
 part "firmware (interpreter)" interp tests/firmware/uboot.sh
 part "bare metal (interpreter)" interp tests/baremetal/run.sh build/glass
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "snapshots (ASan+UBSan)" sh -c 'SNAPSHOT_TIMEOUT=900 LOGDIR=build/test-logs/san tests/snapshot/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "virtio (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/virtio/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "example device (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/example/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 
 passed=$(grep -c '^PASS' "$out")
 failed=$(grep -c '^FAIL' "$out")

@@ -1,12 +1,15 @@
 /* The options themselves: the table and one handler per option. QEMU's
  * option names where QEMU has one. How the table is read is in parse.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/options.h"
+#include "cli/kv.h"
 #include "cpu/jit/jit.h"
-#include "machine/devices.h"
+#include "machine/classes.h"
+#include "machine/icount.h"
 #include "machine/machine.h"
 
 #define DEFAULT_RAM (256ull << 20)
@@ -66,9 +69,9 @@ static enum cli_result opt_machine(struct machine_config *cfg, const char *v)
 		return cli_fail("unknown machine '%s' (only 'virt')", v);
 	if (!opts)
 		return CLI_RUN;
-	if (props_check("-M virt", opts + 1, known) < 0)
+	if (kv_check("-M virt", opts + 1, known) < 0)
 		return CLI_ERROR;
-	int r = prop_u64("-M virt", opts + 1, "pci-bus-offset", &off);
+	int r = kv_u64("-M virt", opts + 1, "pci-bus-offset", &off);
 	if (r < 0)
 		return CLI_ERROR;
 	if (r > 0) {
@@ -130,9 +133,9 @@ static enum cli_result opt_accel(struct machine_config *cfg, const char *v)
 		return cli_fail("unknown accelerator '%s' (only 'tcg')", v);
 	if (!p)
 		return CLI_RUN;
-	if (props_check("-accel tcg", p + 1, known) < 0)
+	if (kv_check("-accel tcg", p + 1, known) < 0)
 		return CLI_ERROR;
-	int r = prop_u64("-accel tcg", p + 1, "tb-size", &mib);
+	int r = kv_u64("-accel tcg", p + 1, "tb-size", &mib);
 	if (r < 0)
 		return CLI_ERROR;
 	if (r > 0 && (mib < 1 || mib > 4096))
@@ -193,19 +196,51 @@ static enum cli_result opt_dumpdtb(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
-/* The type name and properties are checked when the machine creates the
- * device, by the device type itself (machine/devices.c). */
+/* The class and its properties are checked when the machine creates the
+ * device (machine_add_device). */
 static enum cli_result opt_device(struct machine_config *cfg, const char *v)
 {
+	size_t n = strlen(v);
+
 	if (!strcmp(v, "help") || !strcmp(v, "?")) {
-		printf("Devices:\n");
-		device_types_print();
+		machine_classes_print(stdout);
 		return CLI_DONE;
 	}
+	if (n > 5 && !strcmp(v + n - 5, ",help"))
+		return machine_class_help(v, stdout) < 0 ? CLI_ERROR : CLI_DONE;
 	if (cfg->ndevices == MAX_DEVICES)
 		return cli_fail("too many -device options (at most %d)",
 				MAX_DEVICES);
 	cfg->devices[cfg->ndevices++] = v;
+	return CLI_RUN;
+}
+
+/* -drive and -netdev are checked and opened when the machine is built
+ * (machine/backends.c): a bad value is one line then. */
+static enum cli_result opt_drive(struct machine_config *cfg, const char *v)
+{
+	if (cfg->ndrives == MAX_DRIVES)
+		return cli_fail("too many -drive options (at most %d)",
+				MAX_DRIVES);
+	cfg->drives[cfg->ndrives++] = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_netdev(struct machine_config *cfg, const char *v)
+{
+	if (cfg->nnetdevs == MAX_NETDEVS)
+		return cli_fail("too many -netdev options (at most %d)",
+				MAX_NETDEVS);
+	cfg->netdevs[cfg->nnetdevs++] = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_chardev(struct machine_config *cfg, const char *v)
+{
+	if (cfg->nchardevs == MAX_CHARDEVS)
+		return cli_fail("too many -chardev options (at most %d)",
+				MAX_CHARDEVS);
+	cfg->chardevs[cfg->nchardevs++] = v;
 	return CLI_RUN;
 }
 
@@ -263,6 +298,71 @@ static enum cli_result opt_stats(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+/* "shift=N", "shift=auto", or QEMU's short forms "N" and "auto";
+ * sleep=off is what glass does anyway (sleep=on would read the host). */
+static enum cli_result opt_icount(struct machine_config *cfg, const char *v)
+{
+	static const char *const known[] = { "shift", "sleep", NULL };
+	const char *shift = v, *sleep = NULL;
+	char buf[64];
+	char *end;
+
+	if (strchr(v, '=')) {
+		size_t n;
+		if (kv_check("-icount", v, known) < 0)
+			return CLI_ERROR;
+		shift = kv_find(v, "shift", &n);
+		snprintf(buf, sizeof(buf), "%.*s", shift ? (int)n : 4,
+			 shift ? shift : "auto");
+		shift = buf;
+		sleep = kv_find(v, "sleep", &n);
+		if (sleep && (n != 3 || strncmp(sleep, "off", 3)))
+			return cli_fail("-icount '%s': only sleep=off (an idle "
+					"machine jumps to its next timer)", v);
+	}
+	if (!strcmp(shift, "auto")) {
+		cfg->icount_shift = ICOUNT_AUTO_SHIFT;
+	} else {
+		long n = strtol(shift, &end, 10);
+		if (!*shift || *end || n < 0 || n > ICOUNT_MAX_SHIFT)
+			return cli_fail("bad -icount '%s' (shift=N with N "
+					"0..%d, or shift=auto)", v,
+					ICOUNT_MAX_SHIFT);
+		cfg->icount_shift = (unsigned)n;
+	}
+	cfg->icount = true;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_loadvm(struct machine_config *cfg, const char *v)
+{
+	cfg->loadvm = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_checkpoint_dir(struct machine_config *cfg,
+					  const char *v)
+{
+	cfg->checkpoint_dir = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_record(struct machine_config *cfg, const char *v)
+{
+	cfg->record = v;
+	if (cfg->replay)
+		return cli_fail("--record and --replay: one or the other");
+	return CLI_RUN;
+}
+
+static enum cli_result opt_replay(struct machine_config *cfg, const char *v)
+{
+	cfg->replay = v;
+	if (cfg->record)
+		return cli_fail("--record and --replay: one or the other");
+	return CLI_RUN;
+}
+
 static enum cli_result opt_help(struct machine_config *cfg, const char *v)
 {
 	cli_print_help(stdout);
@@ -312,10 +412,45 @@ const struct cli_option cli_options[] = {
 	  "write the generated device tree and exit", opt_dumpdtb },
 
 	{ { "-device" }, "NAME[,PROP=VALUE...]", CLI_DEVICES,
-	  "add a PCI device (-device help lists them)", opt_device },
+	  "add a device (-device help lists them)", opt_device },
+	{ { "-drive" }, "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on]",
+	  CLI_DEVICES,
+	  "a raw disk image (format=raw): if=virtio (the default) adds a "
+	  "virtio-blk-pci for it, if=none leaves it to -device "
+	  "virtio-blk-pci,drive=ID or virtio-blk-device,drive=ID; the image "
+	  "is locked against a second writer", opt_drive },
+	{ { "-netdev" }, "user,id=ID[,hostfwd=tcp:ADDR:PORT-:PORT]",
+	  CLI_DEVICES,
+	  "user-mode networking (libslirp) for -device virtio-net-pci,netdev=ID "
+	  "or virtio-net-device,netdev=ID: DHCP, the host's loopback at "
+	  "10.0.2.2, hostfwd forwards a host port to the guest (repeatable)",
+	  opt_netdev },
+	{ { "-chardev" }, "file,id=ID,path=OUT[,input-path=IN]", CLI_DEVICES,
+	  "a character backend for -device virtio-serial-pci,chardev=ID (or "
+	  "virtio-serial-device; the guest's /dev/hvc0): what the guest "
+	  "writes goes to OUT, the bytes of IN are its input", opt_chardev },
 	{ { "--share" }, "DIR", CLI_DEVICES,
 	  "directory the guest may read and write through the hypercall "
 	  "device (HOST_READ/HOST_WRITE)", opt_share },
+
+	{ { "-icount" }, "shift=N|auto", CLI_DETERMINISM,
+	  "deterministic time: every instruction is 2^N ns of virtual time "
+	  "(auto: N = 1), an idle machine jumps to its next timer, and "
+	  "nothing the guest sees comes from the host clock; two runs with "
+	  "the same input are alike to the instruction", opt_icount },
+	{ { "--record" }, "FILE", CLI_DETERMINISM,
+	  "with -icount: write the console input (and when it came, in "
+	  "instructions) to FILE", opt_record },
+	{ { "--replay" }, "FILE", CLI_DETERMINISM,
+	  "with -icount: feed the input recorded in FILE at the same points, "
+	  "instead of the host's", opt_replay },
+	{ { "-loadvm" }, "FILE", CLI_DETERMINISM,
+	  "start from the snapshot in FILE (made by the monitor's savevm or "
+	  "a CHECKPOINT), on a machine with the same -m, -smp and devices",
+	  opt_loadvm },
+	{ { "--checkpoint-dir" }, "DIR", CLI_DETERMINISM,
+	  "where the guest's CHECKPOINT hypercall saves snapshots (DIR/NAME; "
+	  "without it CHECKPOINT fails with -EACCES)", opt_checkpoint_dir },
 
 	{ { "-monitor" }, "stdio", CLI_CONSOLE,
 	  "start with the monitor on the console (Ctrl-A c switches between "
@@ -326,7 +461,7 @@ const struct cli_option cli_options[] = {
 
 	{ { "--trace" }, "CATEGORIES", CLI_SEE_THROUGH,
 	  "trace events: mmio, pci-config, dma, irq, pagewalk, hypercall, "
-	  "guest-error or all (comma-separated)", opt_trace },
+	  "guest-error, virtio or all (comma-separated)", opt_trace },
 	{ { "--trace-file" }, "FILE", CLI_SEE_THROUGH,
 	  "write the trace to FILE (default: stderr)", opt_trace_file },
 	{ { "--trace-format" }, "FMT", CLI_SEE_THROUGH,
@@ -352,6 +487,7 @@ const char *const cli_group_titles[CLI_NGROUPS] = {
 	[CLI_MACHINE] = "Machine",
 	[CLI_BOOT] = "Boot",
 	[CLI_DEVICES] = "Devices",
+	[CLI_DETERMINISM] = "Deterministic runs and snapshots",
 	[CLI_CONSOLE] = "Display and monitor",
 	[CLI_SEE_THROUGH] = "See-through",
 	[CLI_INFO] = "Information",

@@ -13,11 +13,30 @@
 
 #include "cpu/hart.h"
 #include "cpu/riscv.h"
+#include "glass/bus.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 enum access_type { ACCESS_FETCH, ACCESS_LOAD, ACCESS_STORE };
+
+/* What the CSRs can hold (csr.c's write rules, and the check of a hart's
+ * saved state in state.c). */
+#define PMP_ENTRIES 16
+
+/* mstatus bits software can change; the rest are fixed or derived. */
+#define MSTATUS_WMASK (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE |            \
+		       MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_FS | \
+		       MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | \
+		       MSTATUS_TW | MSTATUS_TSR)
+#define SSTATUS_MASK (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | \
+		      MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL |   \
+		      MSTATUS_SD)
+#define SUPERVISOR_INTS (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define MIP_SW_WMASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
+#define ALL_INTS (SUPERVISOR_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
+/* every exception but ecall from M mode can be delegated */
+#define MEDELEG_MASK (0xb3ffull & ~(1ull << CAUSE_ECALL_M))
 
 /* trap.c */
 void hart_trap(struct hart *h, uint64_t cause, uint64_t tval);
@@ -40,7 +59,10 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 /* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
-		      uint64_t *pa);
+		      uint64_t *pa, struct glass_attrs *who);
+/* Who an access by h at va is: the attributes that travel with it. */
+void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
+	       uint64_t pte, enum access_type type);
 
 /* tb.c: decode the block at host (physical pa) into slot t; NULL if pa is
  * not cacheable code or its first instruction crosses the page end */

@@ -171,6 +171,7 @@ static void op_amo(struct hart *h, const struct insn *in)
 {
 	uint32_t i = in->i, f3 = F3(i), f5 = i >> 27;
 	uint64_t va = h->x[RS1(i)], pa, mem;
+	struct glass_attrs who;
 
 	if ((f3 != 2 && f3 != 3) || !amo_known(f5)) {
 		illegal(h, in);
@@ -191,9 +192,9 @@ static void op_amo(struct hart *h, const struct insn *in)
 		return;
 	}
 	if (!mmu_translate_rw(h, va, f5 == 0x02 ? ACCESS_LOAD :
-			      ACCESS_STORE, &pa))
+			      ACCESS_STORE, &pa, &who))
 		return;
-	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem) != MEM_OK) {
+	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem, &who) != MEM_OK) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS,
 			  va);
 		return;
@@ -207,7 +208,7 @@ static void op_amo(struct hart *h, const struct insn *in)
 	}
 	uint64_t src = h->x[RS2(i)];
 	uint64_t nv = f5 == 0x03 ? src : amo_op(f5, mem, src, w);
-	if (as_write(h->env.as, pa, size, nv) != MEM_OK) {
+	if (as_write(h->env.as, pa, size, nv, &who) != MEM_OK) {
 		hart_trap(h, CAUSE_STORE_ACCESS, va);
 		return;
 	}

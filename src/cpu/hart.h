@@ -119,6 +119,11 @@ void hart_reset(struct hart *h, uint64_t reset_pc);
  * (instructions retired). */
 uint64_t hart_run(struct hart *h, uint64_t budget);
 
+/* Like hart_run, but returns how many instructions the hart executed
+ * (retired or trapped): what the budget counts, and what deterministic
+ * time (-icount) is made of. */
+uint64_t hart_run_insns(struct hart *h, uint64_t budget);
+
 /* Run translated code from now on (x86-64 hosts only), with a code cache
  * of at most cache_bytes. Returns false, and the hart keeps interpreting,
  * if the host cannot (not x86-64, no memfd, out of memory). */
@@ -130,6 +135,27 @@ void hart_destroy(struct hart *h);
 /* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).
  * Wakes the hart from WFI when the interrupt becomes pending. */
 void hart_set_mip(struct hart *h, uint64_t bit, int level);
+
+/* Ask the hart to leave hart_run() as soon as the current instruction
+ * retires (a device side effect that needs the machine: exit, reset). */
+static inline void hart_request_stop(struct hart *h)
+{
+	h->stop = true;
+}
+
+/* Whether hart_run() would execute anything (not asleep in WFI, not
+ * stopped). */
+static inline bool hart_runnable(const struct hart *h)
+{
+	return !h->wfi && !h->stop;
+}
+
+/* The end of a slice of the run loop: other harts run now, so drop the
+ * LR/SC reservation (a store by them would have broken it). */
+static inline void hart_end_slice(struct hart *h)
+{
+	h->resv_valid = false;
+}
 
 /* Whether an enabled interrupt is pending (WFI would wake). */
 bool hart_interrupt_pending(const struct hart *h);
@@ -152,5 +178,101 @@ void hart_tlb_select(struct hart *h);
 /* The address space made pa_page a code page: stop writing it through
  * cached host pointers (as->on_code; see address_space.h). */
 void hart_protect_code_page(struct hart *h, uint64_t pa_page);
+
+/* ---- The view tools take of a hart (cpu/inspect.c) -------------------
+ * The monitor, the statistics, debuggers and snapshots look at a hart only
+ * through these, never at its fields, so its layout can change (a JIT, a
+ * hart per host thread) without them noticing. None of them runs guest
+ * code or has a side effect a guest could see. */
+
+struct hart_counters {
+	uint64_t instret, cycle;     /* minstret, mcycle */
+	uint64_t interrupts, exceptions;
+	uint64_t tlb_hits, tlb_misses, tlb_walks;
+};
+
+void hart_get_counters(const struct hart *h, struct hart_counters *c);
+
+uint64_t hart_get_id(const struct hart *h);
+uint64_t hart_get_pc(const struct hart *h);
+void hart_set_pc(struct hart *h, uint64_t pc);
+enum priv hart_get_priv(const struct hart *h);
+/* Sleeping in WFI until an interrupt is pending. */
+bool hart_is_sleeping(const struct hart *h);
+/* x0..x31 (x0 reads 0 and ignores writes) and f0..f31 as 64-bit values
+ * (a single-precision value is NaN-boxed). */
+uint64_t hart_get_gpr(const struct hart *h, unsigned n);
+void hart_set_gpr(struct hart *h, unsigned n, uint64_t v);
+uint64_t hart_get_fpr(const struct hart *h, unsigned n);
+void hart_set_fpr(struct hart *h, unsigned n, uint64_t v);
+/* A CSR as a debugger sees it: read (or written) as M mode would, with
+ * the FPU's CSRs reachable even while mstatus.FS is off; false if the
+ * hart has no such CSR. Writes follow the CSR's WARL rules. */
+bool hart_csr_peek(struct hart *h, unsigned csr, uint64_t *v);
+bool hart_csr_poke(struct hart *h, unsigned csr, uint64_t v);
+
+/* The TLB's cached translations, one call per valid entry. */
+struct hart_tlb_view {
+	const char *context;   /* "U", "S", "S+SUM", "M" */
+	bool current;          /* the context the hart is in */
+	const char *kind;      /* "code", "load", "store" */
+	uint64_t va, pa_page, pte;
+	bool io;               /* every access takes the slow path */
+};
+void hart_tlb_foreach(const struct hart *h,
+		      void (*fn)(void *opaque, const struct hart_tlb_view *e),
+		      void *opaque);
+
+/* ---- A hart's saved state (cpu/state.c) ---------------------------
+ * Everything architectural about a hart, as machine snapshots save and
+ * restore it: registers, pc, privilege, every CSR (FP included), the
+ * LR/SC reservation, pending interrupts (software bits and device lines),
+ * WFI, and the counters the statistics show. Not the TLB or decoded code:
+ * those are derived, and dropped on both sides (hart_drop_caches). Every
+ * field is a uint64_t so the state is an array of HART_STATE_WORDS
+ * little-endian words on disk, in this order; a change of layout changes
+ * HART_STATE_VERSION. */
+#define HART_STATE_VERSION 1
+
+struct hart_state {
+	uint64_t x[32], f[32];
+	uint64_t pc, priv;
+	uint64_t mstatus, misa, medeleg, mideleg, mie;
+	uint64_t mip;          /* software-writable bits (SSIP, STIP, SEIP) */
+	uint64_t mip_lines;    /* device lines (MSIP, MTIP, MEIP, SEIP) */
+	uint64_t mtvec, mscratch, mepc, mcause, mtval;
+	uint64_t stvec, sscratch, sepc, scause, stval;
+	uint64_t satp;
+	uint64_t mcounteren, scounteren, mcountinhibit;
+	uint64_t menvcfg, senvcfg, mhartid;
+	uint64_t pmpcfg[16], pmpaddr[16];
+	uint64_t fflags, frm;
+	uint64_t instret, cycle;
+	uint64_t resv_addr, resv_valid;
+	uint64_t wfi;
+	/* statistics, so counts continue across a restore */
+	uint64_t interrupts, exceptions, tlb_hits, tlb_misses, tlb_walks;
+};
+
+#define HART_STATE_WORDS (sizeof(struct hart_state) / sizeof(uint64_t))
+
+void hart_get_state(const struct hart *h, struct hart_state *s);
+/* NULL if `s` is a state hart `h` could be in (same hart id and ISA,
+ * every CSR a value its write rules allow), else why not, for an error
+ * line. Looks at nothing but `s` and h's identity. */
+const char *hart_check_state(const struct hart *h, const struct hart_state *s);
+/* Put the hart into state `s` (checked with hart_check_state first). Its
+ * TLB and decoded code are dropped. */
+void hart_set_state(struct hart *h, const struct hart_state *s);
+/* Drop what the hart derived from memory (TLB, decoded code): a snapshot
+ * does so on the machine it saves too, so that the run that goes on and
+ * a run restored from the file start from the same caches. */
+void hart_drop_caches(struct hart *h);
+/* Leave a stop request (hart_request_stop) behind: the run loop asked the
+ * hart to stop for something it has now done (a checkpoint). */
+static inline void hart_clear_stop(struct hart *h)
+{
+	h->stop = false;
+}
 
 #endif

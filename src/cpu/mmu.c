@@ -147,18 +147,17 @@ static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
 		       uint64_t pa, uint64_t pte, uint64_t cause)
 {
 	struct address_space *as = h->env.as;
-	struct access_origin o = {
-		.initiator = (int)h->csr.mhartid, .priv = h->priv,
-		.fetch = type == ACCESS_FETCH, .translated = true, .pc = h->pc,
-		.va = va, .pte = pte, .instret = h->instret,
-	};
+	struct glass_attrs who;
 	struct bus_event e = {
-		.cat = EV_PAGEWALK, .origin = &o, .pa = cause ? 0 : pa,
-		.value = pte,
-		.write = type == ACCESS_STORE, .ok = cause == 0, .devfn = -1,
-		.what = cause == page_fault_cause[type] ? fault_names[type] :
-			"access fault on a page table",
+		.kind = EVK_WALK, .who = &who,
+		.walk = { .va = va, .ok = cause == 0, .pa = cause ? 0 : pa,
+			  .pte = pte,
+			  .why = cause == page_fault_cause[type] ?
+				 fault_names[type] :
+				 "access fault on a page table" },
 	};
+	mmu_attrs(h, &who, va, pte, type);
+	who.translated = true;
 	as->sink->emit(as->sink->opaque, &e);
 }
 
@@ -204,12 +203,15 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 
 	if (!debug)
 		h->tlb.walks++;
+	struct glass_attrs who;
+	mmu_attrs(h, &who, va, 0, ACCESS_LOAD);
+	who.debug = debug;
 	uint64_t table = (h->csr.satp & SATP_PPN_MASK) << PAGE_SHIFT;
 	for (int level = levels - 1; level >= 0; level--) {
 		unsigned shift = PAGE_SHIFT + 9 * level;
 		uint64_t pte_pa = table + ((va >> shift) & 511) * 8;
 		uint64_t pte;
-		if (as_read(h->env.as, pte_pa, 8, &pte) != MEM_OK)
+		if (as_read(h->env.as, pte_pa, 8, &pte, &who) != MEM_OK)
 			return access_fault_cause[type];
 		if (!(pte & PTE_V) || (!(pte & PTE_R) && (pte & PTE_W)))
 			return page_fault_cause[type];
@@ -232,7 +234,7 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 		uint64_t want = PTE_A | (type == ACCESS_STORE ? PTE_D : 0);
 		if ((pte & want) != want && !debug) {
 			pte |= want;
-			if (as_write(h->env.as, pte_pa, 8, pte) != MEM_OK)
+			if (as_write(h->env.as, pte_pa, 8, pte, &who) != MEM_OK)
 				return access_fault_cause[type];
 		}
 		*pa = ((ppn & ~low) << PAGE_SHIFT) |
@@ -271,37 +273,22 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 	}
 }
 
+void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
+	       uint64_t pte, enum access_type type)
+{
+	*a = (struct glass_attrs){
+		.initiator = (int32_t)h->csr.mhartid, .priv = (uint8_t)h->priv,
+		.fetch = type == ACCESS_FETCH, .translated = pte != 0,
+		.pc = h->pc, .va = va, .pte = pte, .instret = h->instret,
+	};
+}
+
 /* Find (or make) the physical address of va for `type`, via the TLB's I/O
- * entries or a page walk. Returns false after raising a page fault. */
-/* Tell the address space who is about to access it (for the trace, the
- * statistics and devices that answer per hart). */
-static void set_origin(struct hart *h, uint64_t va, uint64_t pte,
-		       enum access_type type)
-{
-	struct access_origin *o = &h->env.as->origin;
-
-	o->initiator = (int)h->csr.mhartid;
-	o->priv = h->priv;
-	o->fetch = type == ACCESS_FETCH;
-	o->translated = pte != 0;
-	o->pc = h->pc;
-	o->va = va;
-	o->pte = pte;
-	o->instret = h->instret;
-}
-
-/* A cached translation serves the access: count the hit, give the
- * physical address, tell the address space who is asking. */
-static inline void use_entry(struct hart *h, const struct tlb_entry *e,
-			     uint64_t va, enum access_type type, uint64_t *pa)
-{
-	h->tlb.hits++;
-	*pa = e->pa_page | (va & PAGE_MASK);
-	set_origin(h, va, e->pte, type);
-}
-
+ * entries or a page walk, and say who is accessing (*who: for the address
+ * space, devices that answer per hart, and the trace). Returns false
+ * after raising a page fault. */
 static bool resolve(struct hart *h, uint64_t va, enum access_type type,
-		    uint64_t *pa)
+		    uint64_t *pa, struct glass_attrs *who)
 {
 	struct tlb_set *ts = h->tlb.cur;
 	struct tlb_entry *set = type == ACCESS_FETCH ? ts->code :
@@ -313,7 +300,9 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
 		 * (a fetch parcel, an access crossing a page) */
-		use_entry(h, e, va, type, pa);
+		h->tlb.hits++;
+		*pa = e->pa_page | (va & PAGE_MASK);
+		mmu_attrs(h, who, va, e->pte, type);
 		return true;
 	}
 	h->tlb.misses++;
@@ -327,23 +316,25 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	}
 	tlb_fill(h, va, *pa, pte, type);
 	note_superpage(&h->tlb, va, level);
-	set_origin(h, va, pte, type);
+	mmu_attrs(h, who, va, pte, type);
 	return true;
 }
 
 /* An access the address space could not decode: an access fault, and a
  * guest-error event saying where. */
 static void bus_error(struct hart *h, uint64_t cause, uint64_t va,
-		      uint64_t pa, unsigned size, bool write)
+		      uint64_t pa, unsigned size, bool write,
+		      const struct glass_attrs *who)
 {
 	struct address_space *as = h->env.as;
 
-	/* a strict device that refused the access has reported it already */
+	/* a device that refused the access has reported it already */
 	if (ev_on(as->sink, EV_GUEST_ERROR) && !as_lookup(as, pa)) {
 		struct bus_event e = {
-			.cat = EV_GUEST_ERROR, .origin = &as->origin, .pa = pa,
-			.size = size, .write = write, .devfn = -1,
-			.what = "unmapped physical address: access fault",
+			.kind = EVK_BAD_ACCESS, .who = who,
+			.bad = { .pa = pa, .size = (uint8_t)size,
+				 .write = write,
+				 .why = "unmapped physical address: access fault" },
 		};
 		as->sink->emit(as->sink->opaque, &e);
 	}
@@ -353,16 +344,17 @@ static void bus_error(struct hart *h, uint64_t cause, uint64_t va,
 /* Physical addresses of an access that may cross into the next page. */
 static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 			 enum access_type type, uint64_t *pa0, uint64_t *pa1,
-			 unsigned *n0)
+			 unsigned *n0, struct glass_attrs *who0,
+			 struct glass_attrs *who1)
 {
 	*n0 = size;
-	if (!resolve(h, va, type, pa0))
+	if (!resolve(h, va, type, pa0, who0))
 		return false;
 	if ((va & PAGE_MASK) + size <= PAGE_SIZE)
 		return true;
 	*n0 = PAGE_SIZE - (va & PAGE_MASK);
 	uint64_t va1 = (va & ~PAGE_MASK) + PAGE_SIZE;
-	if (!resolve(h, va1, type, pa1)) {
+	if (!resolve(h, va1, type, pa1, who1)) {
 		/* the fault is reported at the first byte of the access
 		 * that is in the faulting page */
 		return false;
@@ -376,14 +368,17 @@ static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 static inline const struct tlb_entry *io_hit(struct hart *h,
 					     const struct tlb_entry *set,
 					     uint64_t va, unsigned size,
-					     enum access_type type, uint64_t *pa)
+					     enum access_type type, uint64_t *pa,
+					     struct glass_attrs *who)
 {
 	const struct tlb_entry *e = &set[tlb_index(va)];
 
 	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
 	    (va & PAGE_MASK) > PAGE_SIZE - size)
 		return NULL;
-	use_entry(h, e, va, type, pa);
+	h->tlb.hits++;
+	*pa = e->pa_page | (va & PAGE_MASK);
+	mmu_attrs(h, who, va, e->pte, type);
 	return e;
 }
 
@@ -391,28 +386,31 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	uint64_t pa0, pa1 = 0, lo, hi = 0;
 	unsigned n0;
+	struct glass_attrs who0, who1;
 
 	/* the common device read: a register of a page already mapped, and
 	 * when one device decodes the whole page, no address lookup either */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
-					   ACCESS_LOAD, &pa0);
+					   ACCESS_LOAD, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
-		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val) :
-			   as_read(h->env.as, pa0, size, val)) == MEM_OK)
+		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val, &who0) :
+			   as_read(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
-		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false);
+		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
 		return false;
 	}
-	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0))
+	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0, &who0,
+			  &who1))
 		return false;
-	if (as_read(h->env.as, pa0, n0, &lo) != MEM_OK) {
-		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false);
+	if (as_read(h->env.as, pa0, n0, &lo, &who0) != MEM_OK) {
+		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
 		return false;
 	}
 	if (n0 < size &&
-	    as_read(h->env.as, pa1, size - n0, &hi) != MEM_OK) {
-		bus_error(h, CAUSE_LOAD_ACCESS, va + n0, pa1, size, false);
+	    as_read(h->env.as, pa1, size - n0, &hi, &who1) != MEM_OK) {
+		bus_error(h, CAUSE_LOAD_ACCESS, va + n0, pa1, size, false,
+			  &who1);
 		return false;
 	}
 	*val = n0 < size ? lo | hi << (8 * n0) : lo;
@@ -455,34 +453,38 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 {
 	uint64_t pa0, pa1 = 0;
 	unsigned n0;
+	struct glass_attrs who0, who1;
 
 	/* the common device write: a register of a page already mapped */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
-					   ACCESS_STORE, &pa0);
+					   ACCESS_STORE, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
-		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val) :
-			   as_write(h->env.as, pa0, size, val)) == MEM_OK)
+		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val, &who0) :
+			   as_write(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
-		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true);
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true, &who0);
 		return false;
 	}
 
-	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0))
+	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0, &who0,
+			  &who1))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
 		/* checked first so nothing is written: tval is the faulting
 		 * part of the access, on the second page */
-		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true);
+		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true,
+			  &who1);
 		return false;
 	}
-	if (as_write(h->env.as, pa0, n0, val) != MEM_OK) {
-		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true);
+	if (as_write(h->env.as, pa0, n0, val, &who0) != MEM_OK) {
+		bus_error(h, CAUSE_STORE_ACCESS, va, pa0, size, true, &who0);
 		return false;
 	}
-	if (n0 < size &&
-	    as_write(h->env.as, pa1, size - n0, val >> (8 * n0)) != MEM_OK) {
-		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true);
+	if (n0 < size && as_write(h->env.as, pa1, size - n0, val >> (8 * n0),
+				  &who1) != MEM_OK) {
+		bus_error(h, CAUSE_STORE_ACCESS, va + n0, pa1, size, true,
+			  &who1);
 		return false;
 	}
 	return true;
@@ -504,11 +506,12 @@ bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 static bool fetch16(struct hart *h, uint64_t va, uint32_t *half)
 {
 	uint64_t pa, v;
+	struct glass_attrs who;
 
-	if (!resolve(h, va, ACCESS_FETCH, &pa))
+	if (!resolve(h, va, ACCESS_FETCH, &pa, &who))
 		return false;
-	if (as_read(h->env.as, pa, 2, &v) != MEM_OK) {
-		bus_error(h, CAUSE_FETCH_ACCESS, va, pa, 2, false);
+	if (as_read(h->env.as, pa, 2, &v, &who) != MEM_OK) {
+		bus_error(h, CAUSE_FETCH_ACCESS, va, pa, 2, false, &who);
 		return false;
 	}
 	*half = (uint32_t)v;
@@ -535,8 +538,8 @@ bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn)
 }
 
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
-		      uint64_t *pa)
+		      uint64_t *pa, struct glass_attrs *who)
 {
 	/* AMOs are naturally aligned, so one page holds the whole access */
-	return resolve(h, va, type, pa);
+	return resolve(h, va, type, pa, who);
 }

@@ -52,13 +52,14 @@ static void trace_interrupt(struct hart *h, uint64_t cause)
 
 	if (!ev_on(as->sink, EV_IRQ))
 		return;
-	struct access_origin o = {
-		.initiator = (int)h->csr.mhartid, .priv = h->priv, .pc = h->pc,
-		.instret = h->instret,
+	struct glass_attrs who = {
+		.initiator = (int32_t)h->csr.mhartid, .priv = (uint8_t)h->priv,
+		.pc = h->pc, .instret = h->instret,
 	};
 	struct bus_event e = {
-		.cat = EV_IRQ, .origin = &o, .value = cause & 63, .ok = true,
-		.devfn = -1, .what = "interrupt taken",
+		.kind = EVK_INTERRUPT, .who = &who,
+		.interrupt = { .cause = (unsigned)(cause & 63),
+			       .what = "interrupt taken" },
 	};
 	as->sink->emit(as->sink->opaque, &e);
 }

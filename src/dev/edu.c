@@ -32,6 +32,7 @@
  *   the only way an interrupt can reach the hart anyway.
  * - Reset returns every register to its power-on value; QEMU keeps them.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "dev/edu.h"
@@ -39,29 +40,20 @@
 #define DMA_REGS_START EDU_REG_DMA_SRC
 #define ALL_ONES (~0ull)
 
-/* Count a guest programming error and show it in the trace (guest-error
- * category) where QEMU would log it. */
-static void edu_guest_error(struct edu *e, uint64_t bus, uint64_t len,
-			    bool to_ram, const char *what)
-{
-	e->guest_errors++;
-	pci_guest_error(&e->pci, bus, len, to_ram, what);
-}
-
 static void edu_update_irq(struct edu *e)
 {
-	pci_set_irq(&e->pci, e->irq_status != 0);
+	glass_irq_set(e->dev, 0, e->s.irq_status != 0);
 }
 
 static void edu_raise_irq(struct edu *e, uint32_t bits)
 {
-	e->irq_status |= bits;
+	e->s.irq_status |= bits;
 	edu_update_irq(e);
 }
 
 static void edu_ack_irq(struct edu *e, uint32_t bits)
 {
-	e->irq_status &= ~bits;
+	e->s.irq_status &= ~bits;
 	edu_update_irq(e);
 }
 
@@ -84,13 +76,13 @@ static void edu_start_factorial(struct edu *e, uint32_t n)
 {
 	/* A write while computing is ignored; with synchronous completion it
 	 * never is, but keep the rule where QEMU has it. */
-	if (e->status & EDU_STATUS_COMPUTING)
+	if (e->s.status & EDU_STATUS_COMPUTING)
 		return;
-	e->fact = n;
-	e->status |= EDU_STATUS_COMPUTING;
-	e->fact = factorial32(e->fact);
-	e->status &= ~EDU_STATUS_COMPUTING;
-	if (e->status & EDU_STATUS_IRQFACT)
+	e->s.fact = n;
+	e->s.status |= EDU_STATUS_COMPUTING;
+	e->s.fact = factorial32(e->s.fact);
+	e->s.status &= ~EDU_STATUS_COMPUTING;
+	if (e->s.status & EDU_STATUS_IRQFACT)
 		edu_raise_irq(e, EDU_IRQ_FACT);
 }
 
@@ -110,32 +102,38 @@ static uint64_t edu_clamp_bus_addr(struct edu *e, uint64_t addr,
 	uint64_t res = addr & e->dma_mask;
 
 	if (res != addr)
-		edu_guest_error(e, addr, len, to_ram,
-				"edu: DMA address clamped by dma_mask");
+		glass_guest_error(e->dev, "DMA address clamped by dma_mask: "
+				  "bus 0x%llx -> 0x%llx, %llu bytes %s",
+				  (unsigned long long)addr,
+				  (unsigned long long)res,
+				  (unsigned long long)len,
+				  to_ram ? "to RAM" : "from RAM");
 	return res;
 }
 
 static void edu_run_dma(struct edu *e)
 {
-	bool to_ram = e->dma_cmd & EDU_DMA_CMD_TO_RAM;
-	uint64_t buf_addr = to_ram ? e->dma_src : e->dma_dst;
-	uint64_t bus_addr = to_ram ? e->dma_dst : e->dma_src;
-	uint64_t cnt = e->dma_cnt;
+	bool to_ram = e->s.dma_cmd & EDU_DMA_CMD_TO_RAM;
+	uint64_t buf_addr = to_ram ? e->s.dma_src : e->s.dma_dst;
+	uint64_t bus_addr = to_ram ? e->s.dma_dst : e->s.dma_src;
+	uint64_t cnt = e->s.dma_cnt;
 
 	if (!edu_buf_range_ok(buf_addr, cnt)) {
-		edu_guest_error(e, bus_addr, cnt, to_ram,
-				"edu: DMA range outside the 4 KiB buffer");
+		glass_guest_error(e->dev, "DMA range outside the 4 KiB buffer: "
+				  "0x%llx, %llu bytes",
+				  (unsigned long long)buf_addr,
+				  (unsigned long long)cnt);
 	} else if (cnt) {
-		uint8_t *p = e->dma_buf + (buf_addr - EDU_DMA_BUF_ADDR);
+		uint8_t *p = e->s.dma_buf + (buf_addr - EDU_DMA_BUF_ADDR);
 		uint64_t bus = edu_clamp_bus_addr(e, bus_addr, cnt, to_ram);
-		int rc = to_ram ? pci_dma_write(&e->pci, bus, p, cnt)
-				: pci_dma_read(&e->pci, bus, p, cnt);
-		/* the bridge has traced why */
-		if (rc)
-			e->guest_errors++;
+		/* a refused transfer is traced by glass */
+		if (to_ram)
+			glass_dma_write(e->dev, bus, p, cnt);
+		else
+			glass_dma_read(e->dev, bus, p, cnt);
 	}
-	e->dma_cmd &= ~(uint64_t)EDU_DMA_CMD_START;
-	if (e->dma_cmd & EDU_DMA_CMD_IRQ)
+	e->s.dma_cmd &= ~(uint64_t)EDU_DMA_CMD_START;
+	if (e->s.dma_cmd & EDU_DMA_CMD_IRQ)
 		edu_raise_irq(e, EDU_IRQ_DMA);
 }
 
@@ -143,20 +141,21 @@ static uint64_t *edu_dma_reg(struct edu *e, uint64_t off)
 {
 	switch (off & ~7ull) {
 	case EDU_REG_DMA_SRC:
-		return &e->dma_src;
+		return &e->s.dma_src;
 	case EDU_REG_DMA_DST:
-		return &e->dma_dst;
+		return &e->s.dma_dst;
 	case EDU_REG_DMA_COUNT:
-		return &e->dma_cnt;
+		return &e->s.dma_cnt;
 	case EDU_REG_DMA_CMD:
-		return &e->dma_cmd;
+		return &e->s.dma_cmd;
 	}
 	return NULL;
 }
 
 /* The bus only passes on accesses edu_regs takes: 4 bytes below 0x80, 4
  * (either half) or 8 bytes at the DMA registers. */
-static uint64_t edu_read(void *dev, uint64_t off, unsigned size)
+static uint64_t edu_read(void *dev, uint64_t off, unsigned size,
+			 const struct glass_attrs *who)
 {
 	struct edu *e = dev;
 	uint64_t val = ALL_ONES; /* write-only registers read all ones */
@@ -167,16 +166,16 @@ static uint64_t edu_read(void *dev, uint64_t off, unsigned size)
 			val = EDU_IDENT;
 			break;
 		case EDU_REG_LIVENESS:
-			val = (uint32_t)~e->liveness;
+			val = (uint32_t)~e->s.liveness;
 			break;
 		case EDU_REG_FACT:
-			val = e->fact;
+			val = e->s.fact;
 			break;
 		case EDU_REG_STATUS:
-			val = e->status;
+			val = e->s.status;
 			break;
 		case EDU_REG_IRQ_STATUS:
-			val = e->irq_status;
+			val = e->s.irq_status;
 			break;
 		}
 	} else {
@@ -185,14 +184,15 @@ static uint64_t edu_read(void *dev, uint64_t off, unsigned size)
 	return size == 8 ? val : (uint32_t)val;
 }
 
-static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
+static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size,
+		      const struct glass_attrs *who)
 {
 	struct edu *e = dev;
 
 	if (off < DMA_REGS_START) {
 		switch (off) {
 		case EDU_REG_LIVENESS:
-			e->liveness = (uint32_t)val;
+			e->s.liveness = (uint32_t)val;
 			break;
 		case EDU_REG_FACT:
 			edu_start_factorial(e, (uint32_t)val);
@@ -200,9 +200,9 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 		case EDU_REG_STATUS:
 			/* only the irq-on-completion bit is writable */
 			if (val & EDU_STATUS_IRQFACT)
-				e->status |= EDU_STATUS_IRQFACT;
+				e->s.status |= EDU_STATUS_IRQFACT;
 			else
-				e->status &= ~EDU_STATUS_IRQFACT;
+				e->s.status &= ~EDU_STATUS_IRQFACT;
 			break;
 		case EDU_REG_IRQ_RAISE:
 			edu_raise_irq(e, (uint32_t)val);
@@ -223,11 +223,11 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 		nv = (*reg & ~(0xffffffffull << shift)) |
 		     (uint64_t)(uint32_t)val << shift;
 	}
-	if (reg == &e->dma_cmd) {
+	if (reg == &e->s.dma_cmd) {
 		/* Only a write that starts a transfer updates the command. */
 		if (!(nv & EDU_DMA_CMD_START))
 			return;
-		e->dma_cmd = nv;
+		e->s.dma_cmd = nv;
 		edu_run_dma(e);
 		return;
 	}
@@ -236,18 +236,18 @@ static void edu_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 
 /* The registers below 0x80 are 32-bit; the DMA registers take 8 bytes or
  * either 32-bit half. */
-static const struct reg_desc edu_regs[] = {
-	{ EDU_REG_IDENT, 4, "ident", MMIO_W4 },
-	{ EDU_REG_LIVENESS, 4, "liveness", MMIO_W4 },
-	{ EDU_REG_FACT, 4, "factorial", MMIO_W4 },
-	{ EDU_REG_STATUS, 4, "status", MMIO_W4 },
-	{ EDU_REG_IRQ_STATUS, 4, "irq_status", MMIO_W4 },
-	{ EDU_REG_IRQ_RAISE, 4, "irq_raise", MMIO_W4 },
-	{ EDU_REG_IRQ_ACK, 4, "irq_ack", MMIO_W4 },
-	{ EDU_REG_DMA_SRC, 8, "dma_src", MMIO_W4 | MMIO_W8 },
-	{ EDU_REG_DMA_DST, 8, "dma_dst", MMIO_W4 | MMIO_W8 },
-	{ EDU_REG_DMA_COUNT, 8, "dma_count", MMIO_W4 | MMIO_W8 },
-	{ EDU_REG_DMA_CMD, 8, "dma_cmd", MMIO_W4 | MMIO_W8 },
+static const struct glass_reg edu_regs[] = {
+	{ EDU_REG_IDENT, 4, "ident", GLASS_W4 },
+	{ EDU_REG_LIVENESS, 4, "liveness", GLASS_W4 },
+	{ EDU_REG_FACT, 4, "factorial", GLASS_W4 },
+	{ EDU_REG_STATUS, 4, "status", GLASS_W4 },
+	{ EDU_REG_IRQ_STATUS, 4, "irq_status", GLASS_W4 },
+	{ EDU_REG_IRQ_RAISE, 4, "irq_raise", GLASS_W4 },
+	{ EDU_REG_IRQ_ACK, 4, "irq_ack", GLASS_W4 },
+	{ EDU_REG_DMA_SRC, 8, "dma_src", GLASS_W4 | GLASS_W8 },
+	{ EDU_REG_DMA_DST, 8, "dma_dst", GLASS_W4 | GLASS_W8 },
+	{ EDU_REG_DMA_COUNT, 8, "dma_count", GLASS_W4 | GLASS_W8 },
+	{ EDU_REG_DMA_CMD, 8, "dma_cmd", GLASS_W4 | GLASS_W8 },
 	{ 0, 0, NULL, 0 },
 };
 
@@ -255,47 +255,61 @@ static const struct reg_desc edu_regs[] = {
  * 2-byte or misaligned accesses fault); an 8-byte access to a 32-bit
  * register, or any where no register is, reads all ones and a write is
  * dropped. */
-const struct mmio_ops edu_mmio_ops = {
+static const struct glass_region_ops edu_mmio_ops = {
 	.read = edu_read,
 	.write = edu_write,
-	.widths = MMIO_W4,
-	.misfit = MISFIT_ONES,
-	.valid = MMIO_W4 | MMIO_W8,
+	.valid = GLASS_W4 | GLASS_W8,
+	.impl = GLASS_W4 | GLASS_W8,
 	.regs = edu_regs,
 };
 
 /* Registers at power-on. QEMU's liveness register powers up reading 0, so
  * the "last write" it inverts starts as all ones. */
-static void edu_reset_regs(struct edu *e)
+static void edu_reset(void *self)
 {
-	e->liveness = 0xffffffff;
-	e->fact = 0;
-	e->status = 0;
-	e->irq_status = 0;
-	e->dma_src = e->dma_dst = e->dma_cnt = e->dma_cmd = 0;
-	memset(e->dma_buf, 0, sizeof(e->dma_buf));
+	struct edu *e = self;
+
+	memset(&e->s, 0, sizeof(e->s));
+	e->s.liveness = 0xffffffff;
 }
 
-static void edu_pci_reset(struct pci_func *f)
+static int edu_realize(void *self, struct glass_device *dev)
 {
-	struct edu *e = f->dev;
+	struct edu *e = self;
 
-	edu_reset_regs(e);
-	edu_update_irq(e);
+	e->dev = dev;
+	glass_prop_uint(dev, "dma_mask", &e->dma_mask);
+	return glass_pci_bar(dev, 0, EDU_BAR0_SIZE, 0 /* 32-bit memory */,
+			     "bar0", &edu_mmio_ops, e);
 }
 
-static const struct pci_device_ops edu_pci_ops = {
-	.name = "edu",
-	.reset = edu_pci_reset,
+static void edu_info(void *self, char *buf, size_t len)
+{
+	struct edu *e = self;
+
+	snprintf(buf, len, "status 0x%x irq_status 0x%x factorial %u, "
+		 "dma_mask 0x%llx", e->s.status, e->s.irq_status, e->s.fact,
+		 (unsigned long long)e->dma_mask);
+}
+
+static const struct glass_prop edu_props[] = {
+	{ "dma_mask", GLASS_PROP_UINT, "0xfffffff",
+	  "the bus address bits the DMA engine drives (QEMU's default: 28)" },
+	{ NULL, 0, NULL, NULL },
 };
 
-void edu_init(struct edu *e, uint64_t dma_mask)
-{
-	memset(e, 0, sizeof(*e));
-	e->dma_mask = dma_mask;
-	edu_reset_regs(e);
-	pci_func_init(&e->pci, &edu_pci_ops, e, EDU_VENDOR_ID, EDU_DEVICE_ID,
-		      EDU_REVISION, EDU_CLASS, 1 /* INTA */);
-	pci_func_add_bar(&e->pci, 0, EDU_BAR0_SIZE, 0 /* 32-bit memory */,
-			 "bar0", &edu_mmio_ops, e);
-}
+const struct glass_device_class edu_class = {
+	.name = "edu",
+	.desc = "QEMU's educational PCI device (1234:11e8)",
+	.bus = GLASS_BUS_PCI,
+	.props = edu_props,
+	.instance_size = sizeof(struct edu),
+	.state_size = sizeof(struct edu_state),
+	.state_version = 1,
+	.pci = { .vendor = EDU_VENDOR_ID, .device = EDU_DEVICE_ID,
+		 .revision = EDU_REVISION, .class_code = EDU_CLASS,
+		 .pin = 1 /* INTA */ },
+	.realize = edu_realize,
+	.reset = edu_reset,
+	.info = edu_info,
+};

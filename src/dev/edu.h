@@ -8,8 +8,7 @@
 
 #include <stdint.h>
 
-#include "mem/mmio.h"
-#include "pci/pci.h"
+#include "glass/device.h"
 
 #define EDU_DMA_BUF_ADDR 0x40000
 #define EDU_DMA_BUF_SIZE 4096
@@ -44,21 +43,22 @@
 #define EDU_DMA_CMD_TO_RAM 0x2   /* 0: RAM -> edu buffer, 1: buffer -> RAM */
 #define EDU_DMA_CMD_IRQ 0x4
 
-struct edu {
-	struct pci_func pci;
+/* Everything the guest can see: saved in snapshots as it is. */
+struct edu_state {
 	uint32_t liveness;       /* last value written to 0x04 */
 	uint32_t fact;           /* factorial register */
 	uint32_t status;         /* 0x01 computing, 0x80 irq on completion */
 	uint32_t irq_status;
 	uint64_t dma_src, dma_dst, dma_cnt, dma_cmd;
-	uint64_t dma_mask;
-	uint64_t guest_errors;   /* bad DMA ranges, refused transfers */
 	uint8_t dma_buf[EDU_DMA_BUF_SIZE];
 };
 
-extern const struct mmio_ops edu_mmio_ops;
+struct edu {
+	struct edu_state s;
+	struct glass_device *dev;
+	uint64_t dma_mask;       /* property */
+};
 
-/* Initialise the device and its PCI function (not yet plugged). */
-void edu_init(struct edu *e, uint64_t dma_mask);
+extern const struct glass_device_class edu_class;
 
 #endif

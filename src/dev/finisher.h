@@ -4,21 +4,8 @@
 #ifndef GLASS_DEV_FINISHER_H
 #define GLASS_DEV_FINISHER_H
 
-#include <stdint.h>
+#include "glass/device.h"
 
-#include "mem/mmio.h"
-
-enum finish_kind { FINISH_POWEROFF, FINISH_FAIL, FINISH_RESET };
-
-struct finisher {
-	void (*request)(void *opaque, enum finish_kind kind, int code);
-	void *opaque;
-};
-
-extern const struct mmio_ops finisher_ops;
-
-void finisher_init(struct finisher *f,
-		   void (*request)(void *opaque, enum finish_kind kind, int code),
-		   void *opaque);
+extern const struct glass_device_class finisher_class;
 
 #endif

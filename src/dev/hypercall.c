@@ -6,12 +6,13 @@
  * 4-byte access at +0 (low half) or +4 (high half), is valid. DATA is
  * plain memory: 1, 2, 4 and 8-byte accesses at any alignment work there
  * (inside DATA). The register table (hypercall_reg_at) says so, and the
- * bus enforces it (MISFIT_ZERO): any other access (1 or 2 bytes at a
+ * bus enforces it (GLASS_UNCLAIMED_ZERO): any other access (1 or 2 bytes at a
  * register, misaligned, running past DATA into the next page, or where no
  * register is) reads 0, is ignored on write and is a guest-error event,
  * without reaching this file. Writes to read-only registers, unknown
  * FINISH commands, non-zero CLAIM writes and pages past CHANNELS are
- * guest errors the device finds itself: it counts those in guest_errors.
+ * guest errors the device finds itself: it counts those in guest_errors
+ * and reports them to the trace (guest-error category).
  * - Halves of read-only counters (TIME_NS, INSTRET): the low-half read
  *   latches the full value for the reading hart and the high-half read
  *   returns the latched top half, so a 32-bit guest reading low then high
@@ -31,8 +32,8 @@
  * Each doorbell first clears STATUS, RET0 and RET1, then runs OP to
  * completion before the store retires. STATUS is 0 or a negative errno of
  * the guest ABI (Linux numbers, HC_E*), as 64-bit two's complement:
- * -ENOSYS unknown op, CHECKPOINT, an absent optional host callback, or a
- *         user op with no hook;
+ * -ENOSYS unknown op, an absent optional host callback (CHECKPOINT
+ *         without snapshots), or a user op with no hook;
  * -EINVAL a malformed argument (lengths beyond DATA or HC_DMA_MAX, a name
  *         that is empty or holds a NUL byte, an offset past INT64_MAX, a
  *         flag that is neither 0 nor 1, ROI_END of a region not begun);
@@ -98,10 +99,18 @@ static uint64_t merge(uint64_t old, uint64_t val, enum acc a)
 	}
 }
 
-static uint64_t cur_hart(struct hypercall *h)
+/* The hart an access came from (0 for anyone else: DMA, a debugger). */
+static uint64_t hart_of(const struct glass_attrs *who)
 {
-	return h->host.current_hart ? h->host.current_hart(h->host.opaque)
-				    : 0;
+	return who && who->initiator >= 0 ? (uint64_t)who->initiator : 0;
+}
+
+/* A guest error only the device can see: counted, and in the trace. */
+static void hc_guest_error(struct hypercall *h, const char *what,
+			   uint64_t off)
+{
+	h->guest_errors++;
+	glass_guest_error(h->dev, "%s (+0x%llx)", what, (unsigned long long)off);
 }
 
 static uint64_t cur_time(struct hypercall *h)
@@ -114,10 +123,6 @@ static uint64_t cur_instret(struct hypercall *h)
 	return h->host.instret ? h->host.instret(h->host.opaque) : 0;
 }
 
-static void *dma_ctx(const struct hypercall *h)
-{
-	return h->host.dma_opaque ? h->host.dma_opaque : h->host.opaque;
-}
 
 static void do_exit(struct hypercall *h, uint64_t code)
 {
@@ -125,11 +130,11 @@ static void do_exit(struct hypercall *h, uint64_t code)
 		h->host.exit(h->host.opaque, code > 255 ? 255 : (int)code);
 }
 
-static void do_log(struct hypercall *h, const char *text, uint64_t len)
+static void do_log(struct hypercall *h, const struct glass_attrs *who,
+		   const char *text, uint64_t len)
 {
 	if (h->host.log)
-		h->host.log(h->host.opaque, cur_hart(h), cur_instret(h), text,
-			    len);
+		h->host.log(h->host.opaque, who, cur_instret(h), text, len);
 }
 
 /* ---- operations ---- */
@@ -164,8 +169,6 @@ static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
 	if (len > (dma ? HC_DMA_MAX : HC_DATA_SIZE) ||
 	    !file_range_ok(off, len))
 		return -HC_EINVAL;
-	if (dma && !h->host.dma_write)
-		return -HC_EFAULT;
 	int fd = hostfs_open(&h->host.share, (const char *)c->data,
 			     namelen, false, false);
 	if (fd < 0)
@@ -184,8 +187,7 @@ static int64_t op_host_read(struct hypercall *h, struct hc_channel *c)
 	}
 	n = hostfs_pread(fd, buf, len, off);
 	close(fd);
-	if (n > 0 && h->host.dma_write(dma_ctx(h), dma, buf,
-				       (uint64_t)n) != 0)
+	if (n > 0 && glass_dma_write(h->dev, dma, buf, (size_t)n) != 0)
 		n = -HC_EFAULT;
 	free(buf);
 	if (n >= 0)
@@ -213,12 +215,10 @@ static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
 	} else {
 		if (len > HC_DMA_MAX)
 			return -HC_EINVAL;
-		if (!h->host.dma_read)
-			return -HC_EFAULT;
 		buf = len ? malloc(len) : NULL;
 		if (len && !buf)
 			return -HC_EIO;
-		if (len && h->host.dma_read(dma_ctx(h), dma, buf, len)) {
+		if (len && glass_dma_read(h->dev, dma, buf, len)) {
 			free(buf);
 			return -HC_EFAULT;
 		}
@@ -239,40 +239,42 @@ static int64_t op_host_write(struct hypercall *h, struct hc_channel *c)
 	return n < 0 ? n : 0;
 }
 
-static int64_t op_roi(struct hypercall *h, struct hc_channel *c, bool begin)
+static int64_t op_roi(struct hypercall *h, struct hc_channel *c, bool begin,
+		      const struct glass_attrs *who)
 {
 	uint64_t id = c->arg[0];
 	unsigned slot = id % HC_ROI_SLOTS;
-	bool active = h->roi_active & (1u << slot);
+	bool active = h->s.roi_active & (1u << slot);
 
 	if (begin) {
-		if (active && h->roi_id[slot] != id)
+		if (active && h->s.roi_id[slot] != id)
 			return -HC_EBUSY;
-		h->roi_active |= (uint16_t)(1u << slot);
-		h->roi_id[slot] = id;
-		h->roi_start[slot] = cur_instret(h);
+		h->s.roi_active |= (uint16_t)(1u << slot);
+		h->s.roi_id[slot] = id;
+		h->s.roi_start[slot] = cur_instret(h);
 	} else {
-		if (!active || h->roi_id[slot] != id)
+		if (!active || h->s.roi_id[slot] != id)
 			return -HC_EINVAL;
-		h->roi_active &= (uint16_t)~(1u << slot);
-		c->ret[0] = cur_instret(h) - h->roi_start[slot];
+		h->s.roi_active &= (uint16_t)~(1u << slot);
+		c->ret[0] = cur_instret(h) - h->s.roi_start[slot];
 	}
 	if (h->host.roi)
-		h->host.roi(h->host.opaque, begin, id);
+		h->host.roi(h->host.opaque, who, begin, id);
 	return 0;
 }
 
-static int64_t op_marker(struct hypercall *h, struct hc_channel *c)
+static int64_t op_marker(struct hypercall *h, struct hc_channel *c,
+			 const struct glass_attrs *who)
 {
 	c->ret[0] = cur_instret(h);
 	c->ret[1] = cur_time(h);
 	if (h->host.marker) {
-		h->host.marker(h->host.opaque, c->arg[0]);
+		h->host.marker(h->host.opaque, who, c->arg[0]);
 	} else {
 		char text[48];
 		int n = snprintf(text, sizeof(text), "marker %llu",
 				 (unsigned long long)c->arg[0]);
-		do_log(h, text, (uint64_t)n);
+		do_log(h, who, text, (uint64_t)n);
 	}
 	return 0;
 }
@@ -289,7 +291,23 @@ static int64_t op_stats_dump(struct hypercall *h, struct hc_channel *c)
 	return h->host.stats_dump(h->host.opaque, name) < 0 ? -HC_EIO : 0;
 }
 
-static int64_t run_op(struct hypercall *h, struct hc_channel *c)
+/* CHECKPOINT: the machine saves once the store has retired (the round
+ * ends); until then STATUS reads 0 and RET0 0, and the machine changes
+ * them if the save fails (hypercall_set_result). */
+static int64_t op_checkpoint(struct hypercall *h, struct hc_channel *c)
+{
+	if (!h->host.checkpoint)
+		return -HC_ENOSYS;
+	if (c->arg[0] == 0 || c->arg[0] > HC_DATA_SIZE || c->arg[1] > 1 ||
+	    memchr(c->data, 0, c->arg[0]))
+		return -HC_EINVAL;
+	return h->host.checkpoint(h->host.opaque, h, (unsigned)(c - h->s.ch),
+				  (const char *)c->data, c->arg[0],
+				  c->arg[1] == 1);
+}
+
+static int64_t run_op(struct hypercall *h, struct hc_channel *c,
+		      const struct glass_attrs *who)
 {
 	uint64_t op = c->op;
 
@@ -303,13 +321,13 @@ static int64_t run_op(struct hypercall *h, struct hc_channel *c)
 	case HC_OP_LOG:
 		if (c->arg[0] > HC_DATA_SIZE)
 			return -HC_EINVAL;
-		do_log(h, (const char *)c->data, c->arg[0]);
+		do_log(h, who, (const char *)c->data, c->arg[0]);
 		return 0;
 	case HC_OP_ROI_BEGIN:
 	case HC_OP_ROI_END:
-		return op_roi(h, c, op == HC_OP_ROI_BEGIN);
+		return op_roi(h, c, op == HC_OP_ROI_BEGIN, who);
 	case HC_OP_MARKER:
-		return op_marker(h, c);
+		return op_marker(h, c, who);
 	case HC_OP_STATS_RESET:
 		if (!h->host.stats_reset)
 			return -HC_ENOSYS;
@@ -330,6 +348,7 @@ static int64_t run_op(struct hypercall *h, struct hc_channel *c)
 					      c->arg[1] == 1);
 		return 0;
 	case HC_OP_CHECKPOINT:
+		return op_checkpoint(h, c);
 	default:
 		if (op >= HC_OP_USER_FIRST && op <= HC_OP_USER_LAST &&
 		    h->host.user_op)
@@ -339,25 +358,29 @@ static int64_t run_op(struct hypercall *h, struct hc_channel *c)
 	}
 }
 
-static void doorbell(struct hypercall *h, struct hc_channel *c)
+static void doorbell(struct hypercall *h, struct hc_channel *c,
+		     const struct glass_attrs *who)
 {
 	c->status = 0;
 	c->ret[0] = c->ret[1] = 0;
 	h->ops_run++;
-	c->status = run_op(h, c);
+	c->status = run_op(h, c, who);
 	if (h->host.op_done)
-		h->host.op_done(h->host.opaque, (unsigned)(c - h->ch) + 1, c->op,
-				c->arg, c->status, c->ret);
+		h->host.op_done(h->host.opaque, who,
+				(unsigned)(c - h->s.ch) + 1, c->op, c->arg,
+				c->status, c->ret);
 }
 
 /* ---- page 0 ---- */
 
 static uint64_t features(struct hypercall *h)
 {
-	return HC_FEATURES_BASE | (h->host.user_op ? HC_FEATURES_USER : 0);
+	return HC_FEATURES_BASE | (h->host.user_op ? HC_FEATURES_USER : 0) |
+	       (h->host.checkpoint ? HC_FEATURES_CHECKPOINT : 0);
 }
 
-static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
+static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size,
+			    uint64_t hart)
 {
 	enum acc a = reg_access(off, size);
 	uint64_t v;
@@ -376,11 +399,11 @@ static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
 		v = h->nchannels;
 		break;
 	case HC_REG_HARTID:
-		v = cur_hart(h);
+		v = hart;
 		break;
 	case HC_REG_TIME_NS:
 	case HC_REG_INSTRET: {
-		uint64_t *latch = &h->latch[cur_hart(h) % HC_LATCH_HARTS];
+		uint64_t *latch = &h->s.latch[hart % HC_LATCH_HARTS];
 		if (a == ACC_HI) {
 			v = *latch;
 		} else {
@@ -400,7 +423,7 @@ static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size)
 	return part(v, a);
 }
 
-static void finish(struct hypercall *h, uint32_t v)
+static void finish(struct hypercall *h, uint32_t v, uint64_t off)
 {
 	switch (v & 0xffff) {
 	case HC_FINISH_PASS:
@@ -414,7 +437,7 @@ static void finish(struct hypercall *h, uint32_t v)
 			h->host.reset(h->host.opaque);
 		break;
 	default:
-		h->guest_errors++;
+		hc_guest_error(h, "unknown FINISH command ignored", off);
 		break;
 	}
 }
@@ -427,14 +450,14 @@ static void global_write(struct hypercall *h, uint64_t off, uint64_t val,
 	switch (off & ~7ull) {
 	case HC_REG_FINISH:
 		if (a != ACC_HI)
-			finish(h, (uint32_t)val);
+			finish(h, (uint32_t)val, off);
 		return;
 	case HC_REG_PUTC:
 		if (a != ACC_HI && h->host.putc)
 			h->host.putc(h->host.opaque, (uint8_t)val);
 		return;
 	default:
-		h->guest_errors++; /* read-only */
+		hc_guest_error(h, "write to a read-only register ignored", off);
 		return;
 	}
 }
@@ -487,7 +510,8 @@ static uint64_t channel_read(struct hypercall *h, struct hc_channel *c,
 }
 
 static void channel_write(struct hypercall *h, struct hc_channel *c,
-			  uint64_t off, uint64_t val, unsigned size)
+			  uint64_t off, uint64_t val, unsigned size,
+			  const struct glass_attrs *who)
 {
 	enum acc a;
 
@@ -518,13 +542,14 @@ static void channel_write(struct hypercall *h, struct hc_channel *c,
 	}
 	case HC_CH_DOORBELL:
 		if (a != ACC_HI)
-			doorbell(h, c);
+			doorbell(h, c, who);
 		return;
 	default:
 		goto bad; /* STATUS, RET0, RET1 are read-only */
 	}
 bad:
-	h->guest_errors++;
+	hc_guest_error(h, "write to a read-only register, or a non-zero "
+		       "CLAIM, ignored", off);
 }
 
 /* ---- bus interface ---- */
@@ -535,25 +560,27 @@ static struct hc_channel *channel_of(struct hypercall *h, uint64_t off)
 
 	if (page == 0 || page > h->nchannels)
 		return NULL;
-	return &h->ch[page - 1];
+	return &h->s.ch[page - 1];
 }
 
-static uint64_t hc_read(void *dev, uint64_t off, unsigned size)
+static uint64_t hc_read(void *dev, uint64_t off, unsigned size,
+			const struct glass_attrs *who)
 {
 	struct hypercall *h = dev;
 	struct hc_channel *c;
 
 	if (off < HC_PAGE_SIZE)
-		return global_read(h, off, size);
+		return global_read(h, off, size, hart_of(who));
 	c = channel_of(h, off);
 	if (!c) {
-		h->guest_errors++;
+		hc_guest_error(h, "no such channel", off);
 		return 0;
 	}
 	return channel_read(h, c, PAGE_OFF(off), size);
 }
 
-static void hc_write(void *dev, uint64_t off, uint64_t val, unsigned size)
+static void hc_write(void *dev, uint64_t off, uint64_t val, unsigned size,
+		     const struct glass_attrs *who)
 {
 	struct hypercall *h = dev;
 	struct hc_channel *c;
@@ -564,17 +591,17 @@ static void hc_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	}
 	c = channel_of(h, off);
 	if (!c) {
-		h->guest_errors++;
+		hc_guest_error(h, "no such channel", off);
 		return;
 	}
-	channel_write(h, c, PAGE_OFF(off), val, size);
+	channel_write(h, c, PAGE_OFF(off), val, size, who);
 }
 
 /* ---- registers ---- */
 
 /* Page 0, and the layout every channel page repeats. */
-#define REG64 (MMIO_W4 | MMIO_W8) /* 8 bytes, or a 32-bit half */
-static const struct reg_desc global_regs[] = {
+#define REG64 (GLASS_W4 | GLASS_W8) /* 8 bytes, or a 32-bit half */
+static const struct glass_reg global_regs[] = {
 	{ HC_REG_MAGIC, 8, "MAGIC", REG64 },
 	{ HC_REG_VERSION, 8, "VERSION", REG64 },
 	{ HC_REG_FEATURES, 8, "FEATURES", REG64 },
@@ -587,7 +614,7 @@ static const struct reg_desc global_regs[] = {
 	{ 0, 0, NULL, 0 },
 };
 
-static const struct reg_desc channel_regs[] = {
+static const struct glass_reg channel_regs[] = {
 	{ HC_CH_CLAIM, 8, "CLAIM", REG64 },
 	{ HC_CH_OP, 8, "OP", REG64 },
 	{ HC_CH_ARG0, 8, "ARG0", REG64 },
@@ -600,13 +627,13 @@ static const struct reg_desc channel_regs[] = {
 	{ HC_CH_STATUS, 8, "STATUS", REG64 },
 	{ HC_CH_RET0, 8, "RET0", REG64 },
 	{ HC_CH_RET1, 8, "RET1", REG64 },
-	{ HC_DATA_OFFSET, HC_DATA_SIZE, "DATA", MMIO_WANY | MMIO_UNALIGNED },
+	{ HC_DATA_OFFSET, HC_DATA_SIZE, "DATA", GLASS_WANY | GLASS_UNALIGNED },
 	{ 0, 0, NULL, 0 },
 };
 
 /* "MAGIC", "TIME_NS.hi" (the upper 32-bit half), "ch3.ARG0",
  * "ch3.ARG0.hi", "ch3.DATA+0x10" */
-static const char *hc_name(const struct reg_desc *r, uint64_t page, uint64_t po,
+static const char *hc_name(const struct glass_reg *r, uint64_t page, uint64_t po,
 			   char *buf, size_t len)
 {
 	const char *hi = (po & 4) ? ".hi" : "";
@@ -621,15 +648,15 @@ static const char *hc_name(const struct reg_desc *r, uint64_t page, uint64_t po,
 	return buf;
 }
 
-const struct reg_desc *hypercall_reg_at(uint64_t offset, struct reg_desc *d,
-					char *buf, size_t len)
+const struct glass_reg *hypercall_reg_at(uint64_t offset, struct glass_reg *d,
+					 char *buf, size_t len)
 {
 	uint64_t page = offset / HC_PAGE_SIZE, po = PAGE_OFF(offset);
-	const struct reg_desc *r;
+	const struct glass_reg *r;
 
 	if (offset >= HC_WINDOW_SIZE)
 		return NULL;
-	r = reg_find(page ? channel_regs : global_regs, po);
+	r = glass_reg_find(page ? channel_regs : global_regs, po);
 	if (!r)
 		return NULL;
 	*d = *r;
@@ -638,52 +665,61 @@ const struct reg_desc *hypercall_reg_at(uint64_t offset, struct reg_desc *d,
 	return d;
 }
 
-const struct mmio_ops hypercall_ops = {
+/* Any width at any alignment reaches the bus; the register table says
+ * what is a register, and the rest reads zero, as the spec says. */
+static const struct glass_region_ops hypercall_ops = {
 	.read = hc_read,
 	.write = hc_write,
-	.widths = MMIO_W4 | MMIO_W8,
-	.misfit = MISFIT_ZERO,
+	.valid = GLASS_WANY | GLASS_UNALIGNED,
+	.impl = GLASS_WANY | GLASS_UNALIGNED,
+	.flags = GLASS_UNCLAIMED_ZERO,
 	.reg_at = hypercall_reg_at,
 };
 
 /* ---- life cycle ---- */
 
-void hypercall_reset(struct hypercall *h)
+void hypercall_set_result(struct hypercall *h, unsigned channel,
+			  int64_t status, uint64_t ret0)
 {
-	memset(h->ch, 0, sizeof(h->ch));
-	memset(h->roi_start, 0, sizeof(h->roi_start));
-	memset(h->roi_id, 0, sizeof(h->roi_id));
-	h->roi_active = 0;
-	memset(h->latch, 0, sizeof(h->latch));
+	if (channel >= HC_MAX_CHANNELS)
+		return;
+	h->s.ch[channel].status = status;
+	h->s.ch[channel].ret[0] = ret0;
 }
 
-void hypercall_init(struct hypercall *h, const struct hc_host *host,
-		    unsigned nchannels)
+void hypercall_reset(void *self)
 {
-	memset(h, 0, sizeof(*h));
+	struct hypercall *h = self;
+
+	memset(&h->s, 0, sizeof(h->s));
+}
+
+int hypercall_realize(struct hypercall *h, struct glass_device *dev,
+		      const struct hc_host *host, unsigned nchannels, bool pci)
+{
+	h->dev = dev;
 	h->host = *host;
 	if (nchannels < 1)
 		nchannels = 1;
 	if (nchannels > HC_MAX_CHANNELS)
 		nchannels = HC_MAX_CHANNELS;
 	h->nchannels = nchannels;
-	hypercall_reset(h);
+	if (pci)
+		return glass_pci_bar(dev, 0, HC_WINDOW_SIZE,
+				     0 /* 32-bit memory */, "bar0",
+				     &hypercall_ops, h);
+	return glass_platform_mmio(dev, 0, HC_WINDOW_SIZE, &hypercall_ops, h);
 }
 
-static void hc_pci_reset(struct pci_func *f)
+void hypercall_info(void *self, char *buf, size_t len)
 {
-	hypercall_reset(f->dev);
-}
+	struct hypercall *h = self;
+	unsigned claimed = 0;
 
-static const struct pci_device_ops hc_pci_ops = {
-	.name = "glass-hypercall",
-	.reset = hc_pci_reset,
-};
-
-void hypercall_pci_init(struct hypercall *h)
-{
-	pci_func_init(&h->pci, &hc_pci_ops, h, HC_VENDOR_ID, HC_DEVICE_ID,
-		      0 /* revision */, HC_CLASS, 0 /* no interrupt pin */);
-	pci_func_add_bar(&h->pci, 0, HC_WINDOW_SIZE, 0 /* 32-bit memory */,
-			 "bar0", &hypercall_ops, h);
+	for (unsigned i = 0; i < h->nchannels; i++)
+		claimed += h->s.ch[i].claimed;
+	snprintf(buf, len, "%u channels (%u claimed), %llu operations run, "
+		 "share %s", h->nchannels, claimed,
+		 (unsigned long long)h->ops_run,
+		 h->host.share.dirfd > 0 ? "on" : "off");
 }

@@ -12,8 +12,7 @@
 #include <stdint.h>
 
 #include "dev/hostfs.h"   /* HC_E* status codes */
-#include "mem/mmio.h"
-#include "pci/pci.h"
+#include "glass/device.h"
 
 #define HC_WINDOW_SIZE 0x10000
 #define HC_PAGE_SIZE 0x1000
@@ -68,41 +67,38 @@ enum hc_op {
 	HC_OP_USER_LAST = 0xff,
 };
 
-/* FEATURES: groups 0x00, 0x10, 0x20, 0x30, 0x50, 0x60 (not 0x40,
- * CHECKPOINT); bits 8..15 (user groups 0x80..0xf0) when a user_op hook is
- * registered. */
+/* FEATURES: groups 0x00, 0x10, 0x20, 0x30, 0x50, 0x60; bit 4 (0x40,
+ * CHECKPOINT) when a checkpoint hook is registered; bits 8..15 (user
+ * groups 0x80..0xf0) when a user_op hook is. */
 #define HC_FEATURES_BASE 0x6full
+#define HC_FEATURES_CHECKPOINT 0x10ull
 #define HC_FEATURES_USER 0xff00ull
 
 #define HC_ROI_SLOTS 16
 #define HC_LATCH_HARTS 64
 
+struct hypercall;
+
 /* What the device asks of the machine. Every callback is required unless
  * marked optional. */
 struct hc_host {
 	void *opaque;
-	uint64_t (*current_hart)(void *opaque);   /* who is accessing */
 	uint64_t (*time_ns)(void *opaque);        /* guest virtual time */
 	uint64_t (*instret)(void *opaque);        /* all harts */
 	void (*exit)(void *opaque, int code);     /* stop after this store */
 	void (*reset)(void *opaque);
-	void (*log)(void *opaque, uint64_t hart, uint64_t instret,
-		    const char *text, uint64_t len);
+	/* `who` made the doorbell store (its hart, pc) */
+	void (*log)(void *opaque, const struct glass_attrs *who,
+		    uint64_t instret, const char *text, uint64_t len);
 	void (*putc)(void *opaque, uint8_t byte);
 	/* statistics and tracing (optional) */
-	void (*roi)(void *opaque, bool begin, uint64_t id);
-	void (*marker)(void *opaque, uint64_t id);
+	void (*roi)(void *opaque, const struct glass_attrs *who, bool begin,
+		    uint64_t id);
+	void (*marker)(void *opaque, const struct glass_attrs *who,
+		       uint64_t id);
 	void (*stats_reset)(void *opaque);
 	int (*stats_dump)(void *opaque, const char *name);
 	uint64_t (*trace_set)(void *opaque, uint64_t mask, bool on);
-	/* bulk data: DMA at a bus (PCI) or physical (platform) address;
-	 * return 0, or -1 if refused or not entirely guest RAM */
-	int (*dma_read)(void *opaque, uint64_t addr, void *buf, uint64_t len);
-	/* passed to dma_read/dma_write instead of opaque when set (a
-	 * transport's DMA path may differ from the machine it reports to) */
-	void *dma_opaque;
-	int (*dma_write)(void *opaque, uint64_t addr, const void *buf,
-			 uint64_t len);
 	/* HOST_READ/HOST_WRITE root (--share DIR, hostfs_open_share);
 	 * share.dirfd = -1 when not shared */
 	struct hostfs share;
@@ -110,14 +106,21 @@ struct hc_host {
 	 * STATUS; ret[] starts zeroed. Absent: those ops are -ENOSYS. */
 	int (*user_op)(void *opaque, uint64_t op, const uint64_t arg[6],
 		       uint64_t ret[2]);
+	/* CHECKPOINT (optional; absent: -ENOSYS), arguments checked: name
+	 * (len bytes, no NUL) from DATA, exit_after = ARG1. Returns 0 when
+	 * the machine will save at the end of the round (and may then change
+	 * the channel's STATUS and RET0 with hypercall_set_result), or a
+	 * negative HC_E* code for STATUS. */
+	int (*checkpoint)(void *opaque, struct hypercall *h, unsigned channel,
+			  const char *name, uint64_t len, bool exit_after);
 	/* optional: told after every operation (the hypercall trace) */
-	void (*op_done)(void *opaque, unsigned channel, uint64_t op,
-			const uint64_t arg[6], int64_t status,
-			const uint64_t ret[2]);
+	void (*op_done)(void *opaque, const struct glass_attrs *who,
+			unsigned channel, uint64_t op, const uint64_t arg[6],
+			int64_t status, const uint64_t ret[2]);
 };
 
 struct hc_channel {
-	bool claimed;
+	uint8_t claimed;
 	uint64_t op;
 	uint64_t arg[6];
 	int64_t status;
@@ -125,42 +128,53 @@ struct hc_channel {
 	uint8_t data[HC_DATA_SIZE];
 };
 
-struct hypercall {
-	struct hc_host host;
-	unsigned nchannels;
+/* Everything the guest can see: saved in snapshots as it is. */
+struct hc_state {
 	struct hc_channel ch[HC_MAX_CHANNELS];
-	uint64_t roi_start[16];   /* instret at ROI_BEGIN, per region id % 16 */
+	uint64_t roi_start[HC_ROI_SLOTS];  /* instret at ROI_BEGIN, per slot */
 	uint64_t roi_id[HC_ROI_SLOTS];  /* the region id in each slot */
 	uint16_t roi_active;      /* slots between ROI_BEGIN and ROI_END */
 	/* TIME_NS/INSTRET read as 32-bit halves: the low-half read latches
 	 * the value and the high-half read returns its top, per hart, so the
 	 * two halves always belong together */
 	uint64_t latch[HC_LATCH_HARTS];
-	uint64_t ops_run;         /* doorbells rung */
-	uint64_t guest_errors;
-	struct pci_func pci;      /* used by the PCI transport only */
 };
 
-extern const struct mmio_ops hypercall_ops;
+struct hypercall {
+	struct hc_state s;
+	struct glass_device *dev;
+	struct hc_host host;
+	unsigned nchannels;
+	uint64_t ops_run;         /* doorbells rung */
+	uint64_t guest_errors;
+};
 
-/* Initialise with `nchannels` channels (1..HC_MAX_CHANNELS). For the PCI
- * transport also call hypercall_pci_init and plug h->pci. */
-void hypercall_init(struct hypercall *h, const struct hc_host *host,
-		    unsigned nchannels);
-void hypercall_pci_init(struct hypercall *h);
+/* Set up an instance with `nchannels` channels (1..HC_MAX_CHANNELS) and
+ * its one 64 KiB window: BAR0 of a PCI function, or the platform
+ * device's window. For a class's realize. */
+int hypercall_realize(struct hypercall *h, struct glass_device *dev,
+		      const struct hc_host *host, unsigned nchannels,
+		      bool pci);
+
+/* Set channel `channel`'s (0-based) STATUS and RET0 (the machine's answer
+ * to a CHECKPOINT, given between instructions). */
+void hypercall_set_result(struct hypercall *h, unsigned channel,
+			  int64_t status, uint64_t ret0);
 
 /* Back to power-on state (channels released, registers zero, no region
- * open); the host callbacks and share stay. The PCI transport's reset
- * calls this too. */
-void hypercall_reset(struct hypercall *h);
+ * open); the host callbacks and share stay. A class's reset. */
+void hypercall_reset(void *self);
 
-/* hypercall_ops.reg_at: the register covering window offset `offset`
- * (built in *d), or NULL. Page 0's registers and each channel page's are
- * 64-bit and take 8 bytes or a 32-bit half; DATA takes 1, 2, 4 and 8 bytes
- * at any alignment. With `buf`, d->name is the name the trace shows, in
- * buf: "MAGIC", "TIME_NS.hi" (the upper 32-bit half), "ch3.ARG0",
- * "ch3.ARG0.hi", "ch3.DATA+0x10". */
-const struct reg_desc *hypercall_reg_at(uint64_t offset, struct reg_desc *d,
-					char *buf, size_t len);
+/* A class's info line. */
+void hypercall_info(void *self, char *buf, size_t len);
+
+/* The register covering window offset `offset` (built in *d), or NULL.
+ * Page 0's registers and each channel page's are 64-bit and take 8 bytes
+ * or a 32-bit half; DATA takes 1, 2, 4 and 8 bytes at any alignment.
+ * With `buf`, d->name is the name the trace shows, in buf: "MAGIC",
+ * "TIME_NS.hi" (the upper 32-bit half), "ch3.ARG0", "ch3.ARG0.hi",
+ * "ch3.DATA+0x10". */
+const struct glass_reg *hypercall_reg_at(uint64_t offset, struct glass_reg *d,
+					 char *buf, size_t len);
 
 #endif

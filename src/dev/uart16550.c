@@ -2,11 +2,28 @@
  * THR reaches the console at once, so THR and the transmit FIFO are always
  * empty and LSR always shows THRE | TEMT. The receiver has a real 16-byte
  * FIFO that the console fills through uart16550_receive(). */
+#include <stdio.h>
 #include <string.h>
 
 #include "dev/uart16550.h"
+#include "device/chardev.h"
 
 /* Register offsets (reg-shift 0). */
+#define UART_FIFO_SIZE 16
+
+struct uart16550_state {
+	uint8_t ier, iir_pending, lcr, mcr, lsr, msr, scr, dll, dlm, fcr;
+	uint8_t thre_pending;   /* THR-empty interrupt armed */
+	uint8_t rx[UART_FIFO_SIZE];  /* receive FIFO */
+	uint32_t rx_head, rx_count;
+};
+
+struct uart16550 {
+	struct uart16550_state s;
+	struct glass_device *dev;
+	struct chardev *chr;
+};
+
 #define UART_RBR 0 /* read, DLAB = 0 */
 #define UART_THR 0 /* write, DLAB = 0 */
 #define UART_DLL 0 /* DLAB = 1 */
@@ -72,12 +89,12 @@
 
 static bool dlab(const struct uart16550 *u)
 {
-	return u->lcr & LCR_DLAB;
+	return u->s.lcr & LCR_DLAB;
 }
 
 static bool fifo_enabled(const struct uart16550 *u)
 {
-	return u->fcr & FCR_ENABLE;
+	return u->s.fcr & FCR_ENABLE;
 }
 
 /* With FIFOs off the chip behaves as a 16450: a single holding register. */
@@ -90,7 +107,7 @@ static unsigned rx_trigger(const struct uart16550 *u)
 {
 	static const unsigned levels[4] = { 1, 4, 8, 14 };
 
-	return levels[u->fcr >> 6];
+	return levels[u->s.fcr >> 6];
 }
 
 /* Received data interrupt: "data available" once the trigger level is
@@ -99,7 +116,7 @@ static unsigned rx_trigger(const struct uart16550 *u)
  * passed by the time the guest can look. */
 static uint8_t rx_cause(const struct uart16550 *u)
 {
-	if (fifo_enabled(u) && u->rx_count < rx_trigger(u))
+	if (fifo_enabled(u) && u->s.rx_count < rx_trigger(u))
 		return IIR_CTI;
 	return IIR_RDI;
 }
@@ -107,13 +124,13 @@ static uint8_t rx_cause(const struct uart16550 *u)
 /* Highest-priority enabled interrupt, in datasheet order. */
 static uint8_t pending_cause(const struct uart16550 *u)
 {
-	if ((u->ier & IER_ELSI) && (u->lsr & LSR_ERRORS))
+	if ((u->s.ier & IER_ELSI) && (u->s.lsr & LSR_ERRORS))
 		return IIR_RLSI;
-	if ((u->ier & IER_ERBFI) && u->rx_count)
+	if ((u->s.ier & IER_ERBFI) && u->s.rx_count)
 		return rx_cause(u);
-	if ((u->ier & IER_ETBEI) && u->thre_pending)
+	if ((u->s.ier & IER_ETBEI) && u->s.thre_pending)
 		return IIR_THRI;
-	if ((u->ier & IER_EDSSI) && (u->msr & MSR_DELTAS))
+	if ((u->s.ier & IER_EDSSI) && (u->s.msr & MSR_DELTAS))
 		return IIR_MSI;
 	return IIR_NONE;
 }
@@ -122,39 +139,39 @@ static uint8_t pending_cause(const struct uart16550 *u)
  * line is only touched when its level changes: the guest polls LSR a lot. */
 static void uart_update(struct uart16550 *u)
 {
-	bool was = u->iir_pending != IIR_NONE;
+	bool was = u->s.iir_pending != IIR_NONE;
 
-	u->iir_pending = pending_cause(u);
-	if ((u->iir_pending != IIR_NONE) != was)
-		irq_set(&u->irq, !was);
+	u->s.iir_pending = pending_cause(u);
+	if ((u->s.iir_pending != IIR_NONE) != was)
+		glass_irq_set(u->dev, 0, !was);
 }
 
 static void rx_clear(struct uart16550 *u)
 {
-	u->rx_head = 0;
-	u->rx_count = 0;
+	u->s.rx_head = 0;
+	u->s.rx_count = 0;
 }
 
 /* A character arriving when there is no room is lost: overrun. */
 static void rx_push(struct uart16550 *u, uint8_t byte)
 {
-	if (u->rx_count >= rx_capacity(u)) {
-		u->lsr |= LSR_OE;
+	if (u->s.rx_count >= rx_capacity(u)) {
+		u->s.lsr |= LSR_OE;
 		return;
 	}
-	u->rx[(u->rx_head + u->rx_count) % UART_FIFO_SIZE] = byte;
-	u->rx_count++;
+	u->s.rx[(u->s.rx_head + u->s.rx_count) % UART_FIFO_SIZE] = byte;
+	u->s.rx_count++;
 }
 
 static uint8_t rx_pop(struct uart16550 *u)
 {
 	uint8_t byte;
 
-	if (!u->rx_count)
+	if (!u->s.rx_count)
 		return 0;
-	byte = u->rx[u->rx_head];
-	u->rx_head = (u->rx_head + 1) % UART_FIFO_SIZE;
-	u->rx_count--;
+	byte = u->s.rx[u->s.rx_head];
+	u->s.rx_head = (u->s.rx_head + 1) % UART_FIFO_SIZE;
+	u->s.rx_count--;
 	return byte;
 }
 
@@ -164,15 +181,15 @@ static uint8_t modem_inputs(const struct uart16550 *u)
 {
 	uint8_t in = 0;
 
-	if (!(u->mcr & MCR_LOOP))
+	if (!(u->s.mcr & MCR_LOOP))
 		return MSR_DCD | MSR_DSR | MSR_CTS;
-	if (u->mcr & MCR_RTS)
+	if (u->s.mcr & MCR_RTS)
 		in |= MSR_CTS;
-	if (u->mcr & MCR_DTR)
+	if (u->s.mcr & MCR_DTR)
 		in |= MSR_DSR;
-	if (u->mcr & MCR_OUT1)
+	if (u->s.mcr & MCR_OUT1)
 		in |= MSR_RI;
-	if (u->mcr & MCR_OUT2)
+	if (u->s.mcr & MCR_OUT2)
 		in |= MSR_DCD;
 	return in;
 }
@@ -180,10 +197,10 @@ static uint8_t modem_inputs(const struct uart16550 *u)
 /* Sample the modem inputs and accumulate the MSR delta bits. */
 static void modem_sample(struct uart16550 *u)
 {
-	uint8_t old = u->msr & MSR_INPUTS;
+	uint8_t old = u->s.msr & MSR_INPUTS;
 	uint8_t now = modem_inputs(u);
 	uint8_t changed = old ^ now;
-	uint8_t delta = u->msr & MSR_DELTAS;
+	uint8_t delta = u->s.msr & MSR_DELTAS;
 
 	if (changed & MSR_CTS)
 		delta |= MSR_DCTS;
@@ -193,70 +210,70 @@ static void modem_sample(struct uart16550 *u)
 		delta |= MSR_DDCD;
 	if ((old & MSR_RI) && !(now & MSR_RI))
 		delta |= MSR_TERI; /* trailing edge only */
-	u->msr = now | delta;
+	u->s.msr = now | delta;
 }
 
 static void write_thr(struct uart16550 *u, uint8_t byte)
 {
 	/* Writing THR acknowledges a THRE interrupt... */
-	u->thre_pending = false;
-	if (u->mcr & MCR_LOOP)
+	u->s.thre_pending = false;
+	if (u->s.mcr & MCR_LOOP)
 		rx_push(u, byte);
-	else if (u->tx)
-		u->tx(u->tx_opaque, byte);
+	else
+		chardev_write(u->chr, &byte, 1);
 	/* ...but the byte leaves at once, and THR becoming empty again is a new
 	 * THRE event. Linux's tx path relies on it to send the next chunk. */
-	u->thre_pending = true;
+	u->s.thre_pending = true;
 }
 
 static void write_ier(struct uart16550 *u, uint8_t val)
 {
-	uint8_t old = u->ier;
+	uint8_t old = u->s.ier;
 
-	u->ier = val & IER_MASK;
+	u->s.ier = val & IER_MASK;
 	/* Enabling ETBEI while THR is empty raises THRE even if an IIR read
 	 * had acknowledged it; Linux's startup "THRE test" expects this. */
-	if ((u->ier & IER_ETBEI) && !(old & IER_ETBEI))
-		u->thre_pending = true;
+	if ((u->s.ier & IER_ETBEI) && !(old & IER_ETBEI))
+		u->s.thre_pending = true;
 }
 
 static void write_fcr(struct uart16550 *u, uint8_t val)
 {
 	/* Switching between 16450 and FIFO mode resets the FIFOs. */
-	if ((val ^ u->fcr) & FCR_ENABLE)
+	if ((val ^ u->s.fcr) & FCR_ENABLE)
 		rx_clear(u);
 	if (val & FCR_CLEAR_RX)
 		rx_clear(u);
 	/* FCR_CLEAR_TX: the transmit FIFO is always empty already. */
 	/* The other bits only take when FIFO enable is written as 1. */
-	u->fcr = (val & FCR_ENABLE) ? (val & FCR_STORED) : 0;
+	u->s.fcr = (val & FCR_ENABLE) ? (val & FCR_STORED) : 0;
 }
 
 static uint8_t read_iir(struct uart16550 *u)
 {
-	uint8_t cause = u->iir_pending;
+	uint8_t cause = u->s.iir_pending;
 
 	/* Reading IIR acknowledges THRE, but only if THRE is what it shows. */
 	if (cause == IIR_THRI)
-		u->thre_pending = false;
+		u->s.thre_pending = false;
 	return cause | (fifo_enabled(u) ? IIR_FIFO : 0);
 }
 
 static uint8_t read_lsr(struct uart16550 *u)
 {
-	uint8_t lsr = u->lsr | LSR_THRE | LSR_TEMT;
+	uint8_t lsr = u->s.lsr | LSR_THRE | LSR_TEMT;
 
-	if (u->rx_count)
+	if (u->s.rx_count)
 		lsr |= LSR_DR;
-	u->lsr &= ~LSR_ERRORS; /* error bits clear on read */
+	u->s.lsr &= ~LSR_ERRORS; /* error bits clear on read */
 	return lsr;
 }
 
 static uint8_t read_msr(struct uart16550 *u)
 {
-	uint8_t msr = u->msr;
+	uint8_t msr = u->s.msr;
 
-	u->msr &= ~MSR_DELTAS;
+	u->s.msr &= ~MSR_DELTAS;
 	return msr;
 }
 
@@ -264,21 +281,21 @@ static uint8_t uart_read_reg(struct uart16550 *u, unsigned reg)
 {
 	switch (reg) {
 	case UART_RBR:
-		return dlab(u) ? u->dll : rx_pop(u);
+		return dlab(u) ? u->s.dll : rx_pop(u);
 	case UART_IER:
-		return dlab(u) ? u->dlm : u->ier;
+		return dlab(u) ? u->s.dlm : u->s.ier;
 	case UART_IIR:
 		return read_iir(u);
 	case UART_LCR:
-		return u->lcr;
+		return u->s.lcr;
 	case UART_MCR:
-		return u->mcr;
+		return u->s.mcr;
 	case UART_LSR:
 		return read_lsr(u);
 	case UART_MSR:
 		return read_msr(u);
 	case UART_SCR:
-		return u->scr;
+		return u->s.scr;
 	}
 	return 0;
 }
@@ -288,13 +305,13 @@ static void uart_write_reg(struct uart16550 *u, unsigned reg, uint8_t val)
 	switch (reg) {
 	case UART_THR:
 		if (dlab(u))
-			u->dll = val;
+			u->s.dll = val;
 		else
 			write_thr(u, val);
 		break;
 	case UART_IER:
 		if (dlab(u))
-			u->dlm = val;
+			u->s.dlm = val;
 		else
 			write_ier(u, val);
 		break;
@@ -302,21 +319,22 @@ static void uart_write_reg(struct uart16550 *u, unsigned reg, uint8_t val)
 		write_fcr(u, val);
 		break;
 	case UART_LCR:
-		u->lcr = val;
+		u->s.lcr = val;
 		break;
 	case UART_MCR:
-		u->mcr = val & MCR_MASK;
+		u->s.mcr = val & MCR_MASK;
 		modem_sample(u);
 		break;
 	case UART_SCR:
-		u->scr = val;
+		u->s.scr = val;
 		break;
 	default:
 		break; /* LSR and MSR are read-only */
 	}
 }
 
-static uint64_t uart_read(void *dev, uint64_t offset, unsigned size)
+static uint64_t uart_read(void *dev, uint64_t offset, unsigned size,
+			  const struct glass_attrs *who)
 {
 	struct uart16550 *u = dev;
 	uint8_t val = uart_read_reg(u, offset & 7);
@@ -326,7 +344,7 @@ static uint64_t uart_read(void *dev, uint64_t offset, unsigned size)
 }
 
 static void uart_write(void *dev, uint64_t offset, uint64_t val,
-		       unsigned size)
+		       unsigned size, const struct glass_attrs *who)
 {
 	struct uart16550 *u = dev;
 
@@ -334,68 +352,141 @@ static void uart_write(void *dev, uint64_t offset, uint64_t val,
 	uart_update(u);
 }
 
-static const struct reg_desc uart16550_regs[] = {
-	{ UART_RBR, 1, "RBR/THR/DLL", MMIO_W1 },
-	{ UART_IER, 1, "IER/DLM", MMIO_W1 },
-	{ UART_IIR, 1, "IIR/FCR", MMIO_W1 },
-	{ UART_LCR, 1, "LCR", MMIO_W1 },
-	{ UART_MCR, 1, "MCR", MMIO_W1 },
-	{ UART_LSR, 1, "LSR", MMIO_W1 },
-	{ UART_MSR, 1, "MSR", MMIO_W1 },
-	{ UART_SCR, 1, "SCR", MMIO_W1 },
-	{ 0, 0, NULL, 0 },
+/* The eight byte registers repeat through the window (reg-shift 0 on a
+ * 256-byte window, as on QEMU's virt board). */
+static const char *const uart_reg_names[8] = {
+	"RBR/THR/DLL", "IER/DLM", "IIR/FCR", "LCR", "MCR", "LSR", "MSR", "SCR",
 };
 
-const struct mmio_ops uart16550_ops = {
+static const struct glass_reg *uart_reg_at(uint64_t offset,
+					   struct glass_reg *d, char *buf,
+					   size_t len)
+{
+	*d = (struct glass_reg){ (uint32_t)offset, 1,
+				 uart_reg_names[offset & 7], 0 };
+	return d;
+}
+
+/* Byte registers: wider accesses become one byte access per register,
+ * low address first. */
+static const struct glass_region_ops uart16550_ops = {
 	.read = uart_read,
 	.write = uart_write,
-	.widths = MMIO_W1, /* wider accesses become bytes, one per register */
-	.misfit = MISFIT_ADAPT,
-	.regs = uart16550_regs,
+	.valid = GLASS_WANY | GLASS_UNALIGNED,
+	.impl = GLASS_W1,
+	.reg_at = uart_reg_at,
 };
 
-/* Wire up the UART and put it in its reset state. */
-void uart16550_init(struct uart16550 *u, struct irq_line irq,
-		    void (*tx)(void *opaque, uint8_t byte), void *tx_opaque)
-{
-	memset(u, 0, sizeof(*u));
-	u->irq = irq;
-	u->tx = tx;
-	u->tx_opaque = tx_opaque;
-	uart16550_reset(u);
-}
-
 /* Datasheet reset values; the divisor latch is left as the reset found it
- * (the datasheet leaves it undefined). The irq line is lowered. */
-void uart16550_reset(struct uart16550 *u)
+ * (the datasheet leaves it undefined). */
+static void uart16550_reset(void *self)
 {
-	u->ier = 0;
-	u->lcr = 0;
-	u->mcr = 0;
-	u->lsr = 0;
-	u->fcr = 0;
-	u->scr = 0;
-	u->msr = modem_inputs(u);
-	u->thre_pending = false;
+	struct uart16550 *u = self;
+
+	u->s.ier = 0;
+	u->s.lcr = 0;
+	u->s.mcr = 0;
+	u->s.lsr = 0;
+	u->s.fcr = 0;
+	u->s.scr = 0;
+	u->s.msr = modem_inputs(u);
+	u->s.thre_pending = false;
 	rx_clear(u);
-	u->iir_pending = IIR_NONE;
-	irq_set(&u->irq, 0);
+	u->s.iir_pending = IIR_NONE;
 }
 
-/* True if uart16550_receive() would store the byte rather than drop it. */
-bool uart16550_can_receive(const struct uart16550 *u)
+/* True if a received byte would be stored rather than dropped. */
+static bool uart16550_can_receive(void *fe)
 {
-	if (u->mcr & MCR_LOOP)
+	struct uart16550 *u = fe;
+
+	if (u->s.mcr & MCR_LOOP)
 		return false;
-	return u->rx_count < rx_capacity(u);
+	return u->s.rx_count < rx_capacity(u);
 }
 
-/* Deliver one byte from the console to the receiver. */
-void uart16550_receive(struct uart16550 *u, uint8_t byte)
+/* Deliver one byte from the backend to the receiver. */
+static void uart16550_receive(void *fe, uint8_t byte)
 {
+	struct uart16550 *u = fe;
+
 	/* In loopback the serial input is disconnected from the pin. */
-	if (u->mcr & MCR_LOOP)
+	if (u->s.mcr & MCR_LOOP)
 		return;
 	rx_push(u, byte);
 	uart_update(u);
 }
+
+static int uart16550_realize(void *self, struct glass_device *dev)
+{
+	struct uart16550 *u = self;
+
+	u->dev = dev;
+	u->chr = device_chardev(dev, "serial0");
+	if (!u->chr)
+		return -1;
+	chardev_attach(u->chr, uart16550_can_receive, uart16550_receive, u);
+	return glass_platform_mmio(dev, 0, 0x100, &uart16550_ops, u);
+}
+
+static void uart16550_unrealize(void *self)
+{
+	struct uart16550 *u = self;
+
+	if (u->chr)
+		chardev_attach(u->chr, NULL, NULL, NULL);
+}
+
+static int uart16550_fdt(void *self, struct glass_fdt *fdt)
+{
+	if (glass_fdt_begin(fdt, "serial") < 0)
+		return -1;
+	glass_fdt_prop_string(fdt, "compatible", "ns16550a");
+	glass_fdt_prop_u32(fdt, "clock-frequency", 3686400);
+	return 0;
+}
+
+static void uart16550_info(void *self, char *buf, size_t len)
+{
+	struct uart16550 *u = self;
+
+	snprintf(buf, len, "backend %s, IER 0x%02x LCR 0x%02x MCR 0x%02x, "
+		 "%u byte(s) received and not read", u->chr ? u->chr->id : "-",
+		 u->s.ier, u->s.lcr, u->s.mcr, u->s.rx_count);
+}
+
+static const struct glass_prop uart16550_props[] = {
+	{ "chardev", GLASS_PROP_STRING, "serial0",
+	  "the character backend it talks to" },
+	{ NULL, 0, NULL, NULL },
+};
+
+/* A restored state must keep the FIFO's indices inside it. */
+static int uart16550_post_load(void *self)
+{
+	struct uart16550 *u = self;
+
+	if (u->s.rx_head >= UART_FIFO_SIZE || u->s.rx_count > rx_capacity(u)) {
+		glass_error(u->dev, "saved receive FIFO out of range");
+		return -1;
+	}
+	return 0;
+}
+
+const struct glass_device_class uart16550_class = {
+	.name = "ns16550a",
+	.desc = "NS16550A UART with 16-byte FIFOs",
+	.bus = GLASS_BUS_PLATFORM,
+	.props = uart16550_props,
+	.instance_size = sizeof(struct uart16550),
+	.state_size = sizeof(struct uart16550_state),
+	.state_version = 1,
+	.platform_size = 0x100,
+	.platform_irqs = 1,
+	.realize = uart16550_realize,
+	.reset = uart16550_reset,
+	.post_load = uart16550_post_load,
+	.info = uart16550_info,
+	.fdt_node = uart16550_fdt,
+	.unrealize = uart16550_unrealize,
+};

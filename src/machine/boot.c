@@ -132,7 +132,7 @@ static int place_fdt(struct machine *m, uint64_t initrd_start,
 			.nharts = m->nharts, .ram_size = m->cfg.ram_size,
 			.bootargs = m->cfg.append,
 			.initrd_start = initrd_start, .initrd_end = initrd_end,
-			.pci = &m->pci,
+			.pci = &m->pci, .devices = m->devices,
 		};
 		fdt = fdt_build(&p);
 		if (!fdt)

@@ -213,22 +213,29 @@ static enum console_event drain_input(struct console *c,
 enum console_event console_poll(struct console *c, int timeout_ms,
 				bool (*accept)(void *opaque),
 				void (*deliver)(void *opaque, uint8_t byte),
-				void *opaque)
+				void *opaque, struct io_loop *extra)
 {
-	struct pollfd p[2];
-	int n = 0;
+	struct io_set set = { .n = 0 };
+	int sig = -1, in = -1;
 	bool input = c->in_fd >= 0 && !c->in_eof &&
 		     (c->monitor || accept(opaque));
 
 	if (c->sig_fd >= 0)
-		p[n++] = (struct pollfd){ .fd = c->sig_fd, .events = POLLIN };
+		sig = io_set_add(&set, c->sig_fd, POLLIN);
 	if (input)
-		p[n++] = (struct pollfd){ .fd = c->in_fd, .events = POLLIN };
-	/* one poll() for both: an idle machine sleeps here until a key, a
-	 * signal or the timeout (its next timer) */
-	if (poll(p, n, timeout_ms) <= 0)
+		in = io_set_add(&set, c->in_fd, POLLIN);
+	for (unsigned i = 0; extra && i < extra->n; i++)
+		extra->p[i].fill(extra->p[i].opaque, &set, &timeout_ms);
+	/* one poll() for all: an idle machine sleeps here until a key, a
+	 * signal, host I/O or the timeout (its next timer) */
+	int r = poll(set.fds, set.n, timeout_ms);
+	for (unsigned i = 0; extra && i < extra->n; i++)
+		extra->p[i].dispatch(extra->p[i].opaque, &set, r >= 0);
+	if (r <= 0)
 		return CONSOLE_NONE;
-	if (signal_pending(c))
+	if (io_set_revents(&set, sig) && signal_pending(c))
 		return CONSOLE_SIGNAL;
-	return input ? drain_input(c, accept, deliver, opaque) : CONSOLE_NONE;
+	if (!io_set_revents(&set, in))
+		return CONSOLE_NONE;
+	return drain_input(c, accept, deliver, opaque);
 }

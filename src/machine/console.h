@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <termios.h>
 
+#include "machine/ioloop.h"
+
 #define CONSOLE_OUT_BUF 4096
 
 enum console_event {
@@ -49,11 +51,12 @@ void console_prompt(struct console *c);
 
 /* Read what is available (waiting at most timeout_ms, -1 forever, 0 not at
  * all), handing guest bytes to deliver() while accept() says there is room.
- * Returns CONSOLE_QUIT when the user pressed Ctrl-A x, CONSOLE_COMMAND when
- * a monitor line is complete. */
+ * The pollers of `extra` (may be NULL) wait in the same poll() and are
+ * dispatched after it. Returns CONSOLE_QUIT when the user pressed Ctrl-A
+ * x, CONSOLE_COMMAND when a monitor line is complete. */
 enum console_event console_poll(struct console *c, int timeout_ms,
 				bool (*accept)(void *opaque),
 				void (*deliver)(void *opaque, uint8_t byte),
-				void *opaque);
+				void *opaque, struct io_loop *extra);
 
 #endif

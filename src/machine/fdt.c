@@ -5,199 +5,63 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/device.h"
+#include "device/fdt_node.h"
 #include "machine/fdt.h"
 #include "machine/virt.h"
 #include "pci/host.h"
+#include "virtio/dev/classes.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
 #define MAX_FDT_HARTS 8
 #define ISA_STRING "rv64imafdc_zicsr_zifencei_svpbmt"
 
-/* Small helpers that turn libfdt's error codes into one sticky flag, so
- * node builders read as a list of properties. */
-struct fdt_builder {
-	void *fdt;
-	int err;
-};
-
-static int node(struct fdt_builder *b, int parent, const char *name,
-		uint64_t unit)
-{
-	char full[64];
-
-	if (unit != UINT64_MAX)
-		snprintf(full, sizeof(full), "%s@%llx", name,
-			 (unsigned long long)unit);
-	else
-		snprintf(full, sizeof(full), "%s", name);
-	int off = fdt_add_subnode(b->fdt, parent, full);
-	if (off < 0)
-		b->err = off;
-	return off;
-}
-
-static void prop_u32(struct fdt_builder *b, int n, const char *p, uint32_t v)
-{
-	int r = fdt_setprop_u32(b->fdt, n, p, v);
-	if (r < 0)
-		b->err = r;
-}
-
-static void prop_u64(struct fdt_builder *b, int n, const char *p, uint64_t v)
-{
-	int r = fdt_setprop_u64(b->fdt, n, p, v);
-	if (r < 0)
-		b->err = r;
-}
-
-static void prop_str(struct fdt_builder *b, int n, const char *p,
-		     const char *v)
-{
-	int r = fdt_setprop_string(b->fdt, n, p, v);
-	if (r < 0)
-		b->err = r;
-}
-
-/* A string list given as "a\0b\0" with its total length. */
-static void prop_strs(struct fdt_builder *b, int n, const char *p,
-		      const char *v, size_t len)
-{
-	int r = fdt_setprop(b->fdt, n, p, v, len);
-	if (r < 0)
-		b->err = r;
-}
-
-static void prop_empty(struct fdt_builder *b, int n, const char *p)
-{
-	int r = fdt_setprop_empty(b->fdt, n, p);
-	if (r < 0)
-		b->err = r;
-}
-
-static void prop_cells(struct fdt_builder *b, int n, const char *p,
-		       const uint32_t *cells, int count)
-{
-	fdt32_t be[128];
-
-	if (count > 128) {
-		b->err = -FDT_ERR_NOSPACE;
-		return;
-	}
-	for (int i = 0; i < count; i++)
-		be[i] = cpu_to_fdt32(cells[i]);
-	int r = fdt_setprop(b->fdt, n, p, be, count * sizeof(be[0]));
-	if (r < 0)
-		b->err = r;
-}
-
-static void prop_reg(struct fdt_builder *b, int n, uint64_t base,
-		     uint64_t size)
-{
-	uint32_t cells[4] = { base >> 32, (uint32_t)base, size >> 32,
-			      (uint32_t)size };
-	prop_cells(b, n, "reg", cells, 4);
-}
-
 #define STRS(s) s, sizeof(s)
-
-enum { PH_PLIC = 1, PH_TEST = 2, PH_CPU_INTC = 16 /* + hart */ };
 
 static void add_cpus(struct fdt_builder *b, const struct fdt_params *p)
 {
-	int cpus = node(b, 0, "cpus", UINT64_MAX);
-	prop_u32(b, cpus, "#address-cells", 1);
-	prop_u32(b, cpus, "#size-cells", 0);
-	prop_u32(b, cpus, "timebase-frequency", VIRT_TIMEBASE_HZ);
+	int cpus = fdtb_node(b, 0, "cpus", UINT64_MAX);
+	fdtb_u32(b, cpus, "#address-cells", 1);
+	fdtb_u32(b, cpus, "#size-cells", 0);
+	fdtb_u32(b, cpus, "timebase-frequency", VIRT_TIMEBASE_HZ);
 	for (unsigned h = 0; h < p->nharts; h++) {
-		int cpu = node(b, cpus, "cpu", h);
-		prop_str(b, cpu, "device_type", "cpu");
-		prop_u32(b, cpu, "reg", h);
-		prop_str(b, cpu, "status", "okay");
-		prop_str(b, cpu, "compatible", "riscv");
-		prop_str(b, cpu, "riscv,isa", ISA_STRING);
-		prop_str(b, cpu, "mmu-type", "riscv,sv48");
-		int intc = node(b, cpu, "interrupt-controller", UINT64_MAX);
-		prop_u32(b, intc, "#interrupt-cells", 1);
-		prop_empty(b, intc, "interrupt-controller");
-		prop_str(b, intc, "compatible", "riscv,cpu-intc");
-		prop_u32(b, intc, "phandle", PH_CPU_INTC + h);
+		int cpu = fdtb_node(b, cpus, "cpu", h);
+		fdtb_str(b, cpu, "device_type", "cpu");
+		fdtb_u32(b, cpu, "reg", h);
+		fdtb_str(b, cpu, "status", "okay");
+		fdtb_str(b, cpu, "compatible", "riscv");
+		fdtb_str(b, cpu, "riscv,isa", ISA_STRING);
+		fdtb_str(b, cpu, "mmu-type", "riscv,sv48");
+		int intc = fdtb_node(b, cpu, "interrupt-controller", UINT64_MAX);
+		fdtb_u32(b, intc, "#interrupt-cells", 1);
+		fdtb_empty(b, intc, "interrupt-controller");
+		fdtb_str(b, intc, "compatible", "riscv,cpu-intc");
+		fdtb_u32(b, intc, "phandle", FDT_PHANDLE_CPU_INTC(h));
 	}
 }
 
-/* interrupts-extended listing, for every hart, the given local irqs */
-static void per_hart_irqs(struct fdt_builder *b, int n, unsigned nharts,
-			  int irq_a, int irq_b)
-{
-	uint32_t cells[4 * MAX_FDT_HARTS];
-	int k = 0;
+#define MAX_VIRTIO_NODES 8
 
-	for (unsigned h = 0; h < nharts; h++) {
-		cells[k++] = PH_CPU_INTC + h;
-		cells[k++] = irq_a;
-		cells[k++] = PH_CPU_INTC + h;
-		cells[k++] = irq_b;
+/* Every platform device writes its own node(s). A new node goes before
+ * its older siblings, and Linux probes in tree order: the virtio-mmio
+ * nodes are written last and newest first, so the first -device is probed
+ * first (and is vda), as on QEMU. */
+static void add_platform(struct fdt_builder *b, int soc,
+			 const struct glass_device *devices)
+{
+	uint32_t next_phandle = FDT_PHANDLE_FIRST_FREE;
+	const struct glass_device *virtio[MAX_VIRTIO_NODES];
+	unsigned nvirtio = 0;
+
+	for (const struct glass_device *d = devices; d && b->err >= 0;
+	     d = d->next) {
+		if (virtio_class_is_mmio(d->cls) && nvirtio < MAX_VIRTIO_NODES)
+			virtio[nvirtio++] = d;
+		else
+			device_fdt(d, b, soc, &next_phandle);
 	}
-	prop_cells(b, n, "interrupts-extended", cells, k);
-}
-
-static void add_platform(struct fdt_builder *b, int soc, unsigned nharts)
-{
-	const struct virt_map_entry *e;
-	int n;
-
-	e = &virt_map[VIRT_TEST];
-	n = node(b, soc, "test", e->base);
-	prop_strs(b, n, "compatible", STRS("sifive,test1\0sifive,test0\0syscon"));
-	prop_reg(b, n, e->base, e->size);
-	prop_u32(b, n, "phandle", PH_TEST);
-
-	n = node(b, soc, "reboot", UINT64_MAX);
-	prop_str(b, n, "compatible", "syscon-reboot");
-	prop_u32(b, n, "regmap", PH_TEST);
-	prop_u32(b, n, "offset", 0);
-	prop_u32(b, n, "value", 0x7777);
-	n = node(b, soc, "poweroff", UINT64_MAX);
-	prop_str(b, n, "compatible", "syscon-poweroff");
-	prop_u32(b, n, "regmap", PH_TEST);
-	prop_u32(b, n, "offset", 0);
-	prop_u32(b, n, "value", 0x5555);
-
-	e = &virt_map[VIRT_RTC];
-	n = node(b, soc, "rtc", e->base);
-	prop_str(b, n, "compatible", "google,goldfish-rtc");
-	prop_reg(b, n, e->base, e->size);
-	prop_u32(b, n, "interrupt-parent", PH_PLIC);
-	prop_u32(b, n, "interrupts", e->irq);
-
-	e = &virt_map[VIRT_UART0];
-	n = node(b, soc, "serial", e->base);
-	prop_str(b, n, "compatible", "ns16550a");
-	prop_reg(b, n, e->base, e->size);
-	prop_u32(b, n, "clock-frequency", 3686400);
-	prop_u32(b, n, "interrupt-parent", PH_PLIC);
-	prop_u32(b, n, "interrupts", e->irq);
-
-	e = &virt_map[VIRT_CLINT];
-	n = node(b, soc, "clint", e->base);
-	prop_strs(b, n, "compatible", STRS("sifive,clint0\0riscv,clint0"));
-	prop_reg(b, n, e->base, e->size);
-	per_hart_irqs(b, n, nharts, 3, 7);   /* MSIP, MTIP */
-
-	e = &virt_map[VIRT_HYPERCALL];
-	n = node(b, soc, "hypercall", e->base);
-	prop_str(b, n, "compatible", "glass,hypercall-v1");
-	prop_reg(b, n, e->base, e->size);
-
-	e = &virt_map[VIRT_PLIC];
-	n = node(b, soc, "plic", e->base);
-	prop_strs(b, n, "compatible", STRS("sifive,plic-1.0.0\0riscv,plic0"));
-	prop_reg(b, n, e->base, e->size);
-	prop_u32(b, n, "#interrupt-cells", 1);
-	prop_u32(b, n, "#address-cells", 0);
-	prop_empty(b, n, "interrupt-controller");
-	prop_u32(b, n, "riscv,ndev", VIRT_PLIC_SOURCES - 1);
-	prop_u32(b, n, "phandle", PH_PLIC);
-	per_hart_irqs(b, n, nharts, 11, 9);  /* M external, S external */
+	while (nvirtio-- && b->err >= 0)
+		device_fdt(virtio[nvirtio], b, soc, &next_phandle);
 }
 
 /* PCI address cells: phys.hi says the space (I/O, 32-bit or 64-bit
@@ -236,11 +100,11 @@ static void add_pci_ranges(struct fdt_builder *b, int n,
 		k += put_range(c + k, space[w->kind], w->bus_base, w->cpu_base,
 			       w->size);
 	}
-	prop_cells(b, n, "ranges", c, k);
+	fdtb_cells(b, n, "ranges", c, k);
 	uint64_t in_end = h->inbound.bus_base + h->inbound.size;
 	k = put_range(c, in_end > (1ull << 32) ? PCI_SPACE_MEM64 : PCI_SPACE_MEM32,
 		      h->inbound.bus_base, h->inbound.cpu_base, h->inbound.size);
-	prop_cells(b, n, "dma-ranges", c, k);
+	fdtb_cells(b, n, "dma-ranges", c, k);
 }
 
 /* Legacy INTx routing: for each slot (mod 4) and pin, the PLIC source the
@@ -257,44 +121,44 @@ static void add_pci_irq_map(struct fdt_builder *b, int n)
 			map[k++] = 0;
 			map[k++] = 0;
 			map[k++] = pin;
-			map[k++] = PH_PLIC;
+			map[k++] = FDT_PHANDLE_PLIC;
 			map[k++] = VIRT_PCIE_IRQ + pci_swizzle(slot, pin);
 		}
 	}
-	prop_cells(b, n, "interrupt-map", map, k);
-	prop_cells(b, n, "interrupt-map-mask", mask, 4);
+	fdtb_cells(b, n, "interrupt-map", map, k);
+	fdtb_cells(b, n, "interrupt-map-mask", mask, 4);
 }
 
 static void add_pci(struct fdt_builder *b, int soc, const struct pci_host *h)
 {
-	int n = node(b, soc, "pci", h->ecam_base);
+	int n = fdtb_node(b, soc, "pci", h->ecam_base);
 	uint32_t bus_range[2] = { 0, (uint32_t)(h->ecam_size >> 20) - 1 };
 
-	prop_str(b, n, "compatible", "pci-host-ecam-generic");
-	prop_str(b, n, "device_type", "pci");
-	prop_u32(b, n, "#address-cells", 3);
-	prop_u32(b, n, "#size-cells", 2);
-	prop_u32(b, n, "#interrupt-cells", 1);
-	prop_u32(b, n, "linux,pci-domain", 0);
-	prop_cells(b, n, "bus-range", bus_range, 2);
-	prop_reg(b, n, h->ecam_base, h->ecam_size);
+	fdtb_str(b, n, "compatible", "pci-host-ecam-generic");
+	fdtb_str(b, n, "device_type", "pci");
+	fdtb_u32(b, n, "#address-cells", 3);
+	fdtb_u32(b, n, "#size-cells", 2);
+	fdtb_u32(b, n, "#interrupt-cells", 1);
+	fdtb_u32(b, n, "linux,pci-domain", 0);
+	fdtb_cells(b, n, "bus-range", bus_range, 2);
+	fdtb_reg(b, n, h->ecam_base, h->ecam_size);
 	add_pci_ranges(b, n, h);
 	add_pci_irq_map(b, n);
 }
 
 static void add_chosen(struct fdt_builder *b, const struct fdt_params *p)
 {
-	int n = node(b, 0, "chosen", UINT64_MAX);
+	int n = fdtb_node(b, 0, "chosen", UINT64_MAX);
 	char path[64];
 
 	snprintf(path, sizeof(path), "/soc/serial@%llx",
 		 (unsigned long long)virt_map[VIRT_UART0].base);
-	prop_str(b, n, "stdout-path", path);
+	fdtb_str(b, n, "stdout-path", path);
 	if (p->bootargs)
-		prop_str(b, n, "bootargs", p->bootargs);
+		fdtb_str(b, n, "bootargs", p->bootargs);
 	if (p->initrd_end > p->initrd_start) {
-		prop_u64(b, n, "linux,initrd-start", p->initrd_start);
-		prop_u64(b, n, "linux,initrd-end", p->initrd_end);
+		fdtb_u64(b, n, "linux,initrd-start", p->initrd_start);
+		fdtb_u64(b, n, "linux,initrd-end", p->initrd_end);
 	}
 }
 
@@ -305,23 +169,23 @@ void *fdt_build(const struct fdt_params *p)
 	if (!b.fdt)
 		return NULL;
 	b.err = fdt_create_empty_tree(b.fdt, FDT_MAX_SIZE);
-	prop_u32(&b, 0, "#address-cells", 2);
-	prop_u32(&b, 0, "#size-cells", 2);
-	prop_str(&b, 0, "compatible", "riscv-virtio");
-	prop_str(&b, 0, "model", "glass,virt");
+	fdtb_u32(&b, 0, "#address-cells", 2);
+	fdtb_u32(&b, 0, "#size-cells", 2);
+	fdtb_str(&b, 0, "compatible", "riscv-virtio");
+	fdtb_str(&b, 0, "model", "glass,virt");
 
 	add_chosen(&b, p);
-	int mem = node(&b, 0, "memory", virt_map[VIRT_DRAM].base);
-	prop_str(&b, mem, "device_type", "memory");
-	prop_reg(&b, mem, virt_map[VIRT_DRAM].base, p->ram_size);
+	int mem = fdtb_node(&b, 0, "memory", virt_map[VIRT_DRAM].base);
+	fdtb_str(&b, mem, "device_type", "memory");
+	fdtb_reg(&b, mem, virt_map[VIRT_DRAM].base, p->ram_size);
 	add_cpus(&b, p);
 
-	int soc = node(&b, 0, "soc", UINT64_MAX);
-	prop_u32(&b, soc, "#address-cells", 2);
-	prop_u32(&b, soc, "#size-cells", 2);
-	prop_str(&b, soc, "compatible", "simple-bus");
-	prop_empty(&b, soc, "ranges");
-	add_platform(&b, soc, p->nharts);
+	int soc = fdtb_node(&b, 0, "soc", UINT64_MAX);
+	fdtb_u32(&b, soc, "#address-cells", 2);
+	fdtb_u32(&b, soc, "#size-cells", 2);
+	fdtb_str(&b, soc, "compatible", "simple-bus");
+	fdtb_empty(&b, soc, "ranges");
+	add_platform(&b, soc, p->devices);
 	if (p->pci)
 		add_pci(&b, soc, p->pci);
 
@@ -346,14 +210,14 @@ void *fdt_with_chosen(const void *fdt, size_t size, const char *bootargs,
 	b.err = fdt_open_into(fdt, b.fdt, size);
 	int n = b.err < 0 ? b.err : fdt_path_offset(b.fdt, "/chosen");
 	if (n == -FDT_ERR_NOTFOUND)
-		n = node(&b, 0, "chosen", UINT64_MAX);
+		n = fdtb_node(&b, 0, "chosen", UINT64_MAX);
 	if (n < 0)
 		b.err = n;
 	if (b.err >= 0 && bootargs)
-		prop_str(&b, n, "bootargs", bootargs);
+		fdtb_str(&b, n, "bootargs", bootargs);
 	if (b.err >= 0 && initrd_end > initrd_start) {
-		prop_u64(&b, n, "linux,initrd-start", initrd_start);
-		prop_u64(&b, n, "linux,initrd-end", initrd_end);
+		fdtb_u64(&b, n, "linux,initrd-start", initrd_start);
+		fdtb_u64(&b, n, "linux,initrd-end", initrd_end);
 	}
 	if (b.err >= 0)
 		b.err = fdt_pack(b.fdt);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct glass_device;
 struct pci_host;
 
 struct fdt_params {
@@ -14,6 +15,7 @@ struct fdt_params {
 	const char *bootargs;        /* NULL: none */
 	uint64_t initrd_start, initrd_end;
 	const struct pci_host *pci;  /* its windows become ranges/dma-ranges */
+	const struct glass_device *devices; /* platform ones write their nodes */
 };
 
 /* A packed flattened device tree (malloc'd; free() it), or NULL after

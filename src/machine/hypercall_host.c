@@ -5,16 +5,10 @@
 #include <string.h>
 
 #include "dev/hostfs.h"
-#include "machine/devices.h"
+#include "dev/hypercall.h"
+#include "machine/checkpoint.h"
 #include "machine/hypercall_host.h"
-#include "machine/virt.h"
-
-static uint64_t hc_current_hart(void *opaque)
-{
-	struct machine *m = opaque;
-	int h = m->as.origin.initiator;
-	return h < 0 ? 0 : (uint64_t)h;
-}
+#include "machine/machine.h"
 
 static uint64_t hc_time_ns(void *opaque)
 {
@@ -26,8 +20,11 @@ static uint64_t hc_instret(void *opaque)
 	struct machine *m = opaque;
 	uint64_t n = 0;
 
-	for (unsigned i = 0; i < m->nharts; i++)
-		n += m->harts[i].instret;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		struct hart_counters c;
+		hart_get_counters(&m->harts[i], &c);
+		n += c.instret;
+	}
 	return n;
 }
 
@@ -41,26 +38,27 @@ static void hc_reset(void *opaque)
 	machine_request_reset(opaque);
 }
 
-static void hc_event(struct machine *m, const char *what)
+static void hc_note(struct machine *m, const struct glass_attrs *who,
+		    enum hcall_note what, uint64_t id, const char *text,
+		    uint64_t len)
 {
 	struct bus_event e = {
-		.cat = EV_HYPERCALL, .origin = &m->as.origin, .ok = true,
-		.devfn = -1, .what = what,
+		.kind = EVK_HCALL_NOTE, .who = who,
+		.note = { .what = what, .id = id, .text = text, .len = len },
 	};
 	ev_emit(&m->tracer.sink, &e);
 }
 
-static void hc_log(void *opaque, uint64_t hart, uint64_t instret,
-		   const char *text, uint64_t len)
+static void hc_log(void *opaque, const struct glass_attrs *who,
+		   uint64_t instret, const char *text, uint64_t len)
 {
 	struct machine *m = opaque;
-	char what[96];
+	uint64_t hart = who && who->initiator >= 0 ? (uint64_t)who->initiator : 0;
 
 	console_flush(&m->console);
 	fprintf(stderr, "glass: hart%llu @%llu: %.*s\n", (unsigned long long)hart,
 		(unsigned long long)instret, (int)len, text);
-	snprintf(what, sizeof(what), "log %.*s", len > 64 ? 64 : (int)len, text);
-	hc_event(m, what);
+	hc_note(m, who, HC_NOTE_LOG, 0, text, len);
 }
 
 static const char *op_name(uint64_t op)
@@ -81,22 +79,21 @@ static const char *op_name(uint64_t op)
 	return op >= HC_OP_USER_FIRST && op <= HC_OP_USER_LAST ? "user" : "unknown";
 }
 
-static void hc_op_done(void *opaque, unsigned channel, uint64_t op,
-		       const uint64_t arg[6], int64_t status,
-		       const uint64_t ret[2])
+static void hc_op_done(void *opaque, const struct glass_attrs *who,
+		       unsigned channel, uint64_t op, const uint64_t arg[6],
+		       int64_t status, const uint64_t ret[2])
 {
 	struct machine *m = opaque;
-	char what[160];
 
 	if (!ev_on(&m->tracer.sink, EV_HYPERCALL))
 		return;
-	snprintf(what, sizeof(what), "ch%u op=0x%02llx %s arg0=0x%llx arg1=0x%llx"
-		 " -> status=%lld ret0=0x%llx ret1=0x%llx", channel,
-		 (unsigned long long)op, op_name(op),
-		 (unsigned long long)arg[0], (unsigned long long)arg[1],
-		 (long long)status, (unsigned long long)ret[0],
-		 (unsigned long long)ret[1]);
-	hc_event(m, what);
+	struct bus_event e = {
+		.kind = EVK_HCALL, .who = who,
+		.hcall = { .channel = channel, .op = op, .name = op_name(op),
+			   .status = status, .ret = { ret[0], ret[1] } },
+	};
+	memcpy(e.hcall.arg, arg, sizeof(e.hcall.arg));
+	m->tracer.sink.emit(&m->tracer, &e);
 }
 
 static void hc_putc(void *opaque, uint8_t byte)
@@ -107,21 +104,17 @@ static void hc_putc(void *opaque, uint8_t byte)
 	fputc(byte, stderr);
 }
 
-static void hc_roi(void *opaque, bool begin, uint64_t id)
+static void hc_roi(void *opaque, const struct glass_attrs *who, bool begin,
+		   uint64_t id)
 {
-	char what[48];
-
-	snprintf(what, sizeof(what), "roi %s %llu", begin ? "begin" : "end",
-		 (unsigned long long)id);
-	hc_event(opaque, what);
+	hc_note(opaque, who, begin ? HC_NOTE_ROI_BEGIN : HC_NOTE_ROI_END, id,
+		NULL, 0);
 }
 
-static void hc_marker(void *opaque, uint64_t id)
+static void hc_marker(void *opaque, const struct glass_attrs *who,
+		      uint64_t id)
 {
-	char what[48];
-
-	snprintf(what, sizeof(what), "marker %llu", (unsigned long long)id);
-	hc_event(opaque, what);
+	hc_note(opaque, who, HC_NOTE_MARKER, id, NULL, 0);
 }
 
 static void hc_stats_reset(void *opaque)
@@ -149,26 +142,16 @@ static uint64_t hc_trace_set(void *opaque, uint64_t mask, bool on)
 	return tracer_set(&m->tracer, (uint32_t)mask & EV_ALL, on);
 }
 
-/* Platform instance: DMA addresses are CPU physical. */
-static int platform_dma_read(void *opaque, uint64_t addr, void *buf,
-			     uint64_t len)
+static int hc_checkpoint(void *opaque, struct hypercall *h, unsigned channel,
+			 const char *name, uint64_t len, bool exit_after)
 {
-	struct machine *m = opaque;
-	return as_dma_read(&m->as, addr, buf, len) == MEM_OK ? 0 : -1;
+	return checkpoint_request(opaque, h, channel, name, len, exit_after);
 }
 
-static int platform_dma_write(void *opaque, uint64_t addr, const void *buf,
-			      uint64_t len)
-{
-	struct machine *m = opaque;
-	return as_dma_write(&m->as, addr, buf, len) == MEM_OK ? 0 : -1;
-}
-
-static struct hc_host base_host(struct machine *m)
+static struct hc_host machine_host(struct machine *m)
 {
 	return (struct hc_host){
 		.opaque = m,
-		.current_hart = hc_current_hart,
 		.time_ns = hc_time_ns,
 		.instret = hc_instret,
 		.exit = hc_exit,
@@ -180,60 +163,66 @@ static struct hc_host base_host(struct machine *m)
 		.stats_reset = hc_stats_reset,
 		.stats_dump = hc_stats_dump,
 		.trace_set = hc_trace_set,
+		.checkpoint = hc_checkpoint,
 		.op_done = hc_op_done,
-		.dma_read = platform_dma_read,
-		.dma_write = platform_dma_write,
 		.share = { .dirfd = m->share_dirfd },
 	};
 }
 
-int machine_add_hypercall(struct machine *m)
+/* Both transports are the same model with the same services; DMA goes
+ * through the host bridge on PCI (bus addresses, Bus Master Enable) and
+ * to physical addresses on the platform instance, which the device
+ * framework does for it. CHANNELS is the number of harts + 1. */
+static int hc_realize(void *self, struct glass_device *dev, bool pci)
 {
-	const struct virt_map_entry *e = &virt_map[VIRT_HYPERCALL];
-	struct hc_host host = base_host(m);
+	struct machine *m = device_env(dev)->opaque;
+	struct hc_host host = machine_host(m);
 
-	hypercall_init(&m->hypercall, &host, m->nharts + 1);
-	return as_add_mmio(&m->as, e->name, e->base, e->size, 1,
-			   &hypercall_ops, &m->hypercall) ? 0 : -1;
+	return hypercall_realize(self, dev, &host, m->nharts + 1, pci);
 }
 
-/* PCI instance: DMA addresses are bus addresses, through the bridge. */
-static int pci_dma_rd(void *opaque, uint64_t addr, void *buf, uint64_t len)
+static int hc_pci_realize(void *self, struct glass_device *dev)
 {
-	struct hypercall *hc = opaque;
-	return pci_dma_read(&hc->pci, addr, buf, len);
+	return hc_realize(self, dev, true);
 }
 
-static int pci_dma_wr(void *opaque, uint64_t addr, const void *buf,
-		      uint64_t len)
+static int hc_mmio_realize(void *self, struct glass_device *dev)
 {
-	struct hypercall *hc = opaque;
-	return pci_dma_write(&hc->pci, addr, buf, len);
+	return hc_realize(self, dev, false);
 }
 
-static int hc_pci_create(struct machine *m, const char *props, void **state)
+static int hc_fdt(void *self, struct glass_fdt *fdt)
 {
-	static const char *const known[] = { NULL };
-
-	if (props_check("-device glass-hypercall", props, known) < 0)
+	if (glass_fdt_begin(fdt, "hypercall") < 0)
 		return -1;
-	struct hypercall *hc = calloc(1, sizeof(*hc));
-	if (!hc)
-		return -1;
-	*state = hc;
-	/* everything as for the platform instance, but DMA goes through
-	 * the host bridge (bus addresses, Bus Master Enable) */
-	struct hc_host host = base_host(m);
-	host.dma_read = pci_dma_rd;
-	host.dma_write = pci_dma_wr;
-	host.dma_opaque = hc;
-	hypercall_init(hc, &host, m->nharts + 1);
-	hypercall_pci_init(hc);
-	return machine_plug_pci(m, &hc->pci);
+	glass_fdt_prop_string(fdt, "compatible", "glass,hypercall-v1");
+	return 0;
 }
 
-const struct device_type hypercall_pci_type = {
-	"glass-hypercall",
-	"glass hypercall device on PCI (1234:676c, BAR0 64 KiB)",
-	hc_pci_create, free,
+const struct glass_device_class hypercall_pci_class = {
+	.name = "glass-hypercall",
+	.desc = "glass hypercall device on PCI (1234:676c, BAR0 64 KiB)",
+	.bus = GLASS_BUS_PCI,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.state_version = 1,
+	.pci = { .vendor = HC_VENDOR_ID, .device = HC_DEVICE_ID,
+		 .class_code = HC_CLASS, .pin = 0 },
+	.realize = hc_pci_realize,
+	.reset = hypercall_reset,
+	.info = hypercall_info,
+};
+
+const struct glass_device_class hypercall_mmio_class = {
+	.name = "glass-hypercall-mmio",
+	.desc = "glass hypercall device, platform instance (glass,hypercall-v1)",
+	.bus = GLASS_BUS_PLATFORM,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.state_version = 1,
+	.platform_size = HC_WINDOW_SIZE,
+	.realize = hc_mmio_realize,
+	.reset = hypercall_reset,
+	.info = hypercall_info,
+	.fdt_node = hc_fdt,
 };

@@ -1,13 +1,13 @@
-/* Wiring the hypercall device into the virt board. */
+/* The hypercall device on the virt board: the model (dev/hypercall.c)
+ * with the machine's services behind it, on both transports. */
 #ifndef GLASS_MACHINE_HYPERCALL_HOST_H
 #define GLASS_MACHINE_HYPERCALL_HOST_H
 
-#include "machine/machine.h"
+#include "glass/device.h"
 
-/* The platform instance at the memory map's hypercall window. */
-int machine_add_hypercall(struct machine *m);
-
-/* -device glass-hypercall: the PCI instance. */
-extern const struct device_type hypercall_pci_type;
+/* -device glass-hypercall: the PCI function 1234:676c. */
+extern const struct glass_device_class hypercall_pci_class;
+/* The platform instance in the memory map's hypercall window. */
+extern const struct glass_device_class hypercall_mmio_class;
 
 #endif

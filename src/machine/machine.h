@@ -11,14 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "cpu/hart.h"
-#include "dev/clint.h"
-#include "dev/finisher.h"
-#include "dev/goldfish_rtc.h"
-#include "dev/hypercall.h"
-#include "dev/plic.h"
-#include "dev/uart16550.h"
+#include "device/chardev.h"
+#include "device/device.h"
+#include "machine/backends.h"
 #include "machine/console.h"
+#include "machine/virt.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
 #include "trace/stats.h"
@@ -50,13 +49,35 @@ struct machine_config {
 	uint64_t tb_size;         /* -accel tcg,tb-size: code cache bytes */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
+	const char *drives[MAX_DRIVES];   /* -drive arguments */
+	unsigned ndrives;
+	const char *netdevs[MAX_NETDEVS]; /* -netdev arguments */
+	unsigned nnetdevs;
+	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
+	unsigned nchardevs;
+	/* deterministic runs and snapshots */
+	bool icount;              /* -icount: time from instructions */
+	unsigned icount_shift;    /* virtual ns per instruction = 1 << shift */
+	const char *loadvm;       /* -loadvm FILE: start from this snapshot */
+	const char *checkpoint_dir; /* --checkpoint-dir: CHECKPOINT's files */
+	const char *record;       /* --record FILE: external input, stamped */
+	const char *replay;       /* --replay FILE: that input, played back */
 };
 
-/* A -device instance: its type and its state. */
-struct machine_device {
-	const struct device_type *type;
-	void *state;
+/* Instructions a hart runs before the others get a turn and timers,
+ * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
+#define MACHINE_SLICE 10000
+
+/* A CHECKPOINT hypercall waiting for the end of the round (machine.c). */
+struct checkpoint_req {
+	bool pending;
+	bool exit_after;          /* ARG1 = 1: exit once saved */
+	void *hc;                 /* the hypercall instance and its channel */
+	unsigned channel;
+	char name[256];
 };
+
+struct replay;
 
 struct machine {
 	struct machine_config cfg;
@@ -66,21 +87,35 @@ struct machine {
 
 	struct region *ram;
 	struct region *rom;
-	struct uart16550 uart;
-	struct plic plic;
-	struct clint clint;
-	struct goldfish_rtc rtc;
-	struct finisher finisher;
+	struct vclock clock;      /* virtual time and every device's timers */
+	struct device_env denv;   /* what devices get from the machine */
+	/* every device, the board's and -device's, in creation order
+	 * (interrupt controllers first) */
+	struct glass_device *devices;
+	void *plic;               /* the board's PLIC and CLINT instances */
+	void *clint;
+	const char *source_device[VIRT_PLIC_SOURCES]; /* for the irq trace */
+	uint64_t platform_next;   /* the platform bus: next free window */
+	unsigned platform_irq_next;
+	unsigned virtio_next;     /* the next free virtio-mmio slot */
+	struct backends backends; /* -drive, -netdev */
+	struct chardev serial;    /* the console as the backend "serial0" */
 	struct console console;
+	struct io_loop io;        /* host I/O besides the console (ioloop.h) */
 	struct pci_host pci;
-	struct hypercall hypercall;  /* platform instance */
 	int share_dirfd;             /* --share DIR, or -1 */
 	struct tracer tracer;
 	struct stats stats;
-	struct machine_device devices[MAX_DEVICES];
-	unsigned ndevices;
 
 	uint64_t clock_start_ns;   /* host monotonic time at power-on */
+	/* instructions executed by all harts since power-on; under -icount
+	 * virtual time is time_bias_ns + (icount << shift), the bias taking
+	 * the idle machine's jumps to its next timer */
+	uint64_t icount;
+	uint64_t time_bias_ns;
+	int checkpoint_dirfd;      /* --checkpoint-dir, or -1 */
+	struct checkpoint_req checkpoint;
+	struct replay *rr;         /* --record / --replay, or NULL */
 
 	/* HTIF (Spike convention), when the ELF defines `tohost` */
 	uint64_t tohost, fromhost;
@@ -113,11 +148,20 @@ void machine_request_exit(struct machine *m, int code);
 /* Ask the run loop to reset the machine (finisher, hypercall FINISH). */
 void machine_request_reset(struct machine *m);
 
-/* Plug a PCI function into the next free slot. Returns 0, or -1 after
- * printing why. */
-int machine_plug_pci(struct machine *m, struct pci_func *f);
+/* Create a device from a -device argument ("NAME[,k=v...]", or
+ * "plugin,path=FILE[,k=v...]") and add it to the machine. Returns 0, or
+ * -1 after printing one line. */
+int machine_add_device(struct machine *m, const char *arg);
+
+/* The harts' interrupt-pending bits, as a device line drives them: line n
+ * is hart n / 64's mip bit n % 64 (an irq_line target). */
+void machine_hart_irq(void *machine, int n, int level);
 
 /* Guest virtual time in ns since power-on. */
 uint64_t machine_time_ns(const struct machine *m);
+
+/* Make virtual time read `ns` from now on (a restored snapshot), in either
+ * mode; m->icount is set first. */
+void machine_set_time(struct machine *m, uint64_t ns);
 
 #endif

@@ -4,10 +4,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/riscv.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
+#include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
 {
@@ -32,7 +35,7 @@ static void info_mtree(struct machine *m, FILE *out)
 	fprintf(out, "address-space: memory (regions, by base)\n");
 	for (int i = 0; i < n; i++) {
 		const struct region *r = sorted[i];
-		if (!r->enabled && r->owner_kind != REGION_OWNER_PCI)
+		if (!r->enabled && !r->has_bus)
 			continue;
 		fprintf(out, "  %016" PRIx64 "-%016" PRIx64 " (prio %d, %s): %s%s\n",
 			r->base, r->base + r->size - 1, r->priority, kind_name(r),
@@ -57,8 +60,8 @@ static void info_pci(struct machine *m, FILE *out)
 		uint16_t cmd = pci_get_word(f, PCI_COMMAND);
 		unsigned pin = f->cfg[PCI_INTERRUPT_PIN];
 		fprintf(out, "00:%02x.%x %s %04x:%04x class %06x command 0x%04x"
-			"%s%s%s", s, 0, f->ops && f->ops->name ? f->ops->name :
-			"host-bridge", pci_get_word(f, PCI_VENDOR_ID),
+			"%s%s%s", s, 0, pci_func_name(f),
+			pci_get_word(f, PCI_VENDOR_ID),
 			pci_get_word(f, PCI_DEVICE_ID),
 			pci_get_long(f, PCI_REVISION_ID) >> 8, cmd,
 			cmd & PCI_COMMAND_IO ? " IO" : "",
@@ -97,6 +100,38 @@ static void info_pci(struct machine *m, FILE *out)
 		m->pci.inbound.cpu_base);
 }
 
+/* QEMU's `info qtree`: the buses, and each device with its properties,
+ * interrupt lines and regions. */
+static void info_qtree(struct machine *m, FILE *out)
+{
+	fprintf(out, "bus: main-system-bus (platform)\n");
+	for (const struct glass_device *d = m->devices; d; d = d->next)
+		if (!d->pci)
+			device_print_qtree(d, out);
+	fprintf(out, "bus: pcie.0 (host bridge 00:00.0, ECAM 0x%llx)\n",
+		(unsigned long long)m->pci.ecam_base);
+	for (const struct glass_device *d = m->devices; d; d = d->next)
+		if (d->pci)
+			device_print_qtree(d, out);
+}
+
+/* Every virtio device: status, features, each queue's addresses,
+ * indices, pending work and counters. */
+static void info_virtio(struct machine *m, FILE *out)
+{
+	bool any = false;
+
+	for (struct glass_device *d = m->devices; d; d = d->next) {
+		struct virtio_dev *vd = virtio_of_device(d);
+		if (!vd)
+			continue;
+		virtio_print_info(vd, out);
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "no virtio devices\n");
+}
+
 static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
 {
 	unsigned long n = arg && *arg ? strtoul(arg, NULL, 0) : 0;
@@ -112,9 +147,9 @@ static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
  * goes to the address space's choke point): a device, or for stores ROM
  * (writes dropped) and code pages (the first store releases the cached
  * decoded code). */
-static const char *tlb_kind(struct machine *m, const struct tlb_entry *e)
+static const char *tlb_kind(struct machine *m, const struct hart_tlb_view *e)
 {
-	if (!(e->tag & TLB_IO))
+	if (!e->io)
 		return "RAM";
 	const struct flat_range *f = as_lookup(&m->as, e->pa_page);
 	if (f && f->r->kind == REGION_RAM)
@@ -124,44 +159,48 @@ static const char *tlb_kind(struct machine *m, const struct tlb_entry *e)
 	return "I/O";
 }
 
-static void tlb_set(struct machine *m, FILE *out, const char *name,
-		    const struct tlb_entry *set)
+struct tlb_print {
+	struct machine *m;
+	FILE *out;
+	const char *context;  /* the last context header printed */
+};
+
+static void tlb_entry(void *opaque, const struct hart_tlb_view *e)
 {
-	for (unsigned i = 0; i < TLB_SIZE; i++) {
-		const struct tlb_entry *e = &set[i];
-		if (e->tag == TLB_INVALID)
-			continue;
-		fprintf(out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
-			" %s pte=0x%" PRIx64 " pbmt=%s\n", name, (uint64_t)(e->tag & ~TLB_IO),
-			e->pa_page, tlb_kind(m, e), e->pte,
-			(const char *[]){ "PMA", "NC", "IO", "rsvd" }
-				[(e->pte >> 61) & 3]);
+	static const char *const pbmt[] = { "PMA", "NC", "IO", "rsvd" };
+	struct tlb_print *p = opaque;
+
+	if (p->context != e->context) {
+		fprintf(p->out, " context %s%s:\n", e->context,
+			e->current ? " (current)" : "");
+		p->context = e->context;
 	}
+	fprintf(p->out, "  %-5s va=%016" PRIx64 " -> pa=%016" PRIx64
+		" %s pte=0x%" PRIx64 " pbmt=%s\n", e->kind, e->va, e->pa_page,
+		tlb_kind(p->m, e), e->pte, pbmt[(e->pte >> 61) & 3]);
 }
 
 static void info_tlb(struct machine *m, const char *arg, FILE *out)
 {
 	struct hart *h = pick_hart(m, arg, out);
+	struct hart_counters c;
+	struct tlb_print p = { m, out, NULL };
 
 	if (!h)
 		return;
+	hart_get_counters(h, &c);
 	fprintf(out, "hart %" PRIu64 " TLB (hits %" PRIu64 ", misses %" PRIu64
-		", walks %" PRIu64 "):\n", h->csr.mhartid, h->tlb.hits,
-		h->tlb.misses, h->tlb.walks);
-	static const char *const ctx[TLB_CTXS] = {
-		[TLB_CTX_U] = "U", [TLB_CTX_S] = "S", [TLB_CTX_S_SUM] = "S+SUM",
-		[TLB_CTX_M] = "M",
-	};
-	for (unsigned c = 0; c < TLB_CTXS; c++) {
-		const struct tlb_set *set = &h->tlb.set[c];
-		if (!(h->tlb.used & (1u << c)))
-			continue;
-		fprintf(out, " context %s%s:\n", ctx[c],
-			set == h->tlb.cur ? " (current)" : "");
-		tlb_set(m, out, "code", set->code);
-		tlb_set(m, out, "load", set->read);
-		tlb_set(m, out, "store", set->write);
-	}
+		", walks %" PRIu64 "):\n", hart_get_id(h), c.tlb_hits,
+		c.tlb_misses, c.tlb_walks);
+	hart_tlb_foreach(h, tlb_entry, &p);
+}
+
+static uint64_t csr(struct hart *h, unsigned n)
+{
+	uint64_t v = 0;
+
+	hart_csr_peek(h, n, &v);
+	return v;
 }
 
 static void info_registers(struct machine *m, const char *arg, FILE *out)
@@ -173,20 +212,23 @@ static void info_registers(struct machine *m, const char *arg, FILE *out)
 		"t5", "t6",
 	};
 	struct hart *h = pick_hart(m, arg, out);
+	struct hart_counters c;
 
 	if (!h)
 		return;
+	hart_get_counters(h, &c);
 	fprintf(out, "hart %" PRIu64 " pc %016" PRIx64 " priv %c%s\n",
-		h->csr.mhartid, h->pc, "US?M"[h->priv], h->wfi ? " (wfi)" : "");
-	for (int i = 0; i < 32; i++)
-		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], h->x[i],
+		hart_get_id(h), hart_get_pc(h), "US?M"[hart_get_priv(h)],
+		hart_is_sleeping(h) ? " (wfi)" : "");
+	for (unsigned i = 0; i < 32; i++)
+		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], hart_get_gpr(h, i),
 			i % 4 == 3 ? "\n" : "  ");
 	fprintf(out, "mstatus %016" PRIx64 " mip %016" PRIx64 " mie %016" PRIx64
 		"\nsatp    %016" PRIx64 " mepc %016" PRIx64 " sepc %016" PRIx64
 		"\nmcause  %016" PRIx64 " scause %016" PRIx64 " instret %" PRIu64
-		"\n", h->csr.mstatus, h->csr.mip | h->csr.mip_lines, h->csr.mie,
-		h->csr.satp, h->csr.mepc, h->csr.sepc, h->csr.mcause,
-		h->csr.scause, h->instret);
+		"\n", csr(h, CSR_MSTATUS), csr(h, CSR_MIP), csr(h, CSR_MIE),
+		csr(h, CSR_SATP), csr(h, CSR_MEPC), csr(h, CSR_SEPC),
+		csr(h, CSR_MCAUSE), csr(h, CSR_SCAUSE), c.instret);
 }
 
 /* x / xp [/N] ADDR: N 8-byte words of virtual (hart 0's view) or physical
@@ -240,14 +282,52 @@ static void trace_cmd(struct machine *m, char *args, FILE *out)
 	fprintf(out, "trace %s %s\n", onoff, cats);
 }
 
+/* savevm FILE / loadvm FILE: between rounds, where the run loop calls the
+ * monitor, so the machine is never in the middle of an instruction. */
+static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
+{
+	char *file = strtok(args, " ");
+	char err[SNAPSHOT_ERR_LEN];
+	struct snapshot_stats st;
+
+	if (!file) {
+		fprintf(out, "usage: %s FILE\n", save ? "savevm" : "loadvm");
+		return;
+	}
+	if (!save) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (snapshot_load(m, file, err, sizeof(err)) < 0) {
+			fprintf(out, "loadvm %s: %s\n", file, err);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(out, "loaded %s: %.1f ms\n", file,
+			(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		return;
+	}
+	if (snapshot_save(m, file, &st, err, sizeof(err)) < 0) {
+		fprintf(out, "savevm %s: %s\n", file, err);
+		return;
+	}
+	fprintf(out, "saved %s: %" PRIu64 " KiB, %" PRIu64 " of %" PRIu64
+		" RAM pages stored, %.1f ms\n", file, st.bytes >> 10,
+		st.stored_pages, st.ram_pages, st.ns / 1e6);
+}
+
 static const char help_text[] =
 	"info mtree           the physical address map, with live BAR mappings\n"
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
+	"info qtree           every device: bus, properties, lines, regions\n"
 	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
+	"info virtio          virtio devices: features, status, queues, counters\n"
 	"info registers [HART] integer registers and key CSRs\n"
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
 	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
 	"xp [/N] PADDR        N 8-byte words at a physical address\n"
+	"savevm FILE          save the whole machine to FILE (a snapshot)\n"
+	"loadvm FILE          restore the machine from a snapshot FILE\n"
 	"quit                 exit glass\n";
 
 bool monitor_command(struct machine *m, const char *line, FILE *out)
@@ -270,14 +350,20 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			info_mtree(m, out);
 		else if (what && !strcmp(what, "pci"))
 			info_pci(m, out);
+		else if (what && !strcmp(what, "qtree"))
+			info_qtree(m, out);
 		else if (what && !strcmp(what, "tlb"))
 			info_tlb(m, arg, out);
 		else if (what && !strcmp(what, "registers"))
 			info_registers(m, arg, out);
+		else if (what && !strcmp(what, "virtio"))
+			info_virtio(m, out);
 		else
-			fprintf(out, "info mtree|pci|tlb|registers\n");
+			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+		snapshot_cmd(m, cmd[0] == 's', rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
 		examine(m, rest, cmd[1] == 0, out);
 	} else {

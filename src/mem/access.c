@@ -1,11 +1,11 @@
 /* The choke point: every access that is not a TLB hit on RAM comes here.
  *
- * Device contracts are enforced centrally, from the device's register
- * table (mem/mmio.h): an access a register takes goes to the device as it
- * is; any other is adapted (split into pieces or widened, reads extracting
- * the bytes, writes read-modify-writing the enclosing unit), refused, or
- * answered with all ones or zero, as the device's misfit policy says.
- * Devices never see an access their registers do not take.
+ * Device contracts are enforced centrally (include/glass/bus.h states
+ * them): an access outside the region's `valid` widths is refused; one
+ * outside `impl` is split or widened into pieces of impl's widths; and a
+ * piece no register takes never reaches the model: it reads all ones (or
+ * zero) and writes nothing. Devices never see an access their registers
+ * do not take.
  */
 #include <string.h>
 
@@ -19,7 +19,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
 static uint64_t le_load(const uint8_t *p, unsigned size)
 {
 	uint64_t v = 0;
-	memcpy(&v, p, size); /* the host is little-endian (asserted below) */
+	memcpy(&v, p, size);
 	return v;
 }
 
@@ -28,38 +28,43 @@ static void le_store(uint8_t *p, unsigned size, uint64_t v)
 	memcpy(p, &v, size);
 }
 
+static uint64_t size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
 /* The trace and guest-error emitters are kept out of line and cold, so the
  * access path around them compiles the same with tracing built in or not
  * (bench/trace_overhead.py) and stays small enough to inline. */
 static __attribute__((cold, noinline)) void
 notify(struct address_space *as, const struct region *r, uint64_t pa,
-       unsigned size, uint64_t val, bool write)
+       unsigned size, uint64_t val, bool write, const struct glass_attrs *who)
 {
 	struct bus_event e = {
-		.cat = EV_MMIO, .origin = &as->origin, .region = r, .pa = pa,
-		.offset = pa - r->base, .value = val, .size = size,
-		.write = write, .ok = true, .devfn = -1,
+		.kind = EVK_MMIO, .who = who,
+		.mmio = { .region = r, .pa = pa,
+			  .offset = pa - r->base + r->dev_offset, .value = val,
+			  .size = (uint8_t)size, .write = write },
 	};
 	as->sink->emit(as->sink->opaque, &e);
 }
 
 /* What the bus does with one device access. */
-enum how { SERVE, ADAPT, REFUSE, ONES, ZERO };
+enum how { SERVE, ADAPT, REFUSE, UNCLAIMED };
 
 /* What was wrong with an access the bus did not serve as it was. */
-enum why { WHY_VALID, WHY_HOLE, WHY_WIDTH, WHY_ALIGN, WHY_SPAN };
+enum why { WHY_VALID, WHY_HOLE, WHY_WIDTH, WHY_ALIGN, WHY_SPAN, WHY_MODEL };
 
 struct plan {
 	enum how how;
 	unsigned unit;        /* ADAPT: the width of the pieces */
-	enum why why;         /* REFUSE, ONES, ZERO */
+	enum why why;         /* REFUSE, UNCLAIMED */
 };
 
 /* What came of it, for the guest-error event. */
 enum then { THEN_FAULT, THEN_ONES, THEN_ZERO, THEN_IGNORED };
 
-/* The guest-error events' text: why, and what came of it (static, since
- * event sinks may keep the pointer). */
+/* The guest-error events' text: why, and what came of it. */
 #define WHAT(why) { why ": access fault", why ": reads all ones", \
 		    why ": reads zero", why ": write ignored" }
 static const char *const what_text[][4] = {
@@ -68,11 +73,13 @@ static const char *const what_text[][4] = {
 	[WHY_WIDTH] = WHAT("width the register does not take"),
 	[WHY_ALIGN] = WHAT("misaligned access to a register"),
 	[WHY_SPAN] = WHAT("access runs past the register"),
+	[WHY_MODEL] = { [0 ... 3] = "device model returned bits beyond the "
+			 "access size: dropped" },
 };
 
 /* The width of the pieces an access of `size` is adapted to: the widest
  * of `widths` not wider than the access (split), else the narrowest
- * (widen). For the usual contiguous widths, `size` clamped to them. */
+ * (widen). */
 static unsigned adapt_unit(uint8_t widths, unsigned size)
 {
 	unsigned w;
@@ -83,16 +90,7 @@ static unsigned adapt_unit(uint8_t widths, unsigned size)
 	for (w = size << 1; w <= 8; w <<= 1)
 		if (widths & w)
 			return w;
-	return 1; /* no widths at all: a broken table; bytes are safe */
-}
-
-static struct plan plan_adapt(uint8_t widths, uint64_t off, unsigned size)
-{
-	unsigned w = adapt_unit(widths, size);
-
-	if (w == size && mmio_width_ok(widths, off, size))
-		return (struct plan){ SERVE, 0, 0 };
-	return (struct plan){ ADAPT, w, 0 };
+	return 1; /* no widths at all: refused by mmio_ops_check */
 }
 
 static enum why misfit_why(bool found, uint8_t widths, uint64_t off,
@@ -107,68 +105,68 @@ static enum why misfit_why(bool found, uint8_t widths, uint64_t off,
 	return WHY_SPAN;
 }
 
-/* Off the fast path: look the register up. A device without a table is
- * one register as large as its region. */
-static struct plan plan_slow(struct region *r, uint64_t off, unsigned size)
+/* Whether a piece of `size` at window offset `off` (of a width impl
+ * takes) fits a register; if not, *why says what is wrong. A fit is
+ * remembered for the next access. */
+static bool piece_fits(struct region *r, uint64_t off, unsigned size,
+		       enum why *why)
 {
-	static const enum how policy[] = {
-		[MISFIT_FAULT] = REFUSE, [MISFIT_ONES] = ONES,
-		[MISFIT_ZERO] = ZERO,
-	};
-	const struct mmio_ops *ops = r->ops;
-	bool plain = !ops->regs && !ops->reg_at;
-	struct reg_desc scratch;
-	const struct reg_desc *d = NULL;
+	const struct glass_region_ops *ops = r->ops;
+	struct glass_reg scratch;
 
-	if (!plain)
-		d = mmio_reg_at(ops, off, &scratch, NULL, 0);
-	uint8_t widths = mmio_reg_widths(ops, d);
-	if (ops->misfit == MISFIT_ADAPT)
-		return plan_adapt(widths, off, size);
-	if (plain ? mmio_width_ok(widths, off, size) :
-		    mmio_reg_fits(ops, d, off, size)) {
-		if (d) {
-			r->fit_lo = d->offset;
-			r->fit_hi = (uint64_t)d->offset + d->size;
-			r->fit_widths = widths;
-		}
-		return (struct plan){ SERVE, 0, 0 };
+	if (!mmio_has_regs(ops))
+		return true;
+	const struct glass_reg *d = mmio_reg_at(ops, off, &scratch, NULL, 0);
+	if (mmio_reg_fits(ops, d, off, size)) {
+		r->fit_lo = d->offset;
+		r->fit_hi = (uint64_t)d->offset + d->size;
+		/* what the fast path may serve as is: widths both the
+		 * register and impl take (GLASS_UNALIGNED only if both do) */
+		r->fit_widths = mmio_reg_widths(ops, d) & mmio_impl(ops);
+		return true;
 	}
-	return (struct plan){ policy[ops->misfit], 0,
-			      misfit_why(plain || d, widths, off, size) };
+	*why = misfit_why(d != NULL, mmio_reg_widths(ops, d), off, size);
+	return false;
 }
 
-/* The access of `size` (1, 2, 4 or 8) at region offset `off` goes to the
- * device as it is, found without a register lookup: every register of an
- * adapting device takes the device's `widths` (the UART's byte accesses),
- * and an access that fits the register the last one fitted fits again (a
- * driver polling edu's status). Most accesses are decided here. */
+/* The access of `size` (1, 2, 4 or 8) at window offset `off` goes to the
+ * model as it is, found without a register lookup: it is valid and
+ * implemented, and fits the register the last one fitted (a driver
+ * polling a status register), or the region has no registers. Most
+ * accesses are decided here. */
 static inline bool serve_as_is(const struct region *r, uint64_t off,
 			       unsigned size)
 {
-	const struct mmio_ops *ops = r->ops;
+	const struct glass_region_ops *ops = r->ops;
 
-	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+	/* valid 0 is any width, aligned: a misaligned access is refused */
+	if (!mmio_width_ok(mmio_valid(ops), off, size))
 		return false;
-	if (ops->misfit == MISFIT_ADAPT)
-		return mmio_width_ok(ops->widths, off, size);
+	if (!mmio_has_regs(ops))
+		return mmio_width_ok(mmio_impl(ops), off, size);
 	return off >= r->fit_lo && off + size <= r->fit_hi &&
 	       mmio_width_ok(r->fit_widths, off, size);
 }
 
-/* Everything else, out of line: QEMU-style valid sizes, then the lookup. */
+/* Everything else, out of line: valid, impl, then the lookup. */
 static __attribute__((noinline)) struct plan plan_other(struct region *r,
 							uint64_t off,
 							unsigned size)
 {
-	const struct mmio_ops *ops = r->ops;
+	const struct glass_region_ops *ops = r->ops;
+	uint8_t impl = mmio_impl(ops);
+	enum why why = WHY_HOLE;
 
-	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+	if (!mmio_width_ok(mmio_valid(ops), off, size))
 		return (struct plan){ REFUSE, 0, WHY_VALID };
-	return plan_slow(r, off, size);
+	if (!mmio_width_ok(impl, off, size))
+		return (struct plan){ ADAPT, adapt_unit(impl, size), 0 };
+	if (piece_fits(r, off, size, &why))
+		return (struct plan){ SERVE, 0, 0 };
+	return (struct plan){ UNCLAIMED, 0, why };
 }
 
-/* How to serve an access of `size` at region offset `off`; the bytes all
+/* How to serve an access of `size` at window offset `off`; the bytes all
  * lie inside the region. Inline, so the common answer costs no call. */
 static inline __attribute__((always_inline)) struct plan
 plan_access(struct region *r, uint64_t off, unsigned size)
@@ -178,36 +176,110 @@ plan_access(struct region *r, uint64_t off, unsigned size)
 	return plan_other(r, off, size);
 }
 
+/* A guest-error event for an access the bus did not serve as asked. */
+static __attribute__((cold, noinline)) void
+bad_event(struct address_space *as, const struct region *r, uint64_t pa,
+	  unsigned size, bool write, enum why why, enum then then,
+	  const struct glass_attrs *who)
+{
+	if (!ev_on(as->sink, EV_GUEST_ERROR))
+		return;
+	struct bus_event e = {
+		.kind = EVK_BAD_ACCESS, .who = who,
+		.bad = { .region = r, .pa = pa,
+			 .offset = pa - r->base + r->dev_offset,
+			 .size = (uint8_t)size, .write = write,
+			 .why = what_text[why][then] },
+	};
+	as->sink->emit(as->sink->opaque, &e);
+}
 
-/* Read `size` bytes at `off` as aligned pieces of `w` bytes. */
-static uint64_t adapt_read(const struct region *r, uint64_t off, unsigned size,
-			   unsigned w)
+static enum then read_fill_then(const struct region *r)
+{
+	return r->ops->flags & GLASS_UNCLAIMED_ZERO ? THEN_ZERO : THEN_ONES;
+}
+
+static uint64_t fill_value(const struct region *r, unsigned size)
+{
+	return r->ops->flags & GLASS_UNCLAIMED_ZERO ? 0 : size_mask(size);
+}
+
+/* Call the model's read, keeping only the bytes of the access: bits above
+ * them are a model bug (a plugin's), reported and dropped. */
+static uint64_t model_read(struct address_space *as, struct region *r,
+			   uint64_t off, unsigned size,
+			   const struct glass_attrs *who)
+{
+	uint64_t v = r->ops->read(r->dev, off, size, who);
+
+	if (__builtin_expect(v & ~size_mask(size), 0)) {
+		bad_event(as, r, r->base + off - r->dev_offset, size, false,
+			  WHY_MODEL, THEN_IGNORED, who);
+		v &= size_mask(size);
+	}
+	return v;
+}
+
+/* Read `size` bytes at window offset `off` as aligned pieces of `w`
+ * bytes; pieces no register takes read the fill value, pieces not wholly
+ * inside the region (past its end, or before an unaligned start) zero.
+ * Returns whether every piece was served, with *why for the first that
+ * was not. */
+static uint64_t adapt_read(struct address_space *as, struct region *r,
+			   uint64_t off, unsigned size, unsigned w,
+			   const struct glass_attrs *who, bool *all,
+			   enum why *why)
 {
 	uint8_t buf[16];
 	uint64_t first = off & ~(uint64_t)(w - 1);
 	uint64_t last = (off + size - 1) & ~(uint64_t)(w - 1);
+	uint64_t end = r->dev_offset + r->size;
 	unsigned n = 0;
 
+	*all = true;
 	for (uint64_t u = first; u <= last && n + w <= sizeof(buf); u += w) {
-		if (u + w > r->size)
-			le_store(buf + n, w, 0); /* past the device: reads zero */
-		else
-			le_store(buf + n, w, r->ops->read(r->dev, u, w));
+		uint64_t v = 0;   /* outside the region: reads zero */
+		bool in = u >= r->dev_offset && u + w <= end;
+		enum why pw;
+		if (in && piece_fits(r, u, w, &pw)) {
+			v = model_read(as, r, u, w, who);
+		} else if (in) {
+			if (*all)
+				*why = pw;
+			*all = false;
+			v = fill_value(r, w);
+		}
+		le_store(buf + n, w, v);
 		n += w;
 	}
 	return le_load(buf + (off - first), size);
 }
 
-/* Write `size` bytes at `off` as aligned pieces of `w` bytes; a piece the
- * access covers only in part is read, modified and written. */
-static void adapt_write(const struct region *r, uint64_t off, unsigned size,
-			uint64_t val, unsigned w)
+/* Write `size` bytes at window offset `off` as aligned pieces of `w`
+ * bytes; a piece the access covers only in part is read, modified and
+ * written; pieces no register takes, or not wholly inside the region,
+ * are dropped. */
+static void adapt_write(struct address_space *as, struct region *r,
+			uint64_t off, unsigned size, uint64_t val, unsigned w,
+			const struct glass_attrs *who, bool *all,
+			enum why *why)
 {
-	const struct mmio_ops *ops = r->ops;
+	const struct glass_region_ops *ops = r->ops;
+	uint64_t end = r->dev_offset + r->size;
+	enum why w_why;
 
+	*all = true;
 	for (uint64_t u = off & ~(uint64_t)(w - 1); u < off + size; u += w) {
-		if (u + w > r->size)
+		if (u < r->dev_offset)
+			continue;     /* before the region (an unaligned start) */
+		if (u + w > end)
 			break;
+		if (!piece_fits(r, u, w, &w_why)) {
+			if (*all)
+				*why = w_why;
+			*all = false;
+			continue;
+		}
 		/* bytes of this unit that the access covers */
 		uint64_t lo = u > off ? u : off;
 		uint64_t hi = u + w < off + size ? u + w : off + size;
@@ -215,111 +287,100 @@ static void adapt_write(const struct region *r, uint64_t off, unsigned size,
 		if (lo == u && hi == u + w) {
 			le_store(unit, w, val >> (8 * (u - off)));
 		} else {
-			le_store(unit, w, ops->read(r->dev, u, w));
+			le_store(unit, w, model_read(as, r, u, w, who));
 			for (uint64_t b = lo; b < hi; b++)
 				unit[b - u] = (uint8_t)(val >> (8 * (b - off)));
 		}
-		ops->write(r->dev, u, le_load(unit, w), w);
+		ops->write(r->dev, u, le_load(unit, w), w, who);
 	}
-}
-
-/* A guest-error event for an access the device's registers do not take. */
-static __attribute__((cold, noinline)) void
-misfit_event(struct address_space *as, const struct region *r, uint64_t pa,
-	     unsigned size, bool write, const struct plan *p)
-{
-	enum then then = p->how == REFUSE ? THEN_FAULT :
-			 write            ? THEN_IGNORED :
-			 p->how == ONES   ? THEN_ONES :
-					    THEN_ZERO;
-
-	if (!ev_on(as->sink, EV_GUEST_ERROR))
-		return;
-	struct bus_event e = {
-		.cat = EV_GUEST_ERROR, .origin = &as->origin, .region = r,
-		.pa = pa, .offset = pa - r->base, .size = size,
-		.write = write, .devfn = -1, .what = what_text[p->why][then],
-	};
-	as->sink->emit(as->sink->opaque, &e);
 }
 
 /* Note: a device access may change the map (a BAR moves), which rebuilds
  * the flat view and frees the flat range; regions live in a fixed array,
  * so only `r` is used once the device has been called. */
 static enum mem_status mmio_read(struct address_space *as, struct region *r,
-				 uint64_t pa, unsigned size, uint64_t *val)
+				 uint64_t pa, unsigned size, uint64_t *val,
+				 const struct glass_attrs *who)
 {
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - r->base + r->dev_offset;
 	struct plan p = plan_access(r, off, size);
 	uint64_t v = 0;
+	bool all;
 
 	switch (p.how) {
 	case SERVE:
-		v = r->ops->read(r->dev, off, size);
+		v = model_read(as, r, off, size, who);
 		break;
 	case ADAPT:
-		v = adapt_read(r, off, size, p.unit);
+		v = adapt_read(as, r, off, size, p.unit, who, &all, &p.why);
+		if (!all)
+			bad_event(as, r, pa, size, false, p.why,
+				  read_fill_then(r), who);
 		break;
 	case REFUSE:
-		misfit_event(as, r, pa, size, false, &p);
+		bad_event(as, r, pa, size, false, p.why, THEN_FAULT, who);
 		return MEM_REFUSED;
-	case ONES:
-	case ZERO:
-		misfit_event(as, r, pa, size, false, &p);
-		v = p.how == ONES ? ~0ull >> (64 - 8 * size) : 0;
+	case UNCLAIMED:
+		bad_event(as, r, pa, size, false, p.why, read_fill_then(r), who);
+		v = fill_value(r, size);
 		break;
 	}
 	r->reads++;
 	if (ev_on(as->sink, EV_MMIO))
-		notify(as, r, pa, size, v, false);
+		notify(as, r, pa, size, v, false, who);
 	*val = v;
 	return MEM_OK;
 }
 
 static enum mem_status mmio_write(struct address_space *as, struct region *r,
-				  uint64_t pa, unsigned size, uint64_t val)
+				  uint64_t pa, unsigned size, uint64_t val,
+				  const struct glass_attrs *who)
 {
-	uint64_t off = pa - r->base;
+	uint64_t off = pa - r->base + r->dev_offset;
 	struct plan p = plan_access(r, off, size);
+	bool all;
 
 	switch (p.how) {
 	case SERVE:
-		r->ops->write(r->dev, off, val, size);
+		r->ops->write(r->dev, off, val, size, who);
 		break;
 	case ADAPT:
-		adapt_write(r, off, size, val, p.unit);
+		adapt_write(as, r, off, size, val, p.unit, who, &all, &p.why);
+		if (!all)
+			bad_event(as, r, pa, size, true, p.why, THEN_IGNORED,
+				  who);
 		break;
 	case REFUSE:
-		misfit_event(as, r, pa, size, true, &p);
+		bad_event(as, r, pa, size, true, p.why, THEN_FAULT, who);
 		return MEM_REFUSED;
-	case ONES:
-	case ZERO:
-		misfit_event(as, r, pa, size, true, &p); /* dropped */
+	case UNCLAIMED:
+		bad_event(as, r, pa, size, true, p.why, THEN_IGNORED, who);
 		break;
 	}
 	r->writes++;
 	if (ev_on(as->sink, EV_MMIO))
-		notify(as, r, pa, size, val, true);
+		notify(as, r, pa, size, val, true, who);
 	return MEM_OK;
 }
 
 /* An access that lies inside one flat range; for a device, one that
  * straddle_check() has found it does not refuse. */
 static uint64_t read_in(struct address_space *as, const struct flat_range *f,
-			uint64_t pa, unsigned size)
+			uint64_t pa, unsigned size,
+			const struct glass_attrs *who)
 {
 	struct region *r = f->r;
-	uint64_t off = pa - r->base;
 	uint64_t v = 0;
 
 	if (r->kind != REGION_MMIO)
-		return le_load(r->host + off, size);
-	mmio_read(as, r, pa, size, &v);
+		return le_load(r->host + (pa - r->base), size);
+	mmio_read(as, r, pa, size, &v, who);
 	return v;
 }
 
 static void write_in(struct address_space *as, const struct flat_range *f,
-		     uint64_t pa, unsigned size, uint64_t val)
+		     uint64_t pa, unsigned size, uint64_t val,
+		     const struct glass_attrs *who)
 {
 	struct region *r = f->r;
 	uint64_t off = pa - r->base;
@@ -332,7 +393,7 @@ static void write_in(struct address_space *as, const struct flat_range *f,
 	case REGION_ROM:
 		break;
 	case REGION_MMIO:
-		mmio_write(as, r, pa, size, val);
+		mmio_write(as, r, pa, size, val, who);
 		break;
 	}
 }
@@ -347,20 +408,24 @@ static bool inside(const struct flat_range *f, uint64_t pa, unsigned size)
 }
 
 /* Whether an access that straddles ranges can be done byte by byte:
- * every byte decoded, and none of them in a device that refuses a 1-byte
- * access there (then the whole access is refused, nothing is done). */
+ * every byte decoded, and none of them in a device whose `valid` refuses
+ * a 1-byte access there (then the whole access is refused, nothing is
+ * done). */
 static enum mem_status straddle_check(struct address_space *as, uint64_t pa,
-				      unsigned size, bool write)
+				      unsigned size, bool write,
+				      const struct glass_attrs *who)
 {
 	for (unsigned i = 0; i < size; i++) {
 		const struct flat_range *f = as_lookup(as, pa + i);
 		if (!f)
 			return MEM_UNMAPPED;
-		if (f->r->kind != REGION_MMIO)
+		struct region *r = f->r;
+		if (r->kind != REGION_MMIO)
 			continue;
-		struct plan p = plan_access(f->r, pa + i - f->r->base, 1);
-		if (p.how == REFUSE) {
-			misfit_event(as, f->r, pa + i, 1, write, &p);
+		uint64_t off = pa + i - r->base + r->dev_offset;
+		if (!mmio_width_ok(mmio_valid(r->ops), off, 1)) {
+			bad_event(as, r, pa + i, 1, write, WHY_VALID,
+				  THEN_FAULT, who);
 			return MEM_REFUSED;
 		}
 	}
@@ -368,61 +433,60 @@ static enum mem_status straddle_check(struct address_space *as, uint64_t pa,
 }
 
 enum mem_status as_read_dev(struct address_space *as, struct region *r,
-			    uint64_t pa, unsigned size, uint64_t *val)
+			    uint64_t pa, unsigned size, uint64_t *val,
+			    const struct glass_attrs *who)
 {
-	return mmio_read(as, r, pa, size, val);
+	return mmio_read(as, r, pa, size, val, who);
 }
 
 enum mem_status as_write_dev(struct address_space *as, struct region *r,
-			     uint64_t pa, unsigned size, uint64_t val)
+			     uint64_t pa, unsigned size, uint64_t val,
+			     const struct glass_attrs *who)
 {
-	if (size < 8)
-		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
-	return mmio_write(as, r, pa, size, val);
+	return mmio_write(as, r, pa, size, val & size_mask(size), who);
 }
 
 enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
-			uint64_t *val)
+			uint64_t *val, const struct glass_attrs *who)
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
 	if (f && inside(f, pa, size)) {
 		if (f->r->kind == REGION_MMIO)
-			return mmio_read(as, f->r, pa, size, val);
-		*val = read_in(as, f, pa, size);
+			return mmio_read(as, f->r, pa, size, val, who);
+		*val = read_in(as, f, pa, size, who);
 		return MEM_OK;
 	}
 	/* Straddles ranges (or the top of memory): byte by byte. Rare. */
-	enum mem_status st = straddle_check(as, pa, size, false);
+	enum mem_status st = straddle_check(as, pa, size, false, who);
 	if (st != MEM_OK)
 		return st;
 	uint64_t v = 0;
 	for (unsigned i = 0; i < size; i++)
-		v |= read_in(as, as_lookup(as, pa + i), pa + i, 1) << (8 * i);
+		v |= read_in(as, as_lookup(as, pa + i), pa + i, 1, who)
+		     << (8 * i);
 	*val = v;
 	return MEM_OK;
 }
 
 enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
-			 uint64_t val)
+			 uint64_t val, const struct glass_attrs *who)
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
-	if (size < 8)
-		val &= (1ull << (8 * size)) - 1; /* devices see only the bytes */
-
+	val &= size_mask(size); /* devices see only the bytes */
 	if (f && inside(f, pa, size)) {
 		if (f->r->kind == REGION_MMIO)
-			return mmio_write(as, f->r, pa, size, val);
-		write_in(as, f, pa, size, val);
+			return mmio_write(as, f->r, pa, size, val, who);
+		write_in(as, f, pa, size, val, who);
 		return MEM_OK;
 	}
-	enum mem_status st = straddle_check(as, pa, size, true);
+	enum mem_status st = straddle_check(as, pa, size, true, who);
 	if (st != MEM_OK)
 		return st; /* nothing written */
 	for (unsigned i = 0; i < size; i++)
 		write_in(as, as_lookup(as, pa + i), pa + i, 1,
-			 (val >> (8 * i)) & 0xff);
+			 (val >> (8 * i)) & 0xff, who);
 	return MEM_OK;
 }
 

@@ -199,7 +199,7 @@ struct region *as_add_rom(struct address_space *as, const char *name,
 
 struct region *as_add_mmio(struct address_space *as, const char *name,
 			   uint64_t base, uint64_t size, int priority,
-			   const struct mmio_ops *ops, void *dev)
+			   const struct glass_region_ops *ops, void *dev)
 {
 	struct region *r = add_region(as, name, REGION_MMIO, base, size);
 	if (!r)
@@ -243,6 +243,14 @@ const struct flat_range *as_lookup(struct address_space *as, uint64_t pa)
 			return as->last = f;
 	}
 	return NULL;
+}
+
+bool as_is_ram(struct address_space *as, uint64_t pa, uint64_t len)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	return f && f->r->kind == REGION_RAM && len &&
+	       pa + (len - 1) >= pa && pa + (len - 1) <= f->end;
 }
 
 uint8_t *as_host_ptr(struct address_space *as, uint64_t pa, uint64_t len,

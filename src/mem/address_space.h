@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "mem/events.h"
+#include "core/events.h"
 #include "mem/mmio.h"
 
 #define AS_MAX_REGIONS 64
@@ -25,9 +25,6 @@ enum region_kind {
 	REGION_MMIO, /* a device: every access goes through as_read/as_write */
 };
 
-#define REGION_OWNER_NONE 0
-#define REGION_OWNER_PCI 1   /* owner: struct pci_func, index: BAR */
-
 struct region {
 	const char *name;
 	enum region_kind kind;
@@ -36,19 +33,25 @@ struct region {
 	int priority;         /* higher wins where regions overlap */
 	bool enabled;
 	uint8_t *host;        /* RAM and ROM backing store */
-	const struct mmio_ops *ops;
+	const struct glass_region_ops *ops;
 	void *dev;            /* passed back to ops */
-	/* who put it there, for the trace and the monitor (a PCI function
-	 * and its BAR number); NULL for board devices */
-	int owner_kind;       /* REGION_OWNER_* */
+	/* where the region starts in its device's window: offsets the
+	 * device, its register table and the trace see are window-relative
+	 * (the CLINT's timer registers sit at 0x4000 of its window) */
+	uint64_t dev_offset;
+	/* the device instance it belongs to, for the monitor (opaque here);
+	 * NULL for the board's own regions */
 	void *owner;
-	int owner_index;
+	/* the address of the region's start on its device's bus (a PCI
+	 * BAR's bus address), shown in the trace when has_bus */
+	bool has_bus;
+	uint64_t bus_base;
 	uint64_t reads, writes;   /* device accesses, for statistics */
 	/* RAM and ROM: one word per page for CPUs that cache decoded
 	 * instructions (see "Code pages" below) */
 	uint32_t *code_gen;
 	/* devices: the register the last served access fitted, [fit_lo,
-	 * fit_hi) in region offsets, and the widths it takes, so the next
+	 * fit_hi) in window offsets, and the widths it takes, so the next
 	 * access to it needs no lookup (tables never change; empty when
 	 * fit_hi is 0) */
 	uint64_t fit_lo, fit_hi;
@@ -67,7 +70,7 @@ struct flat_range {
 enum mem_status {
 	MEM_OK = 0,
 	MEM_UNMAPPED,         /* nothing decodes this address: access fault */
-	MEM_REFUSED,          /* a strict device refused the width/alignment */
+	MEM_REFUSED,          /* the device's `valid` refused the width/alignment */
 };
 
 struct address_space {
@@ -80,9 +83,7 @@ struct address_space {
 	uint64_t generation;
 	void (*on_change)(void *opaque);
 	void *on_change_opaque;
-	/* who is accessing now (set by the CPU's slow path), and where
-	 * device accesses are reported for the trace and statistics */
-	struct access_origin origin;
+	/* where device accesses are reported for the trace and statistics */
 	struct event_sink *sink;
 	/* a page became a code page: CPUs must stop writing it through
 	 * cached host pointers (see as_code_page) */
@@ -103,7 +104,7 @@ struct region *as_add_rom(struct address_space *as, const char *name,
 			  uint64_t base, uint64_t size);
 struct region *as_add_mmio(struct address_space *as, const char *name,
 			   uint64_t base, uint64_t size, int priority,
-			   const struct mmio_ops *ops, void *dev);
+			   const struct glass_region_ops *ops, void *dev);
 
 /* Move and/or enable a region at run time (PCI BARs do). Rebuilds the view
  * and flushes TLBs only when something actually changed. */
@@ -112,6 +113,10 @@ void as_remap(struct address_space *as, struct region *r, uint64_t base,
 
 /* The flat range holding pa, or NULL when nothing decodes it. */
 const struct flat_range *as_lookup(struct address_space *as, uint64_t pa);
+
+/* Whether [pa, pa + len) (len > 0) is guest RAM, all in one range: what
+ * device DMA may reach (ROM is not: the device ABI promises RAM). */
+bool as_is_ram(struct address_space *as, uint64_t pa, uint64_t len);
 
 /* Host pointer for [pa, pa + len) if the whole range is RAM (or ROM when
  * !write) in one region; NULL otherwise. For loaders and device DMA. With
@@ -149,25 +154,28 @@ struct region *as_page_device(struct address_space *as, uint64_t pa_page);
  * device region r (as_page_device said so): the same contract, statistics
  * and trace, without looking the address up. */
 enum mem_status as_read_dev(struct address_space *as, struct region *r,
-			    uint64_t pa, unsigned size, uint64_t *val);
+			    uint64_t pa, unsigned size, uint64_t *val,
+			    const struct glass_attrs *who);
 enum mem_status as_write_dev(struct address_space *as, struct region *r,
-			     uint64_t pa, unsigned size, uint64_t val);
+			     uint64_t pa, unsigned size, uint64_t val,
+			     const struct glass_attrs *who);
 
 /* [off, off + len) of region r is being written: release its code pages.
  * Cheap when none is a code page. */
 void as_code_written(struct address_space *as, struct region *r, uint64_t off,
 		     uint64_t len);
 
-/* The choke point: an access of size 1, 2, 4 or 8 bytes at any alignment.
- * RAM/ROM are served directly; device accesses are adapted to the device's
- * declared contract (split or widened) before reaching it. An access that
- * straddles regions is split per byte-range. Returns MEM_UNMAPPED if any
- * byte is not decoded (nothing is written in that case for writes that
- * fail on their first byte; see as_write for the rule). */
+/* The choke point: an access of size 1, 2, 4 or 8 bytes at any alignment,
+ * made by `who` (which travels on to the device and the trace; NULL: no
+ * one in particular, e.g. a test). RAM/ROM are served directly; device
+ * accesses are adapted to the device's declared contract (split or
+ * widened) before reaching it. An access that straddles regions is split
+ * per byte-range. Returns MEM_UNMAPPED if any byte is not decoded and
+ * MEM_REFUSED if a device's `valid` refuses it; nothing is written then. */
 enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
-			uint64_t *val);
+			uint64_t *val, const struct glass_attrs *who);
 enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
-			 uint64_t val);
+			 uint64_t val, const struct glass_attrs *who);
 
 /* Bulk copies for DMA and loaders; fail (MEM_UNMAPPED) without touching
  * anything unless the whole range is RAM (ROM allowed for reads). */

@@ -13,9 +13,9 @@
 #define PCI_CAP_START 0x40
 
 /* Config accesses carry byte enables: any 1, 2 or 4 bytes of a dword. */
-#define CFG_W (MMIO_W1 | MMIO_W2 | MMIO_W4)
+#define CFG_W (GLASS_W1 | GLASS_W2 | GLASS_W4)
 
-const struct reg_desc pci_config_regs[] = {
+const struct glass_reg pci_config_regs[] = {
 	{ PCI_VENDOR_ID, 2, "vendor", CFG_W },
 	{ PCI_DEVICE_ID, 2, "device", CFG_W },
 	{ PCI_COMMAND, 2, "command", CFG_W },
@@ -75,7 +75,8 @@ static unsigned bar_offset(int n)
 }
 
 void pci_func_add_bar(struct pci_func *f, int n, uint64_t size, uint8_t type,
-		      const char *name, const struct mmio_ops *ops, void *dev)
+		      const char *name, const struct glass_region_ops *ops,
+		      void *dev)
 {
 	struct pci_bar *b = &f->bars[n];
 	unsigned off = bar_offset(n);
@@ -106,9 +107,12 @@ unsigned pci_func_add_cap(struct pci_func *f, uint8_t id, unsigned len)
 {
 	unsigned at = f->next_cap;
 
-	len = (len + 3) & ~3u;
-	if (len < 4 || at + len > 256)
+	/* capabilities live below 256 (their pointers are one byte); len is
+	 * checked before it is rounded up, so a huge one cannot wrap */
+	if (len == 0 || at >= 256 || len > 256 - at ||
+	    ((len + 3) & ~3u) > 256 - at)
 		return 0;
+	len = (len + 3) & ~3u;
 	f->cfg[at] = id;
 	f->cfg[at + 1] = f->cfg[PCI_CAPABILITY_LIST];
 	f->cfg[PCI_CAPABILITY_LIST] = at; /* newest first: a linked list */
@@ -161,17 +165,25 @@ static bool read_only(const struct pci_func *f, unsigned offset, unsigned size)
 	return true;
 }
 
+const char *pci_func_name(const struct pci_func *f)
+{
+	return f->ops && f->ops->name ? f->ops->name : "host-bridge";
+}
+
 void pci_config_write(struct pci_func *f, unsigned offset, uint32_t val,
-		      unsigned size)
+		      unsigned size, const struct glass_attrs *who)
 {
 	/* the write is ignored, as hardware ignores it; the trace says so */
 	struct event_sink *sink = f->host ? f->host->sink : NULL;
 	if (ev_on(sink, EV_GUEST_ERROR) && read_only(f, offset, size)) {
 		struct bus_event e = {
-			.cat = EV_GUEST_ERROR, .origin = &f->host->as->origin,
-			.offset = offset, .size = size, .value = val,
-			.write = true, .devfn = f->devfn,
-			.what = "write to a read-only config register ignored",
+			.kind = EVK_DEVICE_ERROR, .who = who,
+			.deverr = { .devfn = f->devfn,
+				    .device = pci_func_name(f),
+				    .why = "write to a read-only config "
+					   "register ignored",
+				    .config = true, .offset = offset,
+				    .value = val },
 		};
 		sink->emit(sink->opaque, &e);
 	}
@@ -204,43 +216,59 @@ void pci_set_irq(struct pci_func *f, int level)
 		pci_host_update_irq(f->host, f);
 }
 
-/* One DMA transfer: permission, inbound translation, RAM check, trace. */
-static int dma(struct pci_func *f, uint64_t bus, void *rbuf, const void *wbuf,
-	       uint64_t len)
+int pci_dma_check(struct pci_func *f, uint64_t bus, uint64_t len, bool write,
+		  uint64_t *cpu)
 {
-	uint64_t cpu = 0;
 	const char *why = NULL;
 
+	*cpu = 0;
 	if (!f->host)
 		return -1;
 	if (!(pci_get_word(f, PCI_COMMAND) & PCI_COMMAND_MASTER))
 		why = "refused: bus mastering disabled";
-	else if (!pci_host_dma_translate(f->host, bus, len, &cpu))
+	else if (!pci_host_dma_translate(f->host, bus, len, cpu))
 		why = "refused: outside the inbound window";
-	else if ((rbuf ? as_dma_read(f->host->as, cpu, rbuf, len) :
-			 as_dma_write(f->host->as, cpu, wbuf, len)) != MEM_OK)
+	else if (len && !as_is_ram(f->host->as, *cpu, len))
 		why = "refused: not guest RAM";
 	struct event_sink *sink = f->host->sink;
-	if (ev_on(sink, EV_DMA) || (why && ev_on(sink, EV_GUEST_ERROR))) {
+	if (ev_on(sink, EV_DMA)) {
 		struct bus_event e = {
-			.cat = ev_on(sink, EV_DMA) ? EV_DMA : EV_GUEST_ERROR,
-			.pa = cpu, .bus = bus, .len = len, .write = !rbuf,
-			.ok = !why, .devfn = f->devfn, .what = why,
+			.kind = EVK_DMA,
+			.dma = { .devfn = f->devfn, .device = pci_func_name(f),
+				 .write = write, .ok = !why, .bus = bus,
+				 .pa = *cpu, .len = len, .why = why },
 		};
 		sink->emit(sink->opaque, &e);
+	} else if (why) {
+		pci_guest_error(f, bus, len, why);
 	}
 	return why ? -1 : 0;
 }
 
+/* One DMA transfer: permission, inbound translation, RAM check, trace. */
+static int dma(struct pci_func *f, uint64_t bus, void *rbuf, const void *wbuf,
+	       uint64_t len)
+{
+	uint64_t cpu;
+
+	if (pci_dma_check(f, bus, len, !rbuf, &cpu) < 0)
+		return -1;
+	if (rbuf)
+		return as_dma_read(f->host->as, cpu, rbuf, len) == MEM_OK ? 0 : -1;
+	return as_dma_write(f->host->as, cpu, wbuf, len) == MEM_OK ? 0 : -1;
+}
+
 void pci_guest_error(struct pci_func *f, uint64_t bus, uint64_t len,
-		     bool write, const char *what)
+		     const char *what)
 {
 	struct event_sink *sink = f->host ? f->host->sink : NULL;
 
 	if (ev_on(sink, EV_GUEST_ERROR)) {
 		struct bus_event e = {
-			.cat = EV_GUEST_ERROR, .bus = bus, .len = len,
-			.write = write, .devfn = f->devfn, .what = what,
+			.kind = EVK_DEVICE_ERROR,
+			.deverr = { .devfn = f->devfn,
+				    .device = pci_func_name(f), .why = what,
+				    .bus = bus, .len = len },
 		};
 		sink->emit(sink->opaque, &e);
 	}

@@ -10,7 +10,8 @@
 
 /* Reads of a window where no BAR decodes end in a master abort: all ones,
  * and writes vanish (what PCI host bridges do for the CPU). */
-static uint64_t abort_read(void *dev, uint64_t offset, unsigned size)
+static uint64_t abort_read(void *dev, uint64_t offset, unsigned size,
+			   const struct glass_attrs *who)
 {
 	struct pci_host *h = dev;
 	h->master_aborts++;
@@ -18,7 +19,7 @@ static uint64_t abort_read(void *dev, uint64_t offset, unsigned size)
 }
 
 static void abort_write(void *dev, uint64_t offset, uint64_t val,
-			unsigned size)
+			unsigned size, const struct glass_attrs *who)
 {
 	struct pci_host *h = dev;
 	h->master_aborts++;
@@ -26,25 +27,26 @@ static void abort_write(void *dev, uint64_t offset, uint64_t val,
 
 /* A window is one register as large as itself: every width is served
  * (misaligned ones in aligned pieces). */
-static const struct mmio_ops abort_ops = {
-	.read = abort_read, .write = abort_write, .widths = MMIO_WANY,
-	.misfit = MISFIT_ADAPT,
+static const struct glass_region_ops abort_ops = {
+	.read = abort_read, .write = abort_write,
+	.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_WANY,
 };
 
 /* BARs with no device behind them (an expansion ROM without contents). */
-static uint64_t zero_read(void *dev, uint64_t offset, unsigned size)
+static uint64_t zero_read(void *dev, uint64_t offset, unsigned size,
+			  const struct glass_attrs *who)
 {
 	return 0;
 }
 
 static void ignore_write(void *dev, uint64_t offset, uint64_t val,
-			 unsigned size)
+			 unsigned size, const struct glass_attrs *who)
 {
 }
 
-static const struct mmio_ops zero_ops = {
-	.read = zero_read, .write = ignore_write, .widths = MMIO_WANY,
-	.misfit = MISFIT_ADAPT,
+static const struct glass_region_ops zero_ops = {
+	.read = zero_read, .write = ignore_write,
+	.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_WANY,
 };
 
 static struct pci_func *find_func(struct pci_host *h, uint64_t offset)
@@ -57,20 +59,47 @@ static struct pci_func *find_func(struct pci_host *h, uint64_t offset)
 	return h->slots[devfn >> 3];
 }
 
-static void trace_config(struct pci_host *h, uint64_t offset, unsigned size,
-			 uint64_t val, bool write)
+/* Annotation for BAR sizing as it happens: the all-ones write, and the
+ * size mask the function answers with. */
+static const char *bar_note(const struct pci_func *f, unsigned offset,
+			    unsigned size, uint32_t val, bool write, char *buf,
+			    size_t len)
 {
+	if (!f || offset < PCI_BAR0 || offset >= PCI_BAR0 + 24 || size != 4)
+		return NULL;
+	if (write)
+		return val == 0xffffffffu ? "sizing" : "assign";
+	const struct pci_bar *bar = &f->bars[(offset - PCI_BAR0) / 4];
+	if (bar->size && (val & ~0xfu) == (uint32_t)(~(bar->size - 1) & ~0xfull)) {
+		snprintf(buf, len, "size mask: %llu bytes",
+			 (unsigned long long)bar->size);
+		return buf;
+	}
+	return NULL;
+}
+
+static void trace_config(struct pci_host *h, const struct pci_func *f,
+			 uint64_t offset, unsigned size, uint64_t val,
+			 bool write, const struct glass_attrs *who)
+{
+	unsigned off = offset & (PCI_CONFIG_SIZE - 1);
+	char note[48];
 	struct bus_event e = {
-		.cat = EV_PCI_CONFIG, .origin = &h->as->origin,
-		.pa = h->ecam_base + offset,
-		.offset = offset & (PCI_CONFIG_SIZE - 1), .value = val,
-		.size = size, .write = write, .ok = true,
-		.devfn = (offset >> ECAM_DEVFN_SHIFT) & 0xff,
+		.kind = EVK_CONFIG, .who = who,
+		.config = { .pa = h->ecam_base + offset,
+			    .devfn = (offset >> ECAM_DEVFN_SHIFT) & 0xff,
+			    .device = f ? pci_func_name(f) : "absent",
+			    .offset = off, .value = (uint32_t)val,
+			    .reg = reg_name(pci_config_regs, off),
+			    .size = (uint8_t)size, .write = write,
+			    .note = bar_note(f, off, size, (uint32_t)val,
+					     write, note, sizeof(note)) },
 	};
 	h->sink->emit(h->sink->opaque, &e);
 }
 
-static uint64_t ecam_read(void *dev, uint64_t offset, unsigned size)
+static uint64_t ecam_read(void *dev, uint64_t offset, unsigned size,
+			  const struct glass_attrs *who)
 {
 	struct pci_host *h = dev;
 	struct pci_func *f = find_func(h, offset);
@@ -79,41 +108,42 @@ static uint64_t ecam_read(void *dev, uint64_t offset, unsigned size)
 	if (f)
 		v = pci_config_read(f, offset & (PCI_CONFIG_SIZE - 1), size);
 	if (ev_on(h->sink, EV_PCI_CONFIG) && (offset >> ECAM_BUS_SHIFT) == 0)
-		trace_config(h, offset, size, v, false);
+		trace_config(h, f, offset, size, v, false, who);
 	return v;
 }
 
-static void ecam_write(void *dev, uint64_t offset, uint64_t val, unsigned size)
+static void ecam_write(void *dev, uint64_t offset, uint64_t val, unsigned size,
+		       const struct glass_attrs *who)
 {
 	struct pci_host *h = dev;
 	struct pci_func *f = find_func(h, offset);
 
 	if (ev_on(h->sink, EV_PCI_CONFIG) && (offset >> ECAM_BUS_SHIFT) == 0)
-		trace_config(h, offset, size, val, true);
+		trace_config(h, f, offset, size, val, true, who);
 	if (f)
-		pci_config_write(f, offset & (PCI_CONFIG_SIZE - 1), val, size);
+		pci_config_write(f, offset & (PCI_CONFIG_SIZE - 1), val, size,
+				 who);
 }
 
-/* ECAM is every function's config space in a row: the header's registers
- * (for names) at each 4 KiB. Config registers take 1, 2 or 4 bytes with
- * any byte enables; an 8-byte access becomes two 4-byte ones, a
- * misaligned one aligned pieces. */
-static const struct reg_desc *ecam_reg_at(uint64_t offset, struct reg_desc *d,
-					  char *buf, size_t len)
+/* ECAM is every function's config space in a row. Every dword of it is
+ * a register taking any byte enables (1, 2 or 4 bytes; an 8-byte access
+ * becomes two 4-byte ones, a misaligned one aligned pieces), named after
+ * the type 0 header's register at the offset, if any. */
+static const struct glass_reg *ecam_reg_at(uint64_t offset,
+					   struct glass_reg *d, char *buf,
+					   size_t len)
 {
-	const struct reg_desc *r =
-		reg_find(pci_config_regs, offset & (PCI_CONFIG_SIZE - 1));
-
-	if (!r)
-		return NULL;
-	*d = *r;
-	d->offset += (uint32_t)(offset & ~(uint64_t)(PCI_CONFIG_SIZE - 1));
+	*d = (struct glass_reg){
+		(uint32_t)offset & ~3u, 4,
+		reg_name(pci_config_regs, offset & (PCI_CONFIG_SIZE - 1)), 0,
+	};
 	return d;
 }
 
-const struct mmio_ops pci_ecam_ops = {
+const struct glass_region_ops pci_ecam_ops = {
 	.read = ecam_read, .write = ecam_write,
-	.widths = MMIO_W1 | MMIO_W2 | MMIO_W4, .misfit = MISFIT_ADAPT,
+	.valid = GLASS_WANY | GLASS_UNALIGNED,
+	.impl = GLASS_W1 | GLASS_W2 | GLASS_W4,
 	.reg_at = ecam_reg_at,
 };
 
@@ -161,7 +191,7 @@ static void bar_region_name(char *buf, size_t len, const struct pci_func *f,
 			    const struct pci_bar *b)
 {
 	snprintf(buf, len, "pci 00:%02x.%x %s %s", f->devfn >> 3, f->devfn & 7,
-		 f->ops && f->ops->name ? f->ops->name : "?", b->name);
+		 pci_func_name(f), b->name);
 }
 
 int pci_host_plug(struct pci_host *h, struct pci_func *f, unsigned slot)
@@ -180,13 +210,26 @@ int pci_host_plug(struct pci_host *h, struct pci_func *f, unsigned slot)
 					b->ops ? b->dev : NULL);
 		if (!b->region)
 			return -1;
-		b->region->owner_kind = REGION_OWNER_PCI;
-		b->region->owner = f;
-		b->region->owner_index = n;
+		b->region->owner = f->owner;
 		as_remap(h->as, b->region, 0, false);
 	}
 	h->slots[slot] = f;
 	return 0;
+}
+
+void pci_host_unplug(struct pci_host *h, struct pci_func *f)
+{
+	unsigned slot = f->devfn >> 3;
+
+	if (slot >= PCI_MAX_SLOTS || h->slots[slot] != f)
+		return;
+	pci_set_irq(f, 0);
+	for (int n = 0; n <= PCI_ROM_SLOT; n++)
+		if (f->bars[n].region)
+			as_remap(h->as, f->bars[n].region,
+				 f->bars[n].region->base, false);
+	h->slots[slot] = NULL;
+	f->host = NULL;
 }
 
 /* The outbound window a bus range of `kind` falls in entirely, if any. */
@@ -220,15 +263,16 @@ static void update_bar(struct pci_host *h, struct pci_func *f, int n)
 	b->mapped = on && w;
 	uint64_t cpu = w ? b->bus_addr - w->bus_base + w->cpu_base
 			 : b->region->base;
+	b->region->has_bus = true;
+	b->region->bus_base = b->bus_addr;
 	as_remap(h->as, b->region, cpu, b->mapped);
 	if (ev_on(h->sink, EV_PCI_CONFIG) &&
 	    (was != b->mapped || (b->mapped && old != cpu))) {
 		struct bus_event e = {
-			.cat = EV_PCI_CONFIG, .region = NULL, .pa = cpu,
-			.bus = b->bus_addr, .len = b->size, .ok = true,
-			.devfn = f->devfn,
-			.what = b->mapped ? (n == PCI_ROM_SLOT ? "rom mapped" :
-				"bar mapped") : "bar unmapped",
+			.kind = EVK_BAR,
+			.bar = { .devfn = f->devfn, .device = pci_func_name(f),
+				 .bar = n, .mapped = b->mapped, .cpu = cpu,
+				 .bus = b->bus_addr, .size = b->size },
 		};
 		h->sink->emit(h->sink->opaque, &e);
 	}
@@ -255,8 +299,36 @@ void pci_host_update_irq(struct pci_host *h, struct pci_func *f)
 		h->intx_count[line]++;
 	else
 		h->intx_count[line]--;
+	if (ev_on(h->sink, EV_IRQ)) {
+		static const char *const pins[] = { "INTA", "INTB", "INTC",
+						    "INTD" };
+		struct bus_event e = {
+			.kind = EVK_IRQ_LINE,
+			.irq_line = { .source = line, .level = asserted,
+				      .what = pins[pin - 1],
+				      .device = pci_func_name(f),
+				      .devfn = f->devfn },
+		};
+		h->sink->emit(h->sink->opaque, &e);
+	}
 	/* lines are shared: the PLIC sees the OR of every function on it */
 	irq_set(&h->intx[line], h->intx_count[line] > 0);
+}
+
+void pci_host_recount_intx(struct pci_host *h)
+{
+	memset(h->intx_count, 0, sizeof(h->intx_count));
+	for (unsigned s = 0; s < PCI_MAX_SLOTS; s++) {
+		struct pci_func *f = h->slots[s];
+		if (!f)
+			continue;
+		unsigned pin = f->cfg[PCI_INTERRUPT_PIN];
+		f->intx_asserted = f->intx_level && pin && pin <= PCI_NUM_INTX &&
+				   !(pci_get_word(f, PCI_COMMAND) &
+				     PCI_COMMAND_INTX_DISABLE);
+		if (f->intx_asserted)
+			h->intx_count[pci_swizzle(s, pin)]++;
+	}
 }
 
 bool pci_host_dma_translate(const struct pci_host *h, uint64_t bus,

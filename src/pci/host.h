@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "dev/irq.h"
-#include "mem/events.h"
+#include "core/irq.h"
+#include "core/events.h"
 #include "pci/pci.h"
 
 struct address_space;
@@ -44,7 +44,7 @@ struct pci_host {
 	struct event_sink *sink;         /* trace: config, BAR moves, DMA */
 };
 
-extern const struct mmio_ops pci_ecam_ops;
+extern const struct glass_region_ops pci_ecam_ops;
 
 /* Set up the bridge: windows (mem_offset: bus = cpu - mem_offset for the
  * memory windows, and cpu = bus + mem_offset for DMA), the backstop regions
@@ -59,6 +59,10 @@ int pci_host_init(struct pci_host *h, struct address_space *as,
  * the OS or firmware enables them). Returns 0 or -1. */
 int pci_host_plug(struct pci_host *h, struct pci_func *f, unsigned slot);
 
+/* Take f off the bus: its slot is free again, its BARs decode nothing
+ * (their regions stay in the address space, disabled). */
+void pci_host_unplug(struct pci_host *h, struct pci_func *f);
+
 /* The PLIC line index (0..3) a slot's pin (1..4) is swizzled onto. */
 unsigned pci_swizzle(unsigned slot, unsigned pin);
 
@@ -72,6 +76,12 @@ void pci_host_update_mappings(struct pci_host *h, struct pci_func *f);
 
 /* Re-evaluate the INTx line of f's pin. */
 void pci_host_update_irq(struct pci_host *h, struct pci_func *f);
+
+/* After a snapshot restored the functions' INTx levels and command
+ * registers: recompute what the bridge derives from them (which pins are
+ * asserted, how many per line) without driving the lines, whose
+ * receivers were restored from the same snapshot. */
+void pci_host_recount_intx(struct pci_host *h);
 
 void pci_host_reset(struct pci_host *h);
 

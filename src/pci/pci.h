@@ -58,7 +58,7 @@ struct pci_bar {
 	uint64_t size;           /* 0: not implemented */
 	uint8_t type;            /* PCI_BAR_* bits as they read in the BAR */
 	const char *name;        /* e.g. "bar0" */
-	const struct mmio_ops *ops; /* serves accesses; NULL: reads zero */
+	const struct glass_region_ops *ops; /* serves accesses; NULL: reads zero */
 	void *dev;
 	struct region *region;   /* in the CPU physical address space */
 	char label[48];          /* region name: "pci 00:01.0 edu bar0" */
@@ -88,8 +88,9 @@ struct pci_func {
 	bool intx_asserted;      /* what the bridge sees (after INTx Disable) */
 	const struct pci_device_ops *ops;
 	void *dev;               /* the device model's state */
+	void *owner;             /* the device instance, given to its regions */
 	struct pci_host *host;
-	uint8_t next_cap;        /* where the next capability goes */
+	uint16_t next_cap;       /* where the next capability goes (256: full) */
 };
 
 /* Identity and header. `pin` is 1..4 for INTA..INTD, 0 for none. */
@@ -102,7 +103,8 @@ void pci_func_init(struct pci_func *f, const struct pci_device_ops *ops,
  * 64-bit BAR also takes BAR n + 1. ops/dev serve its accesses (the ROM:
  * NULL ops means reads of zeros). */
 void pci_func_add_bar(struct pci_func *f, int n, uint64_t size, uint8_t type,
-		      const char *name, const struct mmio_ops *ops, void *dev);
+		      const char *name, const struct glass_region_ops *ops,
+		      void *dev);
 
 /* Add a capability of `len` bytes with the given ID; returns its offset in
  * config space (for the device to fill in and set masks), or 0 if full. */
@@ -113,12 +115,12 @@ uint64_t pci_bar_address(const struct pci_func *f, int n);
 
 /* The type 0 header's registers, named for the trace: both the
  * pci-config events and the ECAM window's mmio lines use them. */
-extern const struct reg_desc pci_config_regs[];
+extern const struct glass_reg pci_config_regs[];
 
 /* Config space accessors for the host bridge (size 1, 2 or 4, aligned). */
 uint32_t pci_config_read(struct pci_func *f, unsigned offset, unsigned size);
 void pci_config_write(struct pci_func *f, unsigned offset, uint32_t val,
-		      unsigned size);
+		      unsigned size, const struct glass_attrs *who);
 
 /* Drive the function's INTx pin (level-triggered). */
 void pci_set_irq(struct pci_func *f, int level);
@@ -130,11 +132,19 @@ int pci_dma_read(struct pci_func *f, uint64_t bus_addr, void *buf,
 		 uint64_t len);
 int pci_dma_write(struct pci_func *f, uint64_t bus_addr, const void *buf,
 		  uint64_t len);
+/* The checks of a transfer without the copy (for devices that map guest
+ * RAM): Bus Master Enable, the inbound window, RAM; reported like a
+ * transfer. Returns 0 with the CPU physical address, or -1. */
+int pci_dma_check(struct pci_func *f, uint64_t bus, uint64_t len, bool write,
+		  uint64_t *cpu);
 
 /* Report a guest programming error the function noticed (a DMA range it
- * refuses, ...) to the trace's guest-error category. */
+ * refuses, ...; len 0 if none) to the trace's guest-error category. */
 void pci_guest_error(struct pci_func *f, uint64_t bus, uint64_t len,
-		     bool write, const char *what);
+		     const char *what);
+
+/* The function's name for the trace ("edu"; "host-bridge"). */
+const char *pci_func_name(const struct pci_func *f);
 
 /* Reset to power-on state: command 0, BARs 0, unmapped. */
 void pci_func_reset(struct pci_func *f);

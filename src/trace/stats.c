@@ -10,13 +10,8 @@
 
 static void take_baseline(struct stats *s)
 {
-	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		s->hart_base[i] = (struct stats_hart_base){
-			h->instret, h->tlb.hits, h->tlb.misses, h->tlb.walks,
-			h->interrupts, h->exceptions,
-		};
-	}
+	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++)
+		hart_get_counters(&s->harts[i], &s->hart_base[i]);
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		s->region_base[i][0] = s->as->regions[i].reads;
 		s->region_base[i][1] = s->as->regions[i].writes;
@@ -47,7 +42,10 @@ int stats_init(struct stats *s, const char *path, const struct hart *harts,
 static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 				  uint64_t offset)
 {
-	uint64_t h = ((uintptr_t)r >> 4) * 0x9e3779b97f4a7c15ull ^ offset;
+	/* by the region's index, not its address: the order of a dump must
+	 * not change from run to run (deterministic runs compare them) */
+	uint64_t idx = s->as ? (uint64_t)(r - s->as->regions) : (uintptr_t)r >> 4;
+	uint64_t h = idx * 0x9e3779b97f4a7c15ull ^ offset;
 
 	for (unsigned probe = 0; probe < STATS_MAX_REGS; probe++) {
 		struct stats_reg *e = &s->regs[(h + probe) % STATS_MAX_REGS];
@@ -67,40 +65,87 @@ static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 	return NULL;
 }
 
+static struct stats_vq *vq_slot(struct stats *s, const char *device,
+				 int queue)
+{
+	for (unsigned i = 0; i < s->nvqs; i++)
+		if (s->vqs[i].queue == queue &&
+		    !strcmp(s->vqs[i].device, device))
+			return &s->vqs[i];
+	if (s->nvqs == STATS_MAX_VQS)
+		return NULL;
+	s->vqs[s->nvqs] = (struct stats_vq){ .device = device,
+					     .queue = queue };
+	return &s->vqs[s->nvqs++];
+}
+
+static void count_virtio(struct stats *s, const struct ev_virtio *v)
+{
+	struct stats_vq *q = v->queue >= 0 && v->device ?
+			     vq_slot(s, v->device, v->queue) : NULL;
+
+	if (!q)
+		return;
+	switch (v->what) {
+	case VEV_NOTIFY:
+		q->notifies++;
+		break;
+	case VEV_CHAIN:
+		q->chains++;
+		for (unsigned i = 0; i < v->nsegs; i++)
+			if (!(v->segs[i].flags & 6)) /* readable buffers */
+				q->bytes_out += v->segs[i].len;
+		break;
+	case VEV_USED:
+		q->used++;
+		q->bytes_in += v->len;
+		break;
+	case VEV_INTERRUPT:
+		q->interrupts++;
+		break;
+	default:
+		break;
+	}
+}
+
 void stats_count(struct stats *s, const struct bus_event *e)
 {
-	switch (e->cat) {
-	case EV_MMIO: {
-		struct stats_reg *r = reg_slot(s, e->region, e->offset);
+	switch (e->kind) {
+	case EVK_MMIO: {
+		struct stats_reg *r = reg_slot(s, e->mmio.region, e->mmio.offset);
 		if (r) {
-			if (e->write)
+			if (e->mmio.write)
 				r->writes++;
 			else
 				r->reads++;
 		}
 		break;
 	}
-	case EV_DMA:
+	case EVK_DMA:
 		s->dma_ops++;
-		if (e->ok)
-			s->dma_bytes += e->len;
+		if (e->dma.ok)
+			s->dma_bytes += e->dma.len;
 		else
 			s->dma_refused++;
 		break;
-	case EV_PCI_CONFIG:
+	case EVK_CONFIG:
 		s->config_accesses++;
 		break;
-	case EV_IRQ:
+	case EVK_IRQ_LINE:
+	case EVK_INTERRUPT:
 		s->irq_events++;
 		break;
-	case EV_GUEST_ERROR:
+	case EVK_BAD_ACCESS:
+	case EVK_DEVICE_ERROR:
 		s->guest_errors++;
 		break;
-	case EV_HYPERCALL:
-		/* one "chN op=..." event per operation; log, roi and marker
-		 * events describe an operation already counted */
-		if (e->what && !strncmp(e->what, "ch", 2))
-			s->hypercalls++;
+	case EVK_HCALL:
+		/* LOG, ROI and MARKER notes describe an operation already
+		 * counted */
+		s->hypercalls++;
+		break;
+	case EVK_VIRTIO:
+		count_virtio(s, &e->virtio);
 		break;
 	default:
 		break;
@@ -115,7 +160,24 @@ void stats_reset(struct stats *s)
 	s->dma_ops = s->dma_bytes = s->dma_refused = 0;
 	s->config_accesses = s->irq_events = s->guest_errors = 0;
 	s->hypercalls = 0;
+	s->nvqs = 0;
 	take_baseline(s);
+}
+
+/* Hart i's counters since the last reset. */
+static void since_baseline(const struct stats *s, unsigned i,
+			   struct hart_counters *c)
+{
+	const struct hart_counters *b = &s->hart_base[i];
+
+	hart_get_counters(&s->harts[i], c);
+	c->instret -= b->instret;
+	c->cycle -= b->cycle;
+	c->interrupts -= b->interrupts;
+	c->exceptions -= b->exceptions;
+	c->tlb_hits -= b->tlb_hits;
+	c->tlb_misses -= b->tlb_misses;
+	c->tlb_walks -= b->tlb_walks;
 }
 
 /* The JIT's counters (cumulative since start, not reset by STATS_RESET):
@@ -152,16 +214,14 @@ static void write_text(const struct stats *s, FILE *f, const char *name)
 {
 	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "hart%u instructions %" PRIu64 " tlb-hits %" PRIu64
 			" tlb-misses %" PRIu64 " page-walks %" PRIu64
 			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
-		write_jit(h, f, i, false);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
+		write_jit(&s->harts[i], f, i, false);
 	}
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		const struct region *r = &s->as->regions[i];
@@ -183,6 +243,14 @@ static void write_text(const struct stats *s, FILE *f, const char *name)
 	}
 	fprintf(f, "dma ops %" PRIu64 " bytes %" PRIu64 " refused %" PRIu64 "\n",
 		s->dma_ops, s->dma_bytes, s->dma_refused);
+	for (unsigned i = 0; i < s->nvqs; i++) {
+		const struct stats_vq *q = &s->vqs[i];
+		fprintf(f, "virtio %s q%d notifies %" PRIu64 " chains %" PRIu64
+			" used %" PRIu64 " bytes-out %" PRIu64 " bytes-in %"
+			PRIu64 " interrupts %" PRIu64 "\n", q->device, q->queue,
+			q->notifies, q->chains, q->used, q->bytes_out,
+			q->bytes_in, q->interrupts);
+	}
 	fprintf(f, "pci-config accesses %" PRIu64 "\nirq events %" PRIu64
 		"\nguest-errors %" PRIu64 "\nhypercalls %" PRIu64 "\n",
 		s->config_accesses, s->irq_events, s->guest_errors, s->hypercalls);
@@ -196,17 +264,15 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			   (*p < 0x20) ? "?" : "%c", *p);
 	fprintf(f, "\",\"harts\":[");
 	for (unsigned i = 0; i < s->nharts && i < STATS_MAX_HARTS; i++) {
-		const struct hart *h = &s->harts[i];
-		const struct stats_hart_base *b = &s->hart_base[i];
+		struct hart_counters c;
+		since_baseline(s, i, &c);
 		fprintf(f, "%s{\"hart\":%u,\"instructions\":%" PRIu64
 			",\"tlb_hits\":%" PRIu64 ",\"tlb_misses\":%" PRIu64
 			",\"page_walks\":%" PRIu64 ",\"interrupts\":%" PRIu64
 			",\"exceptions\":%" PRIu64, i ? "," : "", i,
-			h->instret - b->instret, h->tlb.hits - b->tlb_hits,
-			h->tlb.misses - b->tlb_misses, h->tlb.walks - b->walks,
-			h->interrupts - b->interrupts,
-			h->exceptions - b->exceptions);
-		write_jit(h, f, i, true);
+			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
+			c.interrupts, c.exceptions);
+		write_jit(&s->harts[i], f, i, true);
 		fputc('}', f);
 	}
 	fprintf(f, "],\"devices\":[");
@@ -234,6 +300,16 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			"}", first ? "" : ",", e->r->name, e->offset, n ? n : "",
 			e->reads, e->writes);
 		first = false;
+	}
+	fprintf(f, "],\"virtio\":[");
+	for (unsigned i = 0; i < s->nvqs; i++) {
+		const struct stats_vq *q = &s->vqs[i];
+		fprintf(f, "%s{\"device\":\"%s\",\"queue\":%d,\"notifies\":%"
+			PRIu64 ",\"chains\":%" PRIu64 ",\"used\":%" PRIu64
+			",\"bytes_out\":%" PRIu64 ",\"bytes_in\":%" PRIu64
+			",\"interrupts\":%" PRIu64 "}", i ? "," : "", q->device,
+			q->queue, q->notifies, q->chains, q->used, q->bytes_out,
+			q->bytes_in, q->interrupts);
 	}
 	fprintf(f, "],\"dma\":{\"ops\":%" PRIu64 ",\"bytes\":%" PRIu64
 		",\"refused\":%" PRIu64 "},\"pci_config_accesses\":%" PRIu64

@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mem/events.h"
+#include "core/events.h"
+#include "cpu/hart.h"
 
 struct hart;
 struct address_space;
@@ -26,8 +27,12 @@ struct stats_reg {
 	uint64_t reads, writes;
 };
 
-struct stats_hart_base {
-	uint64_t instret, tlb_hits, tlb_misses, walks, interrupts, exceptions;
+/* One virtqueue's traffic (virtio events). */
+#define STATS_MAX_VQS 32
+struct stats_vq {
+	const char *device;       /* the instance id (lives as long as it) */
+	int queue;
+	uint64_t notifies, chains, used, bytes_out, bytes_in, interrupts;
 };
 
 struct stats {
@@ -36,7 +41,9 @@ struct stats {
 	bool regs_full;
 	uint64_t dma_ops, dma_bytes, dma_refused, config_accesses, irq_events,
 		 guest_errors, hypercalls;
-	struct stats_hart_base hart_base[STATS_MAX_HARTS];
+	struct stats_vq vqs[STATS_MAX_VQS];
+	unsigned nvqs;
+	struct hart_counters hart_base[STATS_MAX_HARTS];
 	uint64_t region_base[STATS_MAX_REGIONS][2];
 	FILE *out;                /* --stats FILE; NULL: none */
 	bool json;

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "mem/address_space.h"
-#include "pci/host.h"
 #include "trace/stats.h"
 #include "trace/trace.h"
 
@@ -17,7 +16,7 @@ static const struct {
 	{ "mmio", EV_MMIO },           { "pci-config", EV_PCI_CONFIG },
 	{ "dma", EV_DMA },             { "irq", EV_IRQ },
 	{ "pagewalk", EV_PAGEWALK },   { "hypercall", EV_HYPERCALL },
-	{ "guest-error", EV_GUEST_ERROR },
+	{ "guest-error", EV_GUEST_ERROR }, { "virtio", EV_VIRTIO },
 };
 #define NCATS (sizeof(categories) / sizeof(categories[0]))
 
@@ -55,7 +54,7 @@ int trace_parse_categories(const char *s, uint32_t *mask)
 		if (i == NCATS) {
 			fprintf(stderr, "glass: unknown trace category '%s' (mmio, "
 				"pci-config, dma, irq, pagewalk, hypercall, "
-				"guest-error, all)\n", word);
+				"guest-error, virtio, all)\n", word);
 			return -1;
 		}
 		*mask |= categories[i].bit;
@@ -162,18 +161,6 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->len = b->len + n < b->cap ? b->len + n : b->cap - 1;
 }
 
-static const struct pci_func *event_func(const struct tracer *t,
-					 const struct bus_event *e)
-{
-	const struct region *r = e->region;
-
-	if (r && r->owner_kind == REGION_OWNER_PCI)
-		return r->owner;
-	if (e->devfn >= 0 && t->pci && (e->devfn >> 3) < PCI_MAX_SLOTS)
-		return t->pci->slots[e->devfn >> 3];
-	return NULL;
-}
-
 static char priv_char(int priv)
 {
 	return priv == 3 ? 'M' : priv == 1 ? 'S' : 'U';
@@ -205,61 +192,44 @@ static void pte_flags(struct sbuf *b, uint64_t pte)
 	sb_printf(b, ", pbmt=%s]", pbmt_name(pte));
 }
 
-static void origin_text(struct sbuf *b, const struct access_origin *o)
+static bool from_hart(const struct glass_attrs *who)
 {
-	if (!o || o->initiator < 0)
+	return who && who->initiator >= 0;
+}
+
+static void origin_text(struct sbuf *b, const struct glass_attrs *who)
+{
+	if (!from_hart(who))
 		return;
-	sb_printf(b, "hart%d %c pc=%016" PRIx64 " ", o->initiator,
-		  priv_char(o->priv), o->pc);
+	sb_printf(b, "hart%d %c pc=%016" PRIx64 " ", who->initiator,
+		  priv_char(who->priv), who->pc);
 }
 
-static const char *func_name(const struct pci_func *f)
+/* "00:01.0 edu" of a PCI function; just the name of a platform device */
+static void device_text(struct sbuf *b, int devfn, const char *device)
 {
-	return f && f->ops && f->ops->name ? f->ops->name : "host-bridge";
+	if (devfn >= 0)
+		sb_printf(b, "%02x:%02x.%x ", 0, (devfn >> 3) & 31, devfn & 7);
+	sb_printf(b, "%s", device ? device : "?");
 }
 
-/* Annotation for BAR sizing as it happens: the all-ones write, and the
- * size mask the function answers with. */
-static const char *bar_note(const struct pci_func *f, const struct bus_event *e,
-			    char *buf, size_t len)
+static const char *reg_of(const struct region *r, uint64_t offset, char *buf,
+			  size_t len)
 {
-	if (!f || e->offset < PCI_BAR0 || e->offset >= PCI_BAR0 + 24 ||
-	    e->size != 4)
-		return NULL;
-	int n = (e->offset - PCI_BAR0) / 4;
-	if (e->write)
-		return e->value == 0xffffffffu ? "sizing" : "assign";
-	const struct pci_bar *bar = &f->bars[n];
-	if (bar->size && (e->value & ~0xfull) ==
-	    (uint32_t)(~(bar->size - 1) & ~0xfull)) {
-		snprintf(buf, len, "size mask: %" PRIu64 " bytes", bar->size);
-		return buf;
-	}
-	return NULL;
+	return r ? mmio_reg_name(r->ops, offset, buf, len) : NULL;
 }
 
-/* " -> REGION +OFFSET (REGISTER)" of a device access that went wrong */
-static void region_text(struct sbuf *b, const struct region *r, uint64_t offset)
+static void mmio_text(struct sbuf *b, const struct bus_event *e)
 {
+	const struct ev_mmio *x = &e->mmio;
+	const struct glass_attrs *o = e->who;
+	const struct region *r = x->region;
 	char nbuf[48];
-	const char *reg = mmio_reg_name(r->ops, offset, nbuf, sizeof(nbuf));
-
-	sb_printf(b, " -> %s +0x%03" PRIx64, r->name, offset);
-	if (reg)
-		sb_printf(b, " (%s)", reg);
-}
-
-static void mmio_text(const struct tracer *t, struct sbuf *b,
-		      const struct bus_event *e)
-{
-	const struct access_origin *o = e->origin;
-	const struct region *r = e->region;
-	const struct pci_func *f = event_func(t, e);
-	char nbuf[48];
+	const char *reg = reg_of(r, x->offset, nbuf, sizeof(nbuf));
 
 	origin_text(b, o);
-	sb_printf(b, "%s.%c ", e->write ? "store" : (o && o->fetch) ? "fetch" : "load",
-		  width_char(e->size));
+	sb_printf(b, "%s.%c ", x->write ? "store" : (o && o->fetch) ? "fetch" :
+		  "load", width_char(x->size));
 	if (o && o->translated) {
 		sb_printf(b, "va=%016" PRIx64 " ", o->va);
 		pte_flags(b, o->pte);
@@ -267,109 +237,226 @@ static void mmio_text(const struct tracer *t, struct sbuf *b,
 	} else {
 		sb_printf(b, "bare ");
 	}
-	sb_printf(b, "pa=0x%" PRIx64 " -> %s", e->pa, r ? r->name : "?");
-	if (f && r) {
-		const struct pci_bar *bar = &f->bars[r->owner_index];
-		sb_printf(b, " bus=0x%" PRIx64, bar->bus_addr + e->offset);
-	}
-	sb_printf(b, " +0x%03" PRIx64, e->offset);
-	const char *reg = r ? mmio_reg_name(r->ops, e->offset, nbuf, sizeof(nbuf))
-			    : NULL;
+	sb_printf(b, "pa=0x%" PRIx64 " -> %s", x->pa, r->name);
+	if (r->has_bus)
+		sb_printf(b, " bus=0x%" PRIx64, r->bus_base + (x->pa - r->base));
+	sb_printf(b, " +0x%03" PRIx64, x->offset);
 	if (reg)
 		sb_printf(b, " (%s)", reg);
-	sb_printf(b, " = 0x%0*" PRIx64, (int)(2 * e->size), e->value);
+	sb_printf(b, " = 0x%0*" PRIx64, (int)(2 * x->size), x->value);
 }
 
-static void config_text(const struct tracer *t, struct sbuf *b,
-			const struct bus_event *e)
+static void config_text(struct sbuf *b, const struct bus_event *e)
 {
-	const struct pci_func *f = event_func(t, e);
-	const char *reg = reg_name(pci_config_regs, e->offset);
+	const struct ev_config *x = &e->config;
+
+	origin_text(b, e->who);
+	sb_printf(b, "pci-config ");
+	device_text(b, x->devfn, x->device);
+	sb_printf(b, " %s.%c +0x%03x", x->write ? "write" : "read",
+		  width_char(x->size), x->offset);
+	if (x->reg)
+		sb_printf(b, " (%s)", x->reg);
+	sb_printf(b, " = 0x%0*x", (int)(2 * x->size), x->value);
+	if (x->note)
+		sb_printf(b, " [%s]", x->note);
+}
+
+static const char *bar_what(const struct ev_bar *x)
+{
+	if (!x->mapped)
+		return "bar unmapped";
+	return x->bar == 6 ? "rom mapped" : "bar mapped";
+}
+
+static const char *hc_note_names[] = {
+	[HC_NOTE_LOG] = "log", [HC_NOTE_ROI_BEGIN] = "roi begin",
+	[HC_NOTE_ROI_END] = "roi end", [HC_NOTE_MARKER] = "marker",
+};
+
+static void hcall_text(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_hcall *x = &e->hcall;
+
+	origin_text(b, e->who);
+	sb_printf(b, "hypercall ch%u op=0x%02" PRIx64 " %s arg0=0x%" PRIx64
+		  " arg1=0x%" PRIx64 " -> status=%" PRId64 " ret0=0x%" PRIx64
+		  " ret1=0x%" PRIx64, x->channel, x->op, x->name, x->arg[0],
+		  x->arg[1], x->status, x->ret[0], x->ret[1]);
+}
+
+static void note_text(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_hcall_note *x = &e->note;
+
+	origin_text(b, e->who);
+	sb_printf(b, "hypercall %s", hc_note_names[x->what]);
+	if (x->what == HC_NOTE_LOG)
+		sb_printf(b, " %.*s", x->len > 64 ? 64 : (int)x->len, x->text);
+	else
+		sb_printf(b, " %" PRIu64, x->id);
+}
+
+static void bad_text(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_bad_access *x = &e->bad;
 	char nbuf[48];
-	const char *note = bar_note(f, e, nbuf, sizeof(nbuf));
 
-	origin_text(b, e->origin);
-	sb_printf(b, "pci-config 00:%02x.%x %s %s.%c +0x%03" PRIx64,
-		  (e->devfn >> 3) & 31, e->devfn & 7, f ? func_name(f) : "absent",
-		  e->write ? "write" : "read", width_char(e->size), e->offset);
-	if (reg)
-		sb_printf(b, " (%s)", reg);
-	sb_printf(b, " = 0x%0*" PRIx64, (int)(2 * e->size), e->value);
-	if (note)
-		sb_printf(b, " [%s]", note);
+	origin_text(b, e->who);
+	sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64, x->write ? "store" :
+		  "load", width_char(x->size ? x->size : 8), x->pa);
+	if (x->region) {
+		const char *reg = reg_of(x->region, x->offset, nbuf,
+					 sizeof(nbuf));
+		sb_printf(b, " -> %s +0x%03" PRIx64, x->region->name, x->offset);
+		if (reg)
+			sb_printf(b, " (%s)", reg);
+	}
+	sb_printf(b, ": %s", x->why);
 }
 
-static void text_body(const struct tracer *t, struct sbuf *b,
-		      const struct bus_event *e)
+static void deverr_text(struct sbuf *b, const struct bus_event *e)
 {
-	const struct pci_func *f = event_func(t, e);
+	const struct ev_device_error *x = &e->deverr;
 
-	switch (e->cat) {
-	case EV_MMIO:
-		mmio_text(t, b, e);
-		return;
-	case EV_PCI_CONFIG:
-		if (e->what) { /* a BAR (un)mapping */
-			sb_printf(b, "pci 00:%02x.%x %s %s cpu=0x%" PRIx64
-				  " bus=0x%" PRIx64 " size=0x%" PRIx64,
-				  (e->devfn >> 3) & 31, e->devfn & 7,
-				  func_name(f), e->what, e->pa, e->bus, e->len);
-			return;
-		}
-		config_text(t, b, e);
-		return;
-	case EV_DMA:
-		sb_printf(b, "dma 00:%02x.%x %s %s bus=0x%" PRIx64 " -> pa=0x%"
-			  PRIx64 " len=%" PRIu64 " %s",
-			  (e->devfn >> 3) & 31, e->devfn & 7, func_name(f),
-			  e->write ? "write" : "read", e->bus, e->pa, e->len,
-			  e->ok ? "ok" : e->what ? e->what : "refused");
-		return;
-	case EV_IRQ:
-		origin_text(b, e->origin);
-		if (e->region || e->devfn >= 0 || !e->origin)
-			sb_printf(b, "irq %s line %" PRIu64 " = %" PRIu64,
-				  e->what ? e->what : "", e->offset, e->value);
-		else
-			sb_printf(b, "%s cause=%" PRIu64, e->what, e->value);
-		return;
-	case EV_PAGEWALK:
-		origin_text(b, e->origin);
-		sb_printf(b, "pagewalk va=%016" PRIx64 " -> ", e->origin->va);
-		if (e->ok) {
-			sb_printf(b, "pa=0x%" PRIx64 " ", e->pa);
-			pte_flags(b, e->value);
-		} else {
-			sb_printf(b, "%s", e->what);
-		}
-		return;
-	case EV_HYPERCALL:
-		origin_text(b, e->origin);
-		sb_printf(b, "hypercall %s", e->what ? e->what : "");
-		return;
-	case EV_GUEST_ERROR:
-		origin_text(b, e->origin);
-		if (f && !e->region) { /* reported by a PCI function */
-			sb_printf(b, "guest-error 00:%02x.%x %s ",
-				  (f->devfn >> 3) & 31, f->devfn & 7, func_name(f));
-			if (e->len)   /* a DMA range */
-				sb_printf(b, "bus=0x%" PRIx64 " len=%" PRIu64,
-					  e->bus, e->len);
-			else          /* a config register */
-				sb_printf(b, "config +0x%03" PRIx64 " = 0x%" PRIx64,
-					  e->offset, e->value);
-			sb_printf(b, ": %s", e->what ? e->what : "");
-			return;
-		}
-		sb_printf(b, "guest-error %s.%c pa=0x%" PRIx64, e->write ? "store" :
-			  "load", width_char(e->size ? e->size : 8), e->pa);
-		if (e->region)
-			region_text(b, e->region, e->offset);
-		sb_printf(b, ": %s", e->what ? e->what : "");
-		return;
-	default:
-		sb_printf(b, "event %u", e->cat);
+	origin_text(b, e->who);
+	sb_printf(b, "guest-error ");
+	device_text(b, x->devfn, x->device);
+	if (x->len)         /* a DMA range */
+		sb_printf(b, " bus=0x%" PRIx64 " len=%" PRIu64, x->bus, x->len);
+	else if (x->config) /* a config register */
+		sb_printf(b, " config +0x%03x = 0x%x", x->offset, x->value);
+	sb_printf(b, ": %s", x->why ? x->why : "");
+}
+
+/* ---- virtio ---- */
+
+static const char *const virtio_what[] = {
+	[VEV_NOTIFY] = "notify", [VEV_CHAIN] = "chain",
+	[VEV_REQUEST] = "request", [VEV_USED] = "used",
+	[VEV_INTERRUPT] = "interrupt", [VEV_STATUS] = "status",
+};
+
+#define VIRTIO_TEXT_SEGS 8
+#define VIRTIO_JSON_SEGS 8
+
+static void virtio_text(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_virtio *x = &e->virtio;
+
+	origin_text(b, e->who);
+	sb_printf(b, "virtio ");
+	device_text(b, x->devfn, x->device);
+	if (x->queue >= 0)
+		sb_printf(b, " q%d", x->queue);
+	switch (x->what) {
+	case VEV_NOTIFY:
+		sb_printf(b, " notify %s+0x%" PRIx64, x->text ? x->text : "",
+			  x->offset);
+		break;
+	case VEV_CHAIN:
+		sb_printf(b, " chain head=%u:", x->head);
+		for (unsigned i = 0; i < x->nsegs && i < VIRTIO_TEXT_SEGS; i++)
+			sb_printf(b, "%s 0x%" PRIx64 "+%u %s", i ? "," : "",
+				  x->segs[i].addr, x->segs[i].len,
+				  x->segs[i].flags & 4 ? "indirect" :
+				  x->segs[i].flags & 2 ? "w" : "r");
+		if (x->nsegs > VIRTIO_TEXT_SEGS)
+			sb_printf(b, ", ... (%u descriptors)", x->nsegs);
+		break;
+	case VEV_REQUEST:
+		sb_printf(b, " %s", x->text ? x->text : "");
+		break;
+	case VEV_USED:
+		sb_printf(b, " used idx=%u head=%u len=%u", x->idx, x->head,
+			  x->len);
+		break;
+	case VEV_INTERRUPT:
+		sb_printf(b, "%s interrupt isr=0x%x", x->queue < 0 ?
+			  " config" : "", x->isr);
+		break;
+	case VEV_STATUS:
+		sb_printf(b, " status = 0x%02x", x->status);
+		break;
 	}
+}
+
+static void text_body(struct sbuf *b, const struct bus_event *e)
+{
+	switch (e->kind) {
+	case EVK_MMIO:
+		mmio_text(b, e);
+		return;
+	case EVK_CONFIG:
+		config_text(b, e);
+		return;
+	case EVK_BAR:
+		sb_printf(b, "pci ");
+		device_text(b, e->bar.devfn, e->bar.device);
+		sb_printf(b, " %s cpu=0x%" PRIx64 " bus=0x%" PRIx64 " size=0x%"
+			  PRIx64, bar_what(&e->bar), e->bar.cpu, e->bar.bus,
+			  e->bar.size);
+		return;
+	case EVK_DMA:
+		sb_printf(b, "dma ");
+		device_text(b, e->dma.devfn, e->dma.device);
+		sb_printf(b, " %s bus=0x%" PRIx64 " -> pa=0x%" PRIx64 " len=%"
+			  PRIu64 " %s", e->dma.write ? "write" : "read",
+			  e->dma.bus, e->dma.pa, e->dma.len,
+			  e->dma.ok ? "ok" : e->dma.why ? e->dma.why : "refused");
+		return;
+	case EVK_IRQ_LINE:
+		if (e->irq_line.device && e->irq_line.devfn < 0) {
+			sb_printf(b, "irq %s line %u (%s) = %d",
+				  e->irq_line.what, e->irq_line.source,
+				  e->irq_line.device, e->irq_line.level);
+			return;
+		}
+		if (e->irq_line.device) {
+			sb_printf(b, "irq ");
+			device_text(b, e->irq_line.devfn, e->irq_line.device);
+			sb_printf(b, " %s = %d (bridge line %u)",
+				  e->irq_line.what, e->irq_line.level,
+				  e->irq_line.source);
+			return;
+		}
+		sb_printf(b, "irq %s line %u = %d", e->irq_line.what,
+			  e->irq_line.source, e->irq_line.level);
+		return;
+	case EVK_INTERRUPT:
+		origin_text(b, e->who);
+		sb_printf(b, "%s cause=%u", e->interrupt.what,
+			  e->interrupt.cause);
+		return;
+	case EVK_WALK:
+		origin_text(b, e->who);
+		sb_printf(b, "pagewalk va=%016" PRIx64 " -> ", e->walk.va);
+		if (e->walk.ok) {
+			sb_printf(b, "pa=0x%" PRIx64 " ", e->walk.pa);
+			pte_flags(b, e->walk.pte);
+		} else {
+			sb_printf(b, "%s", e->walk.why);
+		}
+		return;
+	case EVK_HCALL:
+		hcall_text(b, e);
+		return;
+	case EVK_HCALL_NOTE:
+		note_text(b, e);
+		return;
+	case EVK_BAD_ACCESS:
+		bad_text(b, e);
+		return;
+	case EVK_DEVICE_ERROR:
+		deverr_text(b, e);
+		return;
+	case EVK_VIRTIO:
+		virtio_text(b, e);
+		return;
+	case EVK_NR:
+		break;
+	}
+	sb_printf(b, "event %d", (int)e->kind);
 }
 
 void trace_format_text(const struct tracer *t, const struct bus_event *e,
@@ -378,100 +465,329 @@ void trace_format_text(const struct tracer *t, const struct bus_event *e,
 	struct sbuf b = { buf, 0, len };
 
 	buf[0] = 0;
-	text_body(t, &b, e);
+	text_body(&b, e);
 }
 
-/* JSON: the same facts as named fields. Strings we emit never contain
- * characters that need escaping except region names, which are ours. */
+/* A JSON string; our names are plain, guest text (LOG) may be anything. */
+static void json_str(struct sbuf *b, const char *key, const char *s,
+		     size_t len)
+{
+	sb_printf(b, ",\"%s\":\"", key);
+	for (size_t i = 0; i < len && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\')
+			sb_printf(b, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			sb_printf(b, "\\u%04x", c);
+		else
+			sb_printf(b, "%c", c);
+	}
+	sb_printf(b, "\"");
+}
+
+static void json_hex(struct sbuf *b, const char *key, uint64_t v)
+{
+	sb_printf(b, ",\"%s\":\"0x%" PRIx64 "\"", key, v);
+}
+
+static void json_device(struct sbuf *b, int devfn, const char *device)
+{
+	if (devfn >= 0)
+		sb_printf(b, ",\"bdf\":\"00:%02x.%x\"", (devfn >> 3) & 31,
+			  devfn & 7);
+	if (device)
+		json_str(b, "device", device, strlen(device));
+}
+
+static void json_who(struct sbuf *b, const struct glass_attrs *o)
+{
+	if (!from_hart(o))
+		return;
+	sb_printf(b, ",\"hart\":%d,\"priv\":\"%c\",\"pc\":\"0x%" PRIx64
+		  "\",\"instret\":%" PRIu64, o->initiator, priv_char(o->priv),
+		  o->pc, o->instret);
+}
+
+static void json_mmio(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_mmio *x = &e->mmio;
+	const struct glass_attrs *o = e->who;
+	char nbuf[48];
+	const char *reg = reg_of(x->region, x->offset, nbuf, sizeof(nbuf));
+
+	sb_printf(b, ",\"op\":\"%s\",\"size\":%u", x->write ? "store" :
+		  (o && o->fetch) ? "fetch" : "load", x->size);
+	if (o && o->translated) {
+		json_hex(b, "va", o->va);
+		json_hex(b, "pte", o->pte);
+		sb_printf(b, ",\"pbmt\":\"%s\"", pbmt_name(o->pte));
+	}
+	json_hex(b, "pa", x->pa);
+	json_str(b, "region", x->region->name, strlen(x->region->name));
+	json_hex(b, "offset", x->offset);
+	if (x->region->has_bus)
+		json_hex(b, "bus", x->region->bus_base +
+			 (x->pa - x->region->base));
+	if (reg)
+		json_str(b, "register", reg, strlen(reg));
+	json_hex(b, "value", x->value);
+}
+
+static void virtio_json(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_virtio *x = &e->virtio;
+
+	json_device(b, x->devfn, x->device);
+	sb_printf(b, ",\"what\":\"%s\"", virtio_what[x->what]);
+	if (x->queue >= 0)
+		sb_printf(b, ",\"queue\":%d", x->queue);
+	switch (x->what) {
+	case VEV_NOTIFY:
+		if (x->text)
+			json_str(b, "window", x->text, strlen(x->text));
+		json_hex(b, "offset", x->offset);
+		break;
+	case VEV_CHAIN:
+		/* the first VIRTIO_JSON_SEGS (a line stays well inside the
+		 * formatting buffer), and how many there were */
+		sb_printf(b, ",\"head\":%u,\"ndescriptors\":%u,"
+			  "\"descriptors\":[", x->head, x->nsegs);
+		for (unsigned i = 0; i < x->nsegs && i < VIRTIO_JSON_SEGS; i++)
+			sb_printf(b, "%s{\"addr\":\"0x%" PRIx64 "\",\"len\":%u,"
+				  "\"flags\":%u}", i ? "," : "",
+				  x->segs[i].addr, x->segs[i].len,
+				  x->segs[i].flags);
+		sb_printf(b, "]");
+		break;
+	case VEV_REQUEST:
+		json_str(b, "request", x->text ? x->text : "",
+			 x->text ? strlen(x->text) : 0);
+		break;
+	case VEV_USED:
+		sb_printf(b, ",\"idx\":%u,\"head\":%u,\"len\":%u", x->idx,
+			  x->head, x->len);
+		break;
+	case VEV_INTERRUPT:
+		json_hex(b, "isr", x->isr);
+		break;
+	case VEV_STATUS:
+		json_hex(b, "status", x->status);
+		break;
+	}
+}
+
+static void json_fields(struct sbuf *b, const struct bus_event *e)
+{
+	switch (e->kind) {
+	case EVK_MMIO:
+		json_mmio(b, e);
+		break;
+	case EVK_CONFIG:
+		json_hex(b, "pa", e->config.pa);
+		json_device(b, e->config.devfn, e->config.device);
+		sb_printf(b, ",\"op\":\"%s\",\"size\":%u", e->config.write ?
+			  "write" : "read", e->config.size);
+		json_hex(b, "config_offset", e->config.offset);
+		if (e->config.reg)
+			json_str(b, "register", e->config.reg,
+				 strlen(e->config.reg));
+		if (e->config.note)
+			json_str(b, "note", e->config.note,
+				 strlen(e->config.note));
+		json_hex(b, "value", e->config.value);
+		break;
+	case EVK_BAR:
+		json_device(b, e->bar.devfn, e->bar.device);
+		sb_printf(b, ",\"bar\":%d,\"mapped\":%s", e->bar.bar,
+			  e->bar.mapped ? "true" : "false");
+		json_hex(b, "pa", e->bar.cpu);
+		json_hex(b, "bus", e->bar.bus);
+		json_hex(b, "size", e->bar.size);
+		break;
+	case EVK_DMA:
+		json_device(b, e->dma.devfn, e->dma.device);
+		sb_printf(b, ",\"op\":\"%s\"", e->dma.write ? "write" : "read");
+		json_hex(b, "bus", e->dma.bus);
+		json_hex(b, "pa", e->dma.pa);
+		sb_printf(b, ",\"len\":%" PRIu64 ",\"ok\":%s", e->dma.len,
+			  e->dma.ok ? "true" : "false");
+		if (e->dma.why)
+			json_str(b, "why", e->dma.why, strlen(e->dma.why));
+		break;
+	case EVK_IRQ_LINE:
+		if (e->irq_line.device && e->irq_line.devfn < 0) {
+			json_device(b, -1, e->irq_line.device);
+		} else if (e->irq_line.device) {
+			json_device(b, e->irq_line.devfn, e->irq_line.device);
+			json_str(b, "pin", e->irq_line.what,
+				 strlen(e->irq_line.what));
+			sb_printf(b, ",\"bridge_line\":%u,\"level\":%d",
+				  e->irq_line.source, e->irq_line.level);
+			break;
+		}
+		sb_printf(b, ",\"source\":%u,\"level\":%d", e->irq_line.source,
+			  e->irq_line.level);
+		break;
+	case EVK_INTERRUPT:
+		sb_printf(b, ",\"cause\":%u", e->interrupt.cause);
+		break;
+	case EVK_WALK:
+		json_hex(b, "va", e->walk.va);
+		sb_printf(b, ",\"ok\":%s", e->walk.ok ? "true" : "false");
+		if (e->walk.ok) {
+			json_hex(b, "pa", e->walk.pa);
+			json_hex(b, "pte", e->walk.pte);
+		} else {
+			json_str(b, "why", e->walk.why, strlen(e->walk.why));
+		}
+		break;
+	case EVK_HCALL:
+		sb_printf(b, ",\"channel\":%u", e->hcall.channel);
+		json_hex(b, "op", e->hcall.op);
+		json_str(b, "name", e->hcall.name, strlen(e->hcall.name));
+		for (int i = 0; i < 6; i++) {
+			static const char *const keys[6] = {
+				"arg0", "arg1", "arg2", "arg3", "arg4", "arg5",
+			};
+			json_hex(b, keys[i], e->hcall.arg[i]);
+		}
+		sb_printf(b, ",\"status\":%" PRId64, e->hcall.status);
+		json_hex(b, "ret0", e->hcall.ret[0]);
+		json_hex(b, "ret1", e->hcall.ret[1]);
+		break;
+	case EVK_HCALL_NOTE:
+		json_str(b, "note", hc_note_names[e->note.what],
+			 strlen(hc_note_names[e->note.what]));
+		if (e->note.what == HC_NOTE_LOG)
+			json_str(b, "log", e->note.text, e->note.len);
+		else
+			sb_printf(b, ",\"id\":%" PRIu64, e->note.id);
+		break;
+	case EVK_BAD_ACCESS:
+		sb_printf(b, ",\"op\":\"%s\",\"size\":%u", e->bad.write ?
+			  "store" : "load", e->bad.size);
+		json_hex(b, "pa", e->bad.pa);
+		if (e->bad.region) {
+			json_str(b, "region", e->bad.region->name,
+				 strlen(e->bad.region->name));
+			json_hex(b, "offset", e->bad.offset);
+		}
+		json_str(b, "why", e->bad.why, strlen(e->bad.why));
+		break;
+	case EVK_DEVICE_ERROR:
+		json_device(b, e->deverr.devfn, e->deverr.device);
+		if (e->deverr.len) {
+			json_hex(b, "bus", e->deverr.bus);
+			sb_printf(b, ",\"len\":%" PRIu64, e->deverr.len);
+		} else if (e->deverr.config) {
+			json_hex(b, "config_offset", e->deverr.offset);
+			json_hex(b, "value", e->deverr.value);
+		}
+		json_str(b, "why", e->deverr.why, strlen(e->deverr.why));
+		break;
+	case EVK_VIRTIO:
+		virtio_json(b, e);
+		break;
+	case EVK_NR:
+		break;
+	}
+}
+
+/* JSON: one object per line, the same facts as named fields, and the
+ * text line as "text". */
 static void json_body(const struct tracer *t, struct sbuf *b,
 		      const struct bus_event *e)
 {
-	const struct access_origin *o = e->origin;
-	const struct pci_func *f = event_func(t, e);
 	char text[512];
 
-	sb_printf(b, "{\"cat\":\"%s\"", trace_category_name(e->cat));
-	if (o && o->initiator >= 0)
-		sb_printf(b, ",\"hart\":%d,\"priv\":\"%c\",\"pc\":\"0x%" PRIx64
-			  "\",\"instret\":%" PRIu64, o->initiator,
-			  priv_char(o->priv), o->pc, o->instret);
-	if (e->cat == EV_MMIO) {
-		sb_printf(b, ",\"op\":\"%s\",\"size\":%u", e->write ? "store" : "load",
-			  e->size);
-		if (o && o->translated)
-			sb_printf(b, ",\"va\":\"0x%" PRIx64 "\",\"pte\":\"0x%"
-				  PRIx64 "\",\"pbmt\":\"%s\"", o->va, o->pte,
-				  pbmt_name(o->pte));
-	}
-	if (e->cat != EV_IRQ && e->cat != EV_HYPERCALL)
-		sb_printf(b, ",\"pa\":\"0x%" PRIx64 "\"", e->pa);
-	if (e->region)
-		sb_printf(b, ",\"region\":\"%s\",\"offset\":\"0x%" PRIx64 "\"",
-			  e->region->name, e->offset);
-	if (f)
-		sb_printf(b, ",\"bdf\":\"00:%02x.%x\",\"device\":\"%s\"",
-			  f->devfn >> 3, f->devfn & 7, func_name(f));
-	if (f && e->region && e->cat == EV_MMIO)
-		sb_printf(b, ",\"bar\":%d,\"bus\":\"0x%" PRIx64 "\"",
-			  e->region->owner_index,
-			  f->bars[e->region->owner_index].bus_addr + e->offset);
-	if (e->cat == EV_DMA || (e->cat == EV_PCI_CONFIG && e->what))
-		sb_printf(b, ",\"bus\":\"0x%" PRIx64 "\",\"len\":%" PRIu64
-			  ",\"ok\":%s", e->bus, e->len, e->ok ? "true" : "false");
-	if (e->cat == EV_PCI_CONFIG && !e->what)
-		sb_printf(b, ",\"op\":\"%s\",\"size\":%u,\"config_offset\":\"0x%"
-			  PRIx64 "\"", e->write ? "write" : "read", e->size,
-			  e->offset);
-	if (e->what)
-		sb_printf(b, ",\"what\":\"%s\"", e->what);
-	sb_printf(b, ",\"value\":\"0x%" PRIx64 "\"", e->value);
+	sb_printf(b, "{\"cat\":\"%s\"",
+		  trace_category_name(ev_category_of(e->kind)));
+	json_who(b, e->who);
+	json_fields(b, e);
 	trace_format_text(t, e, text, sizeof(text));
-	sb_printf(b, ",\"text\":\"");
-	for (const char *p = text; *p; p++)
-		sb_printf(b, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-	sb_printf(b, "\"}");
+	json_str(b, "text", text, strlen(text));
+	sb_printf(b, "}");
 }
 
 /* Chrome trace-event format (chrome://tracing, ui.perfetto.dev): instants
- * on a per-hart track, ROI begin/end as duration events. */
+ * on a per-hart track (tid 100 for devices) with the event's fields as
+ * args, so Perfetto's filters and queries see them; ROI begin/end as a
+ * slice; each PLIC input line as a counter track. */
 static void chrome_body(struct tracer *t, struct sbuf *b,
 			const struct bus_event *e)
 {
-	const struct access_origin *o = e->origin;
-	char text[512];
-	int tid = o && o->initiator >= 0 ? o->initiator : 100;
+	const struct glass_attrs *o = e->who;
+	const char *cat = trace_category_name(ev_category_of(e->kind));
+	int tid = from_hart(o) ? o->initiator : 100;
 	double us = t->now_ns ? t->now_ns(t->now_opaque) / 1000.0 : 0;
-	const char *ph = "i";
+	char text[512];
 
-	trace_format_text(t, e, text, sizeof(text));
-	if (e->cat == EV_HYPERCALL && e->what && !strncmp(e->what, "roi begin", 9))
-		ph = "B";
-	else if (e->cat == EV_HYPERCALL && e->what && !strncmp(e->what, "roi end", 7))
-		ph = "E";
-	sb_printf(b, "%s{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"%s\",%s"
-		  "\"ts\":%.3f,\"pid\":1,\"tid\":%d,\"args\":{\"text\":\"",
-		  t->chrome_first ? "" : ",\n",
-		  *ph == 'i' ? trace_category_name(e->cat) : "roi",
-		  trace_category_name(e->cat), ph, *ph == 'i' ? "\"s\":\"t\"," : "",
-		  us, tid);
-	for (const char *p = text; *p; p++)
-		sb_printf(b, *p == '"' || *p == '\\' ? "\\%c" : "%c", *p);
-	sb_printf(b, "\"}}");
+	sb_printf(b, "%s", t->chrome_first ? "" : ",\n");
 	t->chrome_first = false;
+	if (e->kind == EVK_IRQ_LINE && e->irq_line.devfn < 0) {
+		sb_printf(b, "{\"name\":\"irq %u\",\"cat\":\"irq\",\"ph\":\"C\","
+			  "\"ts\":%.3f,\"pid\":1,\"args\":{\"level\":%d}}",
+			  e->irq_line.source, us, e->irq_line.level);
+		return;
+	}
+	const char *ph = "i";
+	if (e->kind == EVK_HCALL_NOTE && e->note.what == HC_NOTE_ROI_BEGIN)
+		ph = "B";
+	else if (e->kind == EVK_HCALL_NOTE && e->note.what == HC_NOTE_ROI_END)
+		ph = "E";
+	sb_printf(b, "{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"%s\",%s"
+		  "\"ts\":%.3f,\"pid\":1,\"tid\":%d,\"args\":{\"cat\":\"%s\"",
+		  *ph == 'i' ? cat : "roi", cat, ph,
+		  *ph == 'i' ? "\"s\":\"t\"," : "", us, tid, cat);
+	json_who(b, o);
+	json_fields(b, e);
+	trace_format_text(t, e, text, sizeof(text));
+	json_str(b, "text", text, strlen(text));
+	sb_printf(b, "}}");
+}
+
+/* Where the event happened, for --trace-filter addr= */
+static bool event_pa(const struct bus_event *e, uint64_t *pa)
+{
+	switch (e->kind) {
+	case EVK_MMIO: *pa = e->mmio.pa; return true;
+	case EVK_CONFIG: *pa = e->config.pa; return true;
+	case EVK_BAR: *pa = e->bar.cpu; return true;
+	case EVK_DMA: *pa = e->dma.pa; return true;
+	case EVK_WALK: *pa = e->walk.pa; return e->walk.ok;
+	case EVK_BAD_ACCESS: *pa = e->bad.pa; return true;
+	default: return false;
+	}
+}
+
+/* Which device, for --trace-filter device= (region or device name) */
+static const char *event_device(const struct bus_event *e)
+{
+	switch (e->kind) {
+	case EVK_MMIO: return e->mmio.region->name;
+	case EVK_CONFIG: return e->config.device;
+	case EVK_BAR: return e->bar.device;
+	case EVK_DMA: return e->dma.device;
+	case EVK_BAD_ACCESS: return e->bad.region ? e->bad.region->name : NULL;
+	case EVK_DEVICE_ERROR: return e->deverr.device;
+	case EVK_VIRTIO: return e->virtio.device;
+	case EVK_IRQ_LINE: return e->irq_line.device;
+	default: return NULL;
+	}
 }
 
 static bool filtered_out(const struct tracer *t, const struct bus_event *e)
 {
 	const struct trace_filter *f = &t->filter;
+	uint64_t pa;
 
-	if (f->hart >= 0 && (!e->origin || e->origin->initiator != f->hart))
+	if (f->hart >= 0 && (!e->who || e->who->initiator != f->hart))
 		return true;
-	if (f->addr_hi && (e->pa < f->addr_lo || e->pa > f->addr_hi))
+	if (f->addr_hi && (!event_pa(e, &pa) || pa < f->addr_lo ||
+			   pa > f->addr_hi))
 		return true;
 	if (f->device[0]) {
-		const struct pci_func *pf = event_func(t, e);
-		const char *name = e->region ? e->region->name :
-				   pf ? func_name(pf) : NULL;
+		const char *name = event_device(e);
 		if (!name || !strstr(name, f->device))
 			return true;
 	}
@@ -484,13 +800,15 @@ static void emit(void *opaque, const struct bus_event *e)
 	char line[1024];
 	struct sbuf b = { line, 0, sizeof(line) };
 
-	if (t->stats && (t->count_mask & e->cat))
+	uint32_t cat = ev_category_of(e->kind);
+
+	if (t->stats && (t->count_mask & cat))
 		stats_count(t->stats, e);
-	if (!(t->print_mask & e->cat) || filtered_out(t, e))
+	if (!(t->print_mask & cat) || filtered_out(t, e))
 		return;
 	switch (t->format) {
 	case TRACE_TEXT:
-		text_body(t, &b, e);
+		text_body(&b, e);
 		break;
 	case TRACE_JSON:
 		json_body(t, &b, e);

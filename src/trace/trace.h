@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mem/events.h"
+#include "core/events.h"
 
 enum trace_format { TRACE_TEXT, TRACE_JSON, TRACE_CHROME };
 
@@ -21,7 +21,6 @@ struct trace_filter {
 };
 
 struct stats;
-struct pci_host;
 
 struct tracer {
 	struct event_sink sink;   /* what the layers see */
@@ -34,7 +33,6 @@ struct tracer {
 	struct trace_filter filter;
 	uint64_t events;          /* lines written */
 	struct stats *stats;      /* optional */
-	const struct pci_host *pci; /* to name BARs and bus addresses */
 	uint64_t (*now_ns)(void *opaque);
 	void *now_opaque;
 };

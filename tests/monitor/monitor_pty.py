@@ -30,6 +30,7 @@ import select
 import signal
 import sys
 import termios
+import tempfile
 import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -214,6 +215,15 @@ def run_console_monitor():
         monitor_command(g, "info tlb", ["TLB (hits"], "info-tlb")
         monitor_command(g, "info registers", ["pc "], "info-registers")
         monitor_command(g, "xp /2 0x1000", ["0x0282861300000297"], "xp")
+        # a snapshot of the running guest, restored at once: the shell
+        # below must go on working in the restored machine
+        with tempfile.TemporaryDirectory(prefix="glass-monitor-") as tmp:
+            snap = os.path.join(tmp, "m.snap")
+            monitor_command(g, "savevm " + snap, ["saved " + snap, "RAM pages stored"],
+                            "savevm")
+            monitor_command(g, "loadvm " + snap, ["loaded " + snap], "loadvm")
+            monitor_command(g, "loadvm " + os.path.join(tmp, "none"),
+                            ["loadvm", "No such file"], "loadvm-missing")
         monitor_command(g, "trace on mmio", ["trace on mmio"], "trace-on")
 
         # back to the guest: lspci with the mmio trace flowing

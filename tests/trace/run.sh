@@ -106,5 +106,11 @@ scenario pci_edu pci_edu -device edu --trace pci-config,mmio
 scenario pci_edu_offset pci_edu_offset -M virt,pci-bus-offset=0x20000000 \
 	-device edu --trace pci-config,mmio
 
+# a device from a plugin (tests/plugin/good.c): its own register names
+make -s build/plugin/good.so >/dev/null 2>&1 || true
+scenario plugin_scratch plugin_scratch \
+	-device plugin,path=build/plugin/good.so,init=0x77 \
+	--trace mmio,guest-error
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -32,7 +32,8 @@ static void fake_record(struct fake_dev *d, uint64_t off, unsigned size,
 	d->nlog++;
 }
 
-static uint64_t fake_read(void *dev, uint64_t off, unsigned size)
+static uint64_t fake_read(void *dev, uint64_t off, unsigned size,
+			  const struct glass_attrs *who)
 {
 	struct fake_dev *d = dev;
 	uint64_t v = 0;
@@ -43,7 +44,8 @@ static uint64_t fake_read(void *dev, uint64_t off, unsigned size)
 	return v;
 }
 
-static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
+static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size,
+		       const struct glass_attrs *who)
 {
 	struct fake_dev *d = dev;
 
@@ -52,15 +54,17 @@ static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	fake_record(d, off, size, val, true);
 }
 
-/* A device without a register table: one register over the region. */
+/* A device without a register table: one register over the region. The
+ * guest may use any width at any alignment (valid); the model implements
+ * `w` (impl), so the bus splits and widens between the two. */
 #define FAKE_OPS(w)                                                      \
-	{ .read = fake_read, .write = fake_write, .widths = (w),         \
-	  .misfit = MISFIT_ADAPT }
+	{ .read = fake_read, .write = fake_write,                        \
+	  .valid = GLASS_WANY | GLASS_UNALIGNED, .impl = (w) }
 
-static const struct mmio_ops ops_4 = FAKE_OPS(MMIO_W4);
-static const struct mmio_ops ops_1 = FAKE_OPS(MMIO_W1);
-static const struct mmio_ops ops_2 = FAKE_OPS(MMIO_W2);
-static const struct mmio_ops ops_any = FAKE_OPS(MMIO_WANY);
+static const struct glass_region_ops ops_4 = FAKE_OPS(GLASS_W4);
+static const struct glass_region_ops ops_1 = FAKE_OPS(GLASS_W1);
+static const struct glass_region_ops ops_2 = FAKE_OPS(GLASS_W2);
+static const struct glass_region_ops ops_any = FAKE_OPS(GLASS_WANY);
 
 static void fake_fill(struct fake_dev *d)
 {
@@ -111,14 +115,14 @@ static uint64_t rd(struct address_space *as, uint64_t pa, unsigned size)
 {
 	uint64_t v = 0xdeadbeefdeadbeefull;
 
-	CHECK_EQ(as_read(as, pa, size, &v), MEM_OK);
+	CHECK_EQ(as_read(as, pa, size, &v, NULL), MEM_OK);
 	return v;
 }
 
 static void wr(struct address_space *as, uint64_t pa, unsigned size,
 	       uint64_t v)
 {
-	CHECK_EQ(as_write(as, pa, size, v), MEM_OK);
+	CHECK_EQ(as_write(as, pa, size, v, NULL), MEM_OK);
 }
 
 /* The region that decodes pa, or NULL. */
@@ -179,8 +183,8 @@ TEST(as_lookup_empty_map)
 	CHECK(as_lookup(&as, 0) == NULL);
 	CHECK(as_lookup(&as, UINT64_MAX) == NULL);
 	uint64_t v = 0;
-	CHECK_EQ(as_read(&as, 0x1000, 4, &v), MEM_UNMAPPED);
-	CHECK_EQ(as_write(&as, 0x1000, 4, 1), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&as, 0x1000, 4, &v, NULL), MEM_UNMAPPED);
+	CHECK_EQ(as_write(&as, 0x1000, 4, 1, NULL), MEM_UNMAPPED);
 	as_destroy(&as);
 }
 
@@ -380,8 +384,8 @@ TEST(as_region_at_top_of_memory)
 	/* with nothing at 0 the same access is not decoded, nor written */
 	as_remap(&as, lowram, 0, false);
 	uint64_t v;
-	CHECK_EQ(as_read(&as, UINT64_MAX - 3, 8, &v), MEM_UNMAPPED);
-	CHECK_EQ(as_write(&as, UINT64_MAX - 3, 8, 0), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&as, UINT64_MAX - 3, 8, &v, NULL), MEM_UNMAPPED);
+	CHECK_EQ(as_write(&as, UINT64_MAX - 3, 8, 0, NULL), MEM_UNMAPPED);
 	CHECK_EQ(top->host[0xffc], 0x88);
 	as_destroy(&as);
 }
@@ -457,8 +461,8 @@ TEST(as_rom_ignores_writes)
 	struct region *rom = as_add_rom(&as, "rom", 0x1000, 0x100);
 	CHECK_EQ(as_load(&as, 0x1000, image, sizeof(image)), MEM_OK);
 	CHECK_EQ(rd(&as, 0x1000, 8), 0x0807060504030201ull);
-	CHECK_EQ(as_write(&as, 0x1000, 8, 0), MEM_OK);
-	CHECK_EQ(as_write(&as, 0x1003, 1, 0xff), MEM_OK);
+	CHECK_EQ(as_write(&as, 0x1000, 8, 0, NULL), MEM_OK);
+	CHECK_EQ(as_write(&as, 0x1003, 1, 0xff, NULL), MEM_OK);
 	CHECK_EQ(rd(&as, 0x1000, 8), 0x0807060504030201ull);
 	CHECK_EQ(rom->host[3], 4);
 	as_destroy(&as);
@@ -474,15 +478,15 @@ TEST(as_unmapped_accesses)
 	struct region *rom = as_add_rom(&as, "rom", 0x2000, 0x1000);
 	memset(ram->host, 0xaa, 0x1000);
 
-	CHECK_EQ(as_read(&as, 0x800, 4, &v), MEM_UNMAPPED);
-	CHECK_EQ(as_write(&as, 0x800, 4, 0), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&as, 0x800, 4, &v, NULL), MEM_UNMAPPED);
+	CHECK_EQ(as_write(&as, 0x800, 4, 0, NULL), MEM_UNMAPPED);
 	/* straddles the hole below RAM: nothing written */
-	CHECK_EQ(as_write(&as, 0xffe, 4, 0x11223344), MEM_UNMAPPED);
+	CHECK_EQ(as_write(&as, 0xffe, 4, 0x11223344, NULL), MEM_UNMAPPED);
 	CHECK_EQ(ram->host[0], 0xaa);
 	CHECK_EQ(ram->host[1], 0xaa);
-	CHECK_EQ(as_read(&as, 0xffe, 4, &v), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&as, 0xffe, 4, &v, NULL), MEM_UNMAPPED);
 	/* straddles ROM's end into the hole above it */
-	CHECK_EQ(as_read(&as, 0x2ffc, 8, &v), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&as, 0x2ffc, 8, &v, NULL), MEM_UNMAPPED);
 
 	/* RAM then ROM: mapped, byte by byte; the ROM half is dropped */
 	memset(rom->host, 0, 0x1000);
@@ -504,7 +508,7 @@ struct dev_as {
 	struct region *r;
 };
 
-static void dev_setup(struct dev_as *e, const struct mmio_ops *ops,
+static void dev_setup(struct dev_as *e, const struct glass_region_ops *ops,
 		      uint64_t size)
 {
 	as_init(&e->as);
@@ -654,8 +658,8 @@ TEST(as_dev_never_past_region_end)
 	CHECK_EQ(e.d.nlog, 0);
 	CHECK_EQ(e.d.mem[12], 0x1c);
 	/* a read running past the region into a hole is unmapped */
-	CHECK_EQ(as_read(&e.as, DEV_BASE + 12, 4, &v), MEM_UNMAPPED);
-	CHECK_EQ(as_write(&e.as, DEV_BASE + 12, 4, 0), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 12, 4, &v, NULL), MEM_UNMAPPED);
+	CHECK_EQ(as_write(&e.as, DEV_BASE + 12, 4, 0, NULL), MEM_UNMAPPED);
 	CHECK_EQ(e.d.nlog, 0);
 	as_destroy(&e.as);
 }
@@ -672,26 +676,26 @@ TEST(as_sink_sees_device_accesses_once)
 
 	CHECK_EQ(rd(&e.as, DEV_BASE + 5, 1), 0x15);
 	CHECK_EQ(w.accesses, 1);
-	CHECK_EQ(w.last.cat, EV_MMIO);
-	CHECK_EQ(w.last.pa, DEV_BASE + 5);
-	CHECK_EQ(w.last.size, 1);
-	CHECK_EQ(w.last.value, 0x15);
-	CHECK_EQ(w.last.write, false);
-	CHECK(w.last.region == e.r);
-	CHECK_EQ(w.last.offset, 5);
+	CHECK_EQ(w.last.kind, EVK_MMIO);
+	CHECK_EQ(w.last.mmio.pa, DEV_BASE + 5);
+	CHECK_EQ(w.last.mmio.size, 1);
+	CHECK_EQ(w.last.mmio.value, 0x15);
+	CHECK_EQ(w.last.mmio.write, false);
+	CHECK(w.last.mmio.region == e.r);
+	CHECK_EQ(w.last.mmio.offset, 5);
 
 	wr(&e.as, DEV_BASE + 0x12, 2, 0xbeef);    /* RMW underneath */
 	CHECK_EQ(w.accesses, 2);
-	CHECK_EQ(w.last.pa, DEV_BASE + 0x12);
-	CHECK_EQ(w.last.size, 2);
-	CHECK_EQ(w.last.value, 0xbeef);
-	CHECK_EQ(w.last.write, true);
-	CHECK_EQ(w.last.offset, 0x12);
+	CHECK_EQ(w.last.mmio.pa, DEV_BASE + 0x12);
+	CHECK_EQ(w.last.mmio.size, 2);
+	CHECK_EQ(w.last.mmio.value, 0xbeef);
+	CHECK_EQ(w.last.mmio.write, true);
+	CHECK_EQ(w.last.mmio.offset, 0x12);
 
 	wr(&e.as, DEV_BASE + 0x18, 8, 0x1122334455667788ull); /* split */
 	CHECK_EQ(w.accesses, 3);
-	CHECK_EQ(w.last.size, 8);
-	CHECK_EQ(w.last.value, 0x1122334455667788ull);
+	CHECK_EQ(w.last.mmio.size, 8);
+	CHECK_EQ(w.last.mmio.value, 0x1122334455667788ull);
 	CHECK_EQ(e.r->reads, 1);
 	CHECK_EQ(e.r->writes, 2);
 
@@ -699,7 +703,7 @@ TEST(as_sink_sees_device_accesses_once)
 	wr(&e.as, 0x1000, 8, 1);
 	rd(&e.as, 0x1000, 4);
 	uint64_t v;
-	CHECK_EQ(as_read(&e.as, 0x5000, 4, &v), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&e.as, 0x5000, 4, &v, NULL), MEM_UNMAPPED);
 	CHECK_EQ(w.accesses, 3);
 	CHECK(ram != NULL);
 
@@ -763,10 +767,10 @@ TEST(as_dma_and_host_ptr_limits)
 
 TEST(as_reg_name_lookup)
 {
-	static const struct reg_desc regs[] = {
-		{ 0x0, 4, "CTRL", MMIO_W4 },
-		{ 0x4, 2, "STATUS", MMIO_W2 },
-		{ 0x8, 8, "DATA", MMIO_W8 },
+	static const struct glass_reg regs[] = {
+		{ 0x0, 4, "CTRL", GLASS_W4 },
+		{ 0x4, 2, "STATUS", GLASS_W2 },
+		{ 0x8, 8, "DATA", GLASS_W8 },
 		{ 0, 0, NULL, 0 },
 	};
 	const struct {
@@ -790,13 +794,13 @@ TEST(as_reg_name_lookup)
 
 /* A computed register file: one 8-byte register at the start of each
  * 4 KiB page, named after the page. */
-static const struct reg_desc *page_reg_at(uint64_t offset, struct reg_desc *d,
+static const struct glass_reg *page_reg_at(uint64_t offset, struct glass_reg *d,
 					  char *buf, size_t len)
 {
 	if (offset & 0xff8)
 		return NULL;
-	*d = (struct reg_desc){ (uint32_t)(offset & ~0xfffull), 8, NULL,
-				MMIO_W8 };
+	*d = (struct glass_reg){ (uint32_t)(offset & ~0xfffull), 8, NULL,
+				GLASS_W8 };
 	if (buf) {
 		snprintf(buf, len, "CH%u", (unsigned)(offset >> 12));
 		d->name = buf;
@@ -806,14 +810,15 @@ static const struct reg_desc *page_reg_at(uint64_t offset, struct reg_desc *d,
 
 TEST(as_mmio_reg_name_table_or_function)
 {
-	static const struct reg_desc regs[] = {
-		{ 0x10, 4, "IRQ", MMIO_W4 },
+	static const struct glass_reg regs[] = {
+		{ 0x10, 4, "IRQ", GLASS_W4 },
 		{ 0, 0, NULL, 0 },
 	};
-	const struct mmio_ops by_table = { .widths = MMIO_W4, .regs = regs };
-	const struct mmio_ops by_fn = { .widths = MMIO_W4,
-					.reg_at = page_reg_at };
-	struct reg_desc scratch;
+	const struct glass_region_ops by_table = { .impl = GLASS_W4,
+						   .regs = regs };
+	const struct glass_region_ops by_fn = { .impl = GLASS_W4,
+						.reg_at = page_reg_at };
+	struct glass_reg scratch;
 	char buf[16];
 
 	const char *n = mmio_reg_name(&by_table, 0x12, buf, sizeof(buf));
@@ -824,12 +829,12 @@ TEST(as_mmio_reg_name_table_or_function)
 	CHECK(mmio_reg_name(&by_fn, 0x3008, buf, sizeof(buf)) == NULL);
 	CHECK(mmio_reg_name(NULL, 0, buf, sizeof(buf)) == NULL);
 	/* the lookup the bus makes: no buffer, no name, the same register */
-	const struct reg_desc *d =
+	const struct glass_reg *d =
 		mmio_reg_at(&by_fn, 0x3004, &scratch, NULL, 0);
 	CHECK(d == &scratch);
 	CHECK_EQ(d->offset, 0x3000);
 	CHECK_EQ(d->size, 8);
-	CHECK_EQ(d->widths, MMIO_W8);
+	CHECK_EQ(d->widths, GLASS_W8);
 	CHECK(mmio_reg_at(&by_table, 0x10, &scratch, NULL, 0) == &regs[0]);
 }
 
@@ -837,25 +842,32 @@ TEST(as_mmio_reg_name_table_or_function)
 
 /* A 32-bit register at 0, a 64-bit one (that also takes halves) at 8, a
  * hole, and a byte buffer at 0x20 that takes anything, misaligned too. */
-static const struct reg_desc table_regs[] = {
-	{ 0x00, 4, "CTRL", MMIO_W4 },
-	{ 0x08, 8, "COUNT", MMIO_W4 | MMIO_W8 },
-	{ 0x20, 0x10, "BUF", MMIO_WANY | MMIO_UNALIGNED },
+static const struct glass_reg table_regs[] = {
+	{ 0x00, 4, "CTRL", GLASS_W4 },
+	{ 0x08, 8, "COUNT", GLASS_W4 | GLASS_W8 },
+	{ 0x20, 0x10, "BUF", GLASS_WANY | GLASS_UNALIGNED },
 	{ 0, 0, NULL, 0 },
 };
 
-#define TABLE_OPS(policy)                                                \
-	{ .read = fake_read, .write = fake_write, .widths = MMIO_W4,     \
-	  .misfit = (policy), .regs = table_regs }
+/* Strict registers: the model implements every width the guest may use,
+ * so nothing is adapted, and what no register takes never reaches it. */
+#define TABLE_OPS(flags_)                                                \
+	{ .read = fake_read, .write = fake_write,                        \
+	  .valid = GLASS_WANY | GLASS_UNALIGNED,                         \
+	  .impl = GLASS_WANY | GLASS_UNALIGNED, .flags = (flags_),       \
+	  .regs = table_regs }
 
-static const struct mmio_ops table_adapt = TABLE_OPS(MISFIT_ADAPT);
-static const struct mmio_ops table_fault = TABLE_OPS(MISFIT_FAULT);
-static const struct mmio_ops table_ones = TABLE_OPS(MISFIT_ONES);
-static const struct mmio_ops table_zero = TABLE_OPS(MISFIT_ZERO);
+static const struct glass_region_ops table_ones = TABLE_OPS(0);
+static const struct glass_region_ops table_zero =
+	TABLE_OPS(GLASS_UNCLAIMED_ZERO);
 
 TEST(as_reg_fits)
 {
-	const struct reg_desc *count = &table_regs[1], *buf = &table_regs[2];
+	static const struct glass_region_ops table_adapt = {
+		.read = fake_read, .write = fake_write, .impl = GLASS_W4,
+		.regs = table_regs,
+	};
+	const struct glass_reg *count = &table_regs[1], *buf = &table_regs[2];
 
 	CHECK(mmio_reg_fits(&table_adapt, count, 0x08, 8));
 	CHECK(mmio_reg_fits(&table_adapt, count, 0x0c, 4));
@@ -866,39 +878,11 @@ TEST(as_reg_fits)
 	CHECK(!mmio_reg_fits(&table_adapt, buf, 0x2a, 8));    /* past end */
 	CHECK(!mmio_reg_fits(&table_adapt, buf, 0x1f, 1));
 	CHECK(!mmio_reg_fits(&table_adapt, NULL, 0x18, 4));
-	/* a register whose entry says 0 takes the device's widths */
-	const struct reg_desc plain = { 0x40, 4, "PLAIN", 0 };
-	CHECK_EQ(mmio_reg_widths(&table_adapt, &plain), MMIO_W4);
+	/* a register whose entry says 0 takes the region's impl widths */
+	const struct glass_reg plain = { 0x40, 4, "PLAIN", 0 };
+	CHECK_EQ(mmio_reg_widths(&table_adapt, &plain), GLASS_W4);
 	CHECK(mmio_reg_fits(&table_adapt, &plain, 0x40, 4));
 	CHECK(!mmio_reg_fits(&table_adapt, &plain, 0x40, 1));
-}
-
-/* MISFIT_ADAPT: the pieces take the widths of the register the access
- * starts in (the device's in a hole). */
-TEST(as_adapt_per_register)
-{
-	struct dev_as e;
-
-	dev_setup(&e, &table_adapt, 0x40);
-	CHECK_EQ(rd(&e.as, DEV_BASE + 0x08, 8), 0x1f1e1d1c1b1a1918ull);
-	CHECK_EQ(e.d.nlog, 1);                      /* COUNT takes 8 */
-	check_call(&e.d, 0, 0x08, 8, 0x1f1e1d1c1b1a1918ull, false);
-	e.d.nlog = 0;
-	CHECK_EQ(rd(&e.as, DEV_BASE + 0x00, 8), 0x1716151413121110ull);
-	CHECK_EQ(e.d.nlog, 2);                      /* CTRL is 32-bit */
-	check_call(&e.d, 0, 0x00, 4, 0x13121110, false);
-	check_call(&e.d, 1, 0x04, 4, 0x17161514, false);
-	e.d.nlog = 0;
-	CHECK_EQ(rd(&e.as, DEV_BASE + 0x09, 1), 0x19); /* widened to a half */
-	check_call(&e.d, 0, 0x08, 4, 0x1b1a1918, false);
-	e.d.nlog = 0;
-	CHECK_EQ(rd(&e.as, DEV_BASE + 0x18, 8), 0x2f2e2d2c2b2a2928ull);
-	CHECK_EQ(e.d.nlog, 2);                      /* hole: device widths */
-	e.d.nlog = 0;
-	CHECK_EQ(rd(&e.as, DEV_BASE + 0x23, 8), 0x3a39383736353433ull);
-	CHECK_EQ(e.d.nlog, 1);                      /* BUF: misaligned, whole */
-	check_call(&e.d, 0, 0x23, 8, 0x3a39383736353433ull, false);
-	as_destroy(&e.as);
 }
 
 struct ev_rec {
@@ -915,7 +899,51 @@ static void ev_rec(void *opaque, const struct bus_event *ev)
 	l->n++;
 }
 
-/* The accesses no register takes, for every policy but ADAPT. */
+/* impl narrower than valid: the bus splits and widens into impl's widths,
+ * and each piece must still fit a register. */
+static const struct glass_reg word_regs[] = {
+	{ 0x00, 4, "CTRL", 0 },
+	{ 0x08, 8, "COUNT", 0 },
+	{ 0x20, 0x10, "BUF", 0 },
+	{ 0, 0, NULL, 0 },
+};
+
+TEST(as_impl_adapts_then_registers_fit)
+{
+	static const struct glass_region_ops ops = {
+		.read = fake_read, .write = fake_write,
+		.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_W4,
+		.regs = word_regs,
+	};
+	struct dev_as e;
+	struct ev_rec l = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, ev_rec, &l };
+
+	dev_setup(&e, &ops, 0x40);
+	e.as.sink = &sink;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x08, 8), 0x1f1e1d1c1b1a1918ull);
+	CHECK_EQ(e.d.nlog, 2);                      /* split in words */
+	check_call(&e.d, 0, 0x08, 4, 0x1b1a1918, false);
+	check_call(&e.d, 1, 0x0c, 4, 0x1f1e1d1c, false);
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x09, 1), 0x19); /* widened */
+	check_call(&e.d, 0, 0x08, 4, 0x1b1a1918, false);
+	e.d.nlog = 0;
+	wr(&e.as, DEV_BASE + 0x21, 2, 0xbbaa);      /* misaligned: RMW */
+	CHECK_EQ(e.d.nlog, 2);
+	check_call(&e.d, 0, 0x20, 4, 0x33323130, false);
+	check_call(&e.d, 1, 0x20, 4, 0x33bbaa30, true);
+	CHECK_EQ(l.n, 0);
+	/* CTRL, then the hole after it: that half reads all ones */
+	e.d.nlog = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE + 0x00, 8), 0xffffffff13121110ull);
+	CHECK_EQ(e.d.nlog, 1);
+	CHECK_EQ(l.n, 1);
+	CHECK(l.n && !strcmp(l.e[0].bad.why, "no register here: reads all ones"));
+	as_destroy(&e.as);
+}
+
+/* The accesses no register takes. */
 static const struct {
 	uint64_t off;
 	unsigned size;
@@ -929,9 +957,9 @@ static const struct {
 	{ 0x2c, 8, "access runs past the register" },
 };
 
-static void check_misfits(const struct mmio_ops *ops, enum mem_status st,
-			  uint64_t ones, const char *then_r,
-			  const char *then_w)
+static void check_misfits(const struct glass_region_ops *ops,
+			  enum mem_status st, uint64_t ones,
+			  const char *then_r, const char *then_w)
 {
 	struct dev_as e;
 	struct ev_rec l = { 0 };
@@ -945,28 +973,28 @@ static void check_misfits(const struct mmio_ops *ops, enum mem_status st,
 		unsigned size = misfits[i].size;
 
 		l.n = 0;
-		CHECK_EQ(as_read(&e.as, pa, size, &v), st);
+		CHECK_EQ(as_read(&e.as, pa, size, &v, NULL), st);
 		if (st == MEM_OK)
 			CHECK_EQ(v, ones >> (64 - 8 * size));
 		else
 			CHECK_EQ(v, 0x5a);
-		CHECK_EQ(as_write(&e.as, pa, size, 0), st);
+		CHECK_EQ(as_write(&e.as, pa, size, 0, NULL), st);
 		CHECK_EQ(e.d.nlog, 0);              /* never at the device */
 		/* a guest error each, and the access itself unless refused */
 		CHECK_EQ(l.n, st == MEM_OK ? 4 : 2);
-		CHECK_EQ(l.e[0].cat, EV_GUEST_ERROR);
-		CHECK_EQ(l.e[0].pa, pa);
-		CHECK_EQ(l.e[0].size, size);
-		CHECK(l.e[0].region == e.r);
+		CHECK_EQ(l.e[0].kind, EVK_BAD_ACCESS);
+		CHECK_EQ(l.e[0].bad.pa, pa);
+		CHECK_EQ(l.e[0].bad.size, size);
+		CHECK(l.e[0].bad.region == e.r);
 		snprintf(want, sizeof(want), "%s: %s", misfits[i].why, then_r);
-		CHECK(l.e[0].what && !strcmp(l.e[0].what, want));
+		CHECK(l.e[0].bad.why && !strcmp(l.e[0].bad.why, want));
 		int w = st == MEM_OK ? 2 : 1;
 		snprintf(want, sizeof(want), "%s: %s", misfits[i].why, then_w);
-		CHECK(l.e[w].what && !strcmp(l.e[w].what, want));
-		CHECK(l.e[w].write);
+		CHECK(l.e[w].bad.why && !strcmp(l.e[w].bad.why, want));
+		CHECK(l.e[w].bad.write);
 		if (st == MEM_OK) {
-			CHECK_EQ(l.e[1].cat, EV_MMIO);
-			CHECK_EQ(l.e[3].cat, EV_MMIO);
+			CHECK_EQ(l.e[1].kind, EVK_MMIO);
+			CHECK_EQ(l.e[3].kind, EVK_MMIO);
 		}
 	}
 	/* what fits goes through, and says nothing */
@@ -975,14 +1003,8 @@ static void check_misfits(const struct mmio_ops *ops, enum mem_status st,
 	wr(&e.as, DEV_BASE + 0x25, 2, 0xabcd);
 	CHECK_EQ(e.d.nlog, 2);
 	CHECK_EQ(l.n, 2);
-	CHECK_EQ(l.e[0].cat, EV_MMIO);
+	CHECK_EQ(l.e[0].kind, EVK_MMIO);
 	as_destroy(&e.as);
-}
-
-TEST(as_misfit_fault)
-{
-	check_misfits(&table_fault, MEM_REFUSED, 0, "access fault",
-		      "access fault");
 }
 
 TEST(as_misfit_ones)
@@ -999,10 +1021,10 @@ TEST(as_misfit_zero)
 /* `valid` comes first: outside it, even a ZERO device faults. */
 TEST(as_valid_widths_fault_first)
 {
-	static const struct mmio_ops ops = {
-		.read = fake_read, .write = fake_write, .widths = MMIO_W4,
-		.misfit = MISFIT_ZERO, .valid = MMIO_W4 | MMIO_W8,
-		.regs = table_regs,
+	static const struct glass_region_ops ops = {
+		.read = fake_read, .write = fake_write,
+		.valid = GLASS_W4 | GLASS_W8, .impl = GLASS_W4 | GLASS_W8,
+		.flags = GLASS_UNCLAIMED_ZERO, .regs = table_regs,
 	};
 	struct dev_as e;
 	struct ev_rec l = { 0 };
@@ -1011,14 +1033,43 @@ TEST(as_valid_widths_fault_first)
 
 	dev_setup(&e, &ops, 0x40);
 	e.as.sink = &sink;
-	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x20, 1, &v), MEM_REFUSED);
-	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x22, 4, &v), MEM_REFUSED);
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x20, 1, &v, NULL), MEM_REFUSED);
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x22, 4, &v, NULL), MEM_REFUSED);
 	CHECK_EQ(l.n, 2);
-	CHECK(!strcmp(l.e[0].what, "width or alignment the device refuses: "
-				   "access fault"));
+	CHECK(!strcmp(l.e[0].bad.why, "width or alignment the device refuses: "
+				      "access fault"));
 	CHECK_EQ(rd(&e.as, DEV_BASE + 0x00, 8), 0);   /* valid, a misfit */
 	CHECK_EQ(rd(&e.as, DEV_BASE + 0x20, 4), 0x33323130);
 	CHECK_EQ(e.d.nlog, 1);
+	as_destroy(&e.as);
+}
+
+/* A model (a plugin's) that returns bits above the access: the bus keeps
+ * only the access's bytes and says so. */
+static uint64_t wide_read(void *dev, uint64_t off, unsigned size,
+			  const struct glass_attrs *who)
+{
+	return 0xabcdef0012345678ull;
+}
+
+TEST(as_model_read_wider_than_access)
+{
+	static const struct glass_region_ops ops = {
+		.read = wide_read, .write = fake_write, .impl = GLASS_WANY,
+	};
+	struct dev_as e;
+	struct ev_rec l = { 0 };
+	struct event_sink sink = { EV_GUEST_ERROR, ev_rec, &l };
+
+	dev_setup(&e, &ops, 0x40);
+	e.as.sink = &sink;
+	CHECK_EQ(rd(&e.as, DEV_BASE, 4), 0x12345678);
+	CHECK_EQ(rd(&e.as, DEV_BASE, 1), 0x78);
+	CHECK_EQ(l.n, 2);
+	CHECK(l.n && strstr(l.e[0].bad.why, "bits beyond the access"));
+	l.n = 0;
+	CHECK_EQ(rd(&e.as, DEV_BASE, 8), 0xabcdef0012345678ull);
+	CHECK_EQ(l.n, 0);
 	as_destroy(&e.as);
 }
 
@@ -1027,13 +1078,11 @@ TEST(as_valid_widths_fault_first)
  * when one byte would be. */
 TEST(as_straddle_bytes_follow_each_contract)
 {
-	static const struct mmio_ops bytes_fault = {
-		.read = fake_read, .write = fake_write, .widths = MMIO_WANY,
-		.misfit = MISFIT_FAULT,
+	static const struct glass_region_ops bytes_fault = {
+		.read = fake_read, .write = fake_write, .valid = GLASS_WANY,
 	};
-	static const struct mmio_ops words_fault = {
-		.read = fake_read, .write = fake_write, .widths = MMIO_W4,
-		.misfit = MISFIT_FAULT,
+	static const struct glass_region_ops words_fault = {
+		.read = fake_read, .write = fake_write, .valid = GLASS_W4,
 	};
 	struct dev_as e;
 	struct ev_rec l = { 0 };
@@ -1052,12 +1101,12 @@ TEST(as_straddle_bytes_follow_each_contract)
 	ram = as_add_ram(&e.as, "ram", DEV_BASE + 0x40, 0x1000);
 	CHECK(ram != NULL);
 	e.as.sink = &sink;
-	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x3e, 4, &v), MEM_REFUSED);
-	CHECK_EQ(as_write(&e.as, DEV_BASE + 0x3e, 4, ~0ull), MEM_REFUSED);
+	CHECK_EQ(as_read(&e.as, DEV_BASE + 0x3e, 4, &v, NULL), MEM_REFUSED);
+	CHECK_EQ(as_write(&e.as, DEV_BASE + 0x3e, 4, ~0ull, NULL), MEM_REFUSED);
 	CHECK_EQ(e.d.nlog, 0);
 	CHECK_EQ(ram ? ram->host[0] : 1, 0);          /* nothing written */
 	CHECK_EQ(l.n, 2);
-	CHECK_EQ(l.e[0].pa, DEV_BASE + 0x3e);
+	CHECK_EQ(l.e[0].bad.pa, DEV_BASE + 0x3e);
 	as_destroy(&e.as);
 }
 
@@ -1082,9 +1131,9 @@ TEST(as_page_device_only_for_whole_pages)
 	CHECK(as_page_device(&as, 0x10000000) == NULL); /* shares its page */
 	CHECK(as_page_device(&as, 0x80000000) == NULL); /* RAM */
 	CHECK(as_page_device(&as, 0x20000000) == NULL); /* nothing */
-	CHECK_EQ(as_read_dev(&as, b, 0x40000010, 4, &v), MEM_OK);
+	CHECK_EQ(as_read_dev(&as, b, 0x40000010, 4, &v, NULL), MEM_OK);
 	CHECK_EQ(v, 0x23222120);
-	CHECK_EQ(as_write_dev(&as, b, 0x40000010, 2, 0xffffbeef), MEM_OK);
+	CHECK_EQ(as_write_dev(&as, b, 0x40000010, 2, 0xffffbeef, NULL), MEM_OK);
 	CHECK_EQ(big.log[big.nlog - 1].val, 0xbeef); /* only the bytes */
 	CHECK_EQ(b->reads, 1);
 	CHECK_EQ(b->writes, 1);

@@ -1,106 +1,87 @@
-/* SiFive test finisher, driven through finisher_ops as the bus would. */
+/* SiFive test finisher, created by the device framework and driven
+ * through the address space as a hart would. */
 #include <string.h>
 
 #include "dev/finisher.h"
+#include "devhost.h"
 #include "harness.h"
 
-struct fin_env {
-	struct finisher f;
-	int calls;
-	enum finish_kind kind;
-	int code;
-};
+#define BASE 0x100000
 
-static void env_request(void *opaque, enum finish_kind kind, int code)
+static struct devhost h;
+
+static void env_init(void)
 {
-	struct fin_env *e = opaque;
-
-	e->calls++;
-	e->kind = kind;
-	e->code = code;
+	devhost_init(&h, false);
+	CHECK(devhost_platform(&h, &finisher_class, "", BASE, 0x1000, 0));
 }
 
-static void env_init(struct fin_env *e)
+static int calls(void)
 {
-	memset(e, 0, sizeof(*e));
-	e->code = -1;
-	finisher_init(&e->f, env_request, e);
-}
-
-static void wr(struct fin_env *e, uint64_t off, uint32_t val)
-{
-	finisher_ops.write(&e->f, off, val, 4);
-}
-
-TEST(finisher_ops_shape)
-{
-	CHECK_EQ(finisher_ops.widths, MMIO_W4);
-	CHECK_EQ(finisher_ops.misfit, MISFIT_ADAPT);
-	CHECK(finisher_ops.regs != NULL);
-	CHECK_EQ(finisher_ops.regs[0].offset, 0);
-	CHECK(finisher_ops.regs[0].name != NULL);
-	CHECK(finisher_ops.regs[1].name == NULL);
+	return h.requests[0] + h.requests[1] + h.requests[2];
 }
 
 TEST(finisher_pass_powers_off)
 {
-	struct fin_env e;
-
-	env_init(&e);
-	wr(&e, 0, 0x5555);
-	CHECK_EQ(e.calls, 1);
-	CHECK_EQ(e.kind, FINISH_POWEROFF);
-	CHECK_EQ(e.code, 0);
+	env_init();
+	devhost_wr(&h, 0, 0x5555, 4);
+	CHECK_EQ(calls(), 1);
+	CHECK_EQ(h.requests[GLASS_REQUEST_POWEROFF], 1);
+	devhost_destroy(&h);
 }
 
+/* A failure stays a failure: code 0 becomes exit 1. */
 TEST(finisher_fail_carries_code)
 {
-	struct fin_env e;
-
-	env_init(&e);
-	wr(&e, 0, 0x3333 | 42u << 16);
-	CHECK_EQ(e.calls, 1);
-	CHECK_EQ(e.kind, FINISH_FAIL);
-	CHECK_EQ(e.code, 42);
-	wr(&e, 0, 0xffff3333u);
-	CHECK_EQ(e.calls, 2);
-	CHECK_EQ(e.code, 0xffff);
-	wr(&e, 0, 0x3333);
-	CHECK_EQ(e.calls, 3);
-	CHECK_EQ(e.kind, FINISH_FAIL);
-	CHECK_EQ(e.code, 0);
+	env_init();
+	devhost_wr(&h, 0, 0x3333 | 42u << 16, 4);
+	CHECK_EQ(calls(), 1);
+	CHECK_EQ(h.requests[GLASS_REQUEST_EXIT], 1);
+	CHECK_EQ(h.last_code, 42);
+	devhost_wr(&h, 0, 0xffff3333u, 4);    /* exit statuses are 8 bits */
+	CHECK_EQ(calls(), 2);
+	CHECK_EQ(h.last_code, 255);
+	devhost_wr(&h, 0, 0x3333, 4);
+	CHECK_EQ(calls(), 3);
+	CHECK_EQ(h.requests[GLASS_REQUEST_EXIT], 3);
+	CHECK_EQ(h.last_code, 1);
+	devhost_destroy(&h);
 }
 
 TEST(finisher_reset)
 {
-	struct fin_env e;
-
-	env_init(&e);
-	wr(&e, 0, 0x7777);
-	CHECK_EQ(e.calls, 1);
-	CHECK_EQ(e.kind, FINISH_RESET);
+	env_init();
+	devhost_wr(&h, 0, 0x7777, 4);
+	CHECK_EQ(calls(), 1);
+	CHECK_EQ(h.requests[GLASS_REQUEST_RESET], 1);
+	devhost_destroy(&h);
 }
 
 TEST(finisher_ignores_other_values)
 {
-	struct fin_env e;
-
-	env_init(&e);
-	wr(&e, 0, 0);
-	wr(&e, 0, 0x1234);
-	wr(&e, 0, 0x5556);
-	wr(&e, 0, 0x55550000);       /* command is in the low half */
-	wr(&e, 4, 0x5555);           /* only offset 0 is the register */
-	CHECK_EQ(e.calls, 0);
-	CHECK_EQ(finisher_ops.read(&e.f, 0, 4), 0);
-	CHECK_EQ(finisher_ops.read(&e.f, 4, 4), 0);
+	env_init();
+	devhost_wr(&h, 0, 0, 4);
+	devhost_wr(&h, 0, 0x1234, 4);
+	devhost_wr(&h, 0, 0x5556, 4);
+	devhost_wr(&h, 0, 0x55550000, 4);  /* command is in the low half */
+	devhost_wr(&h, 4, 0x5555, 4);      /* only offset 0 is the register */
+	CHECK_EQ(calls(), 0);
+	CHECK_EQ(devhost_rd(&h, 0, 4), 0);
+	CHECK_EQ(devhost_rd(&h, 4, 4), 0);
+	/* the write to +4 is a hole: a guest error, never the device */
+	CHECK_EQ(devhost_events(&h, EVK_BAD_ACCESS), 2);
+	devhost_destroy(&h);
 }
 
-TEST(finisher_without_callback)
+/* Narrow and wide accesses are adapted to the 32-bit register. */
+TEST(finisher_adapts_widths)
 {
-	struct finisher f;
-
-	finisher_init(&f, NULL, NULL);
-	finisher_ops.write(&f, 0, 0x5555, 4); /* must not crash */
-	CHECK_EQ(finisher_ops.read(&f, 0, 4), 0);
+	env_init();
+	devhost_wr(&h, 0, 0x55, 1);         /* widened: 0x00000055 */
+	CHECK_EQ(calls(), 0);
+	devhost_wr(&h, 0, 0x5555, 2);       /* widened: 0x00005555 */
+	CHECK_EQ(h.requests[GLASS_REQUEST_POWEROFF], 1);
+	devhost_wr(&h, 0, 0x7777, 8);       /* split: +0 acts, +4 a hole */
+	CHECK_EQ(h.requests[GLASS_REQUEST_RESET], 1);
+	devhost_destroy(&h);
 }

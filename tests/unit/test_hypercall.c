@@ -1,7 +1,9 @@
-/* The hypercall device: every register (64-bit and as 32-bit halves), bad
- * widths (refused by the bus from the register table), claims by several
- * harts, every operation and status code, DMA
- * bounds through fake DMA callbacks, the PCI function, and the --share
+/* The hypercall device, made by the device framework on a fake host:
+ * every register (64-bit and as 32-bit halves), bad widths (refused by the
+ * bus from the register table), claims by several harts, every operation
+ * and status code, DMA bounds through the framework (guest RAM for the
+ * platform instance; the bridge's inbound window and Bus Master Enable for
+ * the PCI function), the PCI function, and the --share
  * confinement of HOST_READ/HOST_WRITE against a real temporary directory
  * (absolute names, "..", symlinks in and out, FIFOs, device nodes, and a
  * path component swapped for a symlink while operations run). */
@@ -19,19 +21,20 @@
 #include <unistd.h>
 
 #include "dev/hypercall.h"
+#include "devhost.h"
 #include "harness.h"
-#include "mem/address_space.h"
+#include "machine/hypercall_host.h"
 
 #define CH(n) ((uint64_t)(n) * HC_PAGE_SIZE)
 #define ARG(n) (HC_CH_ARG0 + 8 * (n))
-#define RAM_BASE 0x80000000ull
-#define RAM_SIZE 0x10000ull
+#define RAM_BASE DEVHOST_RAM
+#define RAM_SIZE DEVHOST_RAM_SIZE
 #define ST(e) ((uint64_t)(int64_t)-(e)) /* a STATUS value */
 
 /* ---- a fake machine behind struct hc_host ---- */
 
 struct fake {
-	uint64_t hart, time, instret;
+	uint64_t time, instret;
 	int exits, exit_code, resets;
 	int logs;
 	char log[HC_DATA_SIZE + 64];
@@ -41,43 +44,60 @@ struct fake {
 	int rois, markers;
 	bool roi_begin;
 	uint64_t roi_id, marker_id;
+	int64_t roi_hart, marker_hart;
 	int stats_resets, stats_dumps, stats_rc;
 	char stats_name[HC_DATA_SIZE + 1];
 	int traces;
 	uint64_t trace_mask;
-	uint8_t ram[RAM_SIZE];
-	int dma_reads, dma_writes;
 	int user_calls;
 	uint64_t user_last_op;
 };
 
 static struct fake fk;
-static struct hypercall hc;
 
-/* The device sits in an address space, as the guest sees it: accesses its
- * registers do not take are answered by the bus (read 0, write ignored)
- * and reported as guest-error events, counted here. */
+/* The device is made by the device framework in devhost's one-device
+ * machine (1 MiB of RAM at RAM_BASE), as the platform instance at HC_BASE
+ * or as a PCI function with BAR0 at HC_BAR, and accessed through the
+ * address space as a hart accesses it: accesses its registers do not
+ * take are answered by the bus (read 0, write ignored) and reported as
+ * bad-access events. */
 #define HC_BASE 0x10110000ull
-static struct address_space hc_as;
-static uint64_t bus_errors;
+#define HC_BAR 0x40000000ull       /* in devhost's 32-bit PCI window */
+#define ECAM_BASE 0x30000000ull    /* devhost's */
+#define HC_SLOT 1
+static struct devhost dh;
 
-static void count_errors(void *o, const struct bus_event *e)
+/* The hart the next accesses come from (HARTID, the counters' latches and
+ * the LOG/ROI/MARKER callbacks take it from the access). */
+static struct glass_attrs who = { .initiator = 0, .priv = 3 };
+
+static void as_hart(uint64_t hart)
 {
-	if (e->cat == EV_GUEST_ERROR)
-		bus_errors++;
+	who.initiator = (int32_t)hart;
 }
 
-static struct event_sink hc_sink = { EV_GUEST_ERROR, count_errors, NULL };
+static struct hypercall *hc(void)
+{
+	return device_self(dh.dev);
+}
 
-/* Guest errors so far: the bus's and the device's own. */
+/* Guest errors so far: the bus's (bad-access events) and the device's
+ * own. The device's own are trace events too now (device-error events,
+ * counted by the framework as well): every call checks they agree. */
 static uint64_t errors(void)
 {
-	return bus_errors + hc.guest_errors;
+	CHECK_EQ(devhost_events(&dh, EVK_DEVICE_ERROR), hc()->guest_errors);
+	CHECK_EQ(dh.dev->guest_errors, hc()->guest_errors);
+	return devhost_events(&dh, EVK_BAD_ACCESS) + hc()->guest_errors;
 }
 
-static uint64_t f_hart(void *o) { return ((struct fake *)o)->hart; }
 static uint64_t f_time(void *o) { return ((struct fake *)o)->time; }
 static uint64_t f_instret(void *o) { return ((struct fake *)o)->instret; }
+
+static int64_t hart_of(const struct glass_attrs *w)
+{
+	return w ? w->initiator : -2;
+}
 
 static void f_exit(void *o, int code)
 {
@@ -90,12 +110,12 @@ static void f_reset(void *o)
 	fk.resets++;
 }
 
-static void f_log(void *o, uint64_t hart, uint64_t instret, const char *text,
-		  uint64_t len)
+static void f_log(void *o, const struct glass_attrs *w, uint64_t instret,
+		  const char *text, uint64_t len)
 {
 	fk.logs++;
 	fk.log_len = len;
-	fk.log_hart = hart;
+	fk.log_hart = (uint64_t)hart_of(w);
 	fk.log_instret = instret;
 	if (len < sizeof(fk.log)) {
 		memcpy(fk.log, text, len);
@@ -109,17 +129,20 @@ static void f_putc(void *o, uint8_t b)
 		fk.out[fk.nout++] = (char)b;
 }
 
-static void f_roi(void *o, bool begin, uint64_t id)
+static void f_roi(void *o, const struct glass_attrs *w, bool begin,
+		  uint64_t id)
 {
 	fk.rois++;
 	fk.roi_begin = begin;
 	fk.roi_id = id;
+	fk.roi_hart = hart_of(w);
 }
 
-static void f_marker(void *o, uint64_t id)
+static void f_marker(void *o, const struct glass_attrs *w, uint64_t id)
 {
 	fk.markers++;
 	fk.marker_id = id;
+	fk.marker_hart = hart_of(w);
 }
 
 static void f_stats_reset(void *o)
@@ -143,31 +166,6 @@ static uint64_t f_trace_set(void *o, uint64_t mask, bool on)
 	return prev;
 }
 
-/* DMA reaches only [RAM_BASE, RAM_BASE + RAM_SIZE) */
-static bool ram_range(uint64_t addr, uint64_t len)
-{
-	return addr >= RAM_BASE && len <= RAM_SIZE &&
-	       addr - RAM_BASE <= RAM_SIZE - len;
-}
-
-static int f_dma_read(void *o, uint64_t addr, void *buf, uint64_t len)
-{
-	fk.dma_reads++;
-	if (!ram_range(addr, len))
-		return -1;
-	memcpy(buf, fk.ram + (addr - RAM_BASE), len);
-	return 0;
-}
-
-static int f_dma_write(void *o, uint64_t addr, const void *buf, uint64_t len)
-{
-	fk.dma_writes++;
-	if (!ram_range(addr, len))
-		return -1;
-	memcpy(fk.ram + (addr - RAM_BASE), buf, len);
-	return 0;
-}
-
 static int f_user_op(void *o, uint64_t op, const uint64_t arg[6],
 		     uint64_t ret[2])
 {
@@ -184,12 +182,88 @@ static int f_user_op(void *o, uint64_t op, const uint64_t arg[6],
  * instead of openat2 (both must confine). */
 static bool force_walk;
 
-/* A device with every callback (full) or only the required ones. */
-static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
+/* The classes: the model with the test's fake host instead of the
+ * machine's (as hc_realize in machine/hypercall_host.c does it). The
+ * next instance takes test_host and test_nch. The PCI class has the
+ * machine's identity (hypercall_pci_class's). */
+static struct hc_host test_host;
+static unsigned test_nch;
+
+static int hc_test_realize(void *self, struct glass_device *dev)
 {
-	struct hc_host host = {
+	return hypercall_realize(self, dev, &test_host, test_nch, false);
+}
+
+static int hc_test_pci_realize(void *self, struct glass_device *dev)
+{
+	return hypercall_realize(self, dev, &test_host, test_nch, true);
+}
+
+static const struct glass_device_class hc_test_class = {
+	.name = "hc-test",
+	.desc = "the hypercall model on the unit test's fake host",
+	.bus = GLASS_BUS_PLATFORM,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.state_version = 1,
+	.platform_size = HC_WINDOW_SIZE,
+	.realize = hc_test_realize,
+	.reset = hypercall_reset,
+	.info = hypercall_info,
+};
+
+static const struct glass_device_class *hc_test_pci_class(void)
+{
+	static struct glass_device_class c;
+
+	c = hc_test_class;
+	c.name = "hc-test-pci";
+	c.bus = GLASS_BUS_PCI;
+	c.platform_size = 0;
+	c.pci = hypercall_pci_class.pci;
+	c.realize = hc_test_pci_realize;
+	return &c;
+}
+
+/* PCI: config space through ECAM, as a hart reaches it. */
+static uint64_t ecam(unsigned off)
+{
+	return ECAM_BASE + ((uint64_t)HC_SLOT << 15) + off;
+}
+
+static uint32_t cfg_read(unsigned off, unsigned size)
+{
+	uint64_t v = 0;
+
+	CHECK_EQ(devhost_access_as(&dh, ecam(off), size, &v, false, &who),
+		 MEM_OK);
+	return (uint32_t)v;
+}
+
+static void cfg_write(unsigned off, uint32_t val, unsigned size)
+{
+	uint64_t v = val;
+
+	CHECK_EQ(devhost_access_as(&dh, ecam(off), size, &v, true, &who),
+		 MEM_OK);
+}
+
+/* BAR0 at HC_BAR, decoding; bus mastering (DMA) as asked. */
+static void pci_enable(bool master)
+{
+	cfg_write(PCI_BAR0, (uint32_t)HC_BAR, 4);
+	cfg_write(PCI_COMMAND, PCI_COMMAND_MEMORY |
+		  (master ? PCI_COMMAND_MASTER : 0), 2);
+	dh.base = HC_BAR;
+}
+
+/* A device with every callback (full) or only the required ones, as the
+ * platform instance or (pci) a PCI function in slot 1 left unassigned. */
+static struct hypercall *setup_on(bool full, int share_dirfd, unsigned nch,
+				  bool pci)
+{
+	test_host = (struct hc_host){
 		.opaque = &fk,
-		.current_hart = f_hart,
 		.time_ns = f_time,
 		.instret = f_instret,
 		.exit = f_exit,
@@ -198,39 +272,54 @@ static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
 		.putc = f_putc,
 		.share = { .dirfd = share_dirfd, .force_walk = force_walk },
 	};
-
 	if (full) {
-		host.roi = f_roi;
-		host.marker = f_marker;
-		host.stats_reset = f_stats_reset;
-		host.stats_dump = f_stats_dump;
-		host.trace_set = f_trace_set;
-		host.dma_read = f_dma_read;
-		host.dma_write = f_dma_write;
-		host.user_op = f_user_op;
+		test_host.roi = f_roi;
+		test_host.marker = f_marker;
+		test_host.stats_reset = f_stats_reset;
+		test_host.stats_dump = f_stats_dump;
+		test_host.trace_set = f_trace_set;
+		test_host.user_op = f_user_op;
 	}
+	test_nch = nch;
 	memset(&fk, 0, sizeof(fk));
-	hypercall_init(&hc, &host, nch);
-	as_destroy(&hc_as);
-	as_init(&hc_as);
-	CHECK(as_add_mmio(&hc_as, "hypercall", HC_BASE, HC_WINDOW_SIZE, 0,
-			  &hypercall_ops, &hc) != NULL);
-	hc_as.sink = &hc_sink;
-	bus_errors = 0;
-	return &hc;
+	as_hart(0);
+	devhost_init(&dh, pci);
+	if (pci)
+		devhost_pci(&dh, hc_test_pci_class(), "addr=1");
+	else
+		devhost_platform(&dh, &hc_test_class, "", HC_BASE,
+				 HC_WINDOW_SIZE, 0);
+	if (!dh.dev) {
+		fprintf(stderr, "test_hypercall: device not created\n");
+		abort();
+	}
+	return hc();
+}
+
+static struct hypercall *setup(bool full, int share_dirfd, unsigned nch)
+{
+	return setup_on(full, share_dirfd, nch, false);
+}
+
+/* The region the device's window is (the model's glass_region_ops). */
+static const struct glass_region_ops *hc_ops(void)
+{
+	return dh.dev->regions[0]->ops;
 }
 
 static uint64_t rd(uint64_t off, unsigned size)
 {
 	uint64_t v = 0xdeadbeef;
 
-	CHECK_EQ(as_read(&hc_as, HC_BASE + off, size, &v), MEM_OK);
+	CHECK_EQ(devhost_access_as(&dh, dh.base + off, size, &v, false, &who),
+		 MEM_OK);
 	return v;
 }
 
 static void wr(uint64_t off, uint64_t val, unsigned size)
 {
-	CHECK_EQ(as_write(&hc_as, HC_BASE + off, size, val), MEM_OK);
+	CHECK_EQ(devhost_access_as(&dh, dh.base + off, size, &val, true,
+				   &who), MEM_OK);
 }
 
 static void put_data(unsigned ch, unsigned at, const void *p, size_t len)
@@ -334,6 +423,21 @@ static uint64_t host_read(const char *name, uint64_t off, uint64_t len,
 	return call(1, HC_OP_HOST_READ, strlen(name), off, len, dma, 0);
 }
 
+/* A tap counting DMA events. */
+struct dma_counts {
+	unsigned ok, refused;
+};
+
+static void dma_count(void *o, const struct bus_event *e)
+{
+	struct dma_counts *c = o;
+
+	if (e->kind == EVK_DMA && e->dma.ok)
+		c->ok++;
+	else if (e->kind == EVK_DMA)
+		c->refused++;
+}
+
 static uint64_t host_write(const char *name, const char *text, uint64_t off,
 			   uint64_t trunc)
 {
@@ -360,10 +464,15 @@ TEST(hypercall_global_registers)
 	CHECK_EQ(rd(HC_REG_VERSION, 8), 1);
 	CHECK_EQ(rd(HC_REG_FEATURES, 8), 0x6f);   /* no bit 4: CHECKPOINT */
 	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 4);
-	fk.hart = 3;
+	as_hart(3);
 	CHECK_EQ(rd(HC_REG_HARTID, 8), 3);
-	fk.hart = 0;
+	as_hart(0);
 	CHECK_EQ(rd(HC_REG_HARTID, 8), 0);
+	/* no hart at all (a debugger; NULL attributes) reads 0 */
+	uint64_t v = 7;
+	CHECK_EQ(devhost_access_as(&dh, HC_BASE + HC_REG_HARTID, 8, &v,
+				   false, NULL), MEM_OK);
+	CHECK_EQ(v, 0);
 	fk.time = 123456789;
 	fk.instret = 0x123456789abcull;
 	CHECK_EQ(rd(HC_REG_TIME_NS, 8), 123456789);
@@ -492,14 +601,14 @@ TEST(hypercall_32bit_counters_latch)
 	CHECK_EQ(rd(HC_REG_TIME_NS, 8), 0x200000000ull);
 	/* per hart: hart 1's low read does not disturb hart 0's pair */
 	fk.instret = 0x0000000affffffffull;
-	fk.hart = 0;
+	as_hart(0);
 	CHECK_EQ(rd(HC_REG_INSTRET, 4), 0xffffffff);
-	fk.hart = 1;
+	as_hart(1);
 	fk.instret = 0x0000000b00000010ull;
 	CHECK_EQ(rd(HC_REG_INSTRET, 4), 0x10);
-	fk.hart = 0;
+	as_hart(0);
 	CHECK_EQ(rd(HC_REG_INSTRET + 4, 4), 0xa);
-	fk.hart = 1;
+	as_hart(1);
 	CHECK_EQ(rd(HC_REG_INSTRET + 4, 4), 0xb);
 	CHECK_EQ(errors(), 0);
 }
@@ -518,12 +627,12 @@ TEST(hypercall_bad_widths)
 	CHECK_EQ(errors(), 4);
 	/* a narrow CLAIM read does not claim */
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 2), 0);
-	CHECK_EQ(hc.ch[0].claimed, false);
+	CHECK_EQ(hc()->s.ch[0].claimed, false);
 	/* a narrow DOORBELL write does not ring */
 	wr(CH(1) + HC_CH_OP, HC_OP_PING, 8);
 	wr(CH(1) + HC_CH_DOORBELL, 1, 1);
 	wr(CH(1) + HC_CH_DOORBELL + 2, 1, 2);
-	CHECK_EQ(hc.ops_run, 0);
+	CHECK_EQ(hc()->ops_run, 0);
 	CHECK_EQ(errors(), 7);
 	/* misaligned 4-byte */
 	CHECK_EQ(rd(HC_REG_MAGIC + 2, 4), 0);
@@ -540,7 +649,7 @@ TEST(hypercall_bad_widths)
 	/* last bytes of DATA */
 	wr(CH(1) + HC_PAGE_SIZE - 8, 0x1122334455667788ull, 8);
 	CHECK_EQ(rd(CH(1) + HC_PAGE_SIZE - 1, 1), 0x11);
-	CHECK_EQ(hc.ch[0].data[HC_DATA_SIZE - 8], 0x88);
+	CHECK_EQ(hc()->s.ch[0].data[HC_DATA_SIZE - 8], 0x88);
 	CHECK_EQ(errors(), 8);
 }
 
@@ -569,42 +678,50 @@ TEST(hypercall_unassigned_offsets)
 	CHECK_EQ(errors(), 8);
 }
 
-/* The device behind the real bus, as the platform instance is mapped. */
+/* The device behind the real bus, as the platform instance is mapped:
+ * physical addresses, the region the framework made. */
+static uint64_t pa_rd(uint64_t pa, unsigned size)
+{
+	uint64_t v = 0x5a5a;
+
+	CHECK_EQ(devhost_access_as(&dh, pa, size, &v, false, &who), MEM_OK);
+	return v;
+}
+
+static void pa_wr(uint64_t pa, uint64_t v, unsigned size)
+{
+	CHECK_EQ(devhost_access_as(&dh, pa, size, &v, true, &who), MEM_OK);
+}
+
 TEST(hypercall_through_address_space)
 {
-	static struct address_space as;
-	uint64_t v = 0;
 	const uint64_t base_pa = 0x10110000;
 
 	setup(true, -1, 2);
-	as_init(&as);
-	CHECK(as_add_mmio(&as, "hypercall", base_pa, HC_WINDOW_SIZE, 0,
-			  &hypercall_ops, &hc) != NULL);
-	as.sink = &hc_sink;
-	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC, 8, &v), MEM_OK);
-	CHECK_EQ(v, HC_MAGIC);
-	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC + 4, 4, &v), MEM_OK);
-	CHECK_EQ(v, 0x31434853);
-	CHECK_EQ(as_read(&as, base_pa + HC_REG_MAGIC, 2, &v), MEM_OK);
-	CHECK_EQ(v, 0);
+	const struct flat_range *f = as_lookup(&dh.as, base_pa);
+	CHECK(f != NULL);
+	if (f) {
+		CHECK_EQ(f->r->base, base_pa);
+		CHECK_EQ(f->r->size, HC_WINDOW_SIZE);
+		CHECK(f->r->dev == hc());
+		CHECK(f->r->owner == dh.dev);
+	}
+	CHECK(as_lookup(&dh.as, base_pa + HC_WINDOW_SIZE) == NULL);
+	CHECK_EQ(pa_rd(base_pa + HC_REG_MAGIC, 8), HC_MAGIC);
+	CHECK_EQ(pa_rd(base_pa + HC_REG_MAGIC + 4, 4), 0x31434853);
+	CHECK_EQ(pa_rd(base_pa + HC_REG_MAGIC, 2), 0);
 	CHECK_EQ(errors(), 1);
 	/* a doorbell through the bus */
-	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_CH_OP, 8, HC_OP_PING),
-		 MEM_OK);
-	CHECK_EQ(as_write(&as, base_pa + CH(1) + ARG(0), 4, 41), MEM_OK);
-	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_CH_DOORBELL, 4, 0),
-		 MEM_OK);
-	CHECK_EQ(as_read(&as, base_pa + CH(1) + HC_CH_RET0, 8, &v), MEM_OK);
-	CHECK_EQ(v, 42);
+	pa_wr(base_pa + CH(1) + HC_CH_OP, HC_OP_PING, 8);
+	pa_wr(base_pa + CH(1) + ARG(0), 41, 4);
+	pa_wr(base_pa + CH(1) + HC_CH_DOORBELL, 0, 4);
+	CHECK_EQ(pa_rd(base_pa + CH(1) + HC_CH_RET0, 8), 42);
 	/* a misaligned access to DATA goes to the device whole */
-	CHECK_EQ(as_write(&as, base_pa + CH(1) + HC_DATA_OFFSET + 3, 8,
-			  0x1122334455667788ull), MEM_OK);
-	CHECK_EQ(as_read(&as, base_pa + CH(1) + HC_DATA_OFFSET + 3, 8, &v),
-		 MEM_OK);
-	CHECK_EQ(v, 0x1122334455667788ull);
-	CHECK_EQ(hc.ch[0].data[3], 0x88);
+	pa_wr(base_pa + CH(1) + HC_DATA_OFFSET + 3, 0x1122334455667788ull, 8);
+	CHECK_EQ(pa_rd(base_pa + CH(1) + HC_DATA_OFFSET + 3, 8),
+		 0x1122334455667788ull);
+	CHECK_EQ(hc()->s.ch[0].data[3], 0x88);
 	CHECK_EQ(errors(), 1);
-	as_destroy(&as);
 }
 
 /* ---- channels ---- */
@@ -617,18 +734,18 @@ TEST(hypercall_claim_release)
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 4), 0);
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM + 4, 4), 0); /* high half: no claim */
 	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM + 4, 4), 0);
-	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
 	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM, 4), 1);   /* 32-bit claim */
 	/* non-zero writes do not release (guest error) */
 	wr(CH(1) + HC_CH_CLAIM, 1, 8);
-	CHECK_EQ(hc.ch[0].claimed, true);
+	CHECK_EQ(hc()->s.ch[0].claimed, true);
 	CHECK_EQ(errors(), 1);
 	/* release, 64-bit and as halves (low first, then a harmless high) */
 	wr(CH(1) + HC_CH_CLAIM, 0, 8);
-	CHECK_EQ(hc.ch[0].claimed, false);
+	CHECK_EQ(hc()->s.ch[0].claimed, false);
 	wr(CH(2) + HC_CH_CLAIM, 0, 4);
 	wr(CH(2) + HC_CH_CLAIM + 4, 0, 4);
-	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
 	CHECK_EQ(errors(), 1);
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 1);
 	/* releasing a free channel is harmless */
@@ -659,7 +776,7 @@ TEST(hypercall_concurrent_claims)
 			if (got[i] || next[i] > CHANNELS)
 				continue;
 			busy = true;
-			fk.hart = (uint64_t)i;
+			as_hart((uint64_t)i);
 			if (rd(CH(next[i]) + HC_CH_CLAIM, 8) == 1)
 				got[i] = next[i];
 			else
@@ -679,11 +796,11 @@ TEST(hypercall_concurrent_claims)
 	CHECK_EQ(none, HARTS - CHANNELS);
 	/* one releases: the next scanner gets exactly that channel */
 	int freed = got[2];
-	fk.hart = (uint64_t)2;
+	as_hart(2);
 	wr(CH(freed) + HC_CH_CLAIM, 0, 8);
 	int taken = 0;
 	for (int c = 1; c <= CHANNELS; c++) {
-		fk.hart = 5;
+		as_hart(5);
 		if (rd(CH(c) + HC_CH_CLAIM, 8) == 1)
 			taken = taken ? -1 : c;
 	}
@@ -720,10 +837,10 @@ TEST(hypercall_ping_and_result_reset)
 	/* ringing with a 32-bit low-half write; the high half does not */
 	wr(CH(1) + HC_CH_OP, HC_OP_PING, 8);
 	wr(CH(1) + ARG(0), 7, 8);
-	uint64_t n = hc.ops_run;
+	uint64_t n = hc()->ops_run;
 	wr(CH(1) + HC_CH_DOORBELL, 0, 4);
 	wr(CH(1) + HC_CH_DOORBELL + 4, 0, 4);
-	CHECK_EQ(hc.ops_run, n + 1);
+	CHECK_EQ(hc()->ops_run, n + 1);
 	CHECK_EQ(ret0(1), 8);
 	CHECK_EQ(errors(), 0);
 }
@@ -748,7 +865,7 @@ TEST(hypercall_log_op)
 	static char big[HC_DATA_SIZE];
 
 	setup(false, -1, 2);
-	fk.hart = 1;
+	as_hart(1);
 	fk.instret = 1000;
 	put_data(2, 0, "hello, glass", 12);
 	CHECK_EQ(call(2, HC_OP_LOG, 5, 0, 0, 0, 0), 0);
@@ -780,6 +897,8 @@ TEST(hypercall_roi_ops)
 	CHECK_EQ(fk.rois, 1);
 	CHECK(fk.roi_begin);
 	CHECK_EQ(fk.roi_id, 7);
+	CHECK_EQ(fk.roi_hart, 0);        /* the hart that rang */
+	as_hart(2);
 	fk.instret = 350;
 	CHECK_EQ(call(1, HC_OP_ROI_BEGIN, 8, 0, 0, 0, 0), 0); /* nested */
 	fk.instret = 1100;
@@ -787,6 +906,7 @@ TEST(hypercall_roi_ops)
 	CHECK_EQ(ret0(1), 1000);
 	CHECK_EQ(fk.rois, 3);
 	CHECK(!fk.roi_begin);
+	CHECK_EQ(fk.roi_hart, 2);
 	CHECK_EQ(call(1, HC_OP_ROI_END, 8, 0, 0, 0, 0), 0);
 	CHECK_EQ(ret0(1), 750);
 	/* ending a region twice, or one never begun */
@@ -817,11 +937,13 @@ TEST(hypercall_marker_op)
 	setup(true, -1, 1);
 	fk.instret = 777;
 	fk.time = 5000;
+	as_hart(3);
 	CHECK_EQ(call(1, HC_OP_MARKER, 12, 0, 0, 0, 0), 0);
 	CHECK_EQ(ret0(1), 777);
 	CHECK_EQ(rd(CH(1) + HC_CH_RET1, 8), 5000);
 	CHECK_EQ(fk.markers, 1);
 	CHECK_EQ(fk.marker_id, 12);
+	CHECK_EQ(fk.marker_hart, 3);
 	CHECK_EQ(fk.logs, 0);
 	/* no marker callback: logged instead */
 	setup(false, -1, 1);
@@ -830,6 +952,7 @@ TEST(hypercall_marker_op)
 	CHECK_EQ(ret0(1), 3);
 	CHECK_EQ(fk.logs, 1);
 	CHECK(strcmp(fk.log, "marker 12") == 0);
+	CHECK_EQ(fk.log_hart, 0);
 }
 
 TEST(hypercall_stats_ops)
@@ -1060,13 +1183,13 @@ TEST(hypercall_host_io_dma)
 	/* read into guest RAM */
 	CHECK_EQ(host_read("in", 4, 100, RAM_BASE + 0x100), 0);
 	CHECK_EQ(ret0(1), 8);
-	CHECK(memcmp(fk.ram + 0x100, "payload!", 8) == 0);
-	CHECK_EQ(fk.ram[0x108], 0);                /* only what was read */
+	CHECK(memcmp(dh.ram + 0x100, "payload!", 8) == 0);
+	CHECK_EQ(dh.ram[0x108], 0);                /* only what was read */
 	/* DATA untouched by a DMA read (still holds the name) */
 	get_data(1, 0, buf, 2);
 	CHECK(memcmp(buf, "in", 2) == 0);
 	/* write from guest RAM */
-	memcpy(fk.ram + 0x2000, "from ram", 8);
+	memcpy(dh.ram + 0x2000, "from ram", 8);
 	put_data(1, 0, "out", 3);
 	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 8, RAM_BASE + 0x2000, 0), 0);
 	CHECK_EQ(ret0(1), 8);
@@ -1103,16 +1226,70 @@ TEST(hypercall_host_io_dma)
 	CHECK_EQ(host_read("in", 0, HC_DMA_MAX, RAM_BASE), 0);
 	CHECK_EQ(ret0(1), 12);
 	/* EOF with DMA: nothing transferred, no fault */
-	int w = fk.dma_writes;
+	unsigned w = devhost_events(&dh, EVK_DMA);
 	CHECK_EQ(host_read("in", 12, 8, 0x1000), 0);
 	CHECK_EQ(ret0(1), 0);
-	CHECK_EQ(fk.dma_writes, w);
-	/* a host without DMA callbacks */
+	CHECK_EQ(devhost_events(&dh, EVK_DMA), w);
+	/* DMA is the framework's, not a host callback: a host with only
+	 * the required callbacks does it the same */
 	setup(false, fd, 1);
-	CHECK_EQ(host_read("in", 0, 4, RAM_BASE), ST(HC_EFAULT));
+	memset(dh.ram, 0, 16);
+	CHECK_EQ(host_read("in", 0, 4, RAM_BASE), 0);
+	CHECK(memcmp(dh.ram, "dma ", 4) == 0);
 	put_data(1, 0, "out", 3);
-	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, RAM_BASE, 0),
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, RAM_BASE, 1), 0);
+	read_host_file("out", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 4);
+	CHECK(memcmp(buf, "dma ", 4) == 0);
+
+	/* ROM is not RAM: DMA into it and out of it is refused (and
+	 * traced as refused), as the spec says of every DMA range */
+	struct region *rom = as_add_rom(&dh.as, "rom", 0x1000, 0x1000);
+	CHECK(rom != NULL);
+	if (rom) {
+		struct dma_counts c = { 0, 0 };
+		dh.tap = dma_count;
+		dh.tap_opaque = &c;
+		memcpy(rom->host, "rom!", 4);
+		CHECK_EQ(host_read("in", 0, 4, 0x1000), ST(HC_EFAULT));
+		CHECK(memcmp(rom->host, "rom!", 4) == 0);
+		CHECK_EQ(c.refused, 1);
+		CHECK_EQ(c.ok, 0);
+		put_data(1, 0, "rom-out", 7);
+		CHECK_EQ(call(1, HC_OP_HOST_WRITE, 7, 0, 4, 0x1000, 1),
+			 ST(HC_EFAULT));
+		CHECK_EQ(c.refused, 2);
+		CHECK_EQ(c.ok, 0);
+		CHECK(faccessat(fd, "rom-out", F_OK, 0) != 0);
+		dh.tap = NULL;
+	}
+
+	/* The PCI function: bus addresses through the bridge's inbound
+	 * window (bus 0 is RAM_BASE), and only with Bus Master Enable. A
+	 * refused transfer is EFAULT and touches neither RAM nor a file. */
+	setup_on(true, fd, 1, true);
+	pci_enable(false);
+	memset(dh.ram + 0x3000, 0, 16);
+	CHECK_EQ(host_read("in", 0, 4, 0x3000), ST(HC_EFAULT));
+	CHECK_EQ(dh.ram[0x3000], 0);
+	memcpy(dh.ram + 0x4000, "bus!", 4);
+	put_data(1, 0, "pci", 3);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, 0x4000, 0),
 		 ST(HC_EFAULT));
+	sh_path(p, sizeof(p), "pci");
+	CHECK(!exists(p));
+	pci_enable(true);
+	CHECK_EQ(host_read("in", 4, 4, 0x3000), 0);
+	CHECK(memcmp(dh.ram + 0x3000, "payl", 4) == 0);
+	put_data(1, 0, "pci", 3);
+	CHECK_EQ(call(1, HC_OP_HOST_WRITE, 3, 0, 4, 0x4000, 0), 0);
+	read_host_file("pci", buf, sizeof(buf), &n);
+	CHECK_EQ(n, 4);
+	CHECK(memcmp(buf, "bus!", 4) == 0);
+	/* a CPU physical address is not a bus address */
+	CHECK_EQ(host_read("in", 0, 4, RAM_BASE + 0x3000), ST(HC_EFAULT));
+	/* a bus address in the window but past RAM */
+	CHECK_EQ(host_read("in", 0, 4, RAM_SIZE), ST(HC_EFAULT));
 	share_done(fd);
 }
 
@@ -1359,7 +1536,7 @@ static const char *nm(uint64_t off)
 {
 	static char buf[32];
 
-	return mmio_reg_name(&hypercall_ops, off, buf, sizeof(buf));
+	return mmio_reg_name(hc_ops(), off, buf, sizeof(buf));
 }
 
 static bool named(uint64_t off, const char *want)
@@ -1369,8 +1546,10 @@ static bool named(uint64_t off, const char *want)
 	return n && !strcmp(n, want);
 }
 
+/* The names the trace shows, from the region's ops as the bus has them. */
 TEST(hypercall_register_names)
 {
+	setup(false, -1, 2);
 	CHECK(named(HC_REG_MAGIC, "MAGIC"));
 	CHECK(named(HC_REG_PUTC, "PUTC"));
 	CHECK(named(CH(1) + ARG(0), "ch1.ARG0"));
@@ -1390,18 +1569,23 @@ TEST(hypercall_register_names)
 	CHECK(nm(HC_WINDOW_SIZE) == NULL);
 }
 
-/* The same lookup gives the bus each register's extent and widths. */
+/* The same lookup gives the bus each register's extent and widths; the
+ * region takes any width at any alignment and reads zero where no
+ * register takes an access. */
 TEST(hypercall_register_widths)
 {
-	struct reg_desc s;
-	const struct reg_desc *d;
+	struct glass_reg s;
+	const struct glass_reg *d;
 
+	setup(false, -1, 2);
+	const struct glass_region_ops *ops = hc_ops();
+	CHECK(ops->reg_at == hypercall_reg_at);
 	d = hypercall_reg_at(HC_REG_TIME_NS + 4, &s, NULL, 0);
 	CHECK(d != NULL);
 	if (d) {
 		CHECK_EQ(d->offset, HC_REG_TIME_NS);
 		CHECK_EQ(d->size, 8);
-		CHECK_EQ(d->widths, MMIO_W4 | MMIO_W8);
+		CHECK_EQ(d->widths, GLASS_W4 | GLASS_W8);
 	}
 	d = hypercall_reg_at(CH(7) + ARG(2) + 3, &s, NULL, 0);
 	CHECK(d != NULL);
@@ -1414,26 +1598,64 @@ TEST(hypercall_register_widths)
 	if (d) {
 		CHECK_EQ(d->offset, CH(4) + HC_DATA_OFFSET);
 		CHECK_EQ(d->size, HC_DATA_SIZE);
-		CHECK_EQ(d->widths, MMIO_WANY | MMIO_UNALIGNED);
-		CHECK(mmio_reg_fits(&hypercall_ops, d, CH(4) + 0xffc, 4));
-		CHECK(!mmio_reg_fits(&hypercall_ops, d, CH(4) + 0xffc, 8));
-		CHECK(mmio_reg_fits(&hypercall_ops, d, CH(4) + 0x103, 8));
+		CHECK_EQ(d->widths, GLASS_WANY | GLASS_UNALIGNED);
+		CHECK(mmio_reg_fits(ops, d, CH(4) + 0xffc, 4));
+		CHECK(!mmio_reg_fits(ops, d, CH(4) + 0xffc, 8));
+		CHECK(mmio_reg_fits(ops, d, CH(4) + 0x103, 8));
 	}
 	CHECK(hypercall_reg_at(CH(1) + 0x60, &s, NULL, 0) == NULL);
-	CHECK(hypercall_ops.misfit == MISFIT_ZERO);
+	/* what the spec says of everything else: it reads 0, and no width
+	 * or alignment is an access fault */
+	CHECK(ops->flags & GLASS_UNCLAIMED_ZERO);
+	for (unsigned size = 1; size <= 8; size *= 2) {
+		for (unsigned off = 0; off < 8; off++) {
+			uint64_t v = 0x5a;
+			CHECK_EQ(devhost_access_as(&dh, HC_BASE + 0x38 + off,
+						   size, &v, false, &who),
+				 MEM_OK);
+			CHECK_EQ(v, 0);
+		}
+	}
+	CHECK_EQ(errors(), 32);
 }
+
+#define EV_KEEP 8
 
 struct ev_log {
 	int n;
-	struct bus_event e[4];
+	struct {
+		enum ev_kind kind;
+		uint64_t offset, value;
+		unsigned size;
+		bool write;
+		char why[96];
+		int64_t hart;
+	} e[EV_KEEP];
 };
 
 static void ev_keep(void *o, const struct bus_event *e)
 {
 	struct ev_log *l = o;
 
-	if (l->n < 4)
-		l->e[l->n] = *e;
+	if (ev_category_of(e->kind) != EV_GUEST_ERROR &&
+	    ev_category_of(e->kind) != EV_MMIO)
+		return;
+	if (l->n < EV_KEEP) {
+		l->e[l->n].kind = e->kind;
+		l->e[l->n].hart = hart_of(e->who);
+		if (e->kind == EVK_BAD_ACCESS) {
+			l->e[l->n].offset = e->bad.offset;
+			l->e[l->n].size = e->bad.size;
+			l->e[l->n].write = e->bad.write;
+			snprintf(l->e[l->n].why, sizeof(l->e[l->n].why), "%s",
+				 e->bad.why ? e->bad.why : "");
+		} else if (e->kind == EVK_MMIO) {
+			l->e[l->n].offset = e->mmio.offset;
+			l->e[l->n].size = e->mmio.size;
+			l->e[l->n].write = e->mmio.write;
+			l->e[l->n].value = e->mmio.value;
+		}
+	}
 	l->n++;
 }
 
@@ -1441,59 +1663,79 @@ static void ev_keep(void *o, const struct bus_event *e)
  * the access itself; nothing at the device (a CLAIM read would claim). */
 TEST(hypercall_misfit_event)
 {
-	struct ev_log l = { 0 };
-	struct event_sink sink = { EV_GUEST_ERROR | EV_MMIO, ev_keep, &l };
+	static struct ev_log l;
 
 	setup(false, -1, 2);
-	hc_as.sink = &sink;
+	memset(&l, 0, sizeof(l));
+	dh.tap = ev_keep;
+	dh.tap_opaque = &l;
+	as_hart(1);
 	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM + 1, 1), 0);
-	CHECK_EQ(hc.ch[1].claimed, false);
-	CHECK_EQ(hc.guest_errors, 0);
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
+	CHECK_EQ(hc()->guest_errors, 0);
 	CHECK_EQ(l.n, 2);
-	CHECK_EQ(l.e[0].cat, EV_GUEST_ERROR);
+	CHECK_EQ(l.e[0].kind, EVK_BAD_ACCESS);
 	CHECK_EQ(l.e[0].offset, CH(2) + HC_CH_CLAIM + 1);
 	CHECK_EQ(l.e[0].size, 1);
-	CHECK(l.e[0].what && !strcmp(l.e[0].what, "width the register does "
-				     "not take: reads zero"));
-	CHECK_EQ(l.e[1].cat, EV_MMIO);
+	CHECK(!strcmp(l.e[0].why, "width the register does not take: reads "
+				  "zero"));
+	CHECK_EQ(l.e[0].hart, 1);     /* who made it travels with it */
+	CHECK_EQ(l.e[1].kind, EVK_MMIO);
 	CHECK_EQ(l.e[1].value, 0);
+	CHECK_EQ(l.e[1].hart, 1);
 	/* misaligned, and into the next page: the same, as writes */
 	wr(CH(1) + ARG(1) + 2, 0x1234, 4);
 	wr(CH(1) + HC_PAGE_SIZE - 2, 0xffff, 4);
 	CHECK_EQ(l.n, 6);
-	CHECK(!strcmp(l.e[2].what, "misaligned access to a register: write "
-				   "ignored"));
+	CHECK_EQ(l.e[2].kind, EVK_BAD_ACCESS);
+	CHECK(l.e[2].write);
+	CHECK(!strcmp(l.e[2].why, "misaligned access to a register: write "
+				  "ignored"));
+	CHECK_EQ(l.e[3].kind, EVK_MMIO);
+	CHECK_EQ(l.e[4].kind, EVK_BAD_ACCESS);
+	CHECK(!strcmp(l.e[4].why, "access runs past the register: write "
+				  "ignored"));
+	CHECK_EQ(l.e[5].kind, EVK_MMIO);
 	CHECK_EQ(rd(CH(1) + ARG(1), 8), 0);
-	CHECK_EQ(hc.ch[1].claimed, false);
-	CHECK_EQ(hc.guest_errors, 0);
-	hc_as.sink = &hc_sink;
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
+	CHECK_EQ(hc()->guest_errors, 0);
+	dh.tap = NULL;
 }
 
+/* The PCI transport: the machine's identity, BAR0 = the same model's
+ * window, and a reset (the machine's, device_reset) that releases
+ * channels and clears registers. */
 TEST(hypercall_pci_function)
 {
-	setup(true, -1, 2);
-	hypercall_pci_init(&hc);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_VENDOR_ID, 2), 0x1234);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_DEVICE_ID, 2), 0x676c);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_REVISION_ID, 4) >> 8, 0xff0000);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_INTERRUPT_PIN, 1), 0);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_HEADER_TYPE, 1), 0);
+	setup_on(true, -1, 2, true);
+	CHECK_EQ(cfg_read(PCI_VENDOR_ID, 2), 0x1234);
+	CHECK_EQ(cfg_read(PCI_DEVICE_ID, 2), 0x676c);
+	CHECK_EQ(cfg_read(PCI_REVISION_ID, 4) >> 8, 0xff0000);
+	CHECK_EQ(cfg_read(PCI_INTERRUPT_PIN, 1), 0);
+	CHECK_EQ(cfg_read(PCI_HEADER_TYPE, 1), 0);
 	/* BAR0: 64 KiB, 32-bit, non-prefetchable memory */
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0, 4), 0);
-	pci_config_write(&hc.pci, PCI_BAR0, 0xffffffff, 4);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0, 4), 0xffff0000);
-	pci_config_write(&hc.pci, PCI_BAR0 + 4, 0xffffffff, 4);
-	CHECK_EQ(pci_config_read(&hc.pci, PCI_BAR0 + 4, 4), 0); /* no BAR1 */
-	CHECK(hc.pci.bars[0].ops == &hypercall_ops);
-	CHECK(hc.pci.bars[0].dev == &hc);
-	CHECK_EQ(hc.pci.bars[0].size, HC_WINDOW_SIZE);
-	/* a function reset releases channels and clears registers */
+	CHECK_EQ(cfg_read(PCI_BAR0, 4), 0);
+	cfg_write(PCI_BAR0, 0xffffffff, 4);
+	CHECK_EQ(cfg_read(PCI_BAR0, 4), 0xffff0000);
+	cfg_write(PCI_BAR0 + 4, 0xffffffff, 4);
+	CHECK_EQ(cfg_read(PCI_BAR0 + 4, 4), 0); /* no BAR1 */
+	struct pci_bar *bar = &dh.dev->pci->bars[0];
+	CHECK(bar->ops != NULL && bar->ops->reg_at == hypercall_reg_at);
+	CHECK(bar->dev == hc());
+	CHECK_EQ(bar->size, HC_WINDOW_SIZE);
+	pci_enable(false);
+	CHECK_EQ(rd(HC_REG_MAGIC, 8), HC_MAGIC);
+	/* a reset releases channels and clears registers */
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM, 8), 1);
 	CHECK_EQ(call(1, HC_OP_PING, 1, 0, 0, 0, 0), 0);
 	CHECK_EQ(call(2, HC_OP_ROI_BEGIN, 1, 0, 0, 0, 0), 0);
 	put_data(2, 0, "abc", 3);
-	hc.pci.ops->reset(&hc.pci);
-	CHECK_EQ(hc.ch[0].claimed, false);
+	devhost_reset(&dh);
+	CHECK_EQ(hc()->s.ch[0].claimed, false);
+	/* the function's header too: BAR0 unassigned, decoding off */
+	CHECK_EQ(cfg_read(PCI_COMMAND, 2), 0);
+	CHECK_EQ(cfg_read(PCI_BAR0, 4), 0);
+	pci_enable(false);
 	CHECK_EQ(rd(CH(1) + HC_CH_RET0, 8), 0);
 	CHECK_EQ(rd(CH(1) + HC_CH_OP, 8), 0);
 	CHECK_EQ(rd(CH(2) + HC_DATA_OFFSET, 8), 0);
@@ -1502,6 +1744,27 @@ TEST(hypercall_pci_function)
 	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 2);
 	CHECK_EQ(call(1, 0x80, 2, 3, 0, 0, 0), 0);
 	CHECK_EQ(ret0(1), 6);
+	CHECK_EQ(errors(), 0);
+}
+
+/* The platform instance resets the same way (a machine reset). */
+TEST(hypercall_platform_reset)
+{
+	setup(true, -1, 2);
+	as_hart(1);
+	fk.time = 0x700000001ull;
+	CHECK_EQ(rd(HC_REG_TIME_NS, 4), 1);    /* latches hart 1's pair */
+	CHECK_EQ(rd(CH(2) + HC_CH_CLAIM, 8), 1);
+	CHECK_EQ(call(2, HC_OP_ROI_BEGIN, 5, 0, 0, 0, 0), 0);
+	put_data(2, 0, "xyz", 3);
+	devhost_reset(&dh);
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
+	CHECK_EQ(hc()->s.roi_active, 0);
+	CHECK_EQ(rd(CH(2) + HC_DATA_OFFSET, 4), 0);
+	CHECK_EQ(rd(HC_REG_TIME_NS + 4, 4), 0); /* the latch was cleared */
+	CHECK_EQ(call(2, HC_OP_ROI_END, 5, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(rd(HC_REG_CHANNELS, 8), 2);
+	CHECK_EQ(fk.resets + fk.exits, 0);     /* not a request of its own */
 }
 
 /* Misaligned accesses: refused at registers; DATA takes them whole as
@@ -1510,9 +1773,9 @@ TEST(hypercall_misaligned_whole)
 {
 	setup(false, -1, 2);
 	CHECK_EQ(rd(CH(1) + HC_CH_CLAIM + 2, 4), 0);
-	CHECK_EQ(hc.ch[0].claimed, false);
+	CHECK_EQ(hc()->s.ch[0].claimed, false);
 	wr(CH(1) + ARG(5) + 4, 0, 8);
-	CHECK_EQ(hc.ops_run, 0);
+	CHECK_EQ(hc()->ops_run, 0);
 	CHECK_EQ(errors(), 2);
 	wr(CH(1) + HC_DATA_OFFSET + 3, 0x1122334455667788ull, 8);
 	CHECK_EQ(rd(CH(1) + HC_DATA_OFFSET + 3, 8), 0x1122334455667788ull);
@@ -1522,6 +1785,55 @@ TEST(hypercall_misaligned_whole)
 	/* running into the next channel's page */
 	wr(CH(1) + HC_PAGE_SIZE - 4, ~0ull, 8);
 	CHECK_EQ(rd(CH(1) + HC_PAGE_SIZE - 4, 8), 0);
-	CHECK_EQ(hc.ch[1].claimed, false);
+	CHECK_EQ(hc()->s.ch[1].claimed, false);
 	CHECK_EQ(errors(), 4);
+}
+
+/* ---- CHECKPOINT with the machine's hook ---- */
+
+static struct {
+	int calls;
+	unsigned channel;
+	char name[64];
+	bool exit_after;
+} ck;
+
+static int f_checkpoint(void *o, struct hypercall *h, unsigned channel,
+			const char *name, uint64_t len, bool exit_after)
+{
+	ck.calls++;
+	ck.channel = channel;
+	snprintf(ck.name, sizeof(ck.name), "%.*s", (int)len, name);
+	ck.exit_after = exit_after;
+	return 0;
+}
+
+TEST(hypercall_checkpoint_hook)
+{
+	struct hypercall *h = setup(true, -1, 2);
+
+	h->host.checkpoint = f_checkpoint;
+	memset(&ck, 0, sizeof(ck));
+	CHECK_EQ(rd(HC_REG_FEATURES, 8), 0x6f | 0x10 | 0xff00);
+	put_data(2, 0, "boot\0x", 6);
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 1, 0, 0, 0), 0);
+	CHECK_EQ(ck.calls, 1);
+	CHECK_EQ(ck.channel, 1);            /* channel 2 is ch[1] */
+	CHECK(!strcmp(ck.name, "boot") && ck.exit_after);
+	CHECK_EQ(ret0(2), 0);
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 0, 0, 0, 0), 0);
+	CHECK(!ck.exit_after);
+	/* the arguments the device checks itself */
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 0, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 2, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 6, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, HC_DATA_SIZE + 1, 0, 0, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(ck.calls, 2);
+	/* the machine's answer once it saved (or failed to) */
+	hypercall_set_result(h, 1, -HC_EIO, 0);
+	CHECK_EQ(rd(CH(2) + HC_CH_STATUS, 8), ST(HC_EIO));
+	hypercall_set_result(h, 1, 0, 1);
+	CHECK_EQ(ret0(2), 1);
+	hypercall_set_result(h, HC_MAX_CHANNELS, 0, 1); /* ignored */
 }

@@ -40,12 +40,14 @@ struct dev {
 	uint64_t last;
 };
 
-static uint64_t dev_read(void *opaque, uint64_t off, unsigned size)
+static uint64_t dev_read(void *opaque, uint64_t off, unsigned size,
+			 const struct glass_attrs *who)
 {
 	return 0x1234 + off;
 }
 
-static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size,
+		      const struct glass_attrs *who)
 {
 	struct dev *d = opaque;
 
@@ -53,8 +55,8 @@ static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 	hart_set_mip(d->h, MIP_MSIP, 1);
 }
 
-static const struct mmio_ops dev_ops = {
-	.read = dev_read, .write = dev_write, .widths = MMIO_W4 | MMIO_W8,
+static const struct glass_region_ops dev_ops = {
+	.read = dev_read, .write = dev_write, .valid = GLASS_W4 | GLASS_W8,
 };
 
 struct env {
@@ -366,7 +368,7 @@ TEST(jit_inhibit_means_interpreter)
 /* jit_inhibit set by a device side effect in the middle of translated
  * code: the rest runs in the interpreter. */
 static void inhibit_write(void *opaque, uint64_t off, uint64_t val,
-			  unsigned size)
+			  unsigned size, const struct glass_attrs *who)
 {
 	struct dev *d = opaque;
 
@@ -377,8 +379,8 @@ TEST(jit_inhibit_honoured_at_next_block)
 {
 	if (!jit_available())
 		return;
-	static const struct mmio_ops ops = {
-		.read = dev_read, .write = inhibit_write, .widths = MMIO_W4,
+	static const struct glass_region_ops ops = {
+		.read = dev_read, .write = inhibit_write, .valid = GLASS_W4,
 	};
 	struct env *e = env_new(1 << 20);
 	struct dev d = { &e->h, 0 };

@@ -44,7 +44,8 @@ struct env {
 	int levels;
 };
 
-static uint64_t dev_read(void *opaque, uint64_t off, unsigned size)
+static uint64_t dev_read(void *opaque, uint64_t off, unsigned size,
+			 const struct glass_attrs *who)
 {
 	struct dev *d = opaque;
 	uint64_t v = 0;
@@ -54,7 +55,8 @@ static uint64_t dev_read(void *opaque, uint64_t off, unsigned size)
 	return v;
 }
 
-static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size,
+		      const struct glass_attrs *who)
 {
 	struct dev *d = opaque;
 
@@ -62,9 +64,9 @@ static void dev_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
 	d->writes++;
 }
 
-static const struct mmio_ops dev_ops = {
-	.read = dev_read, .write = dev_write, .widths = MMIO_WANY,
-	.misfit = MISFIT_ADAPT,
+static const struct glass_region_ops dev_ops = {
+	.read = dev_read, .write = dev_write,
+	.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_WANY,
 };
 
 static uint64_t env_time(void *opaque)
@@ -884,7 +886,8 @@ static void record(void *opaque, const struct bus_event *ev)
 
 	w->n++;
 	w->last = *ev;
-	w->what = ev->what;
+	w->what = ev->kind == EVK_WALK ? ev->walk.why :
+		  ev->kind == EVK_BAD_ACCESS ? ev->bad.why : NULL;
 }
 
 TEST(mmu_walk_and_bus_error_events)
@@ -898,22 +901,22 @@ TEST(mmu_walk_and_bus_error_events)
 	map(e, VA + PAGE_SIZE, HOLE, 0, PTE_V | PTE_R | AD);
 	load_ok(e, VA + 8, 8);
 	CHECK_EQ(w.n, 1);
-	CHECK_EQ(w.last.cat, EV_PAGEWALK);
-	CHECK(w.last.ok);
-	CHECK_EQ(w.last.pa, PA + 8);
-	CHECK_EQ(w.last.value, make_pte(PA, PTE_V | PTE_R | AD));
+	CHECK_EQ(w.last.kind, EVK_WALK);
+	CHECK(w.last.walk.ok);
+	CHECK_EQ(w.last.walk.pa, PA + 8);
+	CHECK_EQ(w.last.walk.pte, make_pte(PA, PTE_V | PTE_R | AD));
 	load_ok(e, VA + 16, 8);                   /* TLB hit: no walk */
 	CHECK_EQ(w.n, 1);
 
 	expect_pf(e, ACCESS_STORE, VA);
 	CHECK_EQ(w.n, 2);
-	CHECK(!w.last.ok);
+	CHECK(!w.last.walk.ok);
 	CHECK(w.what && strcmp(w.what, "store page fault") == 0);
 
 	expect_af(e, ACCESS_LOAD, VA + PAGE_SIZE);
 	CHECK_EQ(w.n, 4);                         /* the walk, then the error */
-	CHECK_EQ(w.last.cat, EV_GUEST_ERROR);
-	CHECK_EQ(w.last.pa, HOLE);
+	CHECK_EQ(w.last.kind, EVK_BAD_ACCESS);
+	CHECK_EQ(w.last.bad.pa, HOLE);
 	env_free(e);
 }
 

@@ -3,12 +3,16 @@
  * ecam_base + (bus << 20) + (devfn << 12) + reg for config space and at the
  * CPU physical address a BAR decodes at. The board around the host bridge
  * is built like the virt machine's (same windows and ECAM), with fake
- * interrupt lines and fake devices that record what reaches them. */
+ * interrupt lines and fake functions (made with the pci/ layer's own
+ * pci_func_init) that record what reaches them; edu is made by the device
+ * framework, as -device edu makes it. */
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dev/edu.h"
+#include "device/device.h"
 #include "harness.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
@@ -46,7 +50,8 @@ struct fake_bar {
 	unsigned last_size;
 };
 
-static uint64_t fake_read(void *dev, uint64_t off, unsigned size)
+static uint64_t fake_read(void *dev, uint64_t off, unsigned size,
+			  const struct glass_attrs *who)
 {
 	struct fake_bar *d = dev;
 	uint64_t v = 0;
@@ -60,7 +65,8 @@ static uint64_t fake_read(void *dev, uint64_t off, unsigned size)
 	return v;
 }
 
-static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
+static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size,
+		       const struct glass_attrs *who)
 {
 	struct fake_bar *d = dev;
 
@@ -72,9 +78,12 @@ static void fake_write(void *dev, uint64_t off, uint64_t val, unsigned size)
 	d->last_val = val;
 }
 
-static const struct mmio_ops fake_ops = {
-	.read = fake_read, .write = fake_write, .widths = MMIO_WANY,
-	.misfit = MISFIT_ADAPT,
+/* Any width and alignment from the CPU; the device takes 1, 2, 4 and 8
+ * bytes aligned, so the bus splits a misaligned access into aligned
+ * pieces. */
+static const struct glass_region_ops fake_ops = {
+	.read = fake_read, .write = fake_write,
+	.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_WANY,
 };
 
 /* A test function's device-model side. */
@@ -111,7 +120,12 @@ struct rig {
 	struct fake_bar bar[FB_COUNT];
 	struct fake_bar f2bar;
 	struct pci_func swz[NSWZ];  /* for the swizzle walk */
-	struct edu edu;
+	/* edu, made by the device framework on this bridge (edu_rig) */
+	struct device_env env;
+	struct vclock clock;
+	struct event_sink sink;
+	struct glass_device *edu;
+	uint64_t edu_refused;       /* its DMA transfers the bridge refused */
 };
 
 static void fake_irq_set(void *opaque, int n, int level)
@@ -173,6 +187,7 @@ static struct rig *rig_new(uint64_t offset, uint64_t inbound_size)
 
 static void rig_free(struct rig *r)
 {
+	device_destroy(r->edu);
 	as_destroy(&r->as);
 	free(r);
 }
@@ -185,13 +200,16 @@ static uint64_t ecam_addr(unsigned bus, unsigned devfn, unsigned reg)
 
 #define DEVFN(slot, fn) ((slot) << 3 | (fn))
 
+/* Every access is made by hart 0, in M-mode. */
+static const struct glass_attrs hart0 = { .initiator = 0, .priv = 3 };
+
 static uint64_t cfg_rd_bus(struct rig *r, unsigned bus, unsigned devfn,
 			   unsigned reg, unsigned size)
 {
 	uint64_t v = 0x5a5a5a5a5a5a5a5aull;
 
-	CHECK_EQ(as_read(&r->as, ecam_addr(bus, devfn, reg), size, &v),
-		 MEM_OK);
+	CHECK_EQ(as_read(&r->as, ecam_addr(bus, devfn, reg), size, &v,
+			 &hart0), MEM_OK);
 	return v;
 }
 
@@ -204,21 +222,21 @@ static uint64_t cfg_rd(struct rig *r, unsigned devfn, unsigned reg,
 static void cfg_wr(struct rig *r, unsigned devfn, unsigned reg, unsigned size,
 		   uint64_t val)
 {
-	CHECK_EQ(as_write(&r->as, ecam_addr(0, devfn, reg), size, val),
-		 MEM_OK);
+	CHECK_EQ(as_write(&r->as, ecam_addr(0, devfn, reg), size, val,
+			  &hart0), MEM_OK);
 }
 
 static uint64_t mem_rd(struct rig *r, uint64_t pa, unsigned size)
 {
 	uint64_t v = 0x5a5a5a5a5a5a5a5aull;
 
-	CHECK_EQ(as_read(&r->as, pa, size, &v), MEM_OK);
+	CHECK_EQ(as_read(&r->as, pa, size, &v, &hart0), MEM_OK);
 	return v;
 }
 
 static void mem_wr(struct rig *r, uint64_t pa, unsigned size, uint64_t val)
 {
-	CHECK_EQ(as_write(&r->as, pa, size, val), MEM_OK);
+	CHECK_EQ(as_write(&r->as, pa, size, val, &hart0), MEM_OK);
 }
 
 #define F1 DEVFN(1, 0)
@@ -301,14 +319,15 @@ TEST(pci_absent_functions_and_buses_read_all_ones)
 		/* writes to nobody vanish */
 		CHECK_EQ(as_write(&r->as, ecam_addr(absent[i].bus,
 						    absent[i].devfn, 4),
-				  4, 0xffffffff), MEM_OK);
+				  4, 0xffffffff, &hart0), MEM_OK);
 	}
 	/* the present ones are unaffected by those writes */
 	CHECK_EQ(cfg_rd(r, F1, PCI_COMMAND, 2), 0);
 	CHECK_EQ(cfg_rd(r, F1, PCI_VENDOR_ID, 4), 0xbeef1af4);
 	/* the last byte of the ECAM region still answers */
 	uint64_t v = 0;
-	CHECK_EQ(as_read(&r->as, ECAM_BASE + ECAM_SIZE - 1, 1, &v), MEM_OK);
+	CHECK_EQ(as_read(&r->as, ECAM_BASE + ECAM_SIZE - 1, 1, &v, &hart0),
+		 MEM_OK);
 	CHECK_EQ(v, 0xff);
 	rig_free(r);
 }
@@ -730,7 +749,7 @@ TEST(pci_bar_outside_windows_never_decodes)
 	/* below the 32-bit window: nothing there at all */
 	set_bar(r, F1, 0, 0x20000000, false);
 	CHECK(!r->f1.bars[0].mapped);
-	CHECK_EQ(as_read(&r->as, 0x20000000, 4, &v), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&r->as, 0x20000000, 4, &v, &hart0), MEM_UNMAPPED);
 	/* on top of RAM: RAM stays RAM */
 	mem_wr(r, RAM_BASE, 4, 0x600df00d);
 	set_bar(r, F1, 0, RAM_BASE, false);
@@ -754,7 +773,8 @@ TEST(pci_bar_outside_windows_never_decodes)
 	/* beyond the 64-bit window */
 	set_bar(r, F1, 1, M64_CPU + M64_SIZE, true);
 	CHECK(!r->f1.bars[1].mapped);
-	CHECK_EQ(as_read(&r->as, M64_CPU + M64_SIZE, 4, &v), MEM_UNMAPPED);
+	CHECK_EQ(as_read(&r->as, M64_CPU + M64_SIZE, 4, &v, &hart0),
+		 MEM_UNMAPPED);
 	/* ports beyond the I/O window (32-bit I/O BAR) */
 	cfg_wr(r, F1, PCI_BAR0 + 20, 4, 0x10000);
 	CHECK(!r->f1.bars[5].mapped);
@@ -1029,6 +1049,61 @@ TEST(pci_dma_refused_outside_window_or_ram)
 	rig_free(r);
 }
 
+/* DMA events as the bridge reports them. */
+struct dma_log {
+	int ok, refused;
+	char why[64];
+};
+
+static void dma_note(void *opaque, const struct bus_event *e)
+{
+	struct dma_log *l = opaque;
+
+	if (e->kind != EVK_DMA)
+		return;
+	if (e->dma.ok) {
+		l->ok++;
+	} else {
+		l->refused++;
+		snprintf(l->why, sizeof(l->why), "%s",
+			 e->dma.why ? e->dma.why : "");
+	}
+}
+
+/* ROM inside the inbound window: a device may read it, a write is
+ * refused, and the trace says which (not "ok" for a write that did not
+ * happen). */
+TEST(pci_dma_write_into_rom_is_refused)
+{
+	struct rig *r = rig_new(0, RAM_SIZE * 4);
+	struct dma_log log = { 0 };
+	struct event_sink sink = { EV_DMA, dma_note, &log };
+	const uint64_t rom = RAM_BASE + 2 * RAM_SIZE;
+	uint8_t buf[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, in[8];
+	struct region *rg = as_add_rom(&r->as, "rom", rom, 0x1000);
+
+	CHECK(rg != NULL);
+	if (!rg) {
+		rig_free(r);
+		return;
+	}
+	memset(rg->host, 0xa5, 0x1000);
+	r->h.sink = &sink;
+	set_cmd(r, F1, PCI_COMMAND_MASTER);
+	CHECK_EQ(pci_dma_write(&r->f1, rom, buf, 8), -1);
+	CHECK_EQ(rg->host[0], 0xa5);
+	CHECK_EQ(log.refused, 1);
+	CHECK_EQ(log.ok, 0);
+	CHECK(!strcmp(log.why, "refused: not guest RAM"));
+	/* and reading it too: DMA reaches guest RAM only (device.h) */
+	CHECK_EQ(pci_dma_read(&r->f1, rom, in, 8), -1);
+	CHECK(in[0] != 0xa5);
+	CHECK_EQ(log.ok, 0);
+	CHECK_EQ(log.refused, 2);
+	r->h.sink = NULL;
+	rig_free(r);
+}
+
 TEST(pci_dma_translated_by_inbound_offset)
 {
 	const uint64_t off = 0x20000000;
@@ -1158,13 +1233,56 @@ TEST(pci_func_reset_clears_command_and_bars)
 #define EDU DEVFN(EDU_SLOT, 0)
 #define EDU_BAR 0x40000000ull
 
+static uint64_t rig_now(void *opaque)
+{
+	return 0;
+}
+
+/* The bridge reports a transfer it refuses as a refused DMA event. */
+static void rig_event(void *opaque, const struct bus_event *e)
+{
+	struct rig *r = opaque;
+
+	if (e->kind == EVK_DMA && !e->dma.ok)
+		r->edu_refused++;
+}
+
+/* edu in slot 2, created by the device framework as the machine creates
+ * it (-device edu,addr=2), with a 32-bit DMA mask. */
 static struct rig *edu_rig(uint64_t offset)
 {
 	struct rig *r = rig_new(offset, RAM_SIZE);
 
-	edu_init(&r->edu, 0xffffffff);
-	CHECK_EQ(pci_host_plug(&r->h, &r->edu.pci, EDU_SLOT), 0);
+	r->clock = (struct vclock){ .now_ns = rig_now, .opaque = r };
+	r->sink = (struct event_sink){ EV_DMA | EV_GUEST_ERROR, rig_event,
+				       r };
+	r->h.sink = &r->sink;
+	r->env = (struct device_env){
+		.as = &r->as, .pci = &r->h, .sink = &r->sink,
+		.clock = &r->clock, .nharts = 1,
+	};
+	r->edu = device_create(&r->env, &edu_class,
+			       "addr=2,dma_mask=0xffffffff", NULL,
+			       "-device edu");
+	if (!r->edu) {
+		fprintf(stderr, "test_pci: edu not created\n");
+		abort();
+	}
+	CHECK_EQ(r->edu->pci->devfn, EDU);
+	CHECK(r->h.slots[EDU_SLOT] == r->edu->pci);
 	return r;
+}
+
+static struct edu *edu_of(struct rig *r)
+{
+	return device_self(r->edu);
+}
+
+/* What the old model counted as its guest errors: the ones edu finds
+ * (glass_guest_error) and the transfers the bridge refused. */
+static uint64_t edu_errors(struct rig *r)
+{
+	return r->edu->guest_errors + r->edu_refused;
 }
 
 static void edu_dma(struct rig *r, uint64_t src, uint64_t dst, uint64_t cnt,
@@ -1238,31 +1356,31 @@ static void edu_dma_roundtrip(uint64_t offset)
 
 	/* no bus mastering: the transfer is refused, RAM is untouched, the
 	 * command still completes with its interrupt */
-	uint64_t errs = r->edu.guest_errors;
+	uint64_t errs = edu_errors(r);
 	edu_dma(r, src - offset, EDU_DMA_BUF_ADDR, 64, EDU_DMA_CMD_IRQ);
-	CHECK(r->edu.guest_errors > errs);
+	CHECK(edu_errors(r) > errs);
 	CHECK_EQ(mem_rd(r, EDU_BAR + EDU_REG_DMA_CMD, 8) & EDU_DMA_CMD_START,
 		 0);
-	CHECK_EQ(r->edu.dma_buf[0], 0);
+	CHECK_EQ(edu_of(r)->s.dma_buf[0], 0);
 	CHECK_EQ(mem_rd(r, EDU_BAR + EDU_REG_IRQ_STATUS, 4), EDU_IRQ_DMA);
 	CHECK_EQ(r->level[line], 1);
 	mem_wr(r, EDU_BAR + EDU_REG_IRQ_ACK, 4, EDU_IRQ_DMA);
 	CHECK_EQ(r->level[line], 0);
-	errs = r->edu.guest_errors;
-	memset(r->edu.dma_buf, 0x77, 64);
+	errs = edu_errors(r);
+	memset(edu_of(r)->s.dma_buf, 0x77, 64);
 	edu_dma(r, EDU_DMA_BUF_ADDR, dst - offset, 64, EDU_DMA_CMD_TO_RAM);
-	CHECK(r->edu.guest_errors > errs);
+	CHECK(edu_errors(r) > errs);
 	CHECK_EQ(mem_rd(r, dst, 8), 0);
 
 	/* bus mastering on: RAM -> buffer -> elsewhere in RAM */
 	set_cmd(r, EDU, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	errs = r->edu.guest_errors;
+	errs = edu_errors(r);
 	edu_dma(r, src - offset, EDU_DMA_BUF_ADDR, 64, 0);
-	CHECK_EQ(r->edu.dma_buf[0], 0x01);
-	CHECK_EQ(r->edu.dma_buf[63], 0x39);
+	CHECK_EQ(edu_of(r)->s.dma_buf[0], 0x01);
+	CHECK_EQ(edu_of(r)->s.dma_buf[63], 0x39);
 	edu_dma(r, EDU_DMA_BUF_ADDR, dst - offset, 64,
 		EDU_DMA_CMD_TO_RAM | EDU_DMA_CMD_IRQ);
-	CHECK_EQ(r->edu.guest_errors, errs);
+	CHECK_EQ(edu_errors(r), errs);
 	for (unsigned i = 0; i < 64; i += 8)
 		CHECK_EQ(mem_rd(r, dst + i, 8),
 			 0x0101010101010101ull * (i + 1));
@@ -1274,9 +1392,9 @@ static void edu_dma_roundtrip(uint64_t offset)
 	/* mastering off again: refused once more */
 	set_cmd(r, EDU, PCI_COMMAND_MEMORY);
 	mem_wr(r, dst, 8, 0);
-	errs = r->edu.guest_errors;
+	errs = edu_errors(r);
 	edu_dma(r, EDU_DMA_BUF_ADDR, dst - offset, 8, EDU_DMA_CMD_TO_RAM);
-	CHECK(r->edu.guest_errors > errs);
+	CHECK(edu_errors(r) > errs);
 	CHECK_EQ(mem_rd(r, dst, 8), 0);
 	rig_free(r);
 }
@@ -1295,29 +1413,46 @@ TEST(pci_edu_dma_with_bus_offset)
 
 struct err_log {
 	int n;
+	enum ev_kind kind;
+	bool config;
 	unsigned offset;
+	uint32_t value;
+	int devfn;
+	int64_t hart;
 };
 
 static void err_emit(void *opaque, const struct bus_event *e)
 {
 	struct err_log *l = opaque;
 
-	if (e->cat == EV_GUEST_ERROR) {
-		l->n++;
-		l->offset = e->offset;
+	if (ev_category_of(e->kind) != EV_GUEST_ERROR)
+		return;
+	l->n++;
+	l->kind = e->kind;
+	l->hart = e->who ? e->who->initiator : -2;
+	if (e->kind == EVK_DEVICE_ERROR) {
+		l->config = e->deverr.config;
+		l->offset = e->deverr.offset;
+		l->value = e->deverr.value;
+		l->devfn = e->deverr.devfn;
 	}
 }
 
 TEST(pci_readonly_config_write_is_a_guest_error)
 {
 	struct rig *r = rig_new(0, 0);
-	struct err_log log = { 0, 0 };
+	struct err_log log = { 0 };
 	struct event_sink sink = { EV_GUEST_ERROR, err_emit, &log };
 
 	r->h.sink = &sink;
 	cfg_wr(r, F1, PCI_VENDOR_ID, 2, 0xbeef);        /* read-only */
 	CHECK_EQ(log.n, 1);
+	CHECK_EQ(log.kind, EVK_DEVICE_ERROR);
+	CHECK(log.config);
 	CHECK_EQ(log.offset, PCI_VENDOR_ID);
+	CHECK_EQ(log.value, 0xbeef);
+	CHECK_EQ(log.devfn, F1);
+	CHECK_EQ(log.hart, 0);          /* the hart that wrote */
 	CHECK_EQ(pci_config_read(&r->f1, PCI_VENDOR_ID, 2) != 0xbeef, 1);
 	cfg_wr(r, F1, PCI_COMMAND, 2, PCI_COMMAND_MEMORY); /* writable */
 	cfg_wr(r, F1, PCI_STATUS, 2, 0xf900);           /* write-1-to-clear */

@@ -1,44 +1,46 @@
-/* PLIC model, driven through plic_ops as the bus would. */
+/* PLIC model, created by the device framework and driven through the
+ * address space as a hart would. */
 #include <string.h>
 
 #include "dev/plic.h"
+#include "devhost.h"
 #include "harness.h"
 
 #define NCTX 4
 #define NSRC 96
 
 struct plic_env {
-	struct plic p;
-	int out[NCTX];
+	struct devhost h;
 };
 
-static void env_out(void *opaque, int n, int level)
-{
-	struct plic_env *e = opaque;
+#define PLIC_BASE 0x0c000000ull
 
-	e->out[n] = level;
+static void env_init_with(struct plic_env *e, const char *props, unsigned nctx)
+{
+	devhost_init(&e->h, false);
+	CHECK(devhost_platform(&e->h, &plic_class, props, PLIC_BASE,
+			       PLIC_SIZE, nctx));
 }
 
 static void env_init(struct plic_env *e)
 {
-	struct irq_line lines[NCTX];
-
-	memset(e, 0, sizeof(*e));
-	for (int i = 0; i < NCTX; i++) {
-		lines[i] = (struct irq_line){ env_out, e, i };
-		e->out[i] = -1;
-	}
-	plic_init(&e->p, NSRC, NCTX, lines);
+	env_init_with(e, "harts=2,sources=96", NCTX);
 }
 
 static uint32_t rd(struct plic_env *e, uint64_t off)
 {
-	return (uint32_t)plic_ops.read(&e->p, off, 4);
+	return (uint32_t)devhost_rd(&e->h, off, 4);
 }
 
 static void wr(struct plic_env *e, uint64_t off, uint32_t val)
 {
-	plic_ops.write(&e->p, off, val, 4);
+	devhost_wr(&e->h, off, val, 4);
+}
+
+/* A device's line into the PLIC (the gateway input). */
+static void line(struct plic_env *e, int src, int level)
+{
+	plic_set_irq(device_self(e->h.dev), src, level);
 }
 
 static void set_prio(struct plic_env *e, unsigned src, uint32_t prio)
@@ -80,44 +82,48 @@ static bool pending(struct plic_env *e, unsigned src)
 	return (rd(e, 0x1000 + 4 * (src / 32)) >> (src % 32)) & 1;
 }
 
-TEST(plic_ops_shape)
+/* Registers are computed: arrays of sources and contexts; every one a
+ * 32-bit register, named for the trace. */
+TEST(plic_register_names)
 {
-	CHECK_EQ(plic_ops.widths, MMIO_W4);
-	CHECK_EQ(plic_ops.misfit, MISFIT_ADAPT);
-	/* registers are computed: arrays of sources and contexts */
+	static struct plic_env e;
 	char buf[32];
-	CHECK(plic_ops.reg_at != NULL);
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x28, buf, sizeof(buf)),
+
+	env_init(&e);
+	const struct glass_region_ops *ops = as_lookup(&e.h.as, PLIC_BASE)->r->ops;
+	CHECK(!strcmp(mmio_reg_name(ops, 0x28, buf, sizeof(buf)),
 		      "priority[10]"));
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x1004, buf, sizeof(buf)),
+	CHECK(!strcmp(mmio_reg_name(ops, 0x1004, buf, sizeof(buf)),
 		      "pending[1]"));
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x2080, buf, sizeof(buf)),
+	CHECK(!strcmp(mmio_reg_name(ops, 0x2080, buf, sizeof(buf)),
 		      "enable[1][0]"));
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201000, buf, sizeof(buf)),
+	CHECK(!strcmp(mmio_reg_name(ops, 0x201000, buf, sizeof(buf)),
 		      "threshold[1]"));
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201004, buf, sizeof(buf)),
+	CHECK(!strcmp(mmio_reg_name(ops, 0x201004, buf, sizeof(buf)),
 		      "claim[1]"));
-	CHECK(!strcmp(mmio_reg_name(&plic_ops, 0x201006, buf, sizeof(buf)),
+	CHECK(!strcmp(mmio_reg_name(ops, 0x201006, buf, sizeof(buf)),
 		      "claim[1]"));
-	CHECK(mmio_reg_name(&plic_ops, 0x201008, buf, sizeof(buf)) == NULL);
-	/* every one a 32-bit register, found without a name buffer too */
-	struct reg_desc s;
-	const struct reg_desc *d = mmio_reg_at(&plic_ops, 0x2086, &s, NULL, 0);
+	CHECK(mmio_reg_name(ops, 0x201008, buf, sizeof(buf)) == NULL);
+	struct glass_reg sc;
+	const struct glass_reg *d = mmio_reg_at(ops, 0x2086, &sc, NULL, 0);
 	CHECK(d != NULL);
 	if (d) {
 		CHECK_EQ(d->offset, 0x2084);
 		CHECK_EQ(d->size, 4);
-		CHECK_EQ(mmio_reg_widths(&plic_ops, d), MMIO_W4);
+		CHECK_EQ(mmio_reg_widths(ops, d), GLASS_W4);
 	}
+	/* a hole in a context's block reads zero (a guest error) */
+	CHECK_EQ(rd(&e, 0x201008), 0);
+	CHECK_EQ(devhost_events(&e.h, EVK_BAD_ACCESS), 1);
 }
 
 TEST(plic_reset_values)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	for (int c = 0; c < NCTX; c++) {
-		CHECK_EQ(e.out[c], 0);
+		CHECK_EQ(e.h.line[c], 0);
 		CHECK_EQ(rd(&e, 0x200000 + 0x1000 * c), 0);
 		CHECK_EQ(claim(&e, c), 0);
 		for (int w = 0; w < 3; w++)
@@ -131,7 +137,7 @@ TEST(plic_reset_values)
 
 TEST(plic_priority_masked_and_source0)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 1, 0xffffffff);
@@ -146,7 +152,7 @@ TEST(plic_priority_masked_and_source0)
 
 TEST(plic_enable_masks_nonexistent_sources)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	wr(&e, 0x2000, 0xffffffff);
@@ -162,27 +168,27 @@ TEST(plic_enable_masks_nonexistent_sources)
 
 TEST(plic_small_source_count)
 {
-	struct plic p;
+	static struct plic_env e;
 
-	plic_init(&p, 10, 2, NULL);          /* sources 1..9 */
-	plic_ops.write(&p, 0x2000, 0xffffffff, 4);
-	CHECK_EQ(plic_ops.read(&p, 0x2000, 4), 0x3fe);
-	plic_ops.write(&p, 4 * 10, 3, 4);
-	CHECK_EQ(plic_ops.read(&p, 4 * 10, 4), 0);
-	plic_set_irq(&p, 10, 1);
-	CHECK_EQ(plic_ops.read(&p, 0x1000, 4), 0);
+	env_init_with(&e, "harts=1,sources=10", 2); /* sources 1..9 */
+	wr(&e, 0x2000, 0xffffffff);
+	CHECK_EQ(rd(&e, 0x2000), 0x3fe);
+	wr(&e, 4 * 10, 3);
+	CHECK_EQ(rd(&e, 4 * 10), 0);
+	line(&e, 10, 1);
+	CHECK_EQ(rd(&e, 0x1000), 0);
 }
 
 TEST(plic_pending_read_only)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	wr(&e, 0x1000, 0xffffffff);
 	CHECK_EQ(rd(&e, 0x1000), 0);
-	plic_set_irq(&e.p, 3, 1);
-	plic_set_irq(&e.p, 33, 1);
-	plic_set_irq(&e.p, 95, 1);
+	line(&e, 3, 1);
+	line(&e, 33, 1);
+	line(&e, 95, 1);
 	CHECK_EQ(rd(&e, 0x1000), 1u << 3);
 	CHECK_EQ(rd(&e, 0x1004), 1u << 1);
 	CHECK_EQ(rd(&e, 0x1008), 1u << 31);
@@ -192,120 +198,120 @@ TEST(plic_pending_read_only)
 
 TEST(plic_set_irq_out_of_range_ignored)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
-	plic_set_irq(&e.p, 0, 1);
-	plic_set_irq(&e.p, -1, 1);
-	plic_set_irq(&e.p, NSRC, 1);
-	plic_set_irq(&e.p, 1000, 1);
+	line(&e, 0, 1);
+	line(&e, -1, 1);
+	line(&e, NSRC, 1);
+	line(&e, 1000, 1);
 	for (int w = 0; w < 3; w++)
 		CHECK_EQ(rd(&e, 0x1000 + 4 * w), 0);
 }
 
 TEST(plic_claim_complete_level)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 5, 1);
 	enable(&e, 1, 5);
-	CHECK_EQ(e.out[1], 0);
-	plic_set_irq(&e.p, 5, 1);
-	CHECK_EQ(e.out[1], 1);
-	CHECK_EQ(e.out[0], 0);       /* not enabled there */
+	CHECK_EQ(e.h.line[1], 0);
+	line(&e, 5, 1);
+	CHECK_EQ(e.h.line[1], 1);
+	CHECK_EQ(e.h.line[0], 0);       /* not enabled there */
 	CHECK(pending(&e, 5));
 	CHECK_EQ(claim(&e, 1), 5);
 	CHECK(!pending(&e, 5));
-	CHECK_EQ(e.out[1], 0);       /* in service: not pending */
+	CHECK_EQ(e.h.line[1], 0);       /* in service: not pending */
 	CHECK_EQ(claim(&e, 1), 0);
 	complete(&e, 1, 5);          /* line still high: pending again */
 	CHECK(pending(&e, 5));
-	CHECK_EQ(e.out[1], 1);
+	CHECK_EQ(e.h.line[1], 1);
 	CHECK_EQ(claim(&e, 1), 5);
-	plic_set_irq(&e.p, 5, 0);    /* device serviced */
+	line(&e, 5, 0);    /* device serviced */
 	complete(&e, 1, 5);
 	CHECK(!pending(&e, 5));
-	CHECK_EQ(e.out[1], 0);
+	CHECK_EQ(e.h.line[1], 0);
 	CHECK_EQ(claim(&e, 1), 0);
 }
 
 TEST(plic_reassert_during_service_waits_for_complete)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 7, 2);
 	enable(&e, 0, 7);
-	plic_set_irq(&e.p, 7, 1);
+	line(&e, 7, 1);
 	CHECK_EQ(claim(&e, 0), 7);
-	plic_set_irq(&e.p, 7, 0);
-	plic_set_irq(&e.p, 7, 1);
+	line(&e, 7, 0);
+	line(&e, 7, 1);
 	CHECK(!pending(&e, 7));
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	complete(&e, 0, 7);
 	CHECK(pending(&e, 7));
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 }
 
 TEST(plic_request_latched_until_claim)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 2, 1);
 	enable(&e, 0, 2);
-	plic_set_irq(&e.p, 2, 1);
-	plic_set_irq(&e.p, 2, 0);    /* gateway already forwarded it */
+	line(&e, 2, 1);
+	line(&e, 2, 0);    /* gateway already forwarded it */
 	CHECK(pending(&e, 2));
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(claim(&e, 0), 2);
 	complete(&e, 0, 2);
 	CHECK(!pending(&e, 2));      /* line low: nothing new */
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 TEST(plic_priority_zero_never_interrupts)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	enable(&e, 0, 4);
-	plic_set_irq(&e.p, 4, 1);
+	line(&e, 4, 1);
 	CHECK(pending(&e, 4));
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(claim(&e, 0), 0);
 	set_prio(&e, 4, 1);
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 	set_prio(&e, 4, 0);
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 TEST(plic_threshold)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 9, 3);
 	enable(&e, 1, 9);
 	set_threshold(&e, 1, 3);
 	CHECK_EQ(rd(&e, 0x201000), 3);
-	plic_set_irq(&e.p, 9, 1);
-	CHECK_EQ(e.out[1], 0);       /* priority must exceed threshold */
+	line(&e, 9, 1);
+	CHECK_EQ(e.h.line[1], 0);       /* priority must exceed threshold */
 	CHECK_EQ(claim(&e, 1), 0);
 	CHECK(pending(&e, 9));
 	set_threshold(&e, 1, 2);
-	CHECK_EQ(e.out[1], 1);
+	CHECK_EQ(e.h.line[1], 1);
 	set_threshold(&e, 1, 0xff);  /* masked to 7 */
 	CHECK_EQ(rd(&e, 0x201000), 7);
-	CHECK_EQ(e.out[1], 0);
+	CHECK_EQ(e.h.line[1], 0);
 	set_threshold(&e, 1, 0);
 	CHECK_EQ(claim(&e, 1), 9);
 }
 
 TEST(plic_claim_order_priority_then_lowest_id)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 3, 2);
@@ -316,42 +322,42 @@ TEST(plic_claim_order_priority_then_lowest_id)
 	enable(&e, 0, 40);
 	enable(&e, 0, 9);
 	enable(&e, 0, 70);
-	plic_set_irq(&e.p, 70, 1);
-	plic_set_irq(&e.p, 40, 1);
-	plic_set_irq(&e.p, 3, 1);
-	plic_set_irq(&e.p, 9, 1);
+	line(&e, 70, 1);
+	line(&e, 40, 1);
+	line(&e, 3, 1);
+	line(&e, 9, 1);
 	CHECK_EQ(claim(&e, 0), 9);
 	CHECK_EQ(claim(&e, 0), 40);
 	CHECK_EQ(claim(&e, 0), 3);
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(claim(&e, 0), 70);
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(claim(&e, 0), 0);
 }
 
 TEST(plic_claim_is_global_across_contexts)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 4, 1);
 	enable(&e, 0, 4);
 	enable(&e, 3, 4);
-	plic_set_irq(&e.p, 4, 1);
-	CHECK_EQ(e.out[0], 1);
-	CHECK_EQ(e.out[3], 1);
+	line(&e, 4, 1);
+	CHECK_EQ(e.h.line[0], 1);
+	CHECK_EQ(e.h.line[3], 1);
 	CHECK_EQ(claim(&e, 3), 4);
-	CHECK_EQ(e.out[0], 0);       /* nobody else sees it in service */
-	CHECK_EQ(e.out[3], 0);
+	CHECK_EQ(e.h.line[0], 0);       /* nobody else sees it in service */
+	CHECK_EQ(e.h.line[3], 0);
 	CHECK_EQ(claim(&e, 0), 0);
 	complete(&e, 3, 4);
-	CHECK_EQ(e.out[0], 1);
-	CHECK_EQ(e.out[3], 1);
+	CHECK_EQ(e.h.line[0], 1);
+	CHECK_EQ(e.h.line[3], 1);
 }
 
 TEST(plic_contexts_are_independent)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 2, 1);
@@ -361,70 +367,70 @@ TEST(plic_contexts_are_independent)
 	set_threshold(&e, 1, 4);
 	CHECK_EQ(rd(&e, 0x200000), 0);
 	CHECK_EQ(rd(&e, 0x201000), 4);
-	plic_set_irq(&e.p, 2, 1);
-	plic_set_irq(&e.p, 3, 1);
-	CHECK_EQ(e.out[0], 1);
-	CHECK_EQ(e.out[1], 0);
-	CHECK_EQ(e.out[2], 1);
+	line(&e, 2, 1);
+	line(&e, 3, 1);
+	CHECK_EQ(e.h.line[0], 1);
+	CHECK_EQ(e.h.line[1], 0);
+	CHECK_EQ(e.h.line[2], 1);
 	CHECK_EQ(claim(&e, 2), 3);
-	CHECK_EQ(e.out[0], 1);
-	CHECK_EQ(e.out[2], 0);
+	CHECK_EQ(e.h.line[0], 1);
+	CHECK_EQ(e.h.line[2], 0);
 	CHECK_EQ(claim(&e, 0), 2);
 	CHECK_EQ(claim(&e, 1), 0);
 }
 
 TEST(plic_complete_requires_enable)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 6, 1);
 	enable(&e, 0, 6);
-	plic_set_irq(&e.p, 6, 1);
+	line(&e, 6, 1);
 	CHECK_EQ(claim(&e, 0), 6);
 	disable(&e, 0, 6);
 	complete(&e, 0, 6);          /* ignored: not enabled for ctx 0 */
 	enable(&e, 0, 6);
 	CHECK(!pending(&e, 6));
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	/* Linux's eoi for a masked source: enable, complete, disable. */
 	disable(&e, 0, 6);
 	enable(&e, 0, 6);
 	complete(&e, 0, 6);
 	disable(&e, 0, 6);
 	CHECK(pending(&e, 6));
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	enable(&e, 0, 6);
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 }
 
 TEST(plic_complete_bad_ids_ignored)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 1, 1);
 	enable(&e, 0, 1);
-	plic_set_irq(&e.p, 1, 1);
+	line(&e, 1, 1);
 	CHECK_EQ(claim(&e, 0), 1);
 	complete(&e, 0, 0);
 	complete(&e, 0, NSRC);
 	complete(&e, 0, 0xffffffff);
 	complete(&e, 1, 1);          /* other context does not enable it */
 	CHECK(!pending(&e, 1));
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	complete(&e, 0, 1);
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 }
 
 TEST(plic_undefined_offsets)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 1, 1);
 	enable(&e, 0, 1);
-	plic_set_irq(&e.p, 1, 1);
+	line(&e, 1, 1);
 	CHECK_EQ(rd(&e, 0x100c), 0);           /* past the pending words */
 	CHECK_EQ(rd(&e, 0x1ffc), 0);
 	CHECK_EQ(rd(&e, 0x200c), 0);           /* past ctx 0 enable words */
@@ -442,25 +448,25 @@ TEST(plic_undefined_offsets)
 	CHECK_EQ(rd(&e, 0x2000), 2);
 	CHECK_EQ(rd(&e, 4), 1);
 	CHECK(pending(&e, 1));
-	CHECK_EQ(e.out[0], 1);
+	CHECK_EQ(e.h.line[0], 1);
 }
 
 TEST(plic_reset_keeps_asserted_lines)
 {
-	struct plic_env e;
+	static struct plic_env e;
 
 	env_init(&e);
 	set_prio(&e, 8, 3);
 	enable(&e, 0, 8);
 	set_threshold(&e, 0, 1);
-	plic_set_irq(&e.p, 8, 1);
-	plic_set_irq(&e.p, 11, 1);
+	line(&e, 8, 1);
+	line(&e, 11, 1);
 	CHECK_EQ(claim(&e, 0), 8);
-	plic_reset(&e.p);
+	devhost_reset(&e.h);
 	CHECK_EQ(rd(&e, 4 * 8), 0);
 	CHECK_EQ(rd(&e, 0x2000), 0);
 	CHECK_EQ(rd(&e, 0x200000), 0);
-	CHECK_EQ(e.out[0], 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK(pending(&e, 8));       /* still asserted, no longer in service */
 	CHECK(pending(&e, 11));
 	set_prio(&e, 8, 1);

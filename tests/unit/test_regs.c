@@ -1,44 +1,28 @@
-/* Every device's register file, as the bus reads it (mem/mmio.h): tables
- * sorted and disjoint, every register inside the device and reachable
- * (its widths fit it, where misfits are not adapted), taking at least the
- * device's `widths` (the bus's fast path relies on that) and nothing its
- * `valid` widths would refuse; computed files consistent with and without
- * a name buffer. */
+/* Every device's register file, as the bus reads it (include/glass/bus.h,
+ * src/mem/mmio.h): a machine is built with every device glass has, and
+ * every region of every device must pass the bus's own check
+ * (mmio_ops_check: sorted, disjoint, inside the region, widths inside
+ * impl), with every register reachable (each width it takes can fit it,
+ * none that `valid` would refuse) and computed register files consistent
+ * with and without a name buffer. */
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "dev/clint.h"
-#include "dev/edu.h"
-#include "dev/finisher.h"
-#include "dev/goldfish_rtc.h"
-#include "dev/hypercall.h"
-#include "dev/plic.h"
-#include "dev/uart16550.h"
+#include "device/device.h"
 #include "harness.h"
+#include "machine/classes.h"
+#include "machine/machine.h"
 #include "machine/virt.h"
-#include "pci/host.h"
 
-struct dev_file {
-	const char *name;
-	const struct mmio_ops *ops;
-	uint64_t size;   /* the device's window */
-	uint64_t step;   /* computed files: sample every step bytes */
-};
+/* A small RV64 ELF the machine can load (the loader fuzzer's seed). */
+#define TINY_ELF "fuzz/corpus/loader/seed-mini.elf"
 
-static const struct dev_file files[] = {
-	{ "uart", &uart16550_ops, 0x100, 0 },
-	{ "clint", &clint_ops, CLINT_SIZE, 0 },
-	{ "rtc", &goldfish_rtc_ops, 0x1000, 0 },
-	{ "finisher", &finisher_ops, 0x1000, 0 },
-	{ "edu", &edu_mmio_ops, EDU_BAR0_SIZE, 0 },
-	{ "plic", &plic_ops, PLIC_SIZE, 0x7f },
-	{ "hypercall", &hypercall_ops, HC_WINDOW_SIZE, 1 },
-	{ "ecam", &pci_ecam_ops, 0x3000, 1 },
-};
-
-/* One register, wherever it came from. */
-static void check_reg(const struct dev_file *f, const struct reg_desc *d)
+/* One register, wherever it came from, of a region ending at window
+ * offset `end`. */
+static void check_reg(const struct region *r, const struct glass_reg *d)
 {
-	const struct mmio_ops *ops = f->ops;
+	const struct glass_region_ops *ops = r->ops;
 	uint8_t w = mmio_reg_widths(ops, d);
 	unsigned narrowest = 8, widest = 1;
 
@@ -49,45 +33,43 @@ static void check_reg(const struct dev_file *f, const struct reg_desc *d)
 			narrowest = s;
 		widest = s;
 	}
-
 	CHECK(d->size > 0);
-	CHECK(d->offset + (uint64_t)d->size <= f->size);
-	CHECK((w & ~(MMIO_WANY | MMIO_UNALIGNED)) == 0);
-	CHECK(w & MMIO_WANY);
-	CHECK((w & ops->widths) == ops->widths);   /* never fewer */
-	CHECK((w & MMIO_UNALIGNED) || d->offset % narrowest == 0);
-	/* where misfits are not adapted, every width can fit (an adapting
-	 * device may declare one that covers its neighbours: PCI config
-	 * fields take the dword that holds them) */
-	if (ops->misfit != MISFIT_ADAPT)
-		CHECK(widest <= d->size);
-	if (ops->valid)                            /* none always faults */
-		CHECK((w & MMIO_WANY & ~ops->valid) == 0);
+	CHECK(d->offset >= r->dev_offset);
+	CHECK(d->offset + (uint64_t)d->size <= r->dev_offset + r->size);
+	CHECK((w & ~(GLASS_WANY | GLASS_UNALIGNED)) == 0);
+	CHECK(w & GLASS_WANY);
+	CHECK((w & GLASS_WANY & ~mmio_impl(ops)) == 0); /* impl takes them */
+	CHECK((w & GLASS_UNALIGNED) || d->offset % narrowest == 0);
+	CHECK(widest <= d->size);                 /* every width can fit */
+	CHECK((w & GLASS_WANY & ~mmio_valid(ops)) == 0); /* none faults */
+	if (d->name)
+		CHECK(*d->name);
 }
 
-static void check_table(const struct dev_file *f)
+static void check_table(const struct region *r)
 {
-	const struct reg_desc *r = f->ops->regs;
-	uint64_t end = 0;
+	const struct glass_reg *t = r->ops->regs;
 
-	for (; r->name; r++) {
-		CHECK(r->offset >= end);               /* sorted, disjoint */
-		end = r->offset + (uint64_t)r->size;
-		check_reg(f, r);
-		CHECK(reg_find(f->ops->regs, r->offset) == r);
-		CHECK(reg_find(f->ops->regs, end - 1) == r);
+	for (; t->name; t++) {
+		check_reg(r, t);
+		CHECK(reg_find(r->ops->regs, t->offset) == t);
+		CHECK(reg_find(r->ops->regs, t->offset + t->size - 1) == t);
 	}
 }
 
-static void check_computed(const struct dev_file *f)
+/* Computed files: sampled (a step that walks every offset of small
+ * regions, and a prime stride over large ones). */
+static void check_computed(const struct region *r)
 {
-	struct reg_desc a, b;
+	uint64_t step = r->size > 0x10000 ? 0x7f : 1;
+	struct glass_reg a, b;
 	char buf[48];
 
-	for (uint64_t off = 0; off < f->size; off += f->step) {
-		const struct reg_desc *d = f->ops->reg_at(off, &a, NULL, 0);
-		const struct reg_desc *n = f->ops->reg_at(off, &b, buf,
-							  sizeof(buf));
+	for (uint64_t off = r->dev_offset; off < r->dev_offset + r->size;
+	     off += step) {
+		const struct glass_reg *d = r->ops->reg_at(off, &a, NULL, 0);
+		const struct glass_reg *n = r->ops->reg_at(off, &b, buf,
+							   sizeof(buf));
 		CHECK((d == NULL) == (n == NULL));
 		if (!d || !n)
 			continue;
@@ -95,39 +77,98 @@ static void check_computed(const struct dev_file *f)
 		CHECK_EQ(d->offset, n->offset);
 		CHECK_EQ(d->size, n->size);
 		CHECK_EQ(d->widths, n->widths);
-		CHECK(n->name && *n->name);
-		check_reg(f, d);
+		check_reg(r, n);
 	}
+}
+
+static void check_region(const struct region *r)
+{
+	CHECK(mmio_ops_check(r->ops, r->dev_offset + r->size) == NULL);
+	if (r->ops->regs)
+		check_table(r);
+	if (r->ops->reg_at)
+		check_computed(r);
 }
 
 TEST(regs_every_device_file_is_sound)
 {
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		const struct dev_file *f = &files[i];
+	static struct machine m;
+	char img[2][64], drive[2][96];
+	struct machine_config cfg = {
+		.ram_size = 64ull << 20, .nharts = 2, .bios = "none",
+		.kernel = TINY_ELF,
+		.devices = { "edu", "glass-hypercall", "virtio-blk-pci,drive=d0",
+			     "virtio-blk-device,drive=d1",
+			     "virtio-net-pci,netdev=n0",
+			     "virtio-net-device,netdev=n1", "virtio-rng-pci",
+			     "virtio-rng-device", "virtio-serial-pci,chardev=c0",
+			     "virtio-serial-device,chardev=c1" },
+		.ndevices = 10, .trace_filter = { .hart = -1 },
+		.netdevs = { "user,id=n0", "user,id=n1" }, .nnetdevs = 2,
+		.chardevs = { "file,id=c0,path=/dev/null",
+			      "file,id=c1,path=/dev/null" }, .nchardevs = 2,
+	};
+	unsigned devices = 0, regions = 0;
 
-		CHECK(f->ops->widths != 0);
-		CHECK(!(f->ops->regs && f->ops->reg_at)); /* one source */
-		if (f->ops->regs)
-			check_table(f);
-		if (f->ops->reg_at)
-			check_computed(f);
+	/* the virtio disks need images */
+	for (int i = 0; i < 2; i++) {
+		snprintf(img[i], sizeof(img[i]), "/tmp/glass-regs.XXXXXX");
+		int fd = mkstemp(img[i]);
+		CHECK(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
+		close(fd);
+		snprintf(drive[i], sizeof(drive[i]), "file=%s,if=none,id=d%d",
+			 img[i], i);
+		cfg.drives[i] = drive[i];
 	}
+	cfg.ndrives = 2;
+	CHECK_EQ(machine_init(&m, &cfg), 0);
+	unlink(img[0]);
+	unlink(img[1]);
+	for (const struct glass_device *d = m.devices; d; d = d->next) {
+		devices++;
+		for (unsigned i = 0; i < d->nregions; i++, regions++)
+			check_region(d->regions[i]);
+	}
+	/* every class glass knows is in this machine */
+	for (const struct glass_device_class *const *c = machine_classes;
+	     *c; c++) {
+		bool found = false;
+		for (const struct glass_device *d = m.devices; d; d = d->next)
+			found |= d->cls == *c;
+		CHECK(found);
+	}
+	CHECK(devices >= 8);
+	CHECK(regions >= 9);
+	/* and the bridge's own: ECAM */
+	for (int i = 0; i < m.as.nregions; i++)
+		if (!strcmp(m.as.regions[i].name, "pcie-ecam"))
+			check_region(&m.as.regions[i]);
+	machine_destroy(&m);
 }
 
-/* The platform devices' windows are the ones the files were checked
- * against. */
+/* The board's devices sit in the windows of the memory map. */
 TEST(regs_platform_windows)
 {
-	CHECK_EQ(virt_map[VIRT_UART0].size, 0x100);
-	CHECK_EQ(virt_map[VIRT_CLINT].size, CLINT_SIZE);
-	CHECK_EQ(virt_map[VIRT_RTC].size, 0x1000);
-	CHECK_EQ(virt_map[VIRT_TEST].size, 0x1000);
-	CHECK_EQ(virt_map[VIRT_PLIC].size, PLIC_SIZE);
-	CHECK_EQ(virt_map[VIRT_HYPERCALL].size, HC_WINDOW_SIZE);
+	static struct machine m;
+	struct machine_config cfg = {
+		.ram_size = 64ull << 20, .nharts = 1, .bios = "none",
+		.kernel = TINY_ELF, .trace_filter = { .hart = -1 },
+	};
+
+	CHECK_EQ(machine_init(&m, &cfg), 0);
+	for (const struct glass_device *d = m.devices; d; d = d->next) {
+		bool in_map = false;
+		for (int i = 0; i < VIRT_NR_REGIONS; i++)
+			in_map |= virt_map[i].cls == d->cls &&
+				  virt_map[i].base == d->place.base &&
+				  virt_map[i].size == d->place.size;
+		CHECK(in_map);
+	}
+	machine_destroy(&m);
 }
 
 /* ECAM names config registers per function, from the table the
- * pci-config trace uses too. */
+ * pci-config trace uses too; every dword is a register. */
 TEST(regs_ecam_names)
 {
 	char buf[16];
@@ -138,4 +179,8 @@ TEST(regs_ecam_names)
 	n = mmio_reg_name(&pci_ecam_ops, 0x18012, buf, sizeof(buf));
 	CHECK(n && !strcmp(n, "BAR0"));
 	CHECK(mmio_reg_name(&pci_ecam_ops, 0x8040, buf, sizeof(buf)) == NULL);
+	struct glass_reg d;
+	CHECK(mmio_reg_at(&pci_ecam_ops, 0x8041, &d, NULL, 0) != NULL);
+	CHECK_EQ(d.offset, 0x8040);
+	CHECK_EQ(d.size, 4);
 }

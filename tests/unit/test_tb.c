@@ -292,19 +292,21 @@ TEST(tb_store_after_tlb_flush_releases_block)
 
 static uint64_t dev_reads;
 
-static uint64_t bytes_read(void *opaque, uint64_t off, unsigned size)
+static uint64_t bytes_read(void *opaque, uint64_t off, unsigned size,
+			   const struct glass_attrs *who)
 {
 	dev_reads++;
 	return 0x11 * (off + 1); /* each byte tells its offset */
 }
 
-static void bytes_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+static void bytes_write(void *opaque, uint64_t off, uint64_t val, unsigned size,
+			const struct glass_attrs *who)
 {
 }
 
-static const struct mmio_ops bytes_ops = {
-	.read = bytes_read, .write = bytes_write, .widths = MMIO_W1,
-	.misfit = MISFIT_ADAPT,
+static const struct glass_region_ops bytes_ops = {
+	.read = bytes_read, .write = bytes_write,
+	.valid = GLASS_WANY | GLASS_UNALIGNED, .impl = GLASS_W1,
 };
 
 /* A misaligned load from a device page the TLB already knows must reach

@@ -1,51 +1,43 @@
-/* NS16550A model, driven through uart16550_ops as the bus would. */
+/* NS16550A model, created by the device framework and driven through the
+ * address space as a hart would. */
 #include <string.h>
 
 #include "dev/uart16550.h"
+#include "devhost.h"
 #include "harness.h"
-#include "mem/address_space.h"
 
 struct uart_env {
-	struct uart16550 u;
-	int irq_level;
-	int irq_calls;
-	uint8_t sent[64];
-	unsigned nsent;
+	struct devhost h;
 };
 
-static void env_irq(void *opaque, int n, int level)
-{
-	struct uart_env *e = opaque;
-
-	e->irq_level = level;
-	e->irq_calls++;
-}
-
-static void env_tx(void *opaque, uint8_t byte)
-{
-	struct uart_env *e = opaque;
-
-	if (e->nsent < sizeof(e->sent))
-		e->sent[e->nsent++] = byte;
-}
+#define UART_BASE 0x10000000ull
 
 static void env_init(struct uart_env *e)
 {
-	struct irq_line irq = { env_irq, e, 10 };
-
-	memset(e, 0, sizeof(*e));
-	e->irq_level = -1; /* so the test sees that init drove the line */
-	uart16550_init(&e->u, irq, env_tx, e);
+	devhost_init(&e->h, false);
+	CHECK(devhost_platform(&e->h, &uart16550_class, "", UART_BASE, 0x100,
+			       1));
 }
 
 static uint8_t rd(struct uart_env *e, unsigned off)
 {
-	return (uint8_t)uart16550_ops.read(&e->u, off, 1);
+	return (uint8_t)devhost_rd(&e->h, off, 1);
 }
 
 static void wr(struct uart_env *e, unsigned off, uint8_t val)
 {
-	uart16550_ops.write(&e->u, off, val, 1);
+	devhost_wr(&e->h, off, val, 1);
+}
+
+/* The backend side: room for a byte, and delivering one. */
+static bool can_receive(struct uart_env *e)
+{
+	return e->h.serial.can_receive(e->h.serial.fe);
+}
+
+static void receive(struct uart_env *e, uint8_t byte)
+{
+	e->h.serial.receive(e->h.serial.fe, byte);
 }
 
 /* Behind the bus: every register is a byte register, so wider accesses
@@ -53,40 +45,37 @@ static void wr(struct uart_env *e, unsigned off, uint8_t val)
  * access goes straight through. */
 TEST(uart_bus_splits_wide_accesses)
 {
-	static struct address_space as;
-	struct uart_env e;
-	const uint64_t base = 0x10000000;
+	static struct uart_env e;
 	uint64_t v = 0;
 
 	env_init(&e);
-	as_init(&as);
-	CHECK(as_add_mmio(&as, "uart0", base, 0x100, 1, &uart16550_ops,
-			  &e.u) != NULL);
 	/* MCR, LSR (read-only), MSR (read-only), SCR */
-	CHECK_EQ(as_write(&as, base + 4, 4, 0x5a000003), MEM_OK);
+	devhost_wr(&e.h, 4, 0x5a000003, 4);
 	CHECK_EQ(rd(&e, 7), 0x5a);
 	CHECK_EQ(rd(&e, 4), 0x03);
-	CHECK_EQ(as_read(&as, base + 4, 4, &v), MEM_OK);
+	v = devhost_rd(&e.h, 4, 4);
 	CHECK_EQ(v, 0x5a000000u | (uint32_t)rd(&e, 6) << 16 |
 		    (uint32_t)rd(&e, 5) << 8 | 0x03);
 	/* LCR and MCR as a misaligned halfword */
-	CHECK_EQ(as_write(&as, base + 3, 2, 0x0103), MEM_OK);
+	devhost_wr(&e.h, 3, 0x0103, 2);
 	CHECK_EQ(rd(&e, 3), 0x03);
 	CHECK_EQ(rd(&e, 4), 0x01);
 	/* a byte store to THR goes straight through */
-	CHECK_EQ(as_write(&as, base, 1, 'a'), MEM_OK);
-	CHECK_EQ(e.nsent, 1);
-	CHECK_EQ(as_read(&as, base + 5, 1, &v), MEM_OK);
+	devhost_wr(&e.h, 0, 'a', 1);
+	CHECK_EQ(e.h.nsent, 1);
+	v = devhost_rd(&e.h, 5, 1);
 	CHECK_EQ(v & 0x60, 0x60);
-	as_destroy(&as);
+	/* the eight registers repeat through the window */
+	CHECK_EQ(devhost_rd(&e.h, 0x80 + 5, 1) & 0x60, 0x60);
+	CHECK_EQ(devhost_events(&e.h, EVK_BAD_ACCESS), 0);
 }
 
 TEST(uart_reset_values)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 1), 0x00);   /* IER */
 	CHECK_EQ(rd(&e, 2), 0x01);   /* IIR: no interrupt, FIFOs off */
 	CHECK_EQ(rd(&e, 3), 0x00);   /* LCR */
@@ -95,27 +84,31 @@ TEST(uart_reset_values)
 	CHECK_EQ(rd(&e, 6), 0xb0);   /* MSR: DCD | DSR | CTS, no deltas */
 	CHECK_EQ(rd(&e, 7), 0x00);   /* SCR */
 	CHECK_EQ(rd(&e, 0), 0x00);   /* RBR with nothing received */
-	CHECK(uart16550_can_receive(&e.u));
+	CHECK(can_receive(&e));
 }
 
-TEST(uart_ops_shape)
+/* Register names come from the device's table, which the trace and the
+ * statistics use: one byte register each, repeating every 8 bytes. */
+TEST(uart_register_names)
 {
-	CHECK_EQ(uart16550_ops.widths, MMIO_W1);
-	CHECK_EQ(uart16550_ops.misfit, MISFIT_ADAPT);
-	CHECK(uart16550_ops.regs != NULL);
-	for (int i = 0; i < 8; i++) {
-		CHECK_EQ(uart16550_ops.regs[i].offset, i);
-		CHECK_EQ(uart16550_ops.regs[i].size, 1);
-		CHECK_EQ(uart16550_ops.regs[i].widths, MMIO_W1);
-		CHECK(uart16550_ops.regs[i].name != NULL);
+	static struct uart_env e;
+	static const char *const names[8] = {
+		"RBR/THR/DLL", "IER/DLM", "IIR/FCR", "LCR", "MCR", "LSR",
+		"MSR", "SCR",
+	};
+
+	env_init(&e);
+	const struct region *r = as_lookup(&e.h.as, UART_BASE)->r;
+	for (unsigned i = 0; i < 16; i++) {
+		char buf[32];
+		const char *n = mmio_reg_name(r->ops, i, buf, sizeof(buf));
+		CHECK(n && !strcmp(n, names[i % 8]));
 	}
-	CHECK(uart16550_ops.regs[8].name == NULL);
-	CHECK(strcmp(uart16550_ops.regs[5].name, "LSR") == 0);
 }
 
 TEST(uart_scratch_lcr_mcr_rw)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 7, 0xa5);
@@ -132,7 +125,7 @@ TEST(uart_scratch_lcr_mcr_rw)
 
 TEST(uart_lsr_msr_read_only)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 5, 0x1f);
@@ -143,7 +136,7 @@ TEST(uart_lsr_msr_read_only)
 
 TEST(uart_ier_upper_bits_absent)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0xff);
@@ -154,7 +147,7 @@ TEST(uart_ier_upper_bits_absent)
 
 TEST(uart_divisor_latch)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x05);             /* IER before DLAB */
@@ -163,7 +156,7 @@ TEST(uart_divisor_latch)
 	wr(&e, 1, 0x12);
 	CHECK_EQ(rd(&e, 0), 0x34);
 	CHECK_EQ(rd(&e, 1), 0x12);
-	CHECK_EQ(e.nsent, 0);        /* DLL write is not a transmit */
+	CHECK_EQ(e.h.nsent, 0);        /* DLL write is not a transmit */
 	wr(&e, 3, 0x03);
 	CHECK_EQ(rd(&e, 1), 0x05);   /* IER untouched by DLM writes */
 	CHECK_EQ(rd(&e, 3), 0x03);
@@ -174,20 +167,20 @@ TEST(uart_divisor_latch)
 
 TEST(uart_transmit_goes_to_tx)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 0, 'h');
 	wr(&e, 0, 'i');
-	CHECK_EQ(e.nsent, 2);
-	CHECK_EQ(e.sent[0], 'h');
-	CHECK_EQ(e.sent[1], 'i');
+	CHECK_EQ(e.h.nsent, 2);
+	CHECK_EQ(e.h.sent[0], 'h');
+	CHECK_EQ(e.h.sent[1], 'i');
 	CHECK_EQ(rd(&e, 5) & 0x60, 0x60); /* still empty: infinitely fast */
 }
 
 TEST(uart_fcr_and_iir_fifo_bits)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);
@@ -202,38 +195,38 @@ TEST(uart_fcr_and_iir_fifo_bits)
 
 TEST(uart_rx_fifo_order_full_and_empty)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);
 	for (int i = 0; i < 16; i++) {
-		CHECK(uart16550_can_receive(&e.u));
-		uart16550_receive(&e.u, (uint8_t)(0x40 + i));
+		CHECK(can_receive(&e));
+		receive(&e, (uint8_t)(0x40 + i));
 	}
-	CHECK(!uart16550_can_receive(&e.u));
+	CHECK(!can_receive(&e));
 	CHECK_EQ(rd(&e, 5), 0x61);   /* DR, no overrun yet */
-	uart16550_receive(&e.u, 0xee);
+	receive(&e, 0xee);
 	CHECK_EQ(rd(&e, 5), 0x63);   /* DR | OE */
 	CHECK_EQ(rd(&e, 5), 0x61);   /* OE clears on read */
 	for (int i = 0; i < 16; i++)
 		CHECK_EQ(rd(&e, 0), 0x40 + i);
 	CHECK_EQ(rd(&e, 5), 0x60);
-	CHECK(uart16550_can_receive(&e.u));
+	CHECK(can_receive(&e));
 	/* wraps around the ring */
-	uart16550_receive(&e.u, 1);
-	uart16550_receive(&e.u, 2);
+	receive(&e, 1);
+	receive(&e, 2);
 	CHECK_EQ(rd(&e, 0), 1);
 	CHECK_EQ(rd(&e, 0), 2);
 }
 
 TEST(uart_rx_without_fifo_holds_one_byte)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
-	uart16550_receive(&e.u, 'a');
-	CHECK(!uart16550_can_receive(&e.u));
-	uart16550_receive(&e.u, 'b');
+	receive(&e, 'a');
+	CHECK(!can_receive(&e));
+	receive(&e, 'b');
 	CHECK_EQ(rd(&e, 5), 0x63);
 	CHECK_EQ(rd(&e, 0), 'a');
 	CHECK_EQ(rd(&e, 5), 0x60);
@@ -241,149 +234,149 @@ TEST(uart_rx_without_fifo_holds_one_byte)
 
 TEST(uart_fcr_clears_rx)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);
-	uart16550_receive(&e.u, 'x');
-	uart16550_receive(&e.u, 'y');
+	receive(&e, 'x');
+	receive(&e, 'y');
 	wr(&e, 2, 0x03);             /* clear RX, FIFO stays on */
 	CHECK_EQ(rd(&e, 5), 0x60);
 	CHECK_EQ(rd(&e, 2), 0xc1);
-	uart16550_receive(&e.u, 'z');
+	receive(&e, 'z');
 	wr(&e, 2, 0x00);             /* leaving FIFO mode resets it too */
 	CHECK_EQ(rd(&e, 5), 0x60);
 }
 
 TEST(uart_rx_interrupt_and_timeout)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x41);             /* FIFO on, trigger level 4 */
-	uart16550_receive(&e.u, 'a');
-	CHECK_EQ(e.irq_level, 0);    /* ERBFI off */
+	receive(&e, 'a');
+	CHECK_EQ(e.h.line[0], 0);    /* ERBFI off */
 	CHECK_EQ(rd(&e, 2), 0xc1);
 	wr(&e, 1, 0x01);
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0xcc);   /* below trigger: character timeout */
-	uart16550_receive(&e.u, 'b');
-	uart16550_receive(&e.u, 'c');
-	uart16550_receive(&e.u, 'd');
+	receive(&e, 'b');
+	receive(&e, 'c');
+	receive(&e, 'd');
 	CHECK_EQ(rd(&e, 2), 0xc4);   /* trigger reached: data available */
 	CHECK_EQ(rd(&e, 0), 'a');
 	CHECK_EQ(rd(&e, 2), 0xcc);
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	rd(&e, 0);
 	rd(&e, 0);
 	rd(&e, 0);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 2), 0xc1);
 }
 
 TEST(uart_rx_interrupt_no_fifo)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x01);
-	CHECK_EQ(e.irq_level, 0);
-	uart16550_receive(&e.u, 'q');
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 0);
+	receive(&e, 'q');
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0x04);
 	CHECK_EQ(rd(&e, 0), 'q');
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
 }
 
 TEST(uart_line_status_interrupt_has_priority)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x07);             /* ELSI | ETBEI | ERBFI */
 	CHECK_EQ(rd(&e, 2), 0x02);   /* THRE, acknowledged by this read */
-	CHECK_EQ(e.irq_level, 0);
-	uart16550_receive(&e.u, 'a');
-	uart16550_receive(&e.u, 'b'); /* no FIFO: overrun */
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 0);
+	receive(&e, 'a');
+	receive(&e, 'b'); /* no FIFO: overrun */
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0x06);
 	CHECK_EQ(rd(&e, 2), 0x06);   /* IIR read does not clear it */
 	CHECK_EQ(rd(&e, 5), 0x63);   /* LSR read does */
 	CHECK_EQ(rd(&e, 2), 0x04);   /* next in line: received data */
 	rd(&e, 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 TEST(uart_line_status_needs_elsi)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
-	uart16550_receive(&e.u, 'a');
-	uart16550_receive(&e.u, 'b');
-	CHECK_EQ(e.irq_level, 0);
+	receive(&e, 'a');
+	receive(&e, 'b');
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
 	CHECK_EQ(rd(&e, 5), 0x63);
 }
 
 TEST(uart_thre_raised_by_enabling_etbei)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x02);
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0x02);
-	CHECK_EQ(e.irq_level, 0);    /* IIR read acknowledged it */
+	CHECK_EQ(e.h.line[0], 0);    /* IIR read acknowledged it */
 	CHECK_EQ(rd(&e, 2), 0x01);
 	wr(&e, 1, 0x02);             /* no rising edge: stays quiet */
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	wr(&e, 1, 0x00);
 	wr(&e, 1, 0x02);             /* rising edge: raised again */
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	wr(&e, 1, 0x00);             /* masked: line drops */
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
 }
 
 TEST(uart_thre_rearms_after_thr_write)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x02);
 	CHECK_EQ(rd(&e, 2), 0x02);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	/* The interrupt handler refills THR; the byte leaves at once and THR
 	 * empties again, which is the next THRE interrupt. */
 	wr(&e, 0, 'x');
-	CHECK_EQ(e.nsent, 1);
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.nsent, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0x02);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 TEST(uart_thre_not_acked_when_hidden)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x03);             /* ERBFI | ETBEI */
-	uart16550_receive(&e.u, 'a');
+	receive(&e, 'a');
 	CHECK_EQ(rd(&e, 2), 0x04);   /* RX hides THRE; THRE not acked */
 	rd(&e, 0);
-	CHECK_EQ(e.irq_level, 1);
+	CHECK_EQ(e.h.line[0], 1);
 	CHECK_EQ(rd(&e, 2), 0x02);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 /* The sequence Linux's serial8250_do_startup() runs to detect a UART whose
  * THRE interrupt does not work: both reads must show THRI. */
 TEST(uart_linux_thre_test)
 {
-	struct uart_env e;
+	static struct uart_env e;
 	uint8_t iir1, iir2;
 
 	env_init(&e);
@@ -397,14 +390,14 @@ TEST(uart_linux_thre_test)
 	wr(&e, 1, 0x00);
 	CHECK_EQ(iir1 & 0x0f, 0x02);
 	CHECK_EQ(iir2 & 0x0f, 0x02);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 }
 
 /* Linux's autoconfig: IER existence test, loopback test, FIFO probe, and
  * the EFR probe (LCR = 0xbf) that must not find an EFR on a 16550A. */
 TEST(uart_linux_autoconfig_probe)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x00);
@@ -427,7 +420,7 @@ TEST(uart_linux_autoconfig_probe)
 
 TEST(uart_loopback_modem_status)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 4, 0x10);             /* loop, all outputs off */
@@ -443,52 +436,52 @@ TEST(uart_loopback_modem_status)
 
 TEST(uart_modem_status_interrupt)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 1, 0x08);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	wr(&e, 4, 0x12);             /* loop, RTS -> CTS stays up */
-	CHECK_EQ(e.irq_level, 1);    /* DSR and DCD dropped */
+	CHECK_EQ(e.h.line[0], 1);    /* DSR and DCD dropped */
 	CHECK_EQ(rd(&e, 2), 0x00);
-	CHECK_EQ(e.irq_level, 1);    /* IIR read does not clear it */
+	CHECK_EQ(e.h.line[0], 1);    /* IIR read does not clear it */
 	CHECK_EQ(rd(&e, 6), 0x1a);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
 }
 
 TEST(uart_loopback_data)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);
 	wr(&e, 4, 0x10);
-	CHECK(!uart16550_can_receive(&e.u));
-	uart16550_receive(&e.u, 'E');  /* pin disconnected: ignored */
+	CHECK(!can_receive(&e));
+	receive(&e, 'E');  /* pin disconnected: ignored */
 	wr(&e, 0, 'L');
-	CHECK_EQ(e.nsent, 0);
+	CHECK_EQ(e.h.nsent, 0);
 	CHECK_EQ(rd(&e, 5), 0x61);
 	CHECK_EQ(rd(&e, 0), 'L');
 	CHECK_EQ(rd(&e, 5), 0x60);
 	wr(&e, 4, 0x00);
 	wr(&e, 0, 'T');
-	CHECK_EQ(e.nsent, 1);
-	CHECK_EQ(e.sent[0], 'T');
+	CHECK_EQ(e.h.nsent, 1);
+	CHECK_EQ(e.h.sent[0], 'T');
 }
 
 TEST(uart_reset_clears_state)
 {
-	struct uart_env e;
+	static struct uart_env e;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);
 	wr(&e, 1, 0x0f);
 	wr(&e, 7, 0x99);
-	uart16550_receive(&e.u, 'a');
-	CHECK_EQ(e.irq_level, 1);
-	uart16550_reset(&e.u);
-	CHECK_EQ(e.irq_level, 0);
+	receive(&e, 'a');
+	CHECK_EQ(e.h.line[0], 1);
+	devhost_reset(&e.h);
+	CHECK_EQ(e.h.line[0], 0);
 	CHECK_EQ(rd(&e, 1), 0);
 	CHECK_EQ(rd(&e, 2), 0x01);
 	CHECK_EQ(rd(&e, 5), 0x60);
@@ -497,26 +490,26 @@ TEST(uart_reset_clears_state)
 
 TEST(uart_irq_line_driven_only_on_change)
 {
-	struct uart_env e;
+	static struct uart_env e;
 	int calls;
 
 	env_init(&e);
 	wr(&e, 2, 0x01);             /* FIFO on, so 'y' below is kept */
-	calls = e.irq_calls;
+	calls = e.h.line_changes[0];
 	for (int i = 0; i < 10; i++)
 		rd(&e, 5);            /* console polling LSR */
 	wr(&e, 0, 'a');
-	CHECK_EQ(e.irq_calls, calls);
+	CHECK_EQ(e.h.line_changes[0], calls);
 	wr(&e, 1, 0x01);
-	uart16550_receive(&e.u, 'x');
-	CHECK_EQ(e.irq_calls, calls + 1);
-	CHECK_EQ(e.irq_level, 1);
-	uart16550_receive(&e.u, 'y');
+	receive(&e, 'x');
+	CHECK_EQ(e.h.line_changes[0], calls + 1);
+	CHECK_EQ(e.h.line[0], 1);
+	receive(&e, 'y');
 	rd(&e, 5);
-	CHECK_EQ(e.irq_calls, calls + 1);
+	CHECK_EQ(e.h.line_changes[0], calls + 1);
 	rd(&e, 0);
-	CHECK_EQ(e.irq_calls, calls + 1); /* 'y' still there */
+	CHECK_EQ(e.h.line_changes[0], calls + 1); /* 'y' still there */
 	rd(&e, 0);
-	CHECK_EQ(e.irq_calls, calls + 2);
-	CHECK_EQ(e.irq_level, 0);
+	CHECK_EQ(e.h.line_changes[0], calls + 2);
+	CHECK_EQ(e.h.line[0], 0);
 }

@@ -177,6 +177,7 @@ const uint8_t *jit_lookup(struct hart *h, uint64_t pc, uint64_t left)
 {
 	struct jit_where w;
 	const struct jit_jc *b = jit_find(h, pc, &w);
+	struct glass_attrs who;
 	uint64_t pa;
 
 	if (b || w.host || !left || h->any_event)
@@ -185,7 +186,7 @@ const uint8_t *jit_lookup(struct hart *h, uint64_t pc, uint64_t left)
 	 * dispatcher's fill_code_tlb), instret exact for the walk's trace */
 	jit_account(h, left);
 	h->pc = pc;       /* the walk's trace and a fault's epc */
-	if (!mmu_translate_rw(h, pc, ACCESS_FETCH, &pa))
+	if (!mmu_translate_rw(h, pc, ACCESS_FETCH, &pa, &who))
 		return h->jit->fetch_fault;
 	b = jit_find(h, pc, &w);
 	return b ? b->code : NULL;

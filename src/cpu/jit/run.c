@@ -59,9 +59,10 @@ static const struct jit_jc *block_at(struct hart *h, uint64_t pc,
  * faults (the trap took instret back). */
 static bool fill_code_tlb(struct hart *h)
 {
+	struct glass_attrs who;
 	uint64_t pa;
 
-	if (mmu_translate_rw(h, h->pc, ACCESS_FETCH, &pa))
+	if (mmu_translate_rw(h, h->pc, ACCESS_FETCH, &pa, &who))
 		return true;
 	h->instret += h->count_instret;
 	h->cycle += h->count_cycle;

@@ -1,8 +1,8 @@
 /* Interrupt lines: how devices signal upward without knowing who listens.
  * A device holds a struct irq_line and calls irq_set(); whoever wired it
  * (the machine) decides whether that reaches a PLIC source or a hart's mip. */
-#ifndef GLASS_DEV_IRQ_H
-#define GLASS_DEV_IRQ_H
+#ifndef GLASS_CORE_IRQ_H
+#define GLASS_CORE_IRQ_H
 
 #include <stddef.h>
 
