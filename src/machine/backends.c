@@ -16,12 +16,12 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 {
 	static const char *const known[] = { "file", "format", "if", "id",
 					     "readonly", "media", "index",
-					     NULL };
+					     "snapshot", NULL };
 	struct backends *b = &m->backends;
 	char file[4096] = "", id[BLOCKDEV_ID_LEN], val[16];
 	const char *v;
 	size_t len;
-	bool ro = false;
+	bool ro = false, snap = m->cfg.snapshot;
 
 	if (kv_check("-drive", spec, known) < 0)
 		return -1;
@@ -63,6 +63,21 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 			return -1;
 		}
 	}
+	/* snapshot=on|off: this drive's writes to a temporary overlay;
+	 * -snapshot is the default for every drive, as in QEMU */
+	if (VAL("snapshot")) {
+		if (!strcmp(val, "on") || !strcmp(val, "true") ||
+		    !strcmp(val, "yes"))
+			snap = true;
+		else if (!strcmp(val, "off") || !strcmp(val, "false") ||
+			 !strcmp(val, "no"))
+			snap = false;
+		else {
+			fprintf(stderr, "glass: -drive %s: snapshot=%s: on or "
+				"off\n", spec, val);
+			return -1;
+		}
+	}
 	v = kv_find(spec, "id", &len);
 	if (v && (!len || len >= sizeof(id))) {
 		fprintf(stderr, "glass: -drive %s: bad id\n", spec);
@@ -81,7 +96,8 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 		}
 	}
 	struct blockdev *d = &b->drives[b->ndrives];
-	if (blockdev_open(d, id, file, ro) < 0) {
+	if (blockdev_open(d, id, file, (ro ? BLOCKDEV_READONLY : 0) |
+			  (snap ? BLOCKDEV_SNAPSHOT : 0)) < 0) {
 		blockdev_close(d);
 		return -1;
 	}

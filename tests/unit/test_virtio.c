@@ -371,7 +371,8 @@ static void blk_start(bool readonly, const char *props)
 	for (int s = 0; s < 64; s++)
 		CHECK_EQ(write(fd, pattern, 4096), 4096);
 	close(fd);
-	CHECK_EQ(blockdev_open(&disk, "d0", disk_path, readonly), 0);
+	CHECK_EQ(blockdev_open(&disk, "d0", disk_path,
+				 readonly ? BLOCKDEV_READONLY : 0), 0);
 	devhost_init(&h, false);
 	h.env.backend = test_backend;
 	memset(h.ram, 0, DEVHOST_RAM_SIZE);
@@ -621,7 +622,7 @@ TEST(virtio_blk_odd_size_rounds_up)
 	memset(ones, 0xff, sizeof(ones));
 	CHECK_EQ(write(fd, ones, sizeof(ones)), 1000);
 	close(fd);
-	CHECK_EQ(blockdev_open(&b, "odd", path, true), 0);
+	CHECK_EQ(blockdev_open(&b, "odd", path, BLOCKDEV_READONLY), 0);
 	CHECK_EQ(b.sectors, 2);
 	struct iovec iov = { buf, sizeof(buf) };
 	memset(buf, 0x55, sizeof(buf));
