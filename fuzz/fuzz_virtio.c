@@ -136,7 +136,7 @@ static void rig_once(void)
 	CHECK(blockdev_open(&R.disk, "d0", path, false) == 0);
 	unlink(path);
 	R.clock = (struct vclock){ .now_ns = now };
-	R.net = netdev_open("n0", NULL, 0, &R.clock);
+	R.net = netdev_open("n0", NULL, 0, &R.clock, 0);
 	CHECK(R.net);
 	R.ready = true;
 }

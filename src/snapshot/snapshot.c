@@ -369,6 +369,12 @@ int snapshot_save_fd(struct machine *m, int fd, struct snapshot_stats *st,
 			    strerror(w.err));
 	if (rc < 0)
 		return -1;
+	/* Under -icount the machine that goes on and the one restored from
+	 * the file continue alike: host network connections cannot be in
+	 * the file, so the running machine loses them too (a restore
+	 * starts with the network as after a cable pull, below). */
+	if (m->cfg.icount)
+		backends_network_reset(m);
 	return 0;
 }
 
@@ -741,6 +747,9 @@ static void commit(struct machine *m, struct restore *r)
 		ram_commit(&m->as, &r->mem[i]);
 	for (unsigned i = 0; i < r->ndisk; i++)
 		disk_commit(&r->disk[i]);
+	/* host connections are not in a snapshot: the network starts as
+	 * after a cable pull */
+	backends_network_reset(m);
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_set_state(&m->harts[i], &r->harts[i]);
 	m->icount = r->icount;
