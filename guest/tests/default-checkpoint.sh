@@ -6,21 +6,18 @@
 # glass saves the machine into its --checkpoint-dir and exits. A run
 # restored from that file resumes here: the file is there, it writes
 # another, and the network works again after the restore's "cable
-# pull": a download from the host (glass.hostport=P) and the host's
-# fetch of the guest's page through hostfwd (HTTPD-READY, then the host
-# answers /done). Powers off cleanly (the host checks the disk).
+# pull": a download from the host's server, whose port is the file
+# `hostport` of the restoring run's --share directory (the kernel command
+# line is the saving run's), and the host's fetch of the guest's page
+# through hostfwd (HTTPD-READY, then the host answers /done). Without
+# that file the network part is left out. Powers off cleanly (the host
+# checks the disk).
 set -u
 fail() {
     echo "DEFAULT-CHECKPOINT FAIL: $*"
     exit 1
 }
 
-port=
-for word in $(cat /proc/cmdline); do
-    case $word in
-    glass.hostport=*) port=${word#glass.hostport=} ;;
-    esac
-done
 dev=$(findfs LABEL=glass-data) || fail "no disk labelled glass-data"
 mkdir -p /data
 mount -t ext4 "$dev" /data || fail "mount $dev"
@@ -41,6 +38,8 @@ echo "default-checkpoint: resumed"
     fail "before.txt reads '$(cat /data/before.txt)'"
 echo "written after the restore" >/data/after.txt
 sync
+port=
+glassctl get hostport /tmp/hostport >/dev/null 2>&1 && port=$(cat /tmp/hostport)
 if [ -n "$port" ]; then
     got=$(wget -q -T 10 -O - "http://10.0.2.2:$port/hello") ||
         fail "wget from the host"
@@ -54,4 +53,5 @@ if [ -n "$port" ]; then
     done
     [ $i -lt 120 ] || fail "the host never fetched the page"
 fi
+killall httpd   # its directory is on /data, which /init unmounts
 echo "DEFAULT-CHECKPOINT OK"
