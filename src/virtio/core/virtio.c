@@ -118,8 +118,9 @@ void virtio_reset(struct virtio_dev *vd)
  * features this instance offers (they follow its properties and its
  * backend: a read-only drive offers RO), a driver's choice among them,
  * queues that exist and that the guest could have enabled, and an
- * interrupt line that matches the ISR. Ring addresses and indices are
- * the guest's business (every access to them is checked as it happens). */
+ * interrupt line that matches the ISR, and no more chains taken than
+ * the queue holds. Ring addresses and the driver's indices are the
+ * guest's business (every access to them is checked as it happens). */
 int virtio_post_load(struct virtio_dev *vd)
 {
 	const struct virtio_state *s = vd->s;
@@ -147,7 +148,9 @@ int virtio_post_load(struct virtio_dev *vd)
 		if (vq->ready)
 			bad |= !vq->size || (vq->size & (vq->size - 1)) ||
 			       (vq->desc & 15) || (vq->driver & 1) ||
-			       (vq->device & 3);
+			       (vq->device & 3) ||
+			       (uint16_t)(vq->last_avail - vq->used_idx) >
+			       vq->size;
 		if (bad) {
 			glass_error(vd->dev, "saved queue %u out of range", q);
 			return -1;
