@@ -3,8 +3,11 @@
  *
  * One machine for the whole run: 4 MiB of RAM, two harts running a loop
  * in M mode, edu and the hypercall device on PCI besides the board's own
- * devices, a little state in each (UART scratch, a PCI BAR mapped, RAM
- * written). A valid snapshot of it, `good`, is made once.
+ * devices, the four virtio devices (blk and console on virtio-mmio, net
+ * and rng on PCI) with a -drive under -snapshot and a user network, a
+ * little state in each (UART scratch, a PCI BAR mapped, RAM written,
+ * clusters in the disk's overlay, virtqueue counters in the statistics).
+ * A valid snapshot of it, `good`, is made once.
  *
  * Input: byte 0 is a mode.
  *   bit 0 set:   the rest of the input is the whole file.
@@ -17,8 +20,8 @@
  *                checks behind the checksums are what is exercised.
  *
  * Oracles besides ASan/UBSan: a refused file leaves the machine exactly
- * as it was (a digest of harts, devices and the clock; RAM and ROM
- * compared with copies); an
+ * as it was (a digest of harts, devices, the clock and the disk's
+ * overlay; RAM and ROM compared with copies); an
  * accepted one runs (every device register region read, each hart 500
  * instructions), and `good` then restores again.
  */
@@ -85,6 +88,11 @@ static uint64_t digest(void)
 		if (s.pci_cfg)
 			h = mix(h, s.pci_cfg, PCI_CONFIG_SIZE);
 	}
+	const struct blockdev_overlay *ov = &m->backends.drives[0].ov;
+	h = mix(h, &ov->fd, sizeof(ov->fd));
+	h = mix(h, &ov->stored, sizeof(ov->stored));
+	h = mix(h, ov->map, (ov->nclusters + 7) / 8);
+	h = mix(h, m->stats.vqs, sizeof(m->stats.vqs));
 	return h;
 }
 
@@ -118,15 +126,23 @@ static bool memory_kept(void)
 static void setup(void)
 {
 	static const uint32_t code[] = { 0x00150513, 0xffdff06f };
-	static const char *const devs[] = { "edu", "glass-hypercall" };
+	static const char *const devs[] = {
+		"edu", "glass-hypercall", "virtio-blk-device,drive=d0",
+		"virtio-net-pci,netdev=n0", "virtio-rng-pci",
+		"virtio-serial-device,chardev=c0",
+	};
+	static char drive[128];
 	char path[] = "/tmp/glass-fuzz-snapXXXXXX";
-	int fd = mkstemp(path);
+	char image[] = "/tmp/glass-fuzz-diskXXXXXX";
+	int fd = mkstemp(path), ifd = mkstemp(image);
 	struct machine_config cfg;
 	char err[SNAPSHOT_ERR_LEN];
 
-	if (fd < 0 || write(fd, code, sizeof(code)) != sizeof(code))
+	if (fd < 0 || write(fd, code, sizeof(code)) != sizeof(code) ||
+	    ifd < 0 || ftruncate(ifd, 1 << 20) < 0)
 		abort();
 	close(fd);
+	close(ifd);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.ram_size = 4 << 20;
 	cfg.nharts = 2;
@@ -134,14 +150,35 @@ static void setup(void)
 	cfg.kernel = path;
 	cfg.trace_filter.hart = -1;
 	cfg.icount = true;
-	cfg.devices[0] = devs[0];
-	cfg.devices[1] = devs[1];
-	cfg.ndevices = 2;
+	cfg.snapshot = true;
+	snprintf(drive, sizeof(drive), "file=%s,if=none,id=d0", image);
+	cfg.drives[0] = drive;
+	cfg.ndrives = 1;
+	cfg.netdevs[0] = "user,id=n0";
+	cfg.nnetdevs = 1;
+	cfg.chardevs[0] = "file,id=c0,path=/dev/null";
+	cfg.nchardevs = 1;
+	for (unsigned i = 0; i < sizeof(devs) / sizeof(devs[0]); i++)
+		cfg.devices[cfg.ndevices++] = devs[i];
 	m = calloc(1, sizeof(*m));
 	if (!m || machine_init(m, &cfg) < 0)
 		abort();
 	unlink(path);
+	unlink(image); /* opened: it stays while the fuzzer runs */
 	m->cfg.kernel = NULL;
+	/* a few clusters in the overlay, counters for a virtqueue */
+	uint8_t blk[6000];
+	memset(blk, 0x3c, sizeof(blk));
+	struct iovec iov = { blk, sizeof(blk) };
+	if (blockdev_pwritev(&m->backends.drives[0], &iov, 1, 70000) < 0)
+		abort();
+	struct glass_device *vd = NULL;
+	for (struct glass_device *d = m->devices; d; d = d->next)
+		if (!strcmp(d->cls->name, "virtio-rng-pci"))
+			vd = d;
+	m->stats.vqs[0] = (struct stats_vq){ .device = glass_device_id(vd),
+					     .queue = 0, .notifies = 3 };
+	m->stats.nvqs = 1;
 	for (unsigned i = 0; i < m->nharts; i++)
 		m->icount += hart_run_insns(&m->harts[i], 333);
 	uint64_t v = 0x5a;

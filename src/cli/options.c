@@ -226,6 +226,13 @@ static enum cli_result opt_drive(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+static enum cli_result opt_snapshot(struct machine_config *cfg,
+				    const char *v)
+{
+	cfg->snapshot = true;
+	return CLI_RUN;
+}
+
 static enum cli_result opt_netdev(struct machine_config *cfg, const char *v)
 {
 	if (cfg->nnetdevs == MAX_NETDEVS)
@@ -413,12 +420,19 @@ const struct cli_option cli_options[] = {
 
 	{ { "-device" }, "NAME[,PROP=VALUE...]", CLI_DEVICES,
 	  "add a device (-device help lists them)", opt_device },
-	{ { "-drive" }, "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on]",
+	{ { "-drive" },
+	  "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on][,snapshot=on]",
 	  CLI_DEVICES,
 	  "a raw disk image (format=raw): if=virtio (the default) adds a "
 	  "virtio-blk-pci for it, if=none leaves it to -device "
 	  "virtio-blk-pci,drive=ID or virtio-blk-device,drive=ID; the image "
-	  "is locked against a second writer", opt_drive },
+	  "is locked against a second writer; snapshot=on as -snapshot, for "
+	  "this drive", opt_drive },
+	{ { "-snapshot" }, NULL, CLI_DEVICES,
+	  "never write the disk images: every drive's writes go to a "
+	  "temporary overlay, deleted when glass ends (the images are opened "
+	  "read-only, shared with other readers); a savevm or CHECKPOINT "
+	  "carries the overlay's contents", opt_snapshot },
 	{ { "-netdev" }, "user,id=ID[,hostfwd=tcp:ADDR:PORT-:PORT]",
 	  CLI_DEVICES,
 	  "user-mode networking (libslirp) for -device virtio-net-pci,netdev=ID "

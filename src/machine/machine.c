@@ -774,10 +774,14 @@ int machine_run(struct machine *m)
 		case CONSOLE_NONE:
 			break;
 		}
-		if (timeout)
-			tick_devices(m);
+		/* host input reaches the guest here, at the end of a round
+		 * (under -icount at a fixed instruction count): the frames
+		 * slirp made, then what a replay has for this point */
+		backends_net_deliver(m);
 		if (!replay_deliver(m))
 			machine_request_exit(m, 1);
+		if (timeout)
+			tick_devices(m);
 		checkpoint_run(m);
 	}
 	console_close(&m->console);

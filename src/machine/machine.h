@@ -55,6 +55,8 @@ struct machine_config {
 	unsigned nnetdevs;
 	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
 	unsigned nchardevs;
+	bool snapshot;            /* -snapshot: every drive's writes go to a
+				   * temporary overlay */
 	/* deterministic runs and snapshots */
 	bool icount;              /* -icount: time from instructions */
 	unsigned icount_shift;    /* virtual ns per instruction = 1 << shift */

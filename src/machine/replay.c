@@ -4,13 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend/netdev.h"
 #include "machine/machine.h"
 #include "machine/replay.h"
 
 #define RR_MAGIC "GLASSRR1"
-#define RR_VERSION 1
+#define RR_VERSION 2         /* 1: console and quit only, still read */
 #define RR_HEADER 32
-#define RR_MAX_EVENT 65536   /* bytes in one event (a network frame) */
+#define RR_MAX_EVENT (1u << 17) /* bytes in one event (a network frame) */
+#define RR_DISK_LEN 25       /* index u8, size, mtime, sample u64 */
 
 struct rr_event {
 	uint8_t kind;
@@ -51,9 +53,27 @@ static void header(const struct machine *m, uint8_t h[RR_HEADER])
 	put_le(h + 24, machine_time_ns(m), 8);
 }
 
+static void record(struct machine *m, uint8_t kind, const void *data,
+		   uint32_t len);
+
+/* A drive's identity as a disk event's payload. */
+static int disk_event(const struct blockdev *b, unsigned i,
+		      uint8_t e[RR_DISK_LEN])
+{
+	struct blockdev_identity id;
+
+	if (blockdev_identity(b, &id) < 0)
+		return -1;
+	e[0] = (uint8_t)i;
+	put_le(e + 1, id.size, 8);
+	put_le(e + 9, id.mtime_ns, 8);
+	put_le(e + 17, id.sample, 8);
+	return 0;
+}
+
 static int open_record(struct machine *m, struct replay *r)
 {
-	uint8_t h[RR_HEADER];
+	uint8_t h[RR_HEADER], e[RR_DISK_LEN];
 
 	r->rec = fopen(m->cfg.record, "wb");
 	if (!r->rec) {
@@ -63,6 +83,16 @@ static int open_record(struct machine *m, struct replay *r)
 	}
 	header(m, h);
 	fwrite(h, 1, sizeof(h), r->rec);
+	/* the disks it starts with: a replay must start with the same */
+	for (unsigned i = 0; i < m->backends.ndrives; i++) {
+		if (disk_event(&m->backends.drives[i], i, e) < 0) {
+			fprintf(stderr, "glass: --record %s: cannot read the "
+				"image of -drive id=%s\n", m->cfg.record,
+				m->backends.drives[i].id);
+			return -1;
+		}
+		record(m, RR_DISK, e, sizeof(e));
+	}
 	return 0;
 }
 
@@ -87,9 +117,12 @@ static int read_events(struct replay *r, FILE *f, const char **why)
 		struct rr_event ev = { .kind = e[0], .icount = get_le(e + 1, 8),
 				       .ns = get_le(e + 9, 8),
 				       .len = (uint32_t)get_le(e + 17, 4) };
-		if (ev.kind < RR_CONSOLE || ev.kind > RR_QUIT ||
+		if (ev.kind < RR_CONSOLE || ev.kind > RR_DISK ||
 		    ev.len > RR_MAX_EVENT ||
-		    (ev.kind == RR_CONSOLE && ev.len != 1)) {
+		    (ev.kind == RR_CONSOLE && ev.len != 1) ||
+		    ((ev.kind == RR_NET || ev.kind == RR_CHARDEV) &&
+		     ev.len < 2) ||
+		    (ev.kind == RR_DISK && ev.len != RR_DISK_LEN)) {
 			*why = "corrupt (an unknown or malformed event)";
 			return -1;
 		}
@@ -120,6 +153,39 @@ static int read_events(struct replay *r, FILE *f, const char **why)
 	return 0;
 }
 
+/* The disk events at the start: the same drives, unchanged. They are
+ * consumed here (replay_deliver never sees them). */
+static int check_disks(struct machine *m, struct replay *r)
+{
+	const struct backends *b = &m->backends;
+	unsigned n = 0;
+	uint8_t e[RR_DISK_LEN];
+
+	for (; r->next < r->nev && r->ev[r->next].kind == RR_DISK; r->next++) {
+		const struct rr_event *ev = &r->ev[r->next];
+		unsigned i = ev->data[0];
+		if (i != n || i >= b->ndrives)
+			break;
+		if (disk_event(&b->drives[i], i, e) < 0 ||
+		    memcmp(e, ev->data, sizeof(e))) {
+			fprintf(stderr, "glass: --replay %s: disk %s (%s) is "
+				"not the image recorded with, or has changed "
+				"since (record and replay with -snapshot, "
+				"which leaves images as they are)\n", r->path,
+				b->drives[i].id, b->drives[i].path);
+			return -1;
+		}
+		n++;
+	}
+	if (n != b->ndrives) {
+		fprintf(stderr, "glass: --replay %s: recorded with %u -drive%s, "
+			"this machine has %u\n", r->path, n, n == 1 ? "" : "s",
+			b->ndrives);
+		return -1;
+	}
+	return 0;
+}
+
 static int open_replay(struct machine *m, struct replay *r)
 {
 	const char *path = m->cfg.replay, *why = NULL;
@@ -134,7 +200,7 @@ static int open_replay(struct machine *m, struct replay *r)
 	header(m, want);
 	if (fread(h, 1, sizeof(h), f) != sizeof(h) || memcmp(h, RR_MAGIC, 8))
 		why = "not a glass recording";
-	else if (get_le(h + 8, 4) != RR_VERSION)
+	else if (get_le(h + 8, 4) != RR_VERSION && get_le(h + 8, 4) != 1)
 		why = "a recording format this glass does not read";
 	else if (memcmp(h + 12, want + 12, 4))
 		why = "recorded with another -icount shift";
@@ -144,7 +210,7 @@ static int open_replay(struct machine *m, struct replay *r)
 	else
 		read_events(r, f, &why);
 	fclose(f);
-	return why ? bad_file(path, why) : 0;
+	return why ? bad_file(path, why) : check_disks(m, r);
 }
 
 int replay_open(struct machine *m)
@@ -182,8 +248,9 @@ void replay_close(struct machine *m)
 	m->rr = NULL;
 }
 
-static void record(struct machine *m, uint8_t kind, const void *data,
-		   uint32_t len)
+/* An event: kind, where, then `pre` bytes of prefix and len of data. */
+static void record_parts(struct machine *m, uint8_t kind, const void *pre,
+			 uint32_t npre, const void *data, uint32_t len)
 {
 	struct replay *r = m->rr;
 	uint8_t e[21];
@@ -193,14 +260,44 @@ static void record(struct machine *m, uint8_t kind, const void *data,
 	e[0] = kind;
 	put_le(e + 1, m->icount, 8);
 	put_le(e + 9, machine_time_ns(m), 8);
-	put_le(e + 17, len, 4);
+	put_le(e + 17, npre + len, 4);
 	fwrite(e, 1, sizeof(e), r->rec);
+	fwrite(pre, 1, npre, r->rec);
 	fwrite(data, 1, len, r->rec);
+}
+
+static void record(struct machine *m, uint8_t kind, const void *data,
+		   uint32_t len)
+{
+	record_parts(m, kind, "", 0, data, len);
 }
 
 void replay_record_console(struct machine *m, uint8_t byte)
 {
 	record(m, RR_CONSOLE, &byte, 1);
+}
+
+void replay_record_net(struct machine *m, unsigned netdev,
+		       const uint8_t *frame, size_t len)
+{
+	uint8_t idx = (uint8_t)netdev;
+
+	/* slirp's frames are far below the bound (its MTU is 1500) */
+	if (len < RR_MAX_EVENT)
+		record_parts(m, RR_NET, &idx, 1, frame, (uint32_t)len);
+}
+
+void replay_record_chardev(struct machine *m, unsigned chardev,
+			   const uint8_t *bytes, size_t len)
+{
+	uint8_t idx = (uint8_t)chardev;
+
+	while (len) {
+		size_t k = len < RR_MAX_EVENT - 1 ? len : RR_MAX_EVENT - 1;
+		record_parts(m, RR_CHARDEV, &idx, 1, bytes, (uint32_t)k);
+		bytes += k;
+		len -= k;
+	}
 }
 
 void replay_record_quit(struct machine *m)
@@ -246,6 +343,23 @@ static bool diverged(struct machine *m, const struct rr_event *e)
 	return false;
 }
 
+/* A recorded -chardev input: every byte must find the device ready, as
+ * it did when recorded. */
+static bool feed_chardev(struct machine *m, const struct rr_event *e)
+{
+	struct chardev *c;
+
+	if (e->data[0] >= m->backends.nchardevs)
+		return false;
+	c = &m->backends.chardevs[e->data[0]].chr;
+	for (uint32_t i = 1; i < e->len; i++) {
+		if (!c->can_receive || !c->can_receive(c->fe))
+			return false;
+		c->receive(c->fe, e->data[i]);
+	}
+	return true;
+}
+
 bool replay_deliver(struct machine *m)
 {
 	struct replay *r = m->rr;
@@ -269,9 +383,19 @@ bool replay_deliver(struct machine *m)
 		case RR_QUIT:
 			machine_request_exit(m, 0);
 			break;
-		default:
-			/* RR_NET: no network device consumes it yet */
+		case RR_NET:
+			if (e->data[0] >= m->backends.nnetdevs)
+				return diverged(m, e);
+			netdev_input(m->backends.netdevs[e->data[0]],
+				     e->data + 1, e->len - 1);
 			break;
+		case RR_CHARDEV:
+			if (!feed_chardev(m, e))
+				return diverged(m, e);
+			break;
+		default:
+			/* RR_DISK after the start: a damaged file */
+			return diverged(m, e);
 		}
 	}
 	return true;

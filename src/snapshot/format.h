@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define SNAP_MAGIC "GLASSNAP"
-#define SNAP_FORMAT_VERSION 1
+#define SNAP_FORMAT_VERSION 2
 #define SNAP_HEADER_SIZE 64
 #define SNAP_SECTION_HEADER 24
 #define SNAP_VERSION_LEN 24
@@ -31,6 +31,7 @@ enum snap_tag {
 	SNAP_PCIH = SNAP_TAG('P', 'C', 'I', 'H'), /* the host bridge */
 	SNAP_MEMR = SNAP_TAG('M', 'E', 'M', 'R'), /* one per RAM/ROM region */
 	SNAP_STAT = SNAP_TAG('S', 'T', 'A', 'T'), /* statistics counters */
+	SNAP_DISK = SNAP_TAG('D', 'I', 'S', 'K'), /* one per -drive */
 	SNAP_END = SNAP_TAG('E', 'N', 'D', ' '),
 };
 

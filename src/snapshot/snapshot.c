@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "machine/machine.h"
+#include "snapshot/disk.h"
 #include "snapshot/format.h"
 #include "snapshot/ram.h"
 #include "snapshot/snapshot.h"
+#include "virtio/core/virtio.h"
 
 #define CONF_LINE 600
 #define MAX_DEVS 64
@@ -259,6 +261,18 @@ static void put_stats(const struct machine *m, struct snap_buf *b)
 		snap_put_u64(b, e->reads);
 		snap_put_u64(b, e->writes);
 	}
+	snap_put_u32(b, s->nvqs);
+	for (unsigned i = 0; i < s->nvqs; i++) {
+		const struct stats_vq *q = &s->vqs[i];
+		snap_put_str(b, q->device);
+		snap_put_u32(b, (uint32_t)q->queue);
+		snap_put_u64(b, q->notifies);
+		snap_put_u64(b, q->chains);
+		snap_put_u64(b, q->used);
+		snap_put_u64(b, q->bytes_out);
+		snap_put_u64(b, q->bytes_in);
+		snap_put_u64(b, q->interrupts);
+	}
 }
 
 typedef void (*put_fn)(struct machine *m, unsigned i, struct snap_buf *b);
@@ -343,6 +357,9 @@ int snapshot_save_fd(struct machine *m, int fd, struct snapshot_stats *st,
 		    !w.err)
 			w.err = ENOMEM;
 	}
+	int rc = 0;
+	for (unsigned i = 0; i < m->backends.ndrives && !w.err && !rc; i++)
+		rc = disk_write(&w, &m->backends.drives[i], i, err, errlen);
 	section(&w, SNAP_STAT, m, 0, sec_stat);
 	snap_write_end(&w);
 	st->bytes = w.written;
@@ -350,6 +367,14 @@ int snapshot_save_fd(struct machine *m, int fd, struct snapshot_stats *st,
 	if (w.err)
 		return fail(err, errlen, "cannot write the snapshot: %s",
 			    strerror(w.err));
+	if (rc < 0)
+		return -1;
+	/* Under -icount the machine that goes on and the one restored from
+	 * the file continue alike: host network connections cannot be in
+	 * the file, so the running machine loses them too (a restore
+	 * starts with the network as after a cable pull, below). */
+	if (m->cfg.icount)
+		backends_network_reset(m);
 	return 0;
 }
 
@@ -417,6 +442,8 @@ struct restore {
 	uint64_t master_aborts;
 	struct ram_image mem[AS_MAX_REGIONS];
 	unsigned nmem;
+	struct disk_image disk[MAX_DRIVES];
+	unsigned ndisk;
 	/* statistics */
 	struct hart_counters hart_base[MAX_HARTS];
 	uint64_t region_rw[AS_MAX_REGIONS][4];
@@ -424,6 +451,8 @@ struct restore {
 	uint8_t regs_full;
 	struct snap_section regs;   /* the register entries, checked */
 	unsigned nregs;
+	struct stats_vq vqs[STATS_MAX_VQS];
+	unsigned nvqs;
 };
 
 static int parse_machine(const struct snap_file *f, struct restore *r,
@@ -620,8 +649,51 @@ static int parse_stats(const struct machine *m, const struct snap_file *f,
 			return fail(err, errlen, "corrupt (statistics)");
 		used[slot] = 1;
 	}
+	r->regs.len -= c.left;
+	/* virtqueue counters, by device id (pointing at this machine's) */
+	r->nvqs = snap_get_u32(&c);
+	if (r->nvqs > STATS_MAX_VQS)
+		return fail(err, errlen, "corrupt (statistics)");
+	for (unsigned i = 0; i < r->nvqs; i++) {
+		struct stats_vq *q = &r->vqs[i];
+		char id[DEVICE_ID_LEN + 1] = "";
+		snap_get_str(&c, id, sizeof(id));
+		q->device = NULL;
+		for (unsigned k = 0; k < r->ndev && !q->device; k++)
+			if (!strcmp(glass_device_id(r->devs[k]), id))
+				q->device = glass_device_id(r->devs[k]);
+		q->queue = (int)snap_get_u32(&c);
+		q->notifies = snap_get_u64(&c);
+		q->chains = snap_get_u64(&c);
+		q->used = snap_get_u64(&c);
+		q->bytes_out = snap_get_u64(&c);
+		q->bytes_in = snap_get_u64(&c);
+		q->interrupts = snap_get_u64(&c);
+		if (!q->device || q->queue < 0 ||
+		    q->queue >= VIRTIO_QUEUES_MAX)
+			return fail(err, errlen, "corrupt (statistics)");
+	}
 	if (!snap_done(&c))
 		return fail(err, errlen, "corrupt (statistics)");
+	return 0;
+}
+
+static int parse_disks(struct machine *m, const struct snap_file *f,
+		       struct restore *r, char *err, size_t errlen)
+{
+	struct backends *b = &m->backends;
+	unsigned n = snap_count(f, SNAP_DISK);
+
+	if (n != b->ndrives)
+		return fail(err, errlen, "the snapshot's machine has %u "
+			    "-drive%s, this one %u", n, n == 1 ? "" : "s",
+			    b->ndrives);
+	for (unsigned i = 0; i < n; i++) {
+		if (disk_parse(snap_find(f, SNAP_DISK, i), i, &b->drives[i],
+			       &r->disk[i], err, errlen) < 0)
+			return -1;
+		r->ndisk = i + 1;
+	}
 	return 0;
 }
 
@@ -660,6 +732,8 @@ static void commit_stats(struct machine *m, const struct restore *r)
 		e->reads = snap_get_u64(&c);
 		e->writes = snap_get_u64(&c);
 	}
+	memcpy(s->vqs, r->vqs, sizeof(s->vqs));
+	s->nvqs = r->nvqs;
 }
 
 static void commit(struct machine *m, struct restore *r)
@@ -671,6 +745,11 @@ static void commit(struct machine *m, struct restore *r)
 	pci_host_recount_intx(&m->pci);
 	for (unsigned i = 0; i < r->nmem; i++)
 		ram_commit(&m->as, &r->mem[i]);
+	for (unsigned i = 0; i < r->ndisk; i++)
+		disk_commit(&r->disk[i]);
+	/* host connections are not in a snapshot: the network starts as
+	 * after a cable pull */
+	backends_network_reset(m);
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_set_state(&m->harts[i], &r->harts[i]);
 	m->icount = r->icount;
@@ -686,6 +765,8 @@ static void free_restore(struct restore *r)
 {
 	for (unsigned i = 0; i < r->nmem; i++)
 		ram_image_free(&r->mem[i]);
+	for (unsigned i = 0; i < r->ndisk; i++)
+		disk_image_free(&r->disk[i]);
 	free(r);
 }
 
@@ -702,7 +783,8 @@ int snapshot_restore(struct machine *m, const struct snap_file *f, char *err,
 	    parse_devices(m, f, r, err, errlen) < 0 ||
 	    parse_bridge(m, f, r, err, errlen) < 0 ||
 	    parse_stats(m, f, r, err, errlen) < 0 ||
-	    parse_memory(m, f, r, err, errlen) < 0) {
+	    parse_memory(m, f, r, err, errlen) < 0 ||
+	    parse_disks(m, f, r, err, errlen) < 0) {
 		free_restore(r);
 		return -1;
 	}
