@@ -179,6 +179,11 @@ static void op_amo(struct hart *h, const struct insn *in)
 	}
 	unsigned size = f3 == 2 ? 4 : 8;
 	bool w = size == 4;
+	unsigned kind = f5 == 0x02 ? DBG_LOAD : f5 == 0x03 ? DBG_STORE :
+			DBG_LOAD | DBG_STORE;
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_va(h, va, size, kind, h->x[RS2(i)]))
+		return;
 	if (va & (size - 1)) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_MISALIGNED_LOAD :
 			  CAUSE_MISALIGNED_STORE, va);
@@ -193,6 +198,9 @@ static void op_amo(struct hart *h, const struct insn *in)
 	}
 	if (!mmu_translate_rw(h, va, f5 == 0x02 ? ACCESS_LOAD :
 			      ACCESS_STORE, &pa, &who))
+		return;
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_pa(h, va, pa, size, kind, h->x[RS2(i)]))
 		return;
 	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem, &who) != MEM_OK) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS,
@@ -422,6 +430,7 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	static const void *const label[D_NOPS] = { DOP_LIST(LABEL) };
 #undef LABEL
 	uint64_t *const x = h->x;
+	const uint64_t full = budget;
 	uint64_t n = 0, base, v, va;
 	const struct dinsn *d, *start, *end;
 	const struct tlb_entry *e;
@@ -490,13 +499,16 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 
 next_block:
-	if (unlikely(h->any_event)) {
+	if (unlikely(h->any_event)) { /* and jit_inhibit: see debug_block */
 		if (h->stop || h->wfi)
 			return n;
 		h->irq_check = false;
-		if (hart_take_interrupt(h))
+		if (!h->dbg_noirq && hart_take_interrupt(h))
 			goto next_block;
+		if (h->jit_inhibit)
+			goto debug_block;
 	}
+run_block:
 	if (n >= budget)
 		return n;
 	tlbs = h->tlb.cur;
@@ -622,6 +634,30 @@ account:
 	count_ran(h, ran);
 	n += ran;
 	goto next_block;
+debug_block:
+	/* Breakpoints, watchpoints or triggers are armed (cpu/debug.h): stop
+	 * or trap before an execute point at pc, and end the block before
+	 * the next one by lowering the budget to the instructions in front
+	 * of it. Loads and stores check their points in the slow path. */
+	budget = full;
+	if (n >= budget || !h->dbg_exec)
+		goto run_block;
+	v = dbg_exec_check(h);
+	if (!v) {
+		if (h->stop)
+			return n;
+		ran = 1;               /* a breakpoint exception was taken */
+		goto account;
+	}
+	if (v < TB_MAX_INSNS * 4 && (t = find_block(h, h->pc))) {
+		unsigned k = 0;
+		start = &h->tbc.pool[t->first];
+		while (k < t->n && start[k].pc_off < v)
+			k++;
+		if (k < budget - n)
+			budget = n + k;
+	}
+	goto run_block;
 #undef PC
 #undef A
 #undef B

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/debug.h"
 #include "cpu/tb.h"
 #include "cpu/tlb.h"
 
@@ -48,6 +49,9 @@ struct hart_csr {
 	uint8_t pmpcfg[16];
 	uint64_t pmpaddr[16];
 	uint8_t fflags, frm;
+	/* the trigger module (Sdtrig, cpu/debug.c) */
+	uint64_t tselect;
+	uint64_t tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
 struct hart {
@@ -70,16 +74,35 @@ struct hart {
 	bool resv_valid;
 
 	/* Reasons to leave the instruction loop, tested together with one
-	 * load per instruction. */
+	 * load per block. */
 	union {
 		struct {
 			bool wfi;       /* sleeping until an interrupt is pending */
 			bool stop;      /* set from outside: leave hart_run now */
 			bool irq_check; /* mip, mie or enables changed */
+			/* For debuggers: nonzero while breakpoints, watchpoints
+			 * or triggers are armed. The hart then never runs
+			 * translated code (the JIT), only the interpreter,
+			 * which sees every instruction. Honoured at every
+			 * block entry: it is part of any_event, which
+			 * translated code tests on entering each block. Set it
+			 * between hart_run calls or from a device side effect
+			 * (a CSR write by the guest ends its block too). */
+			uint8_t jit_inhibit;
 		};
 		uint32_t any_event;
 	};
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
+
+	/* What is armed (cpu/debug.c keeps these in step with the triggers
+	 * and dbg_points, and sets jit_inhibit while any is), and why the
+	 * hart last stopped for its debugger. */
+	uint8_t dbg_exec;     /* an execute point or trigger */
+	uint8_t dbg_mem;      /* a load or store point or trigger */
+	uint8_t dbg_noirq;    /* take no interrupt (a debugger's step) */
+	struct dbg_hit dbg_hit;
+	/* a debugger's breakpoints and watchpoints, or NULL; kept by reset */
+	const struct dbg_points *dbg_points;
 
 	struct tlb tlb;
 	struct hart_env env;

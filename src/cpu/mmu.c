@@ -161,15 +161,21 @@ static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
 	as->sink->emit(as->sink->opaque, &e);
 }
 
+/* How to walk: WALK_PEEK without side effects (no A/D updates, no
+ * statistics), for the monitor and debuggers; WALK_ANY_PERM whatever the
+ * leaf's permissions (a debugger's view). */
+#define WALK_PEEK 1u
+#define WALK_ANY_PERM 2u
+
 /* Translate va. On success *pa and *leaf (the leaf PTE, 0 when bare) are
  * set and 0 is returned; otherwise the exception cause to raise. */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, int *level, bool debug);
+		     uint64_t *pa, uint64_t *leaf, int *level, unsigned how);
 
 static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
 			  uint64_t *pa, uint64_t *leaf, int *level)
 {
-	return walk(h, va, type, pa, leaf, level, false);
+	return walk(h, va, type, pa, leaf, level, 0);
 }
 
 bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
@@ -177,15 +183,26 @@ bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
 {
 	int level;
 
-	return walk(h, va, ACCESS_LOAD, pa, pte, &level, true) == 0;
+	return walk(h, va, ACCESS_LOAD, pa, pte, &level, WALK_PEEK) == 0;
 }
 
-/* The page walk proper; `debug` walks without side effects (no A/D
- * updates, no statistics) for the monitor. *level is the leaf's level (0:
+bool mmu_translate_peek(struct hart *h, uint64_t va, enum access_type type,
+			bool any_perm, uint64_t *pa)
+{
+	uint64_t pte;
+	int level;
+
+	return walk(h, va, type, pa, &pte, &level,
+		    WALK_PEEK | (any_perm ? WALK_ANY_PERM : 0)) == 0;
+}
+
+/* The page walk proper (`how`: WALK_*). *level is the leaf's level (0:
  * a 4 KiB page; -1: no translation). */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, int *level_out, bool debug)
+		     uint64_t *pa, uint64_t *leaf, int *level_out, unsigned how)
 {
+	bool debug = how & WALK_PEEK;
+
 	enum priv p = type == ACCESS_FETCH ? h->priv : data_priv(h);
 	unsigned mode = h->csr.satp >> SATP_MODE_SHIFT;
 	unsigned levels = mode == SATP_MODE_SV48 ? 4 : 3;
@@ -225,7 +242,7 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 			table = ppn << PAGE_SHIFT;
 			continue;
 		}
-		if (!leaf_allows(h, pte, p, type))
+		if (!(how & WALK_ANY_PERM) && !leaf_allows(h, pte, p, type))
 			return page_fault_cause[type];
 		uint64_t low = (1ull << (9 * level)) - 1; /* superpage ppn bits */
 		if (ppn & low)
@@ -264,6 +281,10 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 
 	e->pa_page = pa_page;
 	e->pte = pte;
+	/* a watched page leaves the fast path (cpu/debug.h) */
+	if (unlikely(h->dbg_mem) && type != ACCESS_FETCH &&
+	    dbg_page_watched(h, va_page, pa_page))
+		host = NULL;
 	if (host) {
 		e->tag = va_page;
 		e->addend = (uintptr_t)host - va_page;
@@ -382,18 +403,35 @@ static inline const struct tlb_entry *io_hit(struct hart *h,
 	return e;
 }
 
+/* Physical watchpoints on both parts of an access that may cross a page
+ * (cpu/debug.h); false if the access must not happen. */
+static bool span_watch_ok(struct hart *h, uint64_t va, unsigned size,
+			  unsigned n0, uint64_t pa0, uint64_t pa1,
+			  unsigned kind, uint64_t val)
+{
+	if (!dbg_check_pa(h, va, pa0, n0, kind, val))
+		return false;
+	return n0 == size || dbg_check_pa(h, va + n0, pa1, size - n0, kind,
+					  val >> (8 * n0));
+}
+
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	uint64_t pa0, pa1 = 0, lo, hi = 0;
 	unsigned n0;
 	struct glass_attrs who0, who1;
 
+	if (unlikely(h->dbg_mem) && !dbg_check_va(h, va, size, DBG_LOAD, 0))
+		return false;
 	/* the common device read: a register of a page already mapped, and
 	 * when one device decodes the whole page, no address lookup either */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
 					   ACCESS_LOAD, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
+		if (unlikely(h->dbg_mem) &&
+		    !dbg_check_pa(h, va, pa0, size, DBG_LOAD, 0))
+			return false;
 		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_read(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
@@ -402,6 +440,9 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	}
 	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0, &who0,
 			  &who1))
+		return false;
+	if (unlikely(h->dbg_mem) &&
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_LOAD, 0))
 		return false;
 	if (as_read(h->env.as, pa0, n0, &lo, &who0) != MEM_OK) {
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
@@ -427,7 +468,7 @@ static void tlb_rearm_write(struct hart *h, uint64_t va)
 	if (e->tag != (va_page | TLB_IO))
 		return;
 	uint8_t *host = as_tlb_host(h->env.as, e->pa_page, true);
-	if (host) {
+	if (host && !(h->dbg_mem && dbg_page_watched(h, va_page, e->pa_page))) {
 		e->tag = va_page;
 		e->addend = (uintptr_t)host - va_page;
 	}
@@ -455,11 +496,17 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	unsigned n0;
 	struct glass_attrs who0, who1;
 
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_va(h, va, size, DBG_STORE, val))
+		return false;
 	/* the common device write: a register of a page already mapped */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
 					   ACCESS_STORE, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
+		if (unlikely(h->dbg_mem) &&
+		    !dbg_check_pa(h, va, pa0, size, DBG_STORE, val))
+			return false;
 		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_write(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
@@ -469,6 +516,9 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0, &who0,
 			  &who1))
+		return false;
+	if (unlikely(h->dbg_mem) &&
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_STORE, val))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
 		/* checked first so nothing is written: tval is the faulting
