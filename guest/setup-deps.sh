@@ -10,8 +10,8 @@ set -eu
 # Host tools for kernel/busybox/pciutils builds, the riscv64 cross compiler
 # with its static libc, the kernel source, dpkg-source (for apt-get source),
 # QEMU + OpenSBI to boot-test the result, U-Boot for
-# tests/firmware/uboot.sh, and clang with its sanitizer/libFuzzer runtimes
-# for the fuzz targets (fuzz/).
+# tests/firmware/uboot.sh, clang with its sanitizer/libFuzzer runtimes
+# for the fuzz targets (fuzz/), and gdb-multiarch for tests/gdb/.
 packages="
     make gcc libc6-dev bc bison flex libssl-dev libelf-dev
     cpio gzip xz-utils
@@ -22,6 +22,7 @@ packages="
     libfdt-dev python3
     u-boot-qemu
     clang libclang-rt-14-dev
+    gdb-multiarch
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 

@@ -13,6 +13,7 @@
 #include "dev/hostfs.h"
 #include "dev/plic.h"
 #include "device/plugin.h"
+#include "gdb/gdb.h"
 #include "machine/boot.h"
 #include "machine/classes.h"
 #include "machine/monitor.h"
@@ -33,7 +34,20 @@ static uint64_t host_ns(void)
 
 uint64_t machine_time_ns(const struct machine *m)
 {
+	if (m->paused)
+		return m->paused_ns;
 	return host_ns() - m->clock_start_ns;
+}
+
+void machine_pause(struct machine *m, bool pause)
+{
+	if (pause == m->paused)
+		return;
+	if (pause)
+		m->paused_ns = machine_time_ns(m);
+	else
+		m->clock_start_ns = host_ns() - m->paused_ns;
+	m->paused = pause;
 }
 
 static uint64_t clock_now(void *opaque)
@@ -482,6 +496,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_destroy(struct machine *m)
 {
+	gdb_close(m);
 	console_close(&m->console);
 	if (m->stats.out && m->ran)
 		stats_dump(&m->stats, "exit");
@@ -585,8 +600,22 @@ static int open_outputs(struct machine *m)
 	return 0;
 }
 
+/* How far hart i may run this round: a slice, unless a debugger or the
+ * monitor stopped the machine or runs the harts one by one. */
+static uint64_t hart_budget(struct machine *m, unsigned i)
+{
+	if (m->gdb)
+		return gdb_hart_budget(m->gdb, i, SLICE);
+	return m->paused ? 0 : SLICE;
+}
+
 int machine_run(struct machine *m)
 {
+	if (m->cfg.start_paused)
+		machine_pause(m, true);
+	/* before the outputs: a socket glass cannot make truncates no file */
+	if (m->cfg.gdb_dev && gdb_start(m, m->cfg.gdb_dev, stderr) < 0)
+		return 1;
 	if (open_outputs(m) < 0)
 		return 1;
 	console_close(&m->console);
@@ -598,10 +627,13 @@ int machine_run(struct machine *m)
 		bool busy = false;
 		for (unsigned i = 0; i < m->nharts; i++) {
 			struct hart *h = &m->harts[i];
-			if (!hart_runnable(h))
+			uint64_t budget = hart_budget(m, i);
+			if (!hart_runnable(h) || !budget)
 				continue;
-			hart_run(h, SLICE);
+			hart_run(h, budget);
 			busy = true;
+			if (m->gdb)
+				gdb_hart_ran(m->gdb, i);
 		}
 		for (unsigned i = 0; i < m->nharts; i++)
 			hart_end_slice(&m->harts[i]);
@@ -636,6 +668,8 @@ int machine_run(struct machine *m)
 		if (timeout)
 			tick_devices(m);
 	}
+	if (m->gdb)
+		gdb_machine_exit(m->gdb, m->exit_code);
 	console_close(&m->console);
 	return m->exit_code;
 }

@@ -45,6 +45,8 @@ struct machine_config {
 	const char *share_dir;    /* --share: HOST_READ/HOST_WRITE root */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
+	const char *gdb_dev;      /* -gdb / -s: where the gdbstub listens */
+	bool start_paused;        /* -S: harts stopped until told to run */
 };
 
 struct machine {
@@ -84,6 +86,12 @@ struct machine {
 	bool reset_requested;
 	int exit_code;
 
+	/* stopped by a debugger, the monitor or -S: no hart runs and the
+	 * clock stands still (machine_pause) */
+	bool paused;
+	uint64_t paused_ns;         /* machine_time_ns() when it stopped */
+	struct gdb_server *gdb;     /* the gdbstub, or NULL (gdb/gdb.h) */
+
 	void *fdt;                  /* the device tree the guest gets */
 	uint64_t entry;             /* where the boot ROM jumps */
 	uint64_t kernel_entry;      /* fw_dynamic next_addr */
@@ -116,5 +124,9 @@ void machine_hart_irq(void *machine, int n, int level);
 
 /* Guest virtual time in ns since power-on. */
 uint64_t machine_time_ns(const struct machine *m);
+
+/* Stop every hart and the clock (a debugger, the monitor), or let them
+ * go on; time does not pass while the machine is stopped. */
+void machine_pause(struct machine *m, bool pause);
 
 #endif
