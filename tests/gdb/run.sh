@@ -285,6 +285,37 @@ else
 	fail reconnect "missing '$missing' or glass exit $grc, wanted 3"
 fi
 
+# ---- the monitor's gdbserver starts the stub; GDB's monitor reaches it ----
+cat >"$logdir/monitor.cmd" <<'EOF'
+set breakpoint always-inserted on
+break bump
+continue
+monitor info gdb
+monitor gdbserver none
+delete
+monitor info gdb
+continue
+EOF
+sock=$logdir/monitor.sock
+rm -f "$sock"
+(echo "gdbserver unix:$sock"; sleep 30) |
+	timeout 60 "$glass" -S -monitor stdio -bios none -kernel "$prog" \
+	>"$logdir/monitor.glass" 2>&1 &
+gpid=$!
+wait_for "$sock"
+run_gdb monitor "$prog" "$logdir/monitor.cmd"
+finish
+if has monitor 'Breakpoint 1, bump' \
+	"gdbserver on unix:.*monitor.sock, a client is connected, machine stopped" \
+	'breakpoint +virtual 0x8' 'not from the debugger itself' \
+	'exited with code 03' && [ "$grc" = 3 ] &&
+	grep -q "Waiting for gdb connection on device 'unix:" \
+		"$logdir/monitor.glass"; then
+	pass monitor
+else
+	fail monitor "missing '$missing' or glass exit $grc, wanted 3"
+fi
+
 # ---- TCP: -gdb tcp::PORT listens on loopback only ----
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 rm -f "$logdir/tcp.glass"
