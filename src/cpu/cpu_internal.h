@@ -69,7 +69,7 @@ uint64_t dbg_exec_check(struct hart *h);
 bool dbg_check_va(struct hart *h, uint64_t va, unsigned size, unsigned kind,
 		  uint64_t value);
 bool dbg_check_pa(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
-		  unsigned kind, uint64_t value);
+		  unsigned kind, uint64_t value, const struct glass_attrs *who);
 /* Whether a load/store point may match an access in this page. */
 bool dbg_page_watched(const struct hart *h, uint64_t va_page,
 		      uint64_t pa_page);

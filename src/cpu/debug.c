@@ -203,6 +203,11 @@ void hart_debug_attach(struct hart *h, const struct dbg_points *pts)
 	hart_debug_update(h);
 }
 
+void hart_debug_pass(struct hart *h, bool on)
+{
+	h->dbg_pass = on;
+}
+
 void hart_debug_mask_irqs(struct hart *h, bool on)
 {
 	h->dbg_noirq = on;
@@ -278,7 +283,7 @@ uint64_t dbg_exec_check(struct hart *h)
 	uint64_t pc = h->pc, pa = 0, room = UINT64_MAX, d;
 	bool have_pa = false;
 
-	for (unsigned i = 0; pts && i < pts->n; i++) {
+	for (unsigned i = 0; pts && !h->dbg_pass && i < pts->n; i++) {
 		const struct dbg_point *p = &pts->p[i];
 		uint64_t at = pc;
 		if (!(p->kind & DBG_EXEC))
@@ -335,11 +340,14 @@ static bool overlaps(uint64_t a, unsigned size, uint64_t lo, uint64_t hi)
 
 static bool debugger_mem(struct hart *h, uint64_t va, uint64_t pa,
 			 unsigned size, unsigned kind, uint64_t value,
-			 bool phys)
+			 const struct glass_attrs *who)
 {
 	const struct dbg_points *pts = h->dbg_points;
+	bool phys = who != NULL;
 	uint64_t a = phys ? pa : va;
 
+	if (h->dbg_pass)
+		return true;
 	for (unsigned i = 0; pts && i < pts->n; i++) {
 		const struct dbg_point *p = &pts->p[i];
 		if (!(p->kind & kind) || p->phys != phys ||
@@ -349,11 +357,16 @@ static bool debugger_mem(struct hart *h, uint64_t va, uint64_t pa,
 			.kind = (uint8_t)(kind & DBG_STORE ? DBG_STORE :
 					  DBG_LOAD),
 			.point = i, .addr = a > p->addr ? a : p->addr,
-			.va = va, .pa = pa, .value = value,
+			.va = va, .pa = pa,
+			.value = size < 8 ? value & ((1ull << 8 * size) - 1) :
+			     value,
 			.size = (uint8_t)size,
 		};
-		mmu_attrs(h, &hit.who, va, 0, kind & DBG_STORE ?
-			  ACCESS_STORE : ACCESS_LOAD);
+		if (who)
+			hit.who = *who;
+		else
+			mmu_attrs(h, &hit.who, va, 0, kind & DBG_STORE ?
+				  ACCESS_STORE : ACCESS_LOAD);
 		debugger_stop(h, &hit, true);
 		return false;
 	}
@@ -363,7 +376,7 @@ static bool debugger_mem(struct hart *h, uint64_t va, uint64_t pa,
 bool dbg_check_va(struct hart *h, uint64_t va, unsigned size, unsigned kind,
 		  uint64_t value)
 {
-	if (!debugger_mem(h, va, 0, size, kind, value, false))
+	if (!debugger_mem(h, va, 0, size, kind, value, NULL))
 		return false;
 	for (unsigned i = 0; i < HART_TRIGGERS; i++) {
 		uint64_t d1 = h->csr.tdata1[i], addr = h->csr.tdata2[i];
@@ -381,9 +394,9 @@ bool dbg_check_va(struct hart *h, uint64_t va, unsigned size, unsigned kind,
 }
 
 bool dbg_check_pa(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
-		  unsigned kind, uint64_t value)
+		  unsigned kind, uint64_t value, const struct glass_attrs *who)
 {
-	return debugger_mem(h, va, pa, size, kind, value, true);
+	return debugger_mem(h, va, pa, size, kind, value, who);
 }
 
 bool dbg_page_watched(const struct hart *h, uint64_t va_page,

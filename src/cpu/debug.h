@@ -71,6 +71,10 @@ void hart_debug_attach(struct hart *h, const struct dbg_points *pts);
  * are looked at again. Called between hart_run() calls. */
 void hart_debug_update(struct hart *h);
 
+/* While set, the debugger's points do not match (triggers still do): to
+ * run the instruction a watchpoint stopped, with the point still set. */
+void hart_debug_pass(struct hart *h, bool on);
+
 /* While set, hart_run() takes no interrupt (a debugger's single step, as
  * QEMU's default): pending ones wait until it is cleared. */
 void hart_debug_mask_irqs(struct hart *h, bool on);

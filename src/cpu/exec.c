@@ -200,7 +200,7 @@ static void op_amo(struct hart *h, const struct insn *in)
 			      ACCESS_STORE, &pa, &who))
 		return;
 	if (unlikely(h->dbg_mem) &&
-	    !dbg_check_pa(h, va, pa, size, kind, h->x[RS2(i)]))
+	    !dbg_check_pa(h, va, pa, size, kind, h->x[RS2(i)], &who))
 		return;
 	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem, &who) != MEM_OK) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS,

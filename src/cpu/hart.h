@@ -100,6 +100,7 @@ struct hart {
 	uint8_t dbg_exec;     /* an execute point or trigger */
 	uint8_t dbg_mem;      /* a load or store point or trigger */
 	uint8_t dbg_noirq;    /* take no interrupt (a debugger's step) */
+	uint8_t dbg_pass;     /* the debugger's points do not match */
 	struct dbg_hit dbg_hit;
 	/* a debugger's breakpoints and watchpoints, or NULL; kept by reset */
 	const struct dbg_points *dbg_points;

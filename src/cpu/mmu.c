@@ -407,12 +407,14 @@ static inline const struct tlb_entry *io_hit(struct hart *h,
  * (cpu/debug.h); false if the access must not happen. */
 static bool span_watch_ok(struct hart *h, uint64_t va, unsigned size,
 			  unsigned n0, uint64_t pa0, uint64_t pa1,
-			  unsigned kind, uint64_t val)
+			  unsigned kind, uint64_t val,
+			  const struct glass_attrs *who0,
+			  const struct glass_attrs *who1)
 {
-	if (!dbg_check_pa(h, va, pa0, n0, kind, val))
+	if (!dbg_check_pa(h, va, pa0, n0, kind, val, who0))
 		return false;
 	return n0 == size || dbg_check_pa(h, va + n0, pa1, size - n0, kind,
-					  val >> (8 * n0));
+					  val >> (8 * n0), who1);
 }
 
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
@@ -430,7 +432,7 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
 		if (unlikely(h->dbg_mem) &&
-		    !dbg_check_pa(h, va, pa0, size, DBG_LOAD, 0))
+		    !dbg_check_pa(h, va, pa0, size, DBG_LOAD, 0, &who0))
 			return false;
 		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_read(h->env.as, pa0, size, val, &who0)) == MEM_OK)
@@ -442,7 +444,8 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 			  &who1))
 		return false;
 	if (unlikely(h->dbg_mem) &&
-	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_LOAD, 0))
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_LOAD, 0, &who0,
+			   &who1))
 		return false;
 	if (as_read(h->env.as, pa0, n0, &lo, &who0) != MEM_OK) {
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
@@ -505,7 +508,7 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
 		if (unlikely(h->dbg_mem) &&
-		    !dbg_check_pa(h, va, pa0, size, DBG_STORE, val))
+		    !dbg_check_pa(h, va, pa0, size, DBG_STORE, val, &who0))
 			return false;
 		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_write(h->env.as, pa0, size, val, &who0)) == MEM_OK)
@@ -518,7 +521,8 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 			  &who1))
 		return false;
 	if (unlikely(h->dbg_mem) &&
-	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_STORE, val))
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_STORE, val, &who0,
+			   &who1))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
 		/* checked first so nothing is written: tval is the faulting

@@ -24,9 +24,20 @@ struct gdb_server;
  * naming the problem to err. */
 int gdb_start(struct machine *m, const char *dev, FILE *err);
 
-/* Close the stub, if any: the client is dropped, its breakpoints go,
- * and the machine runs on. */
+/* Close the stub, if any: the client is dropped, every point goes, and
+ * the machine stays as it is, running or stopped. */
 void gdb_close(struct machine *m);
+
+/* Stop listening (the monitor's `gdbserver none`): the client and its
+ * points go; the monitor's watchpoints stay. */
+void gdb_stop_server(struct machine *m);
+
+/* The monitor's `watch PADDR [LEN] [r|w|rw]` and `unwatch PADDR|all`:
+ * watchpoints on physical addresses (device registers, RAM) that stop
+ * the machine, with or without a debugger, and print the access's trace
+ * line. 0, or -1 after writing a usage line to out. */
+int gdb_watch(struct machine *m, const char *args, FILE *out);
+int gdb_unwatch(struct machine *m, const char *args, FILE *out);
 
 /* How many instructions hart `i` may run this round (0: none; a step: 1),
  * given the run loop's slice. */

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "gdb/internal.h"
+#include "machine/console.h"
 #include "machine/ioloop.h"
 #include "trace/trace.h"
 
@@ -150,6 +151,8 @@ static void capture_tap(void *opaque, const struct bus_event *e)
 	trace_format_text(&g->m->tracer, e, line, sizeof(line));
 	snprintf(g->watch_line, sizeof(g->watch_line), "%s", line);
 	capture_stop(g);
+	if (e->mmio.write)
+		return;  /* its line went out when the watchpoint stopped it */
 	if (client_present(g) && g->waiting) {
 		char msg[sizeof(line) + 32];
 		int n = snprintf(msg, sizeof(msg), "glass: watched access: %s\n",
@@ -166,6 +169,69 @@ static void capture_start(struct gdb_server *g, const struct dbg_hit *hit)
 	g->capture_hart = (unsigned)hit->who.initiator;
 	g->capture_pc = hit->who.pc;
 	tracer_set_tap(&g->m->tracer, EV_MMIO, capture_tap, g);
+}
+
+/* The trace line of the device access a watchpoint stopped, before it
+ * happens: exact for a store; a load's value is not known yet (the line
+ * the access makes when it runs replaces it, see capture_tap). False if
+ * the access is not to a device. */
+static bool watch_line(struct gdb_server *g, const struct dbg_hit *hit,
+		       char *line, size_t len)
+{
+	const struct flat_range *f = as_lookup(&g->m->as, hit->pa);
+	static const char width[9] = "?bh?w???d";
+
+	if (hit->kind == DBG_EXEC)
+		return false;
+	if (!f || f->r->kind != REGION_MMIO) {  /* RAM: the trace has none */
+		int n = snprintf(line, len, "hart%d %c pc=%016llx %s.%c va=%llx "
+				 "pa=0x%llx (%s)", hit->who.initiator,
+				 "US?M"[hit->who.priv & 3],
+				 (unsigned long long)hit->who.pc,
+				 hit->kind == DBG_STORE ? "store" : "load",
+				 width[hit->size & 8 ? 8 : hit->size & 7],
+				 (unsigned long long)hit->va,
+				 (unsigned long long)hit->pa,
+				 f ? f->r->name : "unmapped");
+		if (hit->kind == DBG_STORE && n > 0 && (size_t)n < len)
+			snprintf(line + n, len - (size_t)n, " = 0x%llx",
+				 (unsigned long long)hit->value);
+		return true;
+	}
+	struct bus_event e = {
+		.kind = EVK_MMIO, .who = &hit->who,
+		.mmio = { .region = f->r, .pa = hit->pa,
+			  .offset = hit->pa - f->r->base + f->r->dev_offset,
+			  .value = hit->value, .size = hit->size,
+			  .write = hit->kind == DBG_STORE },
+	};
+	trace_format_text(&g->m->tracer, &e, line, len);
+	char *eq = strrchr(line, '=');
+	if (hit->kind == DBG_LOAD && eq && (size_t)(eq - line) + 16 < len)
+		snprintf(eq, len - (size_t)(eq - line), "= (not read yet)");
+	return true;
+}
+
+/* A watchpoint stopped a device access: say which, with its trace line,
+ * to the client if it waits, else on the console. */
+static void report_watch(struct gdb_server *g, const struct dbg_hit *hit)
+{
+	char line[sizeof(g->watch_line)], msg[sizeof(line) + 64];
+
+	if (!watch_line(g, hit, line, sizeof(line)))
+		return;
+	snprintf(g->watch_line, sizeof(g->watch_line), "%s", line);
+	if (g->waiting && client_present(g)) {
+		int n = snprintf(msg, sizeof(msg), "glass: watchpoint: %s\n",
+				 line);
+		if (n < 0 || (size_t)n >= sizeof(msg))
+			n = (int)sizeof(msg) - 1;
+		gdb_send_console(g, msg, (size_t)n);
+	} else {
+		console_flush(&g->m->console);
+		fprintf(stderr, "glass: watchpoint: %s\nglass: the machine is "
+			"stopped (monitor: info gdb, cont)\n", line);
+	}
 }
 
 void gdb_send_stop(struct gdb_server *g)
@@ -206,8 +272,11 @@ static void stop_machine(struct gdb_server *g, unsigned hart, int signal,
 		g->stop.dbg = *hit;
 		g->stop.type = hit->point < g->points.n ?
 			       g->src[hit->point].type : 0;
-		if (hit->kind != DBG_EXEC)
+		if (hit->kind != DBG_EXEC) {
+			g->pass[hart] = true;
+			report_watch(g, hit);
 			capture_start(g, hit);
+		}
 	}
 	g->g_hart = hart;
 	if (g->waiting && client_present(g)) {
@@ -239,8 +308,13 @@ uint64_t gdb_hart_budget(struct gdb_server *g, unsigned i, uint64_t slice)
 
 	if (i + 1 >= g->m->nharts)
 		g->rr_first = 0;   /* the first round is over */
-	if (g->m->paused || i >= MAX_HARTS || skip)
+	if (g->m->paused || i >= MAX_HARTS || skip ||
+	    g->action[i] == ACT_STOP)
 		return 0;
+	if (g->pass[i]) {          /* the watched access, alone */
+		hart_debug_pass(&g->m->harts[i], true);
+		return 1;
+	}
 	switch (g->action[i]) {
 	case ACT_CONT: return slice;
 	case ACT_STEP: return 1;
@@ -252,6 +326,10 @@ void gdb_hart_ran(struct gdb_server *g, unsigned i)
 {
 	struct dbg_hit hit;
 
+	if (g->pass[i]) {
+		g->pass[i] = false;
+		hart_debug_pass(&g->m->harts[i], false);
+	}
 	if (hart_debug_take_hit(&g->m->harts[i], &hit))
 		stop_machine(g, i, 5, &hit);
 	else if (g->action[i] == ACT_STEP)
@@ -279,10 +357,24 @@ void gdb_points_changed(struct gdb_server *g)
 		hart_debug_attach(&g->m->harts[i], &g->points);
 }
 
+/* Forget the client's points; the monitor's stay. */
+static void drop_client_points(struct gdb_server *g)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < g->points.n; i++) {
+		if (g->src[i].type != POINT_MONITOR)
+			continue;
+		g->points.p[n] = g->points.p[i];
+		g->src[n++] = g->src[i];
+	}
+	g->points.n = n;
+	gdb_points_changed(g);
+}
+
 void gdb_release(struct gdb_server *g, bool resume)
 {
-	g->points.n = 0;
-	gdb_points_changed(g);
+	drop_client_points(g);
 	capture_stop(g);
 	g->waiting = false;
 	if (resume)
@@ -472,19 +564,30 @@ static struct gdb_server *server_new(struct machine *m)
 	return g;
 }
 
+/* Close the listening socket and the client, if any. */
+static void stop_listening(struct gdb_server *g)
+{
+	drop_client(g);
+	if (g->listen_fd >= 0)
+		close(g->listen_fd);
+	g->listen_fd = -1;
+	if (g->unix_path[0])
+		unlink(g->unix_path);
+	g->unix_path[0] = 0;
+	g->where[0] = 0;
+}
+
 void gdb_free(struct gdb_server *g)
 {
 	if (!g)
 		return;
+	stop_listening(g);
+	g->points.n = 0;
 	gdb_release(g, false);
+	for (unsigned i = 0; i < g->m->nharts; i++)
+		hart_debug_attach(&g->m->harts[i], NULL);
 	if (g->m->gdb == g)
 		g->m->gdb = NULL;
-	if (g->fd >= 0)
-		close(g->fd);
-	if (g->listen_fd >= 0)
-		close(g->listen_fd);
-	if (g->unix_path[0])
-		unlink(g->unix_path);
 	free(g->out);
 	free(g->last);
 	free(g->tdesc);
@@ -517,8 +620,29 @@ void gdb_close(struct machine *m)
 
 	if (!g)
 		return;
-	io_loop_remove(&m->io, g);
+	if (g->polled)
+		io_loop_remove(&m->io, g);
 	gdb_free(g);
+}
+
+void gdb_stop_server(struct machine *m)
+{
+	struct gdb_server *g = m->gdb;
+
+	if (!g)
+		return;
+	stop_listening(g);
+	if (!g->points.n)   /* nothing of the monitor's either */
+		gdb_close(m);
+}
+
+/* The stub, made without a socket if there is none yet (the monitor's
+ * watchpoints live in it). */
+static struct gdb_server *ensure_server(struct machine *m)
+{
+	if (!m->gdb)
+		m->gdb = server_new(m);
+	return m->gdb;
 }
 
 static int fail(FILE *err, const char *dev, const char *what)
@@ -645,39 +769,122 @@ static int listen_dev(struct gdb_server *g, const char *dev, FILE *err)
 
 int gdb_start(struct machine *m, const char *dev, FILE *err)
 {
-	struct gdb_server *g = server_new(m);
+	bool fresh = !m->gdb;
+	struct gdb_server *g = ensure_server(m);
 
 	if (!g)
 		return fail(err, dev, "out of memory");
+	stop_listening(g);   /* a new device replaces the old one */
 	if (listen_dev(g, dev, err) < 0) {
-		gdb_free(g);
+		if (fresh)
+			gdb_close(m);
 		return -1;
 	}
-	struct io_poller p = { poll_fill, poll_dispatch, g };
-	if (io_loop_add(&m->io, &p) < 0) {
-		gdb_free(g);
-		return fail(err, dev, "no room for another poller");
+	if (!g->polled) {
+		struct io_poller p = { poll_fill, poll_dispatch, g };
+		if (io_loop_add(&m->io, &p) < 0) {
+			stop_listening(g);
+			return fail(err, dev, "no room for another poller");
+		}
+		g->polled = true;
 	}
-	gdb_close(m);
-	m->gdb = g;
 	/* a machine started stopped (-S) waits for the debugger */
 	for (unsigned i = 0; i < m->nharts; i++)
 		g->action[i] = m->paused ? ACT_STOP : ACT_CONT;
 	return 0;
 }
 
+/* ADDR [LEN] [r|w|rw] */
+int gdb_watch(struct machine *m, const char *args, FILE *out)
+{
+	char mode[4] = "w";
+	unsigned long long addr, len = 4;
+	int n = sscanf(args ? args : "", "%lli %lli %3s", &addr, &len, mode);
+	uint8_t kind = !strcmp(mode, "r") ? DBG_LOAD :
+		       !strcmp(mode, "rw") ? DBG_LOAD | DBG_STORE :
+		       !strcmp(mode, "w") ? DBG_STORE : 0;
+	struct gdb_server *g;
+	char reg[64] = "";
+
+	if (n < 1 || !kind || !len || addr + (len - 1) < addr) {
+		fprintf(out, "usage: watch PADDR [LEN] [r|w|rw]\n");
+		return -1;
+	}
+	g = ensure_server(m);
+	if (!g || g->points.n == DBG_MAX_POINTS) {
+		fprintf(out, "watch: no room for another point\n");
+		return -1;
+	}
+	g->src[g->points.n] = (struct gdb_point_src){ POINT_MONITOR, len };
+	g->points.p[g->points.n++] = (struct dbg_point){
+		.addr = addr, .last = addr + (len - 1), .kind = kind,
+		.phys = true };
+	gdb_points_changed(g);
+	const struct flat_range *f = as_lookup(&m->as, addr);
+	if (f && f->r->kind == REGION_MMIO) {
+		uint64_t off = addr - f->r->base + f->r->dev_offset;
+		char nbuf[48];
+		const char *name = mmio_reg_name(f->r->ops, off, nbuf,
+						 sizeof(nbuf));
+		snprintf(reg, sizeof(reg), ": %s +0x%03llx%s%s%s", f->r->name,
+			 (unsigned long long)off, name ? " (" : "",
+			 name ? name : "", name ? ")" : "");
+	}
+	fprintf(out, "watching physical 0x%llx-0x%llx for %s%s\n", addr,
+		addr + (len - 1), kind == DBG_LOAD ? "loads" :
+		kind == DBG_STORE ? "stores" : "loads and stores", reg);
+	return 0;
+}
+
+/* ADDR | all: the monitor's watchpoints */
+int gdb_unwatch(struct machine *m, const char *args, FILE *out)
+{
+	struct gdb_server *g = m->gdb;
+	unsigned long long addr = 0;
+	bool all;
+
+	if (!args)
+		args = "";
+	all = !strncmp(args, "all", 3);
+	unsigned n = 0, gone = 0;
+
+	if (!all && sscanf(args, "%lli", &addr) != 1) {
+		fprintf(out, "usage: unwatch PADDR|all\n");
+		return -1;
+	}
+	for (unsigned i = 0; g && i < g->points.n; i++) {
+		if (g->src[i].type == POINT_MONITOR &&
+		    (all || g->points.p[i].addr == addr)) {
+			gone++;
+			continue;
+		}
+		g->points.p[n] = g->points.p[i];
+		g->src[n++] = g->src[i];
+	}
+	if (g) {
+		g->points.n = n;
+		gdb_points_changed(g);
+	}
+	fprintf(out, "%u watchpoint%s removed\n", gone, gone == 1 ? "" : "s");
+	return 0;
+}
+
 void gdb_info(struct gdb_server *g, FILE *out)
 {
-	static const char *const zname[5] = { "breakpoint", "hw-breakpoint",
-					      "watch", "rwatch", "awatch" };
+	static const char *const zname[6] = {
+		"breakpoint", "hw-breakpoint", "watch", "rwatch", "awatch",
+		"monitor-watch" };
 
-	fprintf(out, "gdbserver on %s, %s, machine %s\n",
-		g->where[0] ? g->where : "(no socket)",
-		g->fd >= 0 ? "a client is connected" : "no client",
-		g->m->paused ? "stopped" : "running");
+	if (g->where[0])
+		fprintf(out, "gdbserver on %s, %s, machine %s\n", g->where,
+			g->fd >= 0 ? "a client is connected" : "no client",
+			g->m->paused ? "stopped" : "running");
+	else
+		fprintf(out, "no gdbserver, machine %s\n",
+			g->m->paused ? "stopped" : "running");
 	for (unsigned i = 0; i < g->points.n; i++) {
 		const struct dbg_point *p = &g->points.p[i];
-		fprintf(out, "  %-13s %s 0x%llx", zname[g->src[i].type % 5],
+		fprintf(out, "  %-13s %s 0x%llx", zname[g->src[i].type % 6],
 			p->phys ? "physical" : "virtual",
 			(unsigned long long)p->addr);
 		if (p->last != p->addr)

@@ -21,9 +21,14 @@ enum gdb_action { ACT_STOP, ACT_CONT, ACT_STEP };
 #define SSTEP_NOIRQ 2
 #define SSTEP_NOTIMER 4
 
+/* Points glass's monitor set (`watch`), not the client: z cannot remove
+ * them, a client that goes leaves them, and their stop has no `watch`
+ * field (the client has no such watchpoint to step over). */
+#define POINT_MONITOR 5
+
 /* The Z packet a debugger point came from (for z, and the stop reply). */
 struct gdb_point_src {
-	uint8_t type;          /* 0..4 */
+	uint8_t type;          /* 0..4, or POINT_MONITOR */
 	uint64_t kind;         /* the packet's kind (breakpoint length or
 				* watched bytes) */
 };
@@ -57,6 +62,10 @@ struct gdb_server {
 	/* execution */
 	bool waiting;           /* the client waits for a stop reply */
 	uint8_t action[MAX_HARTS];
+	/* the hart runs the instruction a watchpoint stopped first, past its
+	 * debugger points (hart_debug_pass) */
+	bool pass[MAX_HARTS];
+	bool polled;            /* the poller is in the machine's io loop */
 	unsigned rr_first;      /* the first round after a resume starts here */
 	unsigned g_hart;        /* Hg: registers and memory */
 	int c_hart;             /* Hc: -1 all, else a hart */

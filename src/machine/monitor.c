@@ -269,7 +269,7 @@ static void gdbserver_cmd(struct machine *m, char *args, FILE *out)
 	char *dev = strtok(args, " ");
 
 	if (dev && !strcmp(dev, "none")) {
-		gdb_close(m);
+		gdb_stop_server(m);
 		fprintf(out, "Disabled gdbserver\n");
 		return;
 	}
@@ -300,6 +300,8 @@ static const char help_text[] =
 	"xp [/N] PADDR        N 8-byte words at a physical address\n"
 	"stop, cont (c)       stop the harts and the clock, or let them run\n"
 	"gdbserver [DEV|none] wait for GDB on DEV (default tcp:127.0.0.1:1234)\n"
+	"watch PADDR [LEN] [r|w|rw]  stop the machine at that physical access\n"
+	"unwatch PADDR|all    remove watch's watchpoints\n"
 	"quit                 exit glass\n";
 
 bool monitor_command(struct machine *m, const char *line, FILE *out)
@@ -340,6 +342,10 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 		examine(m, rest, cmd[1] == 0, out);
 	} else if (!strcmp(cmd, "gdbserver")) {
 		gdbserver_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "watch")) {
+		gdb_watch(m, rest, out);
+	} else if (!strcmp(cmd, "unwatch")) {
+		gdb_unwatch(m, rest, out);
 	} else if (!strcmp(cmd, "stop") || !strcmp(cmd, "cont") ||
 		   !strcmp(cmd, "c")) {
 		run_cmd(m, !strcmp(cmd, "stop"));

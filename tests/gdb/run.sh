@@ -151,6 +151,40 @@ else
 	fail watch "missing '$missing' or glass exit $grc, wanted 3"
 fi
 
+# ---- physical watchpoints: GDB's own in physical mode, and the
+# monitor's on RAM and on a device register (the test finisher) ----
+cat >"$logdir/physical-watch.cmd" <<'EOF'
+maintenance packet Qqemu.PhysicalMemoryMode:1
+watch counter
+continue
+delete
+maintenance packet Qqemu.PhysicalMemoryMode:0
+eval "monitor watch %p 8", &counter
+continue
+x/i $pc
+monitor unwatch all
+monitor watch 0x100000 4
+continue
+x/i $pc
+monitor info gdb
+monitor unwatch all
+continue
+EOF
+start physical-watch "$prog"
+run_gdb physical-watch "$prog" "$logdir/physical-watch.cmd"
+finish
+if has physical-watch 'Hardware watchpoint 1: counter' 'Old value = 0' \
+	'New value = 1' 'watching physical 0x80[0-9a-f]+-0x80[0-9a-f]+ for stores$' \
+	'glass: watchpoint: hart0 M pc=0*800000[0-9a-f]+ store\.d va=80[0-9a-f]+ pa=0x80[0-9a-f]+ \(ram\) = 0x2' \
+	'received signal SIGTRAP' '=> 0x800000[0-9a-f]+ <bump\+[0-9]+>:[[:space:]]+sd' \
+	'for stores: test \+0x000 \(FINISHER\)' \
+	'glass: watchpoint: hart0 M pc=.* store\.w bare pa=0x100000 -> test \+0x000 \(FINISHER\) = 0x00033333' \
+	'<finish.*>:[[:space:]]+sw' 'exited with code 03' && [ "$grc" = 3 ]; then
+	pass physical-watch
+else
+	fail physical-watch "missing '$missing' or glass exit $grc, wanted 3"
+fi
+
 # ---- instruction steps, compressed breakpoints, memory, monitor ----
 cat >"$logdir/insn.cmd" <<'EOF'
 break square
