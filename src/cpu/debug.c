@@ -357,7 +357,7 @@ static bool debugger_mem(struct hart *h, uint64_t va, uint64_t pa,
 			.kind = (uint8_t)(kind & DBG_STORE ? DBG_STORE :
 					  DBG_LOAD),
 			.point = i, .addr = a > p->addr ? a : p->addr,
-			.va = va, .pa = pa,
+			.va = va, .pa = pa, .pa_known = phys,
 			.value = size < 8 ? value & ((1ull << 8 * size) - 1) :
 			     value,
 			.size = (uint8_t)size,

@@ -60,6 +60,8 @@ struct dbg_hit {
 	/* the access that would have happened (loads and stores) */
 	uint64_t va, pa, value;  /* value: a store's */
 	uint8_t size;
+	bool pa_known;        /* false: a virtual point, checked before the
+			       * translation (hart_debug_translate finds pa) */
 	struct glass_attrs who;  /* as the access would have carried */
 };
 

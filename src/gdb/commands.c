@@ -517,6 +517,12 @@ static void query_features(struct gdb_server *g, const char *p)
 		gdb_send_str(g, "E00");  /* no such annex */
 		return;
 	}
+	if (!g->tdesc)   /* made once, when first asked for */
+		g->tdesc = gdb_tdesc_build(&g->m->harts[0], &g->tdesc_len);
+	if (!g->tdesc) {
+		gdb_send_str(g, "E0c");
+		return;
+	}
 	p += 11;
 	if (!parse_addr_len(&p, &off, &len) || *p) {
 		gdb_send_str(g, ERR_INVAL);

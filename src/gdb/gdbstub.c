@@ -273,9 +273,13 @@ static void stop_machine(struct gdb_server *g, unsigned hart, int signal,
 		g->stop.type = hit->point < g->points.n ?
 			       g->src[hit->point].type : 0;
 		if (hit->kind != DBG_EXEC) {
+			struct dbg_hit *h = &g->stop.dbg;
+			if (!h->pa_known)  /* a virtual point: where it goes */
+				h->pa_known = hart_debug_translate(
+					&m->harts[hart], h->va, &h->pa);
 			g->pass[hart] = true;
-			report_watch(g, hit);
-			capture_start(g, hit);
+			report_watch(g, h);
+			capture_start(g, h);
 		}
 	}
 	g->g_hart = hart;
@@ -556,11 +560,6 @@ static struct gdb_server *server_new(struct machine *m)
 	for (unsigned i = 0; i < MAX_HARTS; i++)
 		g->action[i] = ACT_CONT;
 	g->stop.signal = 5;
-	g->tdesc = gdb_tdesc_build(&m->harts[0], &g->tdesc_len);
-	if (!g->tdesc) {
-		free(g);
-		return NULL;
-	}
 	return g;
 }
 

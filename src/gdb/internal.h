@@ -82,7 +82,7 @@ struct gdb_server {
 	uint64_t capture_pc;
 	char watch_line[512];
 
-	char *tdesc;            /* target.xml */
+	char *tdesc;            /* target.xml, once a client asked */
 	size_t tdesc_len;
 };
 
