@@ -416,6 +416,14 @@ static inline const struct tb *find_block(struct hart *h, uint64_t pc)
 	return tb_build(h, t, host, e->pa_page | (pc & PAGE_MASK));
 }
 
+/* The debug path's block lookup, out of line so that the block loop's
+ * own (inlined) lookup compiles as it does without it. */
+static __attribute__((noinline, cold)) const struct tb *
+find_block_cold(struct hart *h, uint64_t pc)
+{
+	return find_block(h, pc);
+}
+
 /* Run up to `budget` instructions, block by block, taking interrupts
  * between blocks. Within a block (straight-line code: only its last
  * instruction may transfer control) instructions run back to back with
@@ -430,7 +438,6 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	static const void *const label[D_NOPS] = { DOP_LIST(LABEL) };
 #undef LABEL
 	uint64_t *const x = h->x;
-	const uint64_t full = budget;
 	uint64_t n = 0, base, v, va;
 	const struct dinsn *d, *start, *end;
 	const struct tlb_entry *e;
@@ -637,9 +644,8 @@ account:
 debug_block:
 	/* Breakpoints, watchpoints or triggers are armed (cpu/debug.h): stop
 	 * or trap before an execute point at pc, and end the block before
-	 * the next one by lowering the budget to the instructions in front
-	 * of it. Loads and stores check their points in the slow path. */
-	budget = full;
+	 * the next one (the block setup above, with its end cut). Loads and
+	 * stores check their points in the slow path. */
 	if (n >= budget || !h->dbg_exec)
 		goto run_block;
 	v = dbg_exec_check(h);
@@ -649,15 +655,16 @@ debug_block:
 		ran = 1;               /* a breakpoint exception was taken */
 		goto account;
 	}
-	if (v < TB_MAX_INSNS * 4 && (t = find_block(h, h->pc))) {
-		unsigned k = 0;
-		start = &h->tbc.pool[t->first];
-		while (k < t->n && start[k].pc_off < v)
-			k++;
-		if (k < budget - n)
-			budget = n + k;
-	}
-	goto run_block;
+	tlbs = h->tlb.cur;
+	base = h->pc;
+	t = find_block_cold(h, base);
+	if (!t)
+		goto run_block;        /* one instruction fetched the slow way */
+	start = d = &h->tbc.pool[t->first];
+	end = d + block_len(t, budget - n);
+	while (end > d + 1 && end[-1].pc_off >= v)
+		end--;
+	goto *label[d->op];
 #undef PC
 #undef A
 #undef B
