@@ -44,7 +44,7 @@ void hart_flush_tlb(struct hart *h)
 
 static void drop_entry(struct tlb_entry *e, uint64_t va_page)
 {
-	if ((e->tag & ~TLB_IO) == va_page)
+	if ((e->tag & ~TLB_FLAGS) == va_page)
 		e->tag = TLB_INVALID;
 }
 
@@ -281,10 +281,6 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 
 	e->pa_page = pa_page;
 	e->pte = pte;
-	/* a watched page leaves the fast path (cpu/debug.h) */
-	if (unlikely(h->dbg_mem) && type != ACCESS_FETCH &&
-	    dbg_page_watched(h, va_page, pa_page))
-		host = NULL;
 	if (host) {
 		e->tag = va_page;
 		e->addend = (uintptr_t)host - va_page;
@@ -292,6 +288,10 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		e->tag = va_page | TLB_IO;
 		e->addend = (uintptr_t)as_page_device(h->env.as, pa_page);
 	}
+	/* a watched page takes the general slow path (tlb.h, TLB_WATCH) */
+	if (unlikely(h->dbg_mem) && type != ACCESS_FETCH &&
+	    dbg_page_watched(h, va_page, pa_page))
+		e->tag = va_page | TLB_FLAGS;
 }
 
 void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
@@ -318,9 +318,9 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	uint64_t pte;
 	int level;
 
-	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
+	if ((e->tag & ~TLB_FLAGS) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
-		 * (a fetch parcel, an access crossing a page) */
+		 * (a fetch parcel, an access crossing a page, a watched page) */
 		h->tlb.hits++;
 		*pa = e->pa_page | (va & PAGE_MASK);
 		mmu_attrs(h, who, va, e->pte, type);
@@ -423,23 +423,21 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	unsigned n0;
 	struct glass_attrs who0, who1;
 
-	if (unlikely(h->dbg_mem) && !dbg_check_va(h, va, size, DBG_LOAD, 0))
-		return false;
 	/* the common device read: a register of a page already mapped, and
-	 * when one device decodes the whole page, no address lookup either */
+	 * when one device decodes the whole page, no address lookup either
+	 * (a watched page never comes this way: TLB_WATCH) */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
 					   ACCESS_LOAD, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
-		if (unlikely(h->dbg_mem) &&
-		    !dbg_check_pa(h, va, pa0, size, DBG_LOAD, 0, &who0))
-			return false;
 		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_read(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
 		return false;
 	}
+	if (unlikely(h->dbg_mem) && !dbg_check_va(h, va, size, DBG_LOAD, 0))
+		return false;
 	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0, &who0,
 			  &who1))
 		return false;
@@ -471,7 +469,7 @@ static void tlb_rearm_write(struct hart *h, uint64_t va)
 	if (e->tag != (va_page | TLB_IO))
 		return;
 	uint8_t *host = as_tlb_host(h->env.as, e->pa_page, true);
-	if (host && !(h->dbg_mem && dbg_page_watched(h, va_page, e->pa_page))) {
+	if (host) {
 		e->tag = va_page;
 		e->addend = (uintptr_t)host - va_page;
 	}
@@ -499,17 +497,12 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	unsigned n0;
 	struct glass_attrs who0, who1;
 
-	if (unlikely(h->dbg_mem) &&
-	    !dbg_check_va(h, va, size, DBG_STORE, val))
-		return false;
-	/* the common device write: a register of a page already mapped */
+	/* the common device write: a register of a page already mapped
+	 * (never a watched page: TLB_WATCH) */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
 					   ACCESS_STORE, &pa0, &who0);
 	if (e) {
 		struct region *dev = (struct region *)e->addend;
-		if (unlikely(h->dbg_mem) &&
-		    !dbg_check_pa(h, va, pa0, size, DBG_STORE, val, &who0))
-			return false;
 		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_write(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
@@ -517,6 +510,9 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 		return false;
 	}
 
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_va(h, va, size, DBG_STORE, val))
+		return false;
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0, &who0,
 			  &who1))
 		return false;
