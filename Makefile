@@ -172,7 +172,7 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader gdb
+FUZZ_TARGETS := exec mmu mmio pci_config loader plugin gdb
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)

@@ -1,6 +1,8 @@
-/* Shared by the libFuzzer targets: reading the input as a byte stream, and
- * an optional see-through tracer writing to /dev/null so the trace and
- * statistics formatting code runs on whatever the fuzzer makes happen. */
+/* Shared by the libFuzzer targets: reading the input as a byte stream, an
+ * optional see-through tracer writing to /dev/null so the trace and
+ * statistics formatting code runs on whatever the fuzzer makes happen, an
+ * event sink that counts what it sees (for the targets' oracles) in front
+ * of it, and a plain memory device that checks the bus contract. */
 #ifndef GLASS_FUZZ_COMMON_H
 #define GLASS_FUZZ_COMMON_H
 
@@ -82,7 +84,6 @@ static uint64_t fuzz_trace_now(void *opaque)
 }
 
 static inline struct event_sink *fuzz_trace_setup(uint8_t sel,
-						  const struct pci_host *pci,
 						  const struct address_space *as,
 						  const struct hart *harts,
 						  unsigned nharts)
@@ -104,7 +105,6 @@ static inline struct event_sink *fuzz_trace_setup(uint8_t sel,
 	fuzz_tracer.filter.hart = (sel & 0x40) ? 0 : -1;
 	fuzz_tracer.filter.addr_lo = 0;
 	fuzz_tracer.filter.addr_hi = 0;
-	fuzz_tracer.pci = pci;
 	fuzz_tracer.now_ns = fuzz_trace_now;
 	fuzz_tracer.now_opaque = NULL;
 	fuzz_tracer.stats = NULL;
@@ -132,7 +132,51 @@ static inline void fuzz_trace_finish(struct event_sink *sink, int json)
 	fuzz_tracer.stats = NULL;
 }
 
-/* The widths from min to max (powers of two), as an MMIO_W* mask. */
+/* An event sink that counts events by kind and passes them on to the
+ * tracer (when it is on for their category). Its own mask says which
+ * categories the layers emit at all: the targets turn categories off now
+ * and then so the "nobody listens" paths run too, and check event counts
+ * only for categories that are on. */
+struct fuzz_sink {
+	struct event_sink sink;
+	struct event_sink *next;      /* the tracer's, or NULL */
+	uint64_t count[EVK_NR];
+	/* optional: a target's check of every event */
+	void (*check)(const struct bus_event *e);
+};
+
+static inline void fuzz_sink_emit(void *opaque, const struct bus_event *e)
+{
+	struct fuzz_sink *s = opaque;
+
+	FUZZ_CHECK(e->kind < EVK_NR);
+	FUZZ_CHECK(s->sink.mask & ev_category_of(e->kind));
+	s->count[e->kind]++;
+	if (s->check)
+		s->check(e);
+	if (ev_on(s->next, ev_category_of(e->kind)))
+		s->next->emit(s->next->opaque, e);
+}
+
+/* sel is the trace selector (fuzz_trace_setup): every category, but when
+ * tracing is off and its bits 1-2 are 1, 0 (one input in eight), the
+ * categories its bits 3-7 say (bit 3 also turns on hypercall, bit 4
+ * guest-error). */
+static inline struct event_sink *fuzz_sink_init(struct fuzz_sink *s,
+						struct event_sink *next,
+						uint8_t sel)
+{
+	uint32_t some = (uint32_t)(sel >> 3);
+
+	memset(s, 0, sizeof(*s));
+	s->sink.mask = (sel & 7) != 2 ? EV_ALL : (some | some << 5) & EV_ALL;
+	s->sink.emit = fuzz_sink_emit;
+	s->sink.opaque = s;
+	s->next = next;
+	return &s->sink;
+}
+
+/* The widths from min to max (powers of two), as a GLASS_W* mask. */
 static inline uint8_t fuzz_widths(unsigned min, unsigned max)
 {
 	uint8_t w = 0;
@@ -143,27 +187,33 @@ static inline uint8_t fuzz_widths(unsigned min, unsigned max)
 }
 
 /* A plain memory device of FAKE_DEV_SIZE bytes without a register table
- * (one register over the whole device, mem/mmio.h) that checks the bus
- * contract on every access: a width of 1, 2, 4 or 8 bytes among its
- * widths, aligned unless they include MMIO_UNALIGNED, inside the device. */
+ * (one register over the whole region taking `impl`, include/glass/bus.h)
+ * that checks the bus contract on every access: a width of 1, 2, 4 or 8
+ * bytes among impl's (impl 0: valid's; valid 0: any), aligned unless impl
+ * has GLASS_UNALIGNED, inside the region; written values hold only the
+ * accessed bytes. */
 #define FAKE_DEV_SIZE 0x100ull
 
 struct fake_dev {
 	uint8_t mem[FAKE_DEV_SIZE];
-	struct mmio_ops ops;
+	struct glass_region_ops ops;
 };
 
 static inline void fake_dev_check(const struct fake_dev *d, uint64_t off,
 				  unsigned size)
 {
+	uint8_t impl = d->ops.impl ? d->ops.impl :
+		       d->ops.valid ? d->ops.valid : GLASS_WANY;
+
 	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-	FUZZ_CHECK(size & d->ops.widths);
-	FUZZ_CHECK((d->ops.widths & MMIO_UNALIGNED) || !(off & (size - 1)));
+	FUZZ_CHECK(size & impl);
+	FUZZ_CHECK((impl & GLASS_UNALIGNED) || !(off & (size - 1)));
 	FUZZ_CHECK(off < FAKE_DEV_SIZE && size <= FAKE_DEV_SIZE - off);
 }
 
 static inline uint64_t fake_dev_read(void *opaque, uint64_t off,
-				     unsigned size)
+				     unsigned size,
+				     const struct glass_attrs *who)
 {
 	struct fake_dev *d = opaque;
 	uint64_t v = 0;
@@ -174,12 +224,17 @@ static inline uint64_t fake_dev_read(void *opaque, uint64_t off,
 }
 
 static inline void fake_dev_write(void *opaque, uint64_t off, uint64_t val,
-				  unsigned size)
+				  unsigned size,
+				  const struct glass_attrs *who)
 {
 	struct fake_dev *d = opaque;
 
 	fake_dev_check(d, off, size);
+	FUZZ_CHECK(size == 8 || !(val >> (8 * size)));
 	memcpy(d->mem + off, &val, size);
 }
+
+/* Who the harness's accesses come from: a hart in M mode. */
+static const struct glass_attrs fuzz_hart0 = { .initiator = 0, .priv = 3 };
 
 #endif

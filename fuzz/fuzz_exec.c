@@ -24,8 +24,10 @@
  *   8  mtvec: page (bits 0-3), vectored (bit 4); stvec page (bits 5-7)
  *   9  pc offset in the code page (x 2)
  *  10  number of PTE descriptors (5 bytes each, follow the header)
- *  11  fake device: widths from min (bits 0-1) to max (bits 2-3),
- *      MISFIT_FAULT (bit 6), MMIO_UNALIGNED (bit 7); counteren bits (4-7)
+ *  11  fake device: impl widths from min (bits 0-1) to max (bits 2-3),
+ *      valid = impl (bit 6; else bit 5: valid 0, any width aligned;
+ *      else any width at any alignment), GLASS_UNALIGNED in impl (bit 7);
+ *      counteren bits (4-7)
  *  12  trace selector (fuzz_common.h)
  *  13  lines to set between the two halves of the run (like byte 7)
  *  14  budget split; 15 reserved
@@ -197,12 +199,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&dev, 0, sizeof(dev));
 	dev.ops.read = fake_dev_read;
 	dev.ops.write = fake_dev_write;
-	dev.ops.widths = fuzz_widths(width_of(hdr[11]), width_of(hdr[11] >> 2));
-	if (!dev.ops.widths)      /* max below min: just min */
-		dev.ops.widths = width_of(hdr[11]);
+	dev.ops.impl = fuzz_widths(width_of(hdr[11]), width_of(hdr[11] >> 2));
+	if (!dev.ops.impl)        /* max below min: just min */
+		dev.ops.impl = width_of(hdr[11]);
 	if (hdr[11] & 0x80)
-		dev.ops.widths |= MMIO_UNALIGNED;
-	dev.ops.misfit = hdr[11] & 0x40 ? MISFIT_FAULT : MISFIT_ADAPT;
+		dev.ops.impl |= GLASS_UNALIGNED;
+	/* strict: the guest may do only what the model implements; else
+	 * anything (the bus adapts), or any width aligned (valid 0) */
+	dev.ops.valid = hdr[11] & 0x40 ? dev.ops.impl :
+			hdr[11] & 0x20 ? 0 : GLASS_WANY | GLASS_UNALIGNED;
 	as_add_mmio(&as, "fake", DEV_BASE, DEV_SIZE, 1, &dev.ops, &dev);
 	FUZZ_CHECK(ram && rom);
 
@@ -247,7 +252,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hart *h = &hart;
 	struct hart_env env = { &as, read_time, NULL };
 	hart_init(h, 0, &env);
-	as.sink = fuzz_trace_setup(hdr[12], NULL, &as, h, 1);
+	as.sink = fuzz_trace_setup(hdr[12], &as, h, 1);
 
 	for (int i = 1; i < 32; i++)
 		h->x[i] = xvals[(i * 7 + hdr[14]) %

@@ -18,22 +18,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fuzz_common.h"
 #include "gdb/gdb.h"
 #include "gdb/rsp.h"
 #include "machine/machine.h"
-
-/* A broken invariant: a crash libFuzzer reports (its summary goes through
- * the sanitizer's channel, open when the target's stderr is closed). */
-void __sanitizer_report_error_summary(const char *error_summary);
-
-#define FUZZ_CHECK(cond)                                                  \
-	do {                                                              \
-		if (!(cond)) {                                            \
-			__sanitizer_report_error_summary(                 \
-				"SUMMARY: invariant failed: " #cond);     \
-			abort();                                          \
-		}                                                         \
-	} while (0)
 
 #define CHUNK 64
 #define ROUND_BUDGET 50

@@ -1,34 +1,39 @@
-/* libFuzzer target: one device model at a time, driven the way a CPU
- * drives it: as_read/as_write at the device's address in a real address
- * space, so the bus's split/widen adaptation is fuzzed together with the
+/* libFuzzer target: one device at a time, made by the device framework
+ * (device_create, as the board and -device make them) and driven the way a
+ * CPU drives it: as_read/as_write in a real address space, so the bus's
+ * valid/impl adaptation and register tables are fuzzed together with the
  * device. The first byte picks the device:
  *
  *   0 UART 16550   1 PLIC   2 CLINT   3 goldfish RTC   4 test finisher
  *   5 edu behind a PCIe host bridge (ECAM + BAR0, DMA through the bridge)
  *   6 hypercall device, platform instance (fake host callbacks, a temp
- *     --share directory, DMA at CPU physical addresses)
+ *     --share directory, DMA at physical addresses)
  *   7 hypercall device, PCI instance (DMA through the bridge)
  *
- * Byte 1 holds options (below), then 12-byte operation records:
+ * Platform devices sit where the board's memory map puts them. Every class
+ * of machine_classes[] must be one of these (the hypercall classes need a
+ * machine, so stand-ins of the same name give the same model a fake host):
+ * a new class fails the first run until it is added here.
+ *
+ * Byte 1 holds options (below), byte 2 the trace selector (fuzz_common.h),
+ * then 12-byte operation records:
  *   b0: bits 0-1 width (1 2 4 8), bit 2 write, bits 3-5 kind, bits 6-7 hart
  *   b1..b3: offset selector, b4..b11: value
  * kinds: 0-3 device window access (offset modulo the window, a little
  * below and past it too), 4 ECAM config access (PCI devices; others: a
- * named register), 5 a device-side event or a DMA/hypercall macro,
- * 6 time passes, 7 an access at a named register (from the device's
- * register table) +/- a few bytes.
+ * named register), 5 a device-side event, a DMA/hypercall macro or a
+ * device reset, 6 time passes (due timers fire), 7 an access at a named
+ * register (from one of the device's register tables) +/- a few bytes.
  *
- * Every device entry point is wrapped in a shim that checks the bus
- * contract of mem/mmio.h against the device's register table, computed
- * here on its own: a device whose misfit policy is not ADAPT only ever
- * sees an access that fits a register (width, alignment, inside it); an
- * adapting one only widths its registers take, aligned. And every access
- * that lies inside a device's window must come to what that contract
- * says: a fitting one reaches the device exactly once, as it is; a misfit
- * faults, reads all ones or zero (without reaching the device) as the
- * policy says. Reads must come back zero-extended from their width;
- * interrupt lines must agree with device state; the share's neighbours
- * must stay untouched.
+ * Every region in the address space (the device's, ECAM, the PCI windows'
+ * backstops) gets a shim (fuzz_contract.h) that checks each call against
+ * the access contract of include/glass/bus.h, worked out there on its
+ * own, and every access must come to exactly what the contract says: the
+ * calls each region gets, in order, with their values (split, widened,
+ * read-modify-write), the value read, the status, and the guest-error and
+ * mmio events. Interrupt lines must agree with device state, a device
+ * reset must leave every line low, DMA must stay inside RAM, and the
+ * share's neighbours must stay untouched.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -47,7 +52,11 @@
 #include "dev/hypercall.h"
 #include "dev/plic.h"
 #include "dev/uart16550.h"
+#include "device/chardev.h"
+#include "device/device.h"
 #include "fuzz_common.h"
+#include "fuzz_contract.h"
+#include "machine/classes.h"
 #include "machine/virt.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
@@ -55,140 +64,37 @@
 #define RAM_BASE 0x80000000ull
 #define RAM_SIZE 0x10000ull
 #define MAX_OPS 256
-#define NLINES 64
-
-/* ---- bus contract shims ---- */
-
-struct shim {
-	const struct mmio_ops *real;
-	void *dev;
-	uint64_t size;               /* the region's size */
-	struct mmio_ops ops;         /* what the address space calls */
-	uint8_t any_widths;          /* the device's and every register's */
-	uint64_t calls;              /* read/write calls so far */
-	uint64_t last_off;
-	unsigned last_size;
-};
-
-static bool width_ok(uint8_t widths, uint64_t off, unsigned size)
-{
-	return (size & widths) &&
-	       ((widths & MMIO_UNALIGNED) || !(off & (size - 1)));
-}
-
-/* The register covering off (scratch for a computed one); for a device
- * without registers, the whole window in scratch. Looked up here, not
- * with mem/mmio.c's helpers. */
-static const struct reg_desc *shim_reg(const struct shim *s, uint64_t off,
-				       struct reg_desc *scratch)
-{
-	const struct mmio_ops *o = s->real;
-
-	if (o->reg_at)
-		return o->reg_at(off, scratch, NULL, 0);
-	if (!o->regs) {
-		*scratch = (struct reg_desc){ 0, (uint32_t)s->size, "",
-					      o->widths };
-		return scratch;
-	}
-	for (const struct reg_desc *r = o->regs; r->name; r++)
-		if (off >= r->offset && off < (uint64_t)r->offset + r->size)
-			return r;
-	return NULL;
-}
-
-static uint8_t reg_widths(const struct shim *s, const struct reg_desc *d)
-{
-	return d && d->widths ? d->widths : s->real->widths;
-}
-
-static bool reg_fits(const struct shim *s, const struct reg_desc *d,
-		     uint64_t off, unsigned size)
-{
-	return d && width_ok(reg_widths(s, d), off, size) && off >= d->offset &&
-	       off + size <= (uint64_t)d->offset + d->size;
-}
-
-static void shim_check(struct shim *s, uint64_t off, unsigned size)
-{
-	const struct mmio_ops *o = s->real;
-	struct reg_desc scratch;
-	const struct reg_desc *d = shim_reg(s, off, &scratch);
-
-	FUZZ_CHECK(size == 1 || size == 2 || size == 4 || size == 8);
-	FUZZ_CHECK(off < s->size && size <= s->size - off);
-	if (o->valid)
-		FUZZ_CHECK(width_ok(o->valid, off, size));
-	if (o->misfit == MISFIT_ADAPT)
-		/* the piece of an adapted access may run into a neighbour
-		 * of the register whose widths it has */
-		FUZZ_CHECK(width_ok(s->any_widths | reg_widths(s, d), off,
-				    size));
-	else
-		FUZZ_CHECK(reg_fits(s, d, off, size));
-	s->calls++;
-	s->last_off = off;
-	s->last_size = size;
-}
-
-static uint64_t shim_read(void *opaque, uint64_t off, unsigned size)
-{
-	struct shim *s = opaque;
-
-	shim_check(s, off, size);
-	return s->real->read(s->dev, off, size);
-}
-
-static void shim_write(void *opaque, uint64_t off, uint64_t val,
-		       unsigned size)
-{
-	struct shim *s = opaque;
-
-	shim_check(s, off, size);
-#ifndef FUZZ_SKIP_KNOWN_BUGS /* see fuzz/README.md: as_write straddle path */
-	FUZZ_CHECK(size == 8 || !(val >> (8 * size)));
-#endif
-	s->real->write(s->dev, off, val, size);
-}
-
-static void shim_init(struct shim *s, const struct mmio_ops *real, void *dev,
-		      uint64_t size)
-{
-	memset(s, 0, sizeof(*s));
-	s->real = real;
-	s->dev = dev;
-	s->size = size;
-	s->ops = *real;
-	s->ops.read = shim_read;
-	s->ops.write = shim_write;
-	s->any_widths = real->widths;
-	for (const struct reg_desc *r = real->regs; r && r->name; r++)
-		s->any_widths |= r->widths;
-}
+#define NLINES 40
+#define INTX_LINE 32        /* the bridge's INTA..INTD: lines 32..35 */
 
 /* ---- the rig ---- */
+
+/* The devices this target drives. */
+struct fdev {
+	const struct glass_device_class *cls;
+	int row;                     /* platform: the board's map row */
+	bool lines_per_hart;         /* 2 lines per hart (PLIC, CLINT) */
+};
 
 struct rig {
 	struct address_space as;
 	struct region *ram;
-	unsigned dev;                /* which device */
+	struct vclock clock;
+	uint64_t now_ns;
+	struct device_env env;
+	struct pci_host pci;
+	struct fuzz_sink fsink;
+	struct chardev serial;
+	const struct fdev *fd;
+	unsigned which;              /* index of fd */
+	struct glass_device *dev;
 	uint8_t opt;
 	uint64_t base, size;         /* the device window (CPU physical) */
-	struct shim shim, ecam_shim;
-	int line[NLINES];            /* last level driven on each irq line */
-	int line_sets;
-	uint64_t now_ns;
-	int cur_hart;
-	/* the devices */
-	struct uart16550 uart;
-	struct plic plic;
-	struct clint clint;
-	struct goldfish_rtc rtc;
-	struct finisher fin;
-	struct pci_host pci;
-	struct edu edu;
-	struct hypercall hc;
-	unsigned ncontexts, nharts;
+	struct contract con;         /* the shims, who accesses */
+	/* the machine around the device */
+	int line[NLINES];            /* last level driven on each line */
+	unsigned nlines;             /* the device's platform lines */
+	unsigned nharts, nsources;
 	int exits, resets;
 	uint64_t sum;                /* bytes the host callbacks looked at */
 };
@@ -202,7 +108,6 @@ static void line_set(void *opaque, int n, int level)
 	FUZZ_CHECK(n >= 0 && n < NLINES);
 	FUZZ_CHECK(level == 0 || level == 1);
 	r->line[n] = level;
-	r->line_sets++;
 }
 
 static struct irq_line mkline(struct rig *r, int n)
@@ -215,19 +120,46 @@ static uint64_t clock_now(void *opaque)
 	return ((struct rig *)opaque)->now_ns;
 }
 
-static void uart_tx(void *opaque, uint8_t byte)
-{
-	((struct rig *)opaque)->sum += byte;
-}
-
-static void fin_request(void *opaque, enum finish_kind kind, int code)
+static void serial_write(void *opaque, const uint8_t *buf, size_t len)
 {
 	struct rig *r = opaque;
 
-	FUZZ_CHECK(kind == FINISH_POWEROFF || kind == FINISH_FAIL ||
-		   kind == FINISH_RESET);
-	FUZZ_CHECK(code >= 0 && code <= 0xffff);
+	for (size_t i = 0; i < len; i++)
+		r->sum += buf[i];
+}
+
+static struct chardev *find_chardev(void *opaque, const char *id)
+{
+	struct rig *r = opaque;
+
+	return !strcmp(id, "serial0") ? &r->serial : NULL;
+}
+
+static void request(void *opaque, enum glass_request req, int code)
+{
+	struct rig *r = opaque;
+
+	FUZZ_CHECK(req == GLASS_REQUEST_POWEROFF ||
+		   req == GLASS_REQUEST_RESET || req == GLASS_REQUEST_EXIT);
+	FUZZ_CHECK(req == GLASS_REQUEST_EXIT ? code >= 1 && code <= 255 :
+					       code == 0);
 	r->exits++;
+}
+
+static void quiet_log(void *opaque, const char *device, const char *text)
+{
+	((struct rig *)opaque)->sum += strlen(text);
+}
+
+/* DMA stays inside guest RAM, and within what the device may move. */
+static void dma_check(const struct bus_event *e)
+{
+	if (e->kind != EVK_DMA || !e->dma.ok)
+		return;
+	FUZZ_CHECK(e->dma.pa >= RAM_BASE && e->dma.len <= RAM_SIZE &&
+		   e->dma.pa - RAM_BASE <= RAM_SIZE - e->dma.len);
+	FUZZ_CHECK(e->dma.len <= (R.which == 5 ? EDU_DMA_BUF_SIZE :
+				  HC_DMA_MAX));
 }
 
 /* ---- the hypercall host ---- */
@@ -356,11 +288,6 @@ static void check_outside(void)
 	FUZZ_CHECK(count_entries(share_root) == 4);
 }
 
-static uint64_t hc_current_hart(void *opaque)
-{
-	return (uint64_t)((struct rig *)opaque)->cur_hart;
-}
-
 static uint64_t hc_time_ns(void *opaque)
 {
 	return ((struct rig *)opaque)->now_ns;
@@ -382,11 +309,12 @@ static void hc_reset(void *opaque)
 	((struct rig *)opaque)->resets++;
 }
 
-static void hc_log(void *opaque, uint64_t hart, uint64_t instret,
-		   const char *text, uint64_t len)
+static void hc_log(void *opaque, const struct glass_attrs *who,
+		   uint64_t instret, const char *text, uint64_t len)
 {
 	struct rig *r = opaque;
 
+	FUZZ_CHECK(who == &r->con.who);
 	FUZZ_CHECK(len <= HC_DATA_SIZE);
 	for (uint64_t i = 0; i < len; i++)   /* every byte must be readable */
 		r->sum += (uint8_t)text[i];
@@ -397,13 +325,17 @@ static void hc_putc(void *opaque, uint8_t byte)
 	((struct rig *)opaque)->sum += byte;
 }
 
-static void hc_roi(void *opaque, bool begin, uint64_t id)
+static void hc_roi(void *opaque, const struct glass_attrs *who, bool begin,
+		   uint64_t id)
 {
+	FUZZ_CHECK(who == &((struct rig *)opaque)->con.who);
 	((struct rig *)opaque)->sum += id + begin;
 }
 
-static void hc_marker(void *opaque, uint64_t id)
+static void hc_marker(void *opaque, const struct glass_attrs *who,
+		      uint64_t id)
 {
+	FUZZ_CHECK(who == &((struct rig *)opaque)->con.who);
 	((struct rig *)opaque)->sum += id;
 }
 
@@ -427,27 +359,6 @@ static uint64_t hc_trace_set(void *opaque, uint64_t mask, bool on)
 	return mask ^ on;
 }
 
-static int hc_dma_read(void *opaque, uint64_t addr, void *buf, uint64_t len)
-{
-	struct rig *r = opaque;
-
-	FUZZ_CHECK(len <= HC_DMA_MAX);
-	if (r->dev == 7)
-		return pci_dma_read(&r->hc.pci, addr, buf, len);
-	return as_dma_read(&r->as, addr, buf, len) == MEM_OK ? 0 : -1;
-}
-
-static int hc_dma_write(void *opaque, uint64_t addr, const void *buf,
-			uint64_t len)
-{
-	struct rig *r = opaque;
-
-	FUZZ_CHECK(len <= HC_DMA_MAX);
-	if (r->dev == 7)
-		return pci_dma_write(&r->hc.pci, addr, buf, len);
-	return as_dma_write(&r->as, addr, buf, len) == MEM_OK ? 0 : -1;
-}
-
 static int hc_user_op(void *opaque, uint64_t op, const uint64_t arg[6],
 		      uint64_t ret[2])
 {
@@ -458,26 +369,110 @@ static int hc_user_op(void *opaque, uint64_t op, const uint64_t arg[6],
 	return op == 0xff ? -HC_EINVAL : 0;
 }
 
-/* ---- building the rig ---- */
-
-static void add_device(struct rig *r, enum virt_region which,
-		       const struct mmio_ops *ops, void *dev)
+static void hc_op_done(void *opaque, const struct glass_attrs *who,
+		       unsigned channel, uint64_t op, const uint64_t arg[6],
+		       int64_t status, const uint64_t ret[2])
 {
-	const struct virt_map_entry *e = &virt_map[which];
+	struct rig *r = opaque;
+	struct hypercall *h = device_self(r->dev);
 
-	r->base = e->base;
-	r->size = e->size;
-	shim_init(&r->shim, ops, dev, e->size);
-	FUZZ_CHECK(as_add_mmio(&r->as, e->name, e->base, e->size, 1,
-			       &r->shim.ops, &r->shim));
+	FUZZ_CHECK(who == &r->con.who);
+	FUZZ_CHECK(channel >= 1 && channel <= h->nchannels);
+	FUZZ_CHECK(status <= 0);
 }
 
-#define ECAM_BASE (virt_map[VIRT_PCIE_ECAM].base)
-#define SLOT 1
+/* The hypercall device on either transport, with the host above and
+ * 1..15 channels from the options (the machine's classes take their
+ * services from the machine: machine/hypercall_host.c). */
+static int hc_realize(void *self, struct glass_device *dev, bool pci)
+{
+	struct rig *r = &R;
+	uint8_t opt = r->opt;
+	struct hc_host host = {
+		.opaque = r, .time_ns = hc_time_ns, .instret = hc_instret,
+		.exit = hc_exit, .reset = hc_reset, .log = hc_log,
+		.putc = hc_putc,
+		/* the walk or openat2, per input */
+		.share = { .dirfd = (opt & 0x40) ? -1 : share_fd,
+			   .force_walk = opt & 0x20 },
+	};
+	if (!(opt & 0x80)) {
+		/* the optional callbacks, most of the time */
+		host.roi = hc_roi;
+		host.marker = hc_marker;
+		host.stats_reset = hc_stats_reset;
+		host.stats_dump = hc_stats_dump;
+		host.trace_set = hc_trace_set;
+		host.user_op = hc_user_op;
+		host.op_done = hc_op_done;
+	}
+	return hypercall_realize(self, dev, &host, 1 + (opt & 15), pci);
+}
 
-/* A PCIe host bridge like the virt board's, with the function in slot 1
- * and its BAR0 assigned and enabled by "firmware" (unless opt bit 1). */
-static void add_pci(struct rig *r, struct pci_func *f)
+static int hc_pci_realize(void *self, struct glass_device *dev)
+{
+	return hc_realize(self, dev, true);
+}
+
+static int hc_mmio_realize(void *self, struct glass_device *dev)
+{
+	return hc_realize(self, dev, false);
+}
+
+static const struct glass_device_class hc_pci_class = {
+	.name = "glass-hypercall",
+	.desc = "the hypercall device with a fuzzing host",
+	.bus = GLASS_BUS_PCI,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.pci = { .vendor = HC_VENDOR_ID, .device = HC_DEVICE_ID,
+		 .class_code = HC_CLASS },
+	.realize = hc_pci_realize,
+	.reset = hypercall_reset,
+	.info = hypercall_info,
+};
+
+static const struct glass_device_class hc_mmio_class = {
+	.name = "glass-hypercall-mmio",
+	.desc = "the hypercall device with a fuzzing host, platform",
+	.bus = GLASS_BUS_PLATFORM,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.platform_size = HC_WINDOW_SIZE,
+	.realize = hc_mmio_realize,
+	.reset = hypercall_reset,
+	.info = hypercall_info,
+};
+
+static const struct fdev fdevs[8] = {
+	{ &uart16550_class, VIRT_UART0, false },
+	{ &plic_class, VIRT_PLIC, true },
+	{ &clint_class, VIRT_CLINT, true },
+	{ &goldfish_rtc_class, VIRT_RTC, false },
+	{ &finisher_class, VIRT_TEST, false },
+	{ &edu_class, -1, false },
+	{ &hc_mmio_class, VIRT_HYPERCALL, false },
+	{ &hc_pci_class, -1, false },
+};
+
+/* Every class the machine has is driven here (or its stand-in). */
+static void check_coverage(void)
+{
+	for (const struct glass_device_class *const *c = machine_classes;
+	     *c; c++) {
+		bool found = false;
+		for (unsigned i = 0; i < 8; i++)
+			found |= !strcmp(fdevs[i].cls->name, (*c)->name);
+		FUZZ_CHECK(found);
+	}
+}
+
+/* ---- building the rig ---- */
+
+#define ECAM_BASE (virt_map[VIRT_PCIE_ECAM].base)
+
+/* A PCIe host bridge like the virt board's. */
+static void add_pci(struct rig *r)
 {
 	const struct virt_map_entry *io = &virt_map[VIRT_PCIE_PIO];
 	const struct virt_map_entry *m32 = &virt_map[VIRT_PCIE_MMIO];
@@ -495,43 +490,76 @@ static void add_pci(struct rig *r, struct pci_func *f)
 	struct irq_line intx[PCI_NUM_INTX];
 
 	for (int i = 0; i < PCI_NUM_INTX; i++)
-		intx[i] = mkline(r, 32 + i);
+		intx[i] = mkline(r, INTX_LINE + i);
 	FUZZ_CHECK(pci_host_init(&r->pci, &r->as, ecam->base, ecam->size,
 				 &w_io, &w_m32, &w_m64, &w_in, intx) == 0);
-	/* the ECAM region gets a contract shim too */
-	for (int i = 0; i < r->as.nregions; i++) {
-		struct region *g = &r->as.regions[i];
-		if (g->ops == &pci_ecam_ops) {
-			shim_init(&r->ecam_shim, &pci_ecam_ops, g->dev, g->size);
-			g->ops = &r->ecam_shim.ops;
-			g->dev = &r->ecam_shim;
-		}
-	}
-	/* and so does BAR0 */
+	r->env.pci = &r->pci;
+}
+
+/* The function in slot 1 gets its BAR0 assigned and enabled by
+ * "firmware" (unless opt bit 1). */
+static void assign_bar0(struct rig *r)
+{
+	const struct virt_map_entry *m32 = &virt_map[VIRT_PCIE_MMIO];
+	struct pci_func *f = r->dev->pci;
 	struct pci_bar *b = &f->bars[0];
-	shim_init(&r->shim, b->ops, b->dev, b->size);
-	b->ops = &r->shim.ops;
-	b->dev = &r->shim;
-	FUZZ_CHECK(pci_host_plug(&r->pci, f, SLOT) == 0);
+	uint64_t cfg = ECAM_BASE + ((uint64_t)(f->devfn >> 3) << 15);
+
 	r->base = m32->base + 0x100000;
 	r->size = b->size;
-	if (!(r->opt & 2)) {
-		uint64_t cfg = ECAM_BASE + (SLOT << 15);
-		as_write(&r->as, cfg + PCI_BAR0, 4, r->base - off);
-		as_write(&r->as, cfg + PCI_COMMAND, 2,
-			 PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-		FUZZ_CHECK(b->mapped && b->region->base == r->base);
+	if (r->opt & 2)
+		return;
+	uint64_t bus = r->base - (r->pci.windows[PCI_WIN_MEM32].cpu_base -
+				  r->pci.windows[PCI_WIN_MEM32].bus_base);
+	FUZZ_CHECK(contract_access(&r->con, cfg + PCI_BAR0, 4, true, bus,
+				   NULL) == MEM_OK);
+	FUZZ_CHECK(contract_access(&r->con, cfg + PCI_COMMAND, 2, true,
+				   PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER,
+				   NULL) == MEM_OK);
+	FUZZ_CHECK(b->mapped && b->region->base == r->base);
+}
+
+/* Properties from the options, as the board or a user would give them. */
+static void props_for(struct rig *r, char *buf, size_t len)
+{
+	uint8_t opt = r->opt;
+
+	switch (r->which) {
+	case 0:
+		snprintf(buf, len, (opt & 1) ? "chardev=serial0,id=uart0" : "");
+		break;
+	case 1:
+		r->nharts = 1 + opt % (PLIC_MAX_CONTEXTS / 2);
+		r->nsources = (opt & 0x10) ? VIRT_PLIC_SOURCES : 33;
+		snprintf(buf, len, "harts=%u,sources=%u", r->nharts,
+			 r->nsources);
+		break;
+	case 2:
+		r->nharts = 1 + opt % CLINT_MAX_HARTS;
+		snprintf(buf, len, "harts=%u", r->nharts);
+		break;
+	case 3:
+		snprintf(buf, len, "base=%llu.%03u",
+			 (unsigned long long)opt * 35000000, opt * 3u);
+		break;
+	case 5:
+		snprintf(buf, len, "dma_mask=%s",
+			 (opt & 1) ? "0xffffffffffffffff" : "0xfffffff");
+		break;
+	default:
+		buf[0] = 0;
+		break;
 	}
 }
 
-static void rig_build(struct rig *r, unsigned dev, uint8_t opt)
+static void rig_build(struct rig *r, unsigned which, uint8_t opt,
+		      uint8_t trace)
 {
-	struct vclock clock = { clock_now, r };
-	struct irq_line lines[PLIC_MAX_CONTEXTS], msip[CLINT_MAX_HARTS],
-		mtip[CLINT_MAX_HARTS];
+	char props[64];
 
-	memset(r, 0, offsetof(struct rig, uart));
-	r->dev = dev;
+	memset(r, 0, sizeof(*r));
+	r->which = which;
+	r->fd = &fdevs[which];
 	r->opt = opt;
 	r->now_ns = 1000;
 	as_init(&r->as);
@@ -542,157 +570,63 @@ static void rig_build(struct rig *r, unsigned dev, uint8_t opt)
 		for (unsigned i = 0; i < RAM_SIZE; i++)
 			pattern[i] = (uint8_t)(i * 13 + 7);
 	memcpy(r->ram->host, pattern, RAM_SIZE);
-	for (int i = 0; i < PLIC_MAX_CONTEXTS; i++)
-		lines[i] = mkline(r, i);
-	for (int i = 0; i < CLINT_MAX_HARTS; i++) {
-		msip[i] = mkline(r, 16 + i);
-		mtip[i] = mkline(r, 24 + i);
+	struct event_sink *tr = fuzz_trace_setup(trace, &r->as, NULL, 0);
+	r->as.sink = fuzz_sink_init(&r->fsink, tr, trace);
+	r->fsink.check = dma_check;
+	contract_init(&r->con, &r->as, &r->fsink);
+	r->clock = (struct vclock){ .now_ns = clock_now, .opaque = r };
+	r->serial = (struct chardev){ .id = "serial0", .write = serial_write,
+				      .opaque = r };
+	r->env = (struct device_env){
+		.as = &r->as, .sink = r->as.sink, .clock = &r->clock,
+		.nharts = 1, .request = (opt & 1) || which != 4 ? request : NULL,
+		.chardev = find_chardev, .log = quiet_log, .opaque = r,
+	};
+	props_for(r, props, sizeof(props));
+	if (r->fd->row < 0) {
+		add_pci(r);
+		r->pci.sink = r->as.sink;
+		r->dev = device_create(&r->env, r->fd->cls, props, NULL,
+				       r->fd->cls->name);
+		FUZZ_CHECK(r->dev && r->dev->pci);
+	} else {
+		const struct virt_map_entry *e = &virt_map[r->fd->row];
+		struct platform_place p = { .name = e->name, .base = e->base,
+					    .size = e->size };
+		p.nirqs = r->fd->lines_per_hart ? 2 * r->nharts :
+			  r->fd->cls->platform_irqs;
+		for (unsigned i = 0; i < p.nirqs; i++)
+			p.irqs[i] = mkline(r, (int)i);
+		r->nlines = p.nirqs;
+		r->base = e->base;
+		r->size = e->size;
+		r->dev = device_create(&r->env, r->fd->cls, props, &p,
+				       r->fd->cls->name);
+		FUZZ_CHECK(r->dev);
 	}
+	contract_shim_all(&r->con);
+	if (r->dev->pci)
+		assign_bar0(r);
+}
 
-	switch (dev) {
-	case 0:
-		uart16550_init(&r->uart, mkline(r, 40), uart_tx, r);
-		add_device(r, VIRT_UART0, &uart16550_ops, &r->uart);
-		break;
-	case 1:
-		r->ncontexts = 1 + opt % PLIC_MAX_CONTEXTS;
-		plic_init(&r->plic, (opt & 0x10) ? VIRT_PLIC_SOURCES : 33,
-			  r->ncontexts, lines);
-		add_device(r, VIRT_PLIC, &plic_ops, &r->plic);
-		break;
-	case 2:
-		r->nharts = 1 + opt % CLINT_MAX_HARTS;
-		clint_init(&r->clint, r->nharts, clock, msip, mtip);
-		add_device(r, VIRT_CLINT, &clint_ops, &r->clint);
-		break;
-	case 3:
-		goldfish_rtc_init(&r->rtc, clock, (int64_t)((uint64_t)opt << 56),
-				  mkline(r, 41));
-		add_device(r, VIRT_RTC, &goldfish_rtc_ops, &r->rtc);
-		break;
-	case 4:
-		finisher_init(&r->fin, (opt & 1) ? fin_request : NULL, r);
-		add_device(r, VIRT_TEST, &finisher_ops, &r->fin);
-		break;
-	case 5:
-		edu_init(&r->edu, (opt & 1) ? ~0ull : EDU_DEFAULT_DMA_MASK);
-		add_pci(r, &r->edu.pci);
-		break;
-	default: {
-		struct hc_host host = {
-			.opaque = r, .current_hart = hc_current_hart,
-			.time_ns = hc_time_ns, .instret = hc_instret,
-			.exit = hc_exit, .reset = hc_reset, .log = hc_log,
-			.putc = hc_putc, .dma_read = hc_dma_read,
-			.dma_write = hc_dma_write,
-			/* the walk or openat2, per input */
-			.share = { .dirfd = (opt & 0x40) ? -1 : share_fd,
-				   .force_walk = opt & 0x20 },
-		};
-		if (!(opt & 0x80)) {
-			/* the optional callbacks, most of the time */
-			host.roi = hc_roi;
-			host.marker = hc_marker;
-			host.stats_reset = hc_stats_reset;
-			host.stats_dump = hc_stats_dump;
-			host.trace_set = hc_trace_set;
-			host.user_op = hc_user_op;
-		}
-		hypercall_init(&r->hc, &host, 1 + (opt & 15));
-		if (dev == 7) {
-			hypercall_pci_init(&r->hc);
-			add_pci(r, &r->hc.pci);
-		} else {
-			add_device(r, VIRT_HYPERCALL, &hypercall_ops, &r->hc);
-		}
-		break;
-	}
-	}
+/* An access by the current hart, checked against the contract. */
+static void bus_access(struct rig *r, uint64_t pa, unsigned size, bool write,
+		       uint64_t val)
+{
+	contract_access(&r->con, pa, size, write, val, NULL);
 }
 
 /* ---- operations ---- */
 
-/* What the contract says an access of `size` at device offset `off` must
- * come to, worked out here on its own. */
-enum expect { EXP_ANY, EXP_CALL, EXP_FAULT, EXP_ONES, EXP_ZERO };
-
-static enum expect expect(const struct shim *s, uint64_t off, unsigned size)
-{
-	const struct mmio_ops *o = s->real;
-	struct reg_desc scratch;
-
-	if (o->valid && !width_ok(o->valid, off, size))
-		return EXP_FAULT;
-	if (o->misfit == MISFIT_ADAPT)
-		return EXP_ANY;     /* the shim checks the pieces */
-	if (reg_fits(s, shim_reg(s, off, &scratch), off, size))
-		return EXP_CALL;
-	return o->misfit == MISFIT_FAULT ? EXP_FAULT :
-	       o->misfit == MISFIT_ONES  ? EXP_ONES :
-					   EXP_ZERO;
-}
-
-/* The shim of the device window an access lies entirely in, or NULL. */
-static struct shim *window_of(struct rig *r, uint64_t pa, unsigned size,
-			      uint64_t *off)
-{
-	const struct flat_range *f = as_lookup(&r->as, pa);
-
-	if (!f || pa + (size - 1) < pa || pa + (size - 1) > f->end ||
-	    f->r->kind != REGION_MMIO)
-		return NULL;
-	*off = pa - f->r->base;
-	if (f->r->ops == &r->shim.ops)
-		return &r->shim;
-	if (f->r->ops == &r->ecam_shim.ops)
-		return &r->ecam_shim;
-	return NULL;
-}
-
-static void bus_access(struct rig *r, uint64_t pa, unsigned size, bool write,
-		       uint64_t val)
-{
-	uint64_t off = 0, v = 0x5a5a5a5a5a5a5a5aull;
-	struct shim *s = window_of(r, pa, size, &off);
-	enum expect x = s ? expect(s, off, size) : EXP_ANY;
-	uint64_t calls = s ? s->calls : 0;
-	enum mem_status st;
-
-	r->as.origin.initiator = r->cur_hart;
-	st = write ? as_write(&r->as, pa, size, val) :
-		     as_read(&r->as, pa, size, &v);
-	if (!write && st == MEM_OK)
-		FUZZ_CHECK(size == 8 || !(v >> (8 * size)));
-	switch (x) {
-	case EXP_ANY:
-		break;
-	case EXP_CALL:
-		FUZZ_CHECK(st == MEM_OK && s->calls == calls + 1 &&
-			   s->last_off == off && s->last_size == size);
-		break;
-	case EXP_FAULT:
-		FUZZ_CHECK(st == MEM_REFUSED && s->calls == calls);
-		break;
-	case EXP_ONES:
-	case EXP_ZERO:
-		FUZZ_CHECK(st == MEM_OK && s->calls == calls);
-		if (!write && x == EXP_ZERO)
-			FUZZ_CHECK(v == 0);
-		else if (!write)
-			FUZZ_CHECK(v == ~0ull >> (64 - 8 * size));
-		break;
-	}
-}
-
 /* An address in config space: mostly our function, sometimes the bridge,
  * an absent slot, another function number or bus. */
-static uint64_t ecam_addr(uint32_t sel)
+static uint64_t ecam_addr(struct rig *r, uint32_t sel)
 {
 	unsigned reg = sel & 0xfff, slot, fn = 0, bus = 0;
 
 	switch ((sel >> 12) & 3) {
 	case 0: slot = 0; break;
-	case 1: case 2: slot = SLOT; break;
+	case 1: case 2: slot = r->dev->pci->devfn >> 3; break;
 	default: slot = (sel >> 14) & 31; break;
 	}
 	if (sel & (1u << 19))
@@ -706,7 +640,7 @@ static uint64_t ecam_addr(uint32_t sel)
  * anything. */
 static uint64_t dma_addr(struct rig *r, uint64_t v)
 {
-	uint64_t off = r->dev >= 5 ? r->pci.inbound.cpu_base -
+	uint64_t off = r->dev->pci ? r->pci.inbound.cpu_base -
 				     r->pci.inbound.bus_base : 0;
 	switch (v >> 62) {
 	case 0: return RAM_BASE - off + (v & 0xffff);
@@ -731,7 +665,8 @@ static void hc_macro(struct rig *r, uint64_t val, uint32_t sel)
 		HC_OP_STATS_DUMP, HC_OP_CHECKPOINT, HC_OP_HOST_READ,
 		HC_OP_HOST_WRITE, HC_OP_TRACE, 0x80, 0xff, 0x100, 0x13,
 	};
-	unsigned ch = 1 + (sel & 15) % r->hc.nchannels;
+	struct hypercall *h = device_self(r->dev);
+	unsigned ch = 1 + (sel & 15) % h->nchannels;
 	uint64_t page = r->base + ch * HC_PAGE_SIZE;
 	const char *name = hc_names[(sel >> 4) % (sizeof(hc_names) /
 						   sizeof(hc_names[0]))];
@@ -777,23 +712,30 @@ static void edu_macro(struct rig *r, uint64_t val, uint32_t sel)
 	bus_access(r, r->base + EDU_REG_IRQ_STATUS, 4, false, 0);
 }
 
+static void check_lines_low(struct rig *r);
+
+/* A device reset, as a machine reset does it: nothing raised survives. */
+static void reset_device(struct rig *r)
+{
+	device_reset(r->dev);
+	check_lines_low(r);
+}
+
 /* Something happening on the device's other side. */
 static void event(struct rig *r, uint64_t val, uint32_t sel)
 {
-	switch (r->dev) {
+	if ((sel & 0xf00000) == 0xf00000) {
+		reset_device(r);
+		return;
+	}
+	switch (r->which) {
 	case 0:
-		if (uart16550_can_receive(&r->uart) || (sel & 1))
-			uart16550_receive(&r->uart, (uint8_t)val);
+		if (r->serial.can_receive(r->serial.fe) || (sel & 1))
+			r->serial.receive(r->serial.fe, (uint8_t)val);
 		break;
 	case 1:
-		plic_set_irq(&r->plic, (int)(sel % 100) - 2, (val & 1));
-		break;
-	case 2:
-		clint_update(&r->clint);
-		(void)clint_ns_until_next(&r->clint);
-		break;
-	case 3:
-		goldfish_rtc_update(&r->rtc);
+		plic_set_irq(device_self(r->dev), (int)(sel % 100) - 2,
+			     (val & 1));
 		break;
 	case 5:
 		if (sel & 0x800000)
@@ -803,40 +745,79 @@ static void event(struct rig *r, uint64_t val, uint32_t sel)
 		break;
 	case 6:
 	case 7:
-		if ((sel & 0x3f0000) == 0x3f0000) {
-			if (r->dev == 7)
-				pci_host_reset(&r->pci);
-			else
-				hypercall_reset(&r->hc);
-		} else {
+		if ((sel & 0x3f0000) == 0x3f0000 && r->dev->pci)
+			pci_host_reset(&r->pci);
+		else
 			hc_macro(r, val, sel);
-		}
 		break;
 	default:
+		vclock_run(&r->clock);
 		break;
 	}
 }
 
 /* ---- invariants ---- */
 
+/* The guest-visible state of the models that keep it private: the first
+ * state_size bytes of the instance (include/glass/device.h), as
+ * src/dev/ lays it out. Copies of those layouts, so the invariants can
+ * look at it; check_layouts() fails when one no longer has its model's
+ * size (keep them in step with src/dev/). */
+struct uart_view {
+	uint8_t ier, iir_pending, lcr, mcr, lsr, msr, scr, dll, dlm, fcr;
+	uint8_t thre_pending;
+	uint8_t rx[16];
+	uint32_t rx_head, rx_count;
+};
+
+#define PLIC_WORDS ((PLIC_MAX_SOURCES + 31) / 32)
+struct plic_view {
+	uint32_t priority[PLIC_MAX_SOURCES];
+	uint32_t level[PLIC_WORDS];
+	uint32_t pending[PLIC_WORDS];
+	uint32_t claimed[PLIC_WORDS];
+	uint32_t enable[PLIC_MAX_CONTEXTS][PLIC_WORDS];
+	uint32_t threshold[PLIC_MAX_CONTEXTS];
+};
+
+struct clint_view {
+	uint32_t msip[CLINT_MAX_HARTS];
+	uint64_t mtimecmp[CLINT_MAX_HARTS];
+	int64_t mtime_offset;
+};
+
+struct rtc_view {
+	int64_t offset_ns;
+	uint64_t alarm_ns;
+	uint32_t time_high_latch, time_high_set;
+	uint8_t alarm_armed, irq_enabled, irq_pending;
+};
+
+static void check_layouts(void)
+{
+	FUZZ_CHECK(uart16550_class.state_size == sizeof(struct uart_view));
+	FUZZ_CHECK(plic_class.state_size == sizeof(struct plic_view));
+	FUZZ_CHECK(clint_class.state_size == sizeof(struct clint_view));
+	FUZZ_CHECK(goldfish_rtc_class.state_size == sizeof(struct rtc_view));
+}
+
 static void check_plic(struct rig *r)
 {
-	const struct plic *p = &r->plic;
-	enum { WORDS = (PLIC_MAX_SOURCES + 31) / 32 };
-	uint32_t valid[WORDS] = { 0 };
+	const struct plic_view *p = device_self(r->dev);
+	uint32_t valid[PLIC_WORDS] = { 0 };
 
-	for (unsigned s = 1; s < p->nsources; s++)
+	for (unsigned s = 1; s < r->nsources; s++)
 		valid[s / 32] |= 1u << (s % 32);
-	for (unsigned w = 0; w < WORDS; w++) {
+	for (unsigned w = 0; w < PLIC_WORDS; w++) {
 		FUZZ_CHECK(!(p->pending[w] & p->claimed[w]));
 		FUZZ_CHECK(!(p->pending[w] & ~valid[w]));
 		FUZZ_CHECK(!(p->claimed[w] & ~valid[w]));
 	}
 	/* each context's output: some pending, enabled source above the
 	 * threshold (only the set bits are looked at) */
-	for (unsigned c = 0; c < p->ncontexts; c++) {
+	for (unsigned c = 0; c < 2 * r->nharts; c++) {
 		bool want = false;
-		for (unsigned w = 0; w < WORDS && !want; w++) {
+		for (unsigned w = 0; w < PLIC_WORDS && !want; w++) {
 			uint32_t cand = p->pending[w] & p->enable[c][w];
 			while (cand && !want) {
 				unsigned b = (unsigned)__builtin_ctz(cand);
@@ -848,19 +829,21 @@ static void check_plic(struct rig *r)
 	}
 }
 
-static void check_pci(struct rig *r, struct pci_func *f)
+static void check_pci(struct rig *r)
 {
+	struct pci_func *f = r->dev->pci;
 	unsigned n = 0;
 
 	for (int i = 0; i < PCI_NUM_INTX; i++) {
 		FUZZ_CHECK(r->pci.intx_count[i] <= 1);
-		FUZZ_CHECK(r->line[32 + i] == (r->pci.intx_count[i] > 0));
+		FUZZ_CHECK(r->line[INTX_LINE + i] == (r->pci.intx_count[i] > 0));
 		n += r->pci.intx_count[i];
 	}
 	bool want = f->intx_level && f->cfg[PCI_INTERRUPT_PIN] &&
 		    !(pci_get_word(f, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE);
 	FUZZ_CHECK(f->intx_asserted == want);
 	FUZZ_CHECK(n == (unsigned)want);
+	FUZZ_CHECK(f->intx_level == (r->dev->irq_level[0] != 0));
 	/* a mapped BAR decodes where its register says, inside a window */
 	struct pci_bar *b = &f->bars[0];
 	if (b->mapped) {
@@ -871,89 +854,120 @@ static void check_pci(struct rig *r, struct pci_func *f)
 	}
 }
 
+static void check_hypercall(struct rig *r)
+{
+	const struct hypercall *h = device_self(r->dev);
+
+	for (unsigned c = 0; c < HC_MAX_CHANNELS; c++) {
+		int64_t st = h->s.ch[c].status;
+		FUZZ_CHECK(st == 0 || st == -HC_ENOENT || st == -HC_EIO ||
+			   st == -HC_EACCES || st == -HC_EFAULT ||
+			   st == -HC_EBUSY || st == -HC_EINVAL ||
+			   st == -HC_ENOSYS);
+	}
+}
+
 static void check(struct rig *r)
 {
-	switch (r->dev) {
-	case 0:
-		FUZZ_CHECK(r->uart.rx_count <= UART_FIFO_SIZE);
-		FUZZ_CHECK(r->uart.rx_head < UART_FIFO_SIZE);
-		FUZZ_CHECK(r->line[40] == (r->uart.iir_pending != 0x01));
+	const void *self = device_self(r->dev);
+
+	/* the framework's record of each line is what the line is at */
+	for (unsigned i = 0; i < r->nlines; i++)
+		FUZZ_CHECK(r->line[i] == r->dev->irq_level[i]);
+	FUZZ_CHECK(r->dev->abi_errors == 0);  /* glass's models keep the ABI */
+	switch (r->which) {
+	case 0: {
+		const struct uart_view *u = self;
+		FUZZ_CHECK(u->rx_count <= 16);
+		FUZZ_CHECK(u->rx_head < 16);
+		FUZZ_CHECK(r->line[0] == (u->iir_pending != 0x01));
 		break;
+	}
 	case 1:
 		check_plic(r);
 		break;
-	case 2:
+	case 2: {
+		const struct clint_view *c = self;
 		for (unsigned h = 0; h < r->nharts; h++) {
-			FUZZ_CHECK(r->clint.msip[h] <= 1);
-			FUZZ_CHECK(r->line[16 + h] == (int)r->clint.msip[h]);
+			FUZZ_CHECK(c->msip[h] <= 1);
+			FUZZ_CHECK(r->line[h] == (int)c->msip[h]);
 		}
 		break;
-	case 3:
-		FUZZ_CHECK(r->line[41] == (r->rtc.irq_pending &&
-					   r->rtc.irq_enabled));
+	}
+	case 3: {
+		const struct rtc_view *t = self;
+		FUZZ_CHECK(r->line[0] == (t->irq_pending && t->irq_enabled));
 		break;
-	case 5:
-		FUZZ_CHECK(r->edu.pci.intx_level == (r->edu.irq_status != 0));
-		check_pci(r, &r->edu.pci);
+	}
+	case 5: {
+		const struct edu *e = self;
+		FUZZ_CHECK(e->dev->pci->intx_level == (e->s.irq_status != 0));
+		check_pci(r);
 		break;
+	}
 	case 7:
-		check_pci(r, &r->hc.pci);
+		check_pci(r);
 		/* fall through */
 	case 6:
-		for (unsigned c = 0; c < HC_MAX_CHANNELS; c++) {
-			int64_t st = r->hc.ch[c].status;
-			FUZZ_CHECK(st == 0 || st == -HC_ENOENT || st == -HC_EIO ||
-				   st == -HC_EACCES || st == -HC_EFAULT ||
-				   st == -HC_EBUSY || st == -HC_EINVAL ||
-				   st == -HC_ENOSYS);
-		}
+		check_hypercall(r);
 		break;
 	}
 }
 
-/* A named register of the device (for kind 7), from its table or its
- * reg_at function, +/- a few bytes. */
-static uint64_t named_offset(struct rig *r, uint32_t sel)
+static void check_lines_low(struct rig *r)
 {
-	const struct mmio_ops *o = r->shim.real;
-	const struct reg_desc *regs = o->regs, *d;
-	struct reg_desc scratch;
+	for (unsigned i = 0; i < NLINES; i++)
+		FUZZ_CHECK(r->line[i] == 0);
+	if (r->dev->pci)
+		FUZZ_CHECK(!r->dev->pci->intx_level);
+}
+
+/* A named register of one of the device's regions (for kind 7), from its
+ * table or its reg_at function, +/- a few bytes: a CPU physical address. */
+static uint64_t named_addr(struct rig *r, uint32_t sel)
+{
+	const struct region *g = r->dev->regions[(sel >> 20) %
+						 r->dev->nregions];
+	const struct glass_region_ops *o = contract_shim_of(&r->con, g)->real;
+	uint64_t win = g->base - g->dev_offset;   /* the window's base */
+	const struct glass_reg *regs = o->regs, *d;
+	struct glass_reg scratch;
 	unsigned n = 0;
 
 	if (o->reg_at) {
-		d = o->reg_at(((sel & 0xffff) * r->size) >> 16, &scratch,
-			      NULL, 0);
+		d = o->reg_at(g->dev_offset + (((sel & 0xffff) * g->size) >> 16),
+			      &scratch, NULL, 0);
 		if (!d)
-			return sel % r->size;
-		return d->offset + ((sel >> 16) & 15) - 4;
+			return g->base + sel % g->size;
+		return win + d->offset + ((sel >> 16) & 15) - 4;
 	}
-	if (!regs)
-		return sel % r->size;
-	while (regs[n].name)
+	while (regs && regs[n].name)
 		n++;
 	if (!n)
-		return sel % r->size;
-	return regs[(sel & 0xffff) % n].offset + ((sel >> 16) & 15) - 4;
+		return g->base + sel % g->size;
+	return win + regs[(sel & 0xffff) % n].offset + ((sel >> 16) & 15) - 4;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rig *r = &R;
 	struct in in = { data, size };
-	unsigned dev = in_u8(&in) % 8;
+	unsigned which = in_u8(&in) % 8;
 	uint8_t opt = in_u8(&in);
 	uint8_t trace = in_u8(&in);
+	static bool once;
 
-	if (dev >= 6) {
+	if (!once) {
+		check_coverage();
+		check_layouts();
+		once = true;
+	}
+	if (which >= 6) {
 		if (share_fd < 0)
 			share_setup();   /* once, the first time it is needed */
 		share_reset();
 	}
-	rig_build(r, dev, opt);
-	r->as.sink = fuzz_trace_setup(trace, dev >= 5 ? &r->pci : NULL,
-				      &r->as, NULL, 0);
-	if (r->as.sink)
-		r->pci.sink = r->as.sink;
+	rig_build(r, which, opt, trace);
 	check(r);
 
 	for (int n = 0; n < MAX_OPS && in.n; n++) {
@@ -963,16 +977,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned w = 1u << (b0 & 3);
 		bool write = b0 & 4;
 		unsigned kind = (b0 >> 3) & 7;
-		uint64_t pa;
+		int hart = (b0 >> 6) * 40 + (sel >> 23); /* up to 121 */
 
-		r->cur_hart = (b0 >> 6) * 40 + (sel >> 23); /* up to 121 */
+		/* a hart, or (121) a device's DMA */
+		r->con.who.initiator = hart == 121 ? GLASS_INITIATOR_DEVICE : hart;
+		r->con.who.pc = val >> 7;
 		switch (kind) {
 		case 4:
-			if (dev == 5 || dev == 7)
-				pa = ecam_addr(sel);
-			else
-				pa = r->base + named_offset(r, sel);
-			bus_access(r, pa, w, write, val);
+			bus_access(r, r->dev->pci ? ecam_addr(r, sel) :
+				   named_addr(r, sel), w, write, val);
 			break;
 		case 5:
 			event(r, val, sel);
@@ -982,22 +995,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						       : (sel & 0xfffff);
 			if (r->now_ns > (1ull << 62))
 				r->now_ns = 1ull << 62;
+			vclock_run(&r->clock);
 			break;
 		case 7:
-			bus_access(r, r->base + named_offset(r, sel), w, write,
-				   val);
+			bus_access(r, named_addr(r, sel), w, write, val);
 			break;
 		default:
-			pa = r->base + sel % (r->size + 16) - 8;
-			bus_access(r, pa, w, write, val);
+			bus_access(r, r->base + sel % (r->size + 16) - 8, w,
+				   write, val);
 			break;
 		}
 		check(r);
 	}
-	if (dev >= 6)
+	if (which >= 6)
 		check_outside();
 
 	fuzz_trace_finish(r->as.sink, trace & 2);
+	device_destroy(r->dev);
 	as_destroy(&r->as);
 	return 0;
 }

@@ -69,11 +69,11 @@ struct ref {
 	 * the hart's TLB legitimately stale, so the harness flushes it) */
 	uint64_t pt_pages[64];
 	unsigned npt;
-	/* the device's contract (it has no register table: one register
-	 * over the whole device), when it is strict (MISFIT_FAULT: refuses
-	 * what does not fit, an access fault) */
-	bool strict;
-	uint8_t widths;
+	/* the device's `valid` (include/glass/bus.h), defaults applied: what
+	 * the guest may do to it; anything else is an access fault. What it
+	 * does take the bus adapts to its `impl`, which for plain memory
+	 * without a register table changes nothing the guest can see. */
+	uint8_t valid;
 };
 
 enum kind { K_NONE, K_RAM, K_ROM, K_DEV };
@@ -97,26 +97,25 @@ static uint8_t *ref_byte(struct ref *r, uint64_t pa, enum kind *k)
 }
 
 /* Whether one bus access of n bytes at pa goes through: every byte
- * decoded, and a strict device only ever sees accesses that fit it. One
- * of 1, 2, 4 or 8 bytes inside the device must have one of its widths,
- * aligned unless it takes misaligned ones; any other that touches it (a
- * page-crossing part of 3, 5, 6 or 7 bytes, or one running across the
- * device's edge) goes byte by byte, which it takes only if it takes
- * single bytes. */
+ * decoded, and the device's `valid` allows it. One of 1, 2, 4 or 8 bytes
+ * inside the device must have one of its valid widths, aligned unless
+ * valid has GLASS_UNALIGNED; any other that touches it (a page-crossing
+ * part of 3, 5, 6 or 7 bytes, or one running across the device's edge)
+ * goes byte by byte, which it takes only if single bytes are valid. */
 static bool ref_part_ok(struct ref *r, uint64_t pa, unsigned n)
 {
 	enum kind k;
 
-	if (ref_byte(r, pa, &k) && k == K_DEV && r->strict && !(n & (n - 1)) &&
+	if (ref_byte(r, pa, &k) && k == K_DEV && !(n & (n - 1)) &&
 	    pa - DEV_BASE + n <= DEV_SIZE) {
 		uint64_t off = pa - DEV_BASE;
-		return (n & r->widths) &&
-		       ((r->widths & MMIO_UNALIGNED) || !(off & (n - 1)));
+		return (n & r->valid) &&
+		       ((r->valid & GLASS_UNALIGNED) || !(off & (n - 1)));
 	}
 	for (unsigned i = 0; i < n; i++) {
 		if (!ref_byte(r, pa + i, &k))
 			return false;
-		if (k == K_DEV && r->strict && !(r->widths & MMIO_W1))
+		if (k == K_DEV && !(r->valid & GLASS_W1))
 			return false;
 	}
 	return true;
@@ -456,7 +455,13 @@ static void do_access(struct env *e, const uint8_t *rec)
 			want.ok = true, want.pa = pa;
 		}
 		h->pc = PC0;
-		got.ok = mmu_translate_rw(h, va, t, &got.pa);
+		struct glass_attrs who = { .initiator = -2 };
+		got.ok = mmu_translate_rw(h, va, t, &got.pa, &who);
+		/* who travels with the access: this hart, this pc and va */
+		if (got.ok)
+			FUZZ_CHECK(who.initiator == 0 && who.pc == PC0 &&
+				   who.va == va && !who.fetch &&
+				   who.priv == h->priv);
 	} else {
 		want = ref_access(&e->ref, t, va, size, val);
 		uint64_t v = 0;
@@ -623,19 +628,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&e->dev, 0, sizeof(e->dev));
 	e->dev.ops.read = fake_dev_read;
 	e->dev.ops.write = fake_dev_write;
-	e->dev.ops.widths = fuzz_widths(1u << (hdr[5] & 3),
-					1u << ((hdr[5] >> 2) & 3));
-	if (!e->dev.ops.widths)   /* max below min: just min */
-		e->dev.ops.widths = 1u << (hdr[5] & 3);
+	e->dev.ops.impl = fuzz_widths(1u << (hdr[5] & 3),
+				      1u << ((hdr[5] >> 2) & 3));
+	if (!e->dev.ops.impl)     /* max below min: just min */
+		e->dev.ops.impl = 1u << (hdr[5] & 3);
 	if (hdr[5] & 0x20)
-		e->dev.ops.widths |= MMIO_UNALIGNED;
-	e->dev.ops.misfit = hdr[5] & 0x10 ? MISFIT_FAULT : MISFIT_ADAPT;
-	e->ref.strict = hdr[5] & 0x10;
-	e->ref.widths = e->dev.ops.widths;
+		e->dev.ops.impl |= GLASS_UNALIGNED;
+	/* strict: valid = impl; else anything, or (valid 0) any width
+	 * aligned */
+	e->dev.ops.valid = hdr[5] & 0x10 ? e->dev.ops.impl :
+			   hdr[5] & 0x40 ? 0 : GLASS_WANY | GLASS_UNALIGNED;
+	e->ref.valid = e->dev.ops.valid ? e->dev.ops.valid : GLASS_WANY;
 	FUZZ_CHECK(e->ram && e->ram2 && e->rom &&
 		   as_add_mmio(&e->as, "dev", DEV_BASE, DEV_SIZE, 1,
 			       &e->dev.ops, &e->dev));
-	e->as.sink = fuzz_trace_setup(hdr[6], NULL, &e->as, &e->h, 1);
+	e->as.sink = fuzz_trace_setup(hdr[6], &e->as, &e->h, 1);
 
 	/* Memory starts with recognisable contents (so loads see data). */
 	static struct ref pattern;   /* once: loops cost coverage callbacks */

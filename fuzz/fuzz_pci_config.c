@@ -26,6 +26,7 @@
 
 #include "dev/edu.h"
 #include "dev/hypercall.h"
+#include "device/device.h"
 #include "fuzz_common.h"
 #include "machine/virt.h"
 #include "mem/address_space.h"
@@ -43,19 +44,21 @@
 struct fake_bar {
 	uint8_t mem[FAKE_BYTES];
 	uint64_t size;
-	struct mmio_ops ops;
+	struct glass_region_ops ops;
 	struct pci_func *f;
 };
 
-/* No register table: one register over the BAR (mem/mmio.h). */
+/* No register table: one register over the BAR taking impl
+ * (include/glass/bus.h), aligned. */
 static void fake_check(struct fake_bar *d, uint64_t off, unsigned size)
 {
-	FUZZ_CHECK(size & d->ops.widths);
+	FUZZ_CHECK(size & d->ops.impl);
 	FUZZ_CHECK(!(off & (size - 1)));
 	FUZZ_CHECK(off < d->size && size <= d->size - off);
 }
 
-static uint64_t fake_read(void *opaque, uint64_t off, unsigned size)
+static uint64_t fake_read(void *opaque, uint64_t off, unsigned size,
+			  const struct glass_attrs *who)
 {
 	struct fake_bar *d = opaque;
 	uint64_t v = 0;
@@ -66,11 +69,13 @@ static uint64_t fake_read(void *opaque, uint64_t off, unsigned size)
 	return v;
 }
 
-static void fake_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+static void fake_write(void *opaque, uint64_t off, uint64_t val, unsigned size,
+		       const struct glass_attrs *who)
 {
 	struct fake_bar *d = opaque;
 
 	fake_check(d, off, size);
+	FUZZ_CHECK(size == 8 || !(val >> (8 * size)));
 	for (unsigned i = 0; i < size; i++)
 		d->mem[(off + i) % FAKE_BYTES] = (uint8_t)(val >> (8 * i));
 	/* a write to the last byte raises the function's INTx */
@@ -106,8 +111,10 @@ struct rig {
 	unsigned nfuncs;
 	struct pci_func fake[NFUNCS];
 	struct fake_bar bars[NFUNCS][PCI_NUM_BARS + 1];
-	struct edu edu;
-	struct hypercall hc;
+	/* edu and the hypercall device, made by the device framework */
+	struct vclock clock;
+	struct device_env env;
+	struct glass_device *edu, *hc;
 	int line[PCI_NUM_INTX];
 	uint64_t offset;               /* pci-bus-offset */
 };
@@ -161,11 +168,14 @@ static void make_fake(struct rig *r, unsigned i, unsigned layout,
 		d->f = f;
 		d->ops.read = fake_read;
 		d->ops.write = fake_write;
-		d->ops.widths = fuzz_widths(1u << (widths & 3),
-					    1u << ((widths >> 2) & 3));
-		if (!d->ops.widths)   /* max below min: just min */
-			d->ops.widths = 1u << (widths & 3);
-		d->ops.misfit = (widths >> 4) & 1 ? MISFIT_FAULT : MISFIT_ADAPT;
+		d->ops.impl = fuzz_widths(1u << (widths & 3),
+					  1u << ((widths >> 2) & 3));
+		if (!d->ops.impl)     /* max below min: just min */
+			d->ops.impl = 1u << (widths & 3);
+		/* strict: the guest may do only what the model takes; else
+		 * anything, adapted */
+		d->ops.valid = (widths >> 4) & 1 ? d->ops.impl :
+			       GLASS_WANY | GLASS_UNALIGNED;
 		widths = (uint8_t)(widths * 7 + 3);
 		/* an expansion ROM sometimes without contents (reads zero) */
 		bool no_ops = b->n == PCI_ROM_SLOT && (widths & 1);
@@ -198,10 +208,9 @@ static void hc_nop(void *opaque)
 	(void)opaque;
 }
 
-static void hc_nop_log(void *opaque, uint64_t h, uint64_t i, const char *t,
-		       uint64_t l)
+static void hc_nop_log(void *opaque, const struct glass_attrs *who,
+		       uint64_t instret, const char *text, uint64_t len)
 {
-	(void)opaque; (void)h; (void)i; (void)t; (void)l;
 }
 
 static void hc_nop_putc(void *opaque, uint8_t b)
@@ -210,14 +219,36 @@ static void hc_nop_putc(void *opaque, uint8_t b)
 	(void)b;
 }
 
-static int hc_dma_rd(void *opaque, uint64_t a, void *buf, uint64_t len)
+/* The hypercall device's PCI function with a host that does nothing
+ * (what the machine's class does with its services, machine/
+ * hypercall_host.c); two channels. */
+static int hc_realize(void *self, struct glass_device *dev)
 {
-	return pci_dma_read(&((struct rig *)opaque)->hc.pci, a, buf, len);
+	struct hc_host host = {
+		.opaque = NULL, .time_ns = hc_zero, .instret = hc_zero,
+		.exit = hc_nop_exit, .reset = hc_nop, .log = hc_nop_log,
+		.putc = hc_nop_putc, .share = { .dirfd = -1 },
+	};
+
+	return hypercall_realize(self, dev, &host, 2, true);
 }
 
-static int hc_dma_wr(void *opaque, uint64_t a, const void *buf, uint64_t len)
+static const struct glass_device_class hc_class = {
+	.name = "glass-hypercall",
+	.desc = "the hypercall device with a host that does nothing",
+	.bus = GLASS_BUS_PCI,
+	.instance_size = sizeof(struct hypercall),
+	.state_size = sizeof(struct hc_state),
+	.pci = { .vendor = HC_VENDOR_ID, .device = HC_DEVICE_ID,
+		 .class_code = HC_CLASS },
+	.realize = hc_realize,
+	.reset = hypercall_reset,
+};
+
+static uint64_t clock_now(void *opaque)
 {
-	return pci_dma_write(&((struct rig *)opaque)->hc.pci, a, buf, len);
+	(void)opaque;
+	return 0;
 }
 
 static void rig_build(struct rig *r, uint8_t opt, uint8_t widths)
@@ -247,24 +278,37 @@ static void rig_build(struct rig *r, uint8_t opt, uint8_t widths)
 	FUZZ_CHECK(pci_host_init(&r->h, &r->as, ecam->base, ecam->size, &w_io,
 				 &w_m32, &w_m64, &w_in, intx) == 0);
 
-	/* slot 1: edu, slot 2: hypercall, then fake functions */
-	edu_init(&r->edu, (opt & 4) ? ~0ull : EDU_DEFAULT_DMA_MASK);
-	r->f[r->nfuncs++] = &r->edu.pci;
-	struct hc_host host = {
-		.opaque = r, .current_hart = hc_zero, .time_ns = hc_zero,
-		.instret = hc_zero, .exit = hc_nop_exit, .reset = hc_nop,
-		.log = hc_nop_log, .putc = hc_nop_putc, .dma_read = hc_dma_rd,
-		.dma_write = hc_dma_wr, .share = { .dirfd = -1 },
-	};
-	hypercall_init(&r->hc, &host, 2);
-	hypercall_pci_init(&r->hc);
-	r->f[r->nfuncs++] = &r->hc.pci;
+	/* slot 1: edu, slot 2: hypercall (device_create plugs them), then
+	 * fake functions */
+	r->clock = (struct vclock){ .now_ns = clock_now };
+	r->env = (struct device_env){ .as = &r->as, .pci = &r->h,
+				      .clock = &r->clock, .nharts = 1 };
+	r->edu = device_create(&r->env, &edu_class,
+			       (opt & 4) ? "dma_mask=0xffffffffffffffff" : "",
+			       NULL, "-device edu");
+	r->hc = device_create(&r->env, &hc_class, "addr=2", NULL,
+			      "-device glass-hypercall");
+	FUZZ_CHECK(r->edu && r->hc);
+	r->f[r->nfuncs++] = r->edu->pci;
+	r->f[r->nfuncs++] = r->hc->pci;
 	unsigned nfake = 1 + ((opt >> 3) % (NFUNCS - 2));
 	for (unsigned i = 0; i < nfake; i++)
 		make_fake(r, i, (opt >> 6) == 3 ? 0 : (i + (opt >> 6)) % 4,
 			  (uint8_t)(widths + i));
-	for (unsigned i = 0; i < r->nfuncs; i++)
+	for (unsigned i = 2; i < r->nfuncs; i++)
 		FUZZ_CHECK(pci_host_plug(&r->h, r->f[i], i + 1) == 0);
+	for (unsigned i = 0; i < r->nfuncs; i++)
+		FUZZ_CHECK(r->f[i]->devfn == (i + 1) << 3);
+}
+
+/* Whether region g is a BAR of one of the functions. */
+static bool is_bar(const struct rig *r, const struct region *g)
+{
+	for (unsigned i = 0; i < r->nfuncs; i++)
+		for (int n = 0; n <= PCI_ROM_SLOT; n++)
+			if (r->f[i]->bars[n].size && r->f[i]->bars[n].region == g)
+				return true;
+	return false;
 }
 
 /* ---- the spec's view of where a BAR decodes ---- */
@@ -326,8 +370,7 @@ static void check_func(struct rig *r, struct pci_func *f)
 			/* it decodes there, unless another BAR overlaps */
 			const struct flat_range *fr = as_lookup(&r->as, cpu);
 			FUZZ_CHECK(fr && fr->r->kind == REGION_MMIO);
-			FUZZ_CHECK(fr->r == b->region ||
-				   fr->r->owner_kind == REGION_OWNER_PCI);
+			FUZZ_CHECK(fr->r == b->region || is_bar(r, fr->r));
 		}
 	}
 	/* INTx as the bridge sees it */
@@ -381,7 +424,7 @@ static void read_check(struct rig *r, uint64_t pa, unsigned size)
 {
 	uint64_t v;
 
-	if (as_read(&r->as, pa, size, &v) == MEM_OK)
+	if (as_read(&r->as, pa, size, &v, &fuzz_hart0) == MEM_OK)
 		FUZZ_CHECK(size == 8 || !(v >> (8 * size)));
 }
 
@@ -389,7 +432,7 @@ static void access(struct rig *r, uint64_t pa, unsigned size, bool write,
 		   uint64_t val)
 {
 	if (write)
-		as_write(&r->as, pa, size, val);
+		as_write(&r->as, pa, size, val, &fuzz_hart0);
 	else
 		read_check(r, pa, size);
 }
@@ -488,17 +531,17 @@ static void sizing(struct rig *r, uint32_t sel)
 	uint64_t saved = 0, mask = 0, hi = 0;
 	bool wide = b->type & PCI_BAR_MEM64;
 
-	FUZZ_CHECK(as_read(&r->as, cfg_addr(slot, off), 4, &saved) == MEM_OK);
-	FUZZ_CHECK(as_write(&r->as, cfg_addr(slot, off), 4, 0xffffffff) ==
+	FUZZ_CHECK(as_read(&r->as, cfg_addr(slot, off), 4, &saved, &fuzz_hart0) == MEM_OK);
+	FUZZ_CHECK(as_write(&r->as, cfg_addr(slot, off), 4, 0xffffffff, &fuzz_hart0) ==
 		   MEM_OK);
-	FUZZ_CHECK(as_read(&r->as, cfg_addr(slot, off), 4, &mask) == MEM_OK);
+	FUZZ_CHECK(as_read(&r->as, cfg_addr(slot, off), 4, &mask, &fuzz_hart0) == MEM_OK);
 	if (wide) {
 		uint64_t saved_hi;
 		FUZZ_CHECK(as_read(&r->as, cfg_addr(slot, off + 4), 4,
-				   &saved_hi) == MEM_OK);
-		as_write(&r->as, cfg_addr(slot, off + 4), 4, 0xffffffff);
-		as_read(&r->as, cfg_addr(slot, off + 4), 4, &hi);
-		as_write(&r->as, cfg_addr(slot, off + 4), 4, saved_hi);
+				   &saved_hi, &fuzz_hart0) == MEM_OK);
+		access(r, cfg_addr(slot, off + 4), 4, true, 0xffffffff);
+		as_read(&r->as, cfg_addr(slot, off + 4), 4, &hi, &fuzz_hart0);
+		access(r, cfg_addr(slot, off + 4), 4, true, saved_hi);
 	}
 	uint64_t full = mask | hi << 32;
 	uint64_t want;
@@ -513,7 +556,7 @@ static void sizing(struct rig *r, uint32_t sel)
 	if (n == PCI_ROM_SLOT)
 		want &= ~0x7feull;
 	FUZZ_CHECK(full == want);
-	as_write(&r->as, cfg_addr(slot, off), 4, saved);
+	access(r, cfg_addr(slot, off), 4, true, saved);
 }
 
 /* An address in or around the windows: at a BAR, its edges, or anywhere. */
@@ -551,7 +594,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(r->as.view);
 	r->as.view_cap = 4 * AS_MAX_REGIONS;
 #endif
-	r->as.sink = fuzz_trace_setup(trace, &r->h, &r->as, NULL, 0);
+	r->as.sink = fuzz_trace_setup(trace, &r->as, NULL, 0);
 	r->h.sink = r->as.sink;
 	check(r);
 
@@ -592,6 +635,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	fuzz_trace_finish(r->as.sink, trace & 2);
+	device_destroy(r->edu);
+	device_destroy(r->hc);
 	as_destroy(&r->as);
 	return 0;
 }

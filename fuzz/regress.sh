@@ -6,7 +6,7 @@
 # crashes and the sanitizer's one-line summary.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-targets="exec mmu mmio pci_config loader gdb"
+targets="exec mmu mmio pci_config loader plugin gdb"
 logs=build-fuzz/logs
 mkdir -p "$logs"
 passed=0
@@ -17,7 +17,7 @@ if ! make -s -j2 fuzz-build >"$logs/build.log" 2>&1; then
 		echo "FAIL fuzz/$t (build failed: see $logs/build.log)"
 	done
 	tail -n 5 "$logs/build.log" | sed 's/^/  /'
-	echo "0 passed, 6 failed"
+	echo "0 passed, $(echo $targets | wc -w) failed"
 	exit 1
 fi
 

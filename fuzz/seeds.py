@@ -336,6 +336,11 @@ def tick(ns):
     return op(6, ns & 0xfffff)
 
 
+def reset():
+    """A device reset (as a machine reset does): every line must drop."""
+    return ev(0xf00000)
+
+
 def mmio_seeds():
     W1, W2, W4, W8 = 0, 1, 2, 3
     uart = (wr(3, 0x80, W1) + wr(0, 0x01, W1) + wr(1, 0, W1) +
@@ -345,7 +350,8 @@ def mmio_seeds():
             wr(0, 0x42, W1) + rd(0, W1) + rd(6, W1) + rd(6, W1) +
             wr(0, 0x11223344, W4) + rd(0, W8) + wr(2, 0x01, W1) +
             b"".join(ev(1, 0x30 + i) for i in range(18)) + rd(5, W1) +
-            rd(7, W2) + wr(7, 0x5a, W1) + rd(7, W1))
+            rd(7, W2) + wr(7, 0x5a, W1) + rd(7, W1) + reset() + rd(5, W1) +
+            rd(2, W1))
     put("mmio", "uart", bytes([0, 0, 0]) + uart)
     put("mmio", "uart-traced", bytes([8, 0, 0x01]) + uart)
 
@@ -360,6 +366,7 @@ def mmio_seeds():
     plic += ev(5 + 2, 0) + wr(0x200004, 5) + wr(0x200004, 3) + rd(0x200004)
     plic += rd(0x2000, W1) + wr(0x2001, 0xff, W1) + rd(0x200000, W8)
     plic += op(7, 3, 0, W4) + op(7, 7 | 5 << 16, 0, W1, True)
+    plic += reset() + rd(0x1000) + rd(0x200004)
     put("mmio", "plic", bytes([1, 0x13, 0]) + plic)
 
     clint = (rd(0xbff8, W8) + rd(0xbff8) + rd(0xbffc) + wr(0x4000, 100, W8) +
@@ -367,14 +374,16 @@ def mmio_seeds():
              wr(0x4000, 0xffffffff) + wr(0x0, 1) + wr(0x4, 1) + rd(0x0, W8) +
              wr(0xbff8, 2 ** 64 - 10, W8) + tick(5000) + ev(0) +
              wr(0x4008, 5, W8) + rd(0x4008, W2) + wr(0x4009, 0xff, W1) +
-             op(6, 0x800000 | 3, 2 ** 63))
+             op(6, 0x800000 | 3, 2 ** 63) + wr(0x0, 1) + reset() +
+             rd(0x0) + rd(0x4000, W8))
     put("mmio", "clint", bytes([2, 3, 0]) + clint)
 
     rtc = (rd(0x00) + rd(0x04) + wr(0x04, 0x17) + wr(0x00, 0x12345678) +
            rd(0x00) + rd(0x04) + wr(0x0c, 0x17) + wr(0x08, 0x12400000) +
            rd(0x18) + wr(0x10, 1) + tick(0xfffff) + ev(0) + rd(0x18) +
            wr(0x1c, 1) + wr(0x08, 0) + rd(0x18) + wr(0x14, 1) +
-           rd(0x00, W8) + wr(0x02, 0xffff, W2))
+           rd(0x00, W8) + wr(0x02, 0xffff, W2) + wr(0x10, 1) +
+           wr(0x0c, 0) + wr(0x08, 0) + rd(0x18) + reset() + rd(0x18))
     put("mmio", "rtc", bytes([3, 0x10, 0]) + rtc)
 
     fin = (rd(0) + wr(0, 0x1234) + wr(0, 0x5555) + wr(0, 0x3333 | 7 << 16) +
@@ -398,7 +407,8 @@ def mmio_seeds():
            op(4, 0x1000 | 0x10, 0, W4) +
            op(4, 0x1000 | 0x10, 0x40100000, W4, True) + rd(0x00) +
            op(4, 0x1000 | 0x3c, 0, W4) + op(4, 0x0000, 0, W4) +
-           op(4, 0x3000 | 0x10 << 14, 0, W4) + ev(0x800000))
+           op(4, 0x3000 | 0x10 << 14, 0, W4) + ev(0x800000) +
+           wr(0x60, 1) + reset() + rd(0x24))
     put("mmio", "edu", bytes([5, 0, 0]) + edu)
     put("mmio", "edu-offset-traced", bytes([5, 0x05, 0x01]) + edu)
 
@@ -463,6 +473,124 @@ def pci_seeds():
     put("pci_config", "offset-traced", bytes([0x29, 0x3d, 0x01]) + ops)
     put("pci_config", "byte-firmware", bytes([0x1a, 0x11, 0]) +
         ops.replace(b"\x18", b"\x19"))
+
+
+# ---- plugin --------------------------------------------------------------
+
+# fuzz_plugin.c: region description widths (an index into its table)
+PW = {0: 0, "1": 1, "4": 2, "48": 3, "any": 4, "anyu": 5, "2u": 6, "8u": 7}
+
+
+def pdesc(valid="any", impl="any", zero=False, table=0, first=0, stride=4,
+          rsize=4, n=0, widths=0, wrong=0, hole=0, behave=0):
+    """A region description: table 0 none, 1 regs, 2 reg_at."""
+    b2 = (1 if zero else 0) | table << 5
+    return bytes([PW[valid], PW[impl], b2, first, stride, rsize, n, widths,
+                  wrong, hole, behave, 0])
+
+
+def pact(kind, a=0, b=0, c=0, x=0, y=0):
+    """An action of the plugin (fuzz_plugin.c p_run)."""
+    return bytes([kind, a, b, c]) + (x & 0xffffffff).to_bytes(4, "little") + \
+        (y & (2 ** 64 - 1)).to_bytes(8, "little")
+
+
+IRQ, DMA_RD, DMA_WR, MAP, TNEW, TARM, TCANCEL, REQ, CAP, CFGSET, CFGGET, \
+    PROP, REPORT, MMIO, BAR, MISC, CHAIN = range(17)
+
+
+def pop(kind, sel, val=0, width=2, write=False, who=0):
+    """A guest operation (fuzz_plugin.c run_op)."""
+    b0 = width | (4 if write else 0) | kind << 3 | who << 6
+    return bytes([b0]) + (sel & 0xffffff).to_bytes(3, "little") + \
+        (val & (2 ** 64 - 1)).to_bytes(8, "little")
+
+
+def phdr(pci=False, irqs=1, fail=False, defect=0, firmware=True, trace=0,
+         props=0, window=1, lines=2, nreal=0, npool=0, fdt=0, h7=1):
+    b0 = (1 if pci else 0) | irqs << 1 | (8 if fail else 0) | \
+        defect << 4 | (0x80 if firmware else 0)
+    return bytes([b0, trace, props, window | lines << 4, nreal, npool, fdt,
+                  h7])
+
+
+def plugin_seeds():
+    W1, W2, W4, W8 = 0, 1, 2, 3
+    descs = (pdesc("anyu", "4", table=1, first=0, stride=4, rsize=4, n=4,
+                   behave=2) +
+             pdesc("anyu", "48", zero=True, table=2, first=0x10, stride=8,
+                   rsize=8, n=6, widths=0x5, hole=1, behave=3) +
+             pdesc("anyu", "4", behave=4) +
+             pdesc(0, "8u", table=1, first=8, stride=16, rsize=8, n=3,
+                   widths=0xff, wrong=0))
+    realize = (pact(MMIO, 0, 0, 3) +                 # +0, 0x100, desc 0
+               pact(MMIO, 1, 0x80, 0x80, x=0x103, y=0x100) +  # odd offset
+               pact(MMIO, 2, 0x80, 0x80, x=0x401, y=0x40) +  # odd too
+               pact(MMIO, 3, 0x80, 0x80, x=0x800, y=0x30) +
+               pact(MMIO, 0, 1, 5) +                 # overlaps, 6 bytes
+               pact(TNEW) + pact(TNEW) + pact(TNEW, a=7) +
+               pact(IRQ, a=0, b=1) + pact(IRQ, a=3, b=1) +
+               pact(DMA_WR, x=0, y=0x100, b=16) +
+               pact(DMA_RD, c=1, b=0x81) +
+               pact(CAP, 5, 2) + pact(PROP, 0, 0) + pact(PROP, 2, 2) +
+               pact(PROP, 1, 0) + pact(TARM, 0, 0, y=5000) +
+               pact(MISC, 0, 0, 0, y=0x10))
+    pool = (pact(IRQ, a=1, b=1) + pact(TARM, 1, 1) + pact(REQ, 2, 0) +
+            pact(DMA_WR, x=0, y=0x2000, b=0x20, c=7) + pact(TCANCEL, 0, 1) +
+            pact(MAP, x=0, y=0x3000, b=0x84, c=1) + pact(TNEW) +
+            pact(REPORT, 1, x=1500) + pact(REPORT, 0, x=100) +
+            pact(MMIO, 0) + pact(REQ, 3) + pact(IRQ, a=0x85) +
+            pact(CHAIN) + pact(TARM, 0, 3) + pact(DMA_RD, x=2, y=0x200))
+    ops = b""
+    for r in range(4):
+        for w in (W1, W2, W4, W8):
+            ops += pop(0, r, 0x30000 + (w << 16) * 3, w)
+            ops += pop(1, r, 0xa0000 + (w << 16), w, True)
+    ops += pop(5, 4000) + pop(5, 0x800000 | 8, 2 ** 40) + pop(3, 1, 0, W8)
+    ops += pop(3, 0x101, 5, W4, True) + pop(6, 1) + pop(5, 10000)
+    ops += pop(0, 1, 0x10 << 16, W1) + pop(6, 0) + pop(7, 0)
+    put("plugin", "platform",
+        phdr(nreal=len(realize) // 16, npool=len(pool) // 16, fdt=0x80) +
+        descs + realize + pool + ops)
+    put("plugin", "platform-traced",
+        phdr(trace=0x01, nreal=len(realize) // 16, npool=len(pool) // 16,
+             fdt=0x8e) + descs + realize + pool + ops)
+
+    bars = (pact(BAR, 1, 5, 0, x=0x00) +             # bar0 4 KiB, desc 0
+            pact(BAR, 2, 13, 1, x=0x21) +            # bar1 I/O 32, no ops
+            pact(BAR, 3, 6, 0xc, x=0x10) +           # bar2 64-bit pref.
+            pact(BAR, 7, 4, 0, x=0x31) +             # ROM 2 KiB, no ops
+            pact(BAR, 5, 5, 0, x=0x20) +             # bar4 (bar3 free)
+            pact(BAR, 4, 5, 0) +                     # bar3: taken by bar2
+            pact(CAP, 9, 2) + pact(CAP, 5, 3) + pact(CAP, 0x10, 5) +
+            pact(CFGSET, 0, 0x80, 1, x=0x48) +
+            pact(CFGGET, 0, 0x80, 4, x=0x40) +
+            pact(TNEW) + pact(TNEW) + pact(PROP, 0, 5) + pact(IRQ, 0, 1) +
+            pact(DMA_RD, x=1, y=0x100, b=8))
+    pool = (pact(DMA_WR, x=1, y=0x400, b=0x20) + pact(IRQ, 0, 1) +
+            pact(MAP, x=1, y=0x800, b=0x84) + pact(TARM, 0, 0, y=100) +
+            pact(IRQ, 0, 0) + pact(CFGGET, 0, 0x80, 2, x=0x42) +
+            pact(DMA_RD, x=1, y=0xfff0, b=0x20) + pact(TARM, 1, 1) +
+            pact(CAP, 1, 2) + pact(BAR, 1, 5) + pact(REQ, 0))
+    ops = b""
+    for r in range(3):
+        for w in (W1, W2, W4, W8):
+            ops += pop(0, r, 0x50000 + (w << 16), w)
+            ops += pop(1, r, 0x90000 + (w << 16), w, True)
+    ops += (pop(4, 0x04, 0, W2) + pop(4, 0x04, 0x400, W2, True) +
+            pop(4, 0x10, 0, W4) + pop(4, 0x48, 0, W4) +
+            pop(5, 1000) + pop(7, 0x000700) + pop(7, 1) +
+            pop(6, 1) + pop(4, 0x04, 7, W2, True) + pop(5, 100000))
+    put("plugin", "pci",
+        phdr(pci=True, nreal=len(bars) // 16, npool=len(pool) // 16) +
+        descs + bars + pool + ops)
+    put("plugin", "pci-props-traced",
+        phdr(pci=True, trace=0x01, props=6, nreal=len(bars) // 16,
+             npool=len(pool) // 16) + descs + bars + pool + ops)
+    put("plugin", "bad-class", phdr(defect=5) + descs)
+    put("plugin", "bad-props", phdr(props=9) + descs)
+    put("plugin", "realize-fails",
+        phdr(fail=True, nreal=len(realize) // 16) + descs + realize)
 
 
 # ---- loader --------------------------------------------------------------
@@ -600,6 +728,7 @@ def main():
     mmu_seeds()
     mmio_seeds()
     pci_seeds()
+    plugin_seeds()
     loader_seeds()
     gdb_seeds()
 

@@ -3,6 +3,8 @@
 #   guest/modules/NAME/  out-of-tree kernel modules (Kbuild + sources),
 #                        built against OUTDIR/kdir  -> OUTDIR/modules/*.ko
 #   guest/tools/NAME.c   one-file static C helpers  -> OUTDIR/bin/NAME
+#   examples/NAME/driver/  an example's kernel module  -> OUTDIR/modules/*.ko
+#   examples/NAME/user/*.c an example's static tools   -> OUTDIR/bin/*
 # build-initramfs.sh puts the .ko files in /lib/modules/glass/ (/init
 # insmods them at boot) and the helpers in /usr/local/bin/.
 #
@@ -41,10 +43,19 @@ install_changed() {
     echo "$2" >>"$new_manifest"
 }
 
+# the examples (examples/device: a device plugin, its driver and test)
+examples=$(cd "$here/.." && pwd)/examples
+
 built=0
-for m in "$here"/modules/*/; do
+for m in "$here"/modules/*/ "$examples"/*/driver/; do
     [ -d "$m" ] || continue
-    name=$(basename "$m")
+    case $m in
+    "$examples"/*)
+        ex=${m#"$examples"/}
+        name=example-${ex%%/*}
+        ;;
+    *) name=$(basename "$m") ;;
+    esac
     # Only sources count (a hand build in the directory leaves objects).
     files=$(find "$m" -maxdepth 1 -type f \( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | LC_ALL=C sort)
     [ -n "$files" ] || continue
@@ -74,7 +85,7 @@ for m in "$here"/modules/*/; do
     done
 done
 
-for t in "$here"/tools/*.c; do
+for t in "$here"/tools/*.c "$examples"/*/user/*.c; do
     [ -f "$t" ] || continue
     name=$(basename "$t" .c)
     # the tools include the hypercall API header: a change rebuilds them

@@ -29,6 +29,7 @@ part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
 part "reset" tests/reset/run.sh build/glass
 part "plugins" tests/plugin/run.sh build/glass
+part "example device" tests/example/run.sh build/glass build/guest
 part "bad input" tests/badinput/run.sh
 part "command line" tests/cli/run.sh build/glass
 part "fuzz regression" sh fuzz/regress.sh
@@ -41,6 +42,7 @@ part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAI
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "GDB (ASan+UBSan)" sh -c '(tests/gdb/run.sh build-san/glass; tests/gdb/linux.sh build-san/glass build/guest) | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "example device (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/example/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 
 passed=$(grep -c '^PASS' "$out")
 failed=$(grep -c '^FAIL' "$out")

@@ -89,11 +89,15 @@ struct ev_dma {
 	const char *why;       /* refused: why */
 };
 
-/* An interrupt line into the PLIC changed level. */
+/* An interrupt line changed level: a PLIC input (source), or a PCI
+ * function's INTx pin on its way to the bridge (device set; source is
+ * the bridge's line, 0..3, that the pin is swizzled onto). */
 struct ev_irq_line {
 	unsigned source;
 	int level;
-	const char *what;      /* "plic source" */
+	const char *what;      /* "plic source", "INTA".."INTD" */
+	const char *device;    /* the PCI function, or NULL */
+	int devfn;
 };
 
 /* A hart took an interrupt (who is the hart). */

@@ -33,9 +33,10 @@ static void finisher_write(void *opaque, uint64_t off, uint64_t val,
 		glass_machine_request(f->dev, GLASS_REQUEST_POWEROFF, 0);
 		break;
 	case FINISHER_FAIL:
-		/* a failure stays a failure: code 0 exits 1 */
+		/* a failure stays a failure: code 0 exits 1, and one no
+		 * exit status holds (the register has 16 bits) 255 */
 		glass_machine_request(f->dev, GLASS_REQUEST_EXIT,
-				      code ? code : 1);
+				      code == 0 ? 1 : code > 255 ? 255 : code);
 		break;
 	case FINISHER_RESET:
 		glass_machine_request(f->dev, GLASS_REQUEST_RESET, 0);

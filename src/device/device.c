@@ -26,13 +26,29 @@ static bool name_ok(const char *s)
 	return true;
 }
 
+/* A declared default must be a value of its type, or every instance
+ * made without the property would fail (and -device NAME,help show it). */
+static bool default_ok(const struct glass_prop *p)
+{
+	uint64_t u;
+	bool b;
+
+	if (!p->default_value)
+		return true;
+	switch (p->type) {
+	case GLASS_PROP_UINT: return prop_parse_uint(p->default_value, &u) == 0;
+	case GLASS_PROP_BOOL: return prop_parse_bool(p->default_value, &b) == 0;
+	default: return true;
+	}
+}
+
 static bool props_ok(const struct glass_prop *p)
 {
 	unsigned n = 0;
 
 	for (; p && p->name; p++, n++)
 		if (!name_ok(p->name) || p->type > GLASS_PROP_STRING ||
-		    n >= DEVICE_MAX_PROPS - 2)
+		    n >= DEVICE_MAX_PROPS - 2 || !default_ok(p))
 			return false;
 	return true;
 }
@@ -128,6 +144,34 @@ void device_reset(struct glass_device *d)
 		d->cls->reset(d->self);
 }
 
+static uint64_t gone_read(void *opaque, uint64_t offset, unsigned size,
+			  const struct glass_attrs *who)
+{
+	return 0;
+}
+
+static void gone_write(void *opaque, uint64_t offset, uint64_t value,
+		       unsigned size, const struct glass_attrs *who)
+{
+}
+
+static const struct glass_region_ops gone_ops = {
+	.read = gone_read, .write = gone_write,
+};
+
+/* Regions are never taken out of an address space: a destroyed device's
+ * stay, decoding nothing, and must not point into it any more (a BAR's
+ * name is in its PCI function, a plugin's ops in its unloaded object),
+ * since the statistics and the monitor still list them. */
+static void region_orphan(struct address_space *as, struct region *r)
+{
+	as_remap(as, r, r->base, false);
+	r->name = "(removed device)";
+	r->ops = &gone_ops;
+	r->dev = NULL;
+	r->owner = NULL;
+}
+
 void device_destroy(struct glass_device *d)
 {
 	if (!d)
@@ -135,7 +179,7 @@ void device_destroy(struct glass_device *d)
 	if (d->self && d->cls->unrealize)
 		d->cls->unrealize(d->self);
 	for (unsigned i = 0; i < d->nregions; i++)
-		as_remap(d->env->as, d->regions[i], d->regions[i]->base, false);
+		region_orphan(d->env->as, d->regions[i]);
 	for (unsigned i = 0; i < d->ntimers; i++) {
 		vclock_remove(d->env->clock, &d->timers[i]->vt);
 		free(d->timers[i]);
@@ -186,6 +230,14 @@ void device_print_qtree(const struct glass_device *d, FILE *out)
 			fprintf(out, "    irq %u -> plic source %u%s\n", i,
 				d->place.sources[i],
 				d->irq_level[i] ? " (raised)" : "");
+	if (d->pci && d->pci->host && d->cls->pci.pin) {
+		/* the pin, swizzled onto one of the bridge's INTx lines */
+		unsigned pin = d->cls->pci.pin;
+		const struct irq_line *l = &d->pci->host->intx[
+			pci_swizzle(d->pci->devfn >> 3, pin)];
+		fprintf(out, "    irq 0 (INT%c) -> plic source %d%s\n",
+			'A' + pin - 1, l->n, d->irq_level[0] ? " (raised)" : "");
+	}
 	print_regions(d, out);
 	if (d->cls->info) {
 		d->cls->info(d->self, info, sizeof(info));

@@ -40,9 +40,12 @@ int glass_platform_mmio(struct glass_device *d, uint64_t offset,
 			    (unsigned long long)size);
 		return -1;
 	}
-	if (!ops_ok(d, ops, offset + size) ||
-	    d->nregions == DEVICE_MAX_REGIONS)
+	if (!ops_ok(d, ops, offset + size))
 		return -1;
+	if (d->nregions == DEVICE_MAX_REGIONS) {
+		glass_error(d, "more than %d regions", DEVICE_MAX_REGIONS);
+		return -1;
+	}
 	struct region *r = as_add_mmio(d->env->as, d->place.name,
 				       d->place.base + offset, size, 1, ops,
 				       opaque);
@@ -141,14 +144,20 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 		  unsigned flags, const char *name,
 		  const struct glass_region_ops *ops, void *opaque)
 {
-	if (!in_realize(d, "a BAR declared") || !d->pci) {
+	if (!in_realize(d, "a BAR declared"))
+		return -1;
+	if (!d->pci) {
 		glass_error(d, "BARs are for PCI devices");
 		return -1;
 	}
 	bool io = flags & GLASS_BAR_IO, mem64 = flags & GLASS_BAR_MEM64;
 	bool rom = n == GLASS_PCI_ROM;
 	uint64_t min = rom ? 2048 : io ? 4 : 16;
+	/* prefetchable is a memory BAR's bit: an I/O BAR's bit 3 is an
+	 * address bit, which the flag would set */
+	bool prefetch = flags & GLASS_BAR_PREFETCH;
 	if (n < 0 || n > GLASS_PCI_ROM || (mem64 && (n >= 5 || io)) ||
+	    (io && prefetch) ||
 	    !pow2(size) || size < min || (io && size > 256) ||
 	    (!mem64 && !rom && size > (1ull << 31)) ||
 	    (flags & ~(GLASS_BAR_IO | GLASS_BAR_MEM64 | GLASS_BAR_PREFETCH)) ||
@@ -173,8 +182,13 @@ int glass_pci_bar(struct glass_device *d, int n, uint64_t size,
 
 unsigned glass_pci_cap(struct glass_device *d, uint8_t id, unsigned len)
 {
-	if (!in_realize(d, "a capability added") || !d->pci)
+	if (!in_realize(d, "a capability added"))
 		return 0;
+	if (!d->pci) {
+		device_abi_error(d, "a capability added to a device that is "
+				 "not on PCI");
+		return 0;
+	}
 	return pci_func_add_cap(d->pci, id, len);
 }
 
@@ -187,7 +201,12 @@ void glass_pci_config_set(struct glass_device *d, unsigned offset,
 				 "device's to set", offset, len);
 		return;
 	}
-	memcpy(d->pci->cfg + offset, bytes, len);
+	if (!bytes && len) {
+		device_abi_error(d, "config bytes from a NULL pointer");
+		return;
+	}
+	if (len)        /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(d->pci->cfg + offset, bytes, len);
 }
 
 uint32_t glass_pci_config_get(struct glass_device *d, unsigned offset,

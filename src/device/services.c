@@ -1,9 +1,12 @@
 /* What a device model may ask of glass at run time (include/glass/device.h):
  * interrupt lines, DMA, virtual time and timers, guest-error reports,
- * log lines and machine requests. Every call is checked: a call the ABI
- * does not allow (a line the device does not have, a timer of another
- * device, DMA outside RAM) is refused and reported, never undefined
- * behaviour in glass. */
+ * log lines and machine requests. Every call is checked as far as its
+ * arguments can be: a call the ABI does not allow (a line the device does
+ * not have, a timer created outside realize, DMA outside RAM, a NULL
+ * buffer) is refused and reported, never undefined behaviour in glass.
+ * Handles (struct glass_timer *) are trusted to be ones glass gave the
+ * device: a plugin that forges one is a plugin that corrupts memory
+ * (docs/devices.md, "what a plugin can still break"). */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,32 +122,54 @@ void glass_irq_set(struct glass_device *d, unsigned n, int level)
 	irq_set(&d->place.irqs[n], level);
 }
 
-/* A platform device's DMA (physical addresses, RAM only): whether the
- * range is RAM, reported like a PCI function's transfers. */
-static bool platform_dma_ok(struct glass_device *d, uint64_t addr,
-			    size_t len, bool write)
+/* A transfer the framework decides on, reported like a PCI function's:
+ * a dma event, or when it is refused and dma is off, a guest error. */
+static void dma_report(struct glass_device *d, uint64_t addr, size_t len,
+		       bool write, const char *why)
 {
-	const char *why = as_host_ptr(d->env->as, addr, len, write) || !len ?
-			  NULL : "refused: not guest RAM";
 	struct event_sink *sink = d->env->sink;
+	int devfn = d->pci ? d->pci->devfn : -1;
 
 	if (ev_on(sink, EV_DMA)) {
 		struct bus_event e = {
 			.kind = EVK_DMA,
-			.dma = { .devfn = -1, .device = d->id, .write = write,
-				 .ok = !why, .bus = addr, .pa = addr,
-				 .len = len, .why = why },
+			.dma = { .devfn = devfn, .device = d->id,
+				 .write = write, .ok = !why, .bus = addr,
+				 .pa = d->pci ? 0 : addr, .len = len,
+				 .why = why },
 		};
 		sink->emit(sink->opaque, &e);
 	} else if (why && ev_on(sink, EV_GUEST_ERROR)) {
 		struct bus_event e = {
 			.kind = EVK_DEVICE_ERROR,
-			.deverr = { .devfn = -1, .device = d->id, .why = why,
-				    .bus = addr, .len = len },
+			.deverr = { .devfn = devfn, .device = d->id,
+				    .why = why, .bus = addr, .len = len },
 		};
 		sink->emit(sink->opaque, &e);
 	}
+}
+
+/* A platform device's DMA (physical addresses, RAM only): whether the
+ * range is RAM. */
+static bool platform_dma_ok(struct glass_device *d, uint64_t addr,
+			    size_t len, bool write)
+{
+	const char *why = !len || as_is_ram(d->env->as, addr, len) ?
+			  NULL : "refused: not guest RAM";
+
+	dma_report(d, addr, len, write, why);
 	return !why;
+}
+
+/* A PCI function's DMA before it is on the bus (from realize): there is
+ * no bus to master yet. */
+static bool on_bus(struct glass_device *d, uint64_t addr, size_t len,
+		   bool write)
+{
+	if (d->pci->host)
+		return true;
+	dma_report(d, addr, len, write, "refused: not on the bus yet");
+	return false;
 }
 
 static int platform_dma(struct glass_device *d, uint64_t addr, void *rbuf,
@@ -167,7 +192,8 @@ int glass_dma_read(struct glass_device *d, uint64_t addr, void *buf,
 		return -1;
 	}
 	if (d->pci)
-		return pci_dma_read(d->pci, addr, buf, len);
+		return on_bus(d, addr, len, false) ?
+		       pci_dma_read(d->pci, addr, buf, len) : -1;
 	return platform_dma(d, addr, buf, NULL, len);
 }
 
@@ -179,7 +205,8 @@ int glass_dma_write(struct glass_device *d, uint64_t addr, const void *buf,
 		return -1;
 	}
 	if (d->pci)
-		return pci_dma_write(d->pci, addr, buf, len);
+		return on_bus(d, addr, len, true) ?
+		       pci_dma_write(d->pci, addr, buf, len) : -1;
 	return platform_dma(d, addr, NULL, buf, len);
 }
 
@@ -190,7 +217,8 @@ void *glass_dma_map(struct glass_device *d, uint64_t addr, size_t len,
 
 	if (!len)
 		return NULL;
-	if (d->pci ? pci_dma_check(d->pci, addr, len, write, &cpu) < 0 :
+	if (d->pci ? !on_bus(d, addr, len, write) ||
+		     pci_dma_check(d->pci, addr, len, write, &cpu) < 0 :
 		     !platform_dma_ok(d, addr, len, write))
 		return NULL;
 	return as_host_ptr(d->env->as, cpu, len, write);
@@ -258,6 +286,12 @@ void glass_machine_request(struct glass_device *d, enum glass_request req,
 	    req != GLASS_REQUEST_EXIT) {
 		device_abi_error(d, "unknown machine request %d", (int)req);
 		return;
+	}
+	/* an exit asked for is a failure: code 0 (or one no exit status can
+	 * carry) must not read as success */
+	if (req == GLASS_REQUEST_EXIT && (code < 1 || code > 255)) {
+		device_abi_error(d, "exit code %d is not 1..255", code);
+		code = code < 1 ? 1 : 255;
 	}
 	if (d->env->request)
 		d->env->request(d->env->opaque, req, code);

@@ -119,12 +119,24 @@ static void plic_source(void *opaque, int source, int level)
 		struct bus_event e = {
 			.kind = EVK_IRQ_LINE,
 			.irq_line = { .source = (unsigned)source,
-				      .level = level, .what = "plic source" },
+				      .level = level, .what = "plic source",
+				      .device = source < VIRT_PLIC_SOURCES ?
+						m->source_device[source] : NULL,
+				      .devfn = -1 },
 		};
 		m->tracer.sink.emit(&m->tracer, &e);
 	}
 	if (m->plic)
 		plic_set_irq(m->plic, source, level);
+}
+
+/* Which device drives a PLIC source (for the trace): platform devices
+ * have lines of their own; the PCI lines are shared, and their events
+ * name the function instead (pci/host.c). */
+static void name_source(struct machine *m, unsigned source, const char *name)
+{
+	if (source < VIRT_PLIC_SOURCES)
+		m->source_device[source] = name;
 }
 
 static struct irq_line plic_line(struct machine *m, int source)
@@ -204,6 +216,7 @@ static void board_place(struct machine *m, const struct virt_map_entry *e,
 				     i < DEVICE_MAX_IRQS; i++) {
 			p->irqs[i] = plic_line(m, e->irq + (int)i);
 			p->sources[i] = (unsigned)e->irq + i;
+			name_source(m, p->sources[i], e->name);
 		}
 		p->nirqs = e->cls->platform_irqs;
 		break;
@@ -265,6 +278,7 @@ static int platform_bus_place(struct machine *m,
 		unsigned src = VIRT_PLATFORM_BUS_IRQ + m->platform_irq_next + i;
 		p->irqs[i] = plic_line(m, (int)src);
 		p->sources[i] = src;
+		name_source(m, src, cls->name);
 	}
 	p->nirqs = cls->platform_irqs;
 	m->platform_next += size;

@@ -16,6 +16,7 @@
 #include "device/chardev.h"
 #include "device/device.h"
 #include "machine/console.h"
+#include "machine/virt.h"
 #include "mem/address_space.h"
 #include "pci/host.h"
 #include "trace/stats.h"
@@ -64,6 +65,7 @@ struct machine {
 	struct glass_device *devices;
 	void *plic;               /* the board's PLIC and CLINT instances */
 	void *clint;
+	const char *source_device[VIRT_PLIC_SOURCES]; /* for the irq trace */
 	uint64_t platform_next;   /* the platform bus: next free window */
 	unsigned platform_irq_next;
 	struct chardev serial;    /* the console as the backend "serial0" */

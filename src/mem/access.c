@@ -120,7 +120,9 @@ static bool piece_fits(struct region *r, uint64_t off, unsigned size,
 	if (mmio_reg_fits(ops, d, off, size)) {
 		r->fit_lo = d->offset;
 		r->fit_hi = (uint64_t)d->offset + d->size;
-		r->fit_widths = mmio_reg_widths(ops, d);
+		/* what the fast path may serve as is: widths both the
+		 * register and impl take (GLASS_UNALIGNED only if both do) */
+		r->fit_widths = mmio_reg_widths(ops, d) & mmio_impl(ops);
 		return true;
 	}
 	*why = misfit_why(d != NULL, mmio_reg_widths(ops, d), off, size);
@@ -137,7 +139,8 @@ static inline bool serve_as_is(const struct region *r, uint64_t off,
 {
 	const struct glass_region_ops *ops = r->ops;
 
-	if (ops->valid && !mmio_width_ok(ops->valid, off, size))
+	/* valid 0 is any width, aligned: a misaligned access is refused */
+	if (!mmio_width_ok(mmio_valid(ops), off, size))
 		return false;
 	if (!mmio_has_regs(ops))
 		return mmio_width_ok(mmio_impl(ops), off, size);
@@ -218,8 +221,10 @@ static uint64_t model_read(struct address_space *as, struct region *r,
 }
 
 /* Read `size` bytes at window offset `off` as aligned pieces of `w`
- * bytes; pieces no register takes read the fill value. Returns whether
- * every piece was served, with *why for the first that was not. */
+ * bytes; pieces no register takes read the fill value, pieces not wholly
+ * inside the region (past its end, or before an unaligned start) zero.
+ * Returns whether every piece was served, with *why for the first that
+ * was not. */
 static uint64_t adapt_read(struct address_space *as, struct region *r,
 			   uint64_t off, unsigned size, unsigned w,
 			   const struct glass_attrs *who, bool *all,
@@ -233,11 +238,12 @@ static uint64_t adapt_read(struct address_space *as, struct region *r,
 
 	*all = true;
 	for (uint64_t u = first; u <= last && n + w <= sizeof(buf); u += w) {
-		uint64_t v = 0;   /* past the region: reads zero */
+		uint64_t v = 0;   /* outside the region: reads zero */
+		bool in = u >= r->dev_offset && u + w <= end;
 		enum why pw;
-		if (u + w <= end && piece_fits(r, u, w, &pw)) {
+		if (in && piece_fits(r, u, w, &pw)) {
 			v = model_read(as, r, u, w, who);
-		} else if (u + w <= end) {
+		} else if (in) {
 			if (*all)
 				*why = pw;
 			*all = false;
@@ -251,7 +257,8 @@ static uint64_t adapt_read(struct address_space *as, struct region *r,
 
 /* Write `size` bytes at window offset `off` as aligned pieces of `w`
  * bytes; a piece the access covers only in part is read, modified and
- * written; pieces no register takes are dropped. */
+ * written; pieces no register takes, or not wholly inside the region,
+ * are dropped. */
 static void adapt_write(struct address_space *as, struct region *r,
 			uint64_t off, unsigned size, uint64_t val, unsigned w,
 			const struct glass_attrs *who, bool *all,
@@ -263,6 +270,8 @@ static void adapt_write(struct address_space *as, struct region *r,
 
 	*all = true;
 	for (uint64_t u = off & ~(uint64_t)(w - 1); u < off + size; u += w) {
+		if (u < r->dev_offset)
+			continue;     /* before the region (an unaligned start) */
 		if (u + w > end)
 			break;
 		if (!piece_fits(r, u, w, &w_why)) {

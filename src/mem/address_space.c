@@ -240,6 +240,14 @@ const struct flat_range *as_lookup(struct address_space *as, uint64_t pa)
 	return NULL;
 }
 
+bool as_is_ram(struct address_space *as, uint64_t pa, uint64_t len)
+{
+	const struct flat_range *f = as_lookup(as, pa);
+
+	return f && f->r->kind == REGION_RAM && len &&
+	       pa + (len - 1) >= pa && pa + (len - 1) <= f->end;
+}
+
 uint8_t *as_host_ptr(struct address_space *as, uint64_t pa, uint64_t len,
 		     bool write)
 {

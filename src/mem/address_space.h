@@ -114,6 +114,10 @@ void as_remap(struct address_space *as, struct region *r, uint64_t base,
 /* The flat range holding pa, or NULL when nothing decodes it. */
 const struct flat_range *as_lookup(struct address_space *as, uint64_t pa);
 
+/* Whether [pa, pa + len) (len > 0) is guest RAM, all in one range: what
+ * device DMA may reach (ROM is not: the device ABI promises RAM). */
+bool as_is_ram(struct address_space *as, uint64_t pa, uint64_t len);
+
 /* Host pointer for [pa, pa + len) if the whole range is RAM (or ROM when
  * !write) in one region; NULL otherwise. For loaders and device DMA. With
  * `write`, the caller is about to write the range: code pages in it are

@@ -107,9 +107,12 @@ unsigned pci_func_add_cap(struct pci_func *f, uint8_t id, unsigned len)
 {
 	unsigned at = f->next_cap;
 
-	len = (len + 3) & ~3u;
-	if (len < 4 || at + len > 256)
+	/* capabilities live below 256 (their pointers are one byte); len is
+	 * checked before it is rounded up, so a huge one cannot wrap */
+	if (len == 0 || at >= 256 || len > 256 - at ||
+	    ((len + 3) & ~3u) > 256 - at)
 		return 0;
+	len = (len + 3) & ~3u;
 	f->cfg[at] = id;
 	f->cfg[at + 1] = f->cfg[PCI_CAPABILITY_LIST];
 	f->cfg[PCI_CAPABILITY_LIST] = at; /* newest first: a linked list */
@@ -225,7 +228,7 @@ int pci_dma_check(struct pci_func *f, uint64_t bus, uint64_t len, bool write,
 		why = "refused: bus mastering disabled";
 	else if (!pci_host_dma_translate(f->host, bus, len, cpu))
 		why = "refused: outside the inbound window";
-	else if (len && !as_host_ptr(f->host->as, *cpu, len, write))
+	else if (len && !as_is_ram(f->host->as, *cpu, len))
 		why = "refused: not guest RAM";
 	struct event_sink *sink = f->host->sink;
 	if (ev_on(sink, EV_DMA)) {

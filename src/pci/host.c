@@ -299,6 +299,18 @@ void pci_host_update_irq(struct pci_host *h, struct pci_func *f)
 		h->intx_count[line]++;
 	else
 		h->intx_count[line]--;
+	if (ev_on(h->sink, EV_IRQ)) {
+		static const char *const pins[] = { "INTA", "INTB", "INTC",
+						    "INTD" };
+		struct bus_event e = {
+			.kind = EVK_IRQ_LINE,
+			.irq_line = { .source = line, .level = asserted,
+				      .what = pins[pin - 1],
+				      .device = pci_func_name(f),
+				      .devfn = f->devfn },
+		};
+		h->sink->emit(h->sink->opaque, &e);
+	}
 	/* lines are shared: the PLIC sees the OR of every function on it */
 	irq_set(&h->intx[line], h->intx_count[line] > 0);
 }

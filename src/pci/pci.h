@@ -90,7 +90,7 @@ struct pci_func {
 	void *dev;               /* the device model's state */
 	void *owner;             /* the device instance, given to its regions */
 	struct pci_host *host;
-	uint8_t next_cap;        /* where the next capability goes */
+	uint16_t next_cap;       /* where the next capability goes (256: full) */
 };
 
 /* Identity and header. `pin` is 1..4 for INTA..INTD, 0 for none. */

@@ -356,6 +356,20 @@ static void text_body(struct sbuf *b, const struct bus_event *e)
 			  e->dma.ok ? "ok" : e->dma.why ? e->dma.why : "refused");
 		return;
 	case EVK_IRQ_LINE:
+		if (e->irq_line.device && e->irq_line.devfn < 0) {
+			sb_printf(b, "irq %s line %u (%s) = %d",
+				  e->irq_line.what, e->irq_line.source,
+				  e->irq_line.device, e->irq_line.level);
+			return;
+		}
+		if (e->irq_line.device) {
+			sb_printf(b, "irq ");
+			device_text(b, e->irq_line.devfn, e->irq_line.device);
+			sb_printf(b, " %s = %d (bridge line %u)",
+				  e->irq_line.what, e->irq_line.level,
+				  e->irq_line.source);
+			return;
+		}
 		sb_printf(b, "irq %s line %u = %d", e->irq_line.what,
 			  e->irq_line.source, e->irq_line.level);
 		return;
@@ -507,6 +521,16 @@ static void json_fields(struct sbuf *b, const struct bus_event *e)
 			json_str(b, "why", e->dma.why, strlen(e->dma.why));
 		break;
 	case EVK_IRQ_LINE:
+		if (e->irq_line.device && e->irq_line.devfn < 0) {
+			json_device(b, -1, e->irq_line.device);
+		} else if (e->irq_line.device) {
+			json_device(b, e->irq_line.devfn, e->irq_line.device);
+			json_str(b, "pin", e->irq_line.what,
+				 strlen(e->irq_line.what));
+			sb_printf(b, ",\"bridge_line\":%u,\"level\":%d",
+				  e->irq_line.source, e->irq_line.level);
+			break;
+		}
 		sb_printf(b, ",\"source\":%u,\"level\":%d", e->irq_line.source,
 			  e->irq_line.level);
 		break;
@@ -603,7 +627,7 @@ static void chrome_body(struct tracer *t, struct sbuf *b,
 
 	sb_printf(b, "%s", t->chrome_first ? "" : ",\n");
 	t->chrome_first = false;
-	if (e->kind == EVK_IRQ_LINE) {
+	if (e->kind == EVK_IRQ_LINE && e->irq_line.devfn < 0) {
 		sb_printf(b, "{\"name\":\"irq %u\",\"cat\":\"irq\",\"ph\":\"C\","
 			  "\"ts\":%.3f,\"pid\":1,\"args\":{\"level\":%d}}",
 			  e->irq_line.source, us, e->irq_line.level);
@@ -649,6 +673,7 @@ static const char *event_device(const struct bus_event *e)
 	case EVK_DMA: return e->dma.device;
 	case EVK_BAD_ACCESS: return e->bad.region ? e->bad.region->name : NULL;
 	case EVK_DEVICE_ERROR: return e->deverr.device;
+	case EVK_IRQ_LINE: return e->irq_line.device;
 	default: return NULL;
 	}
 }
