@@ -462,9 +462,12 @@ static void cmd_point(struct gdb_server *g, const char *p, bool insert)
 		gdb_send_str(g, ERR_RANGE);
 		return;
 	}
+	/* breakpoints are virtual whatever the memory mode, as in QEMU (so
+	 * GDB's own stepping breakpoints work in physical mode); watchpoints
+	 * set in physical mode watch physical addresses */
 	struct dbg_point pt = {
 		.addr = addr, .last = type <= 1 ? addr : addr + (kind - 1),
-		.kind = kinds[type], .phys = g->phys,
+		.kind = kinds[type], .phys = type >= 2 && g->phys,
 	};
 	if (insert) {
 		if (pts->n == DBG_MAX_POINTS) {

@@ -2,8 +2,8 @@
 # GDB on the Linux guest: kernel symbols from vmlinux (the guest kernel has
 # no debug information; its ELF symbol table is what System.map lists), the
 # glass_edu driver's own symbols and debug information (its Kbuild adds -g)
-# loaded where the module sits, a breakpoint in a kernel function by name,
-# and a watchpoint on edu's liveness register through glass's monitor
+# loaded where the module sits, a breakpoint in a kernel function and one
+# in the driver, by name, and a watchpoint on edu's liveness register through glass's monitor
 # (`monitor watch`, physical) that stops the machine at the driver's
 # iowrite32, shows the driver in the backtrace, and names the access the
 # way the trace does. guest/tests/gdb-edu.sh is the guest's half.
@@ -76,11 +76,14 @@ set pagination off
 target remote $sock
 add-symbol-file $guest/modules/glass_edu.ko $text
 break pci_device_probe
-monitor watch 0x40000004 4 w
 shell echo go >$fifo
 continue
 bt 2
 delete
+break glass_edu_probe
+continue
+delete
+monitor watch 0x40000004 4 w
 continue
 bt 4
 x/i \$pc
@@ -101,6 +104,13 @@ if grep -qE 'Breakpoint 1, 0x[0-9a-f]+ in pci_device_probe \(\)' "$glog" &&
 	result linux-kernel-breakpoint yes
 else
 	result linux-kernel-breakpoint no "no stop in pci_device_probe"
+fi
+
+# a breakpoint in the driver, by its own symbol
+if grep -qE 'Breakpoint 2, glass_edu_probe \(pdev=0x[0-9a-f]+, id=0x[0-9a-f]+\)' "$glog"; then
+	result linux-driver-breakpoint yes
+else
+	result linux-driver-breakpoint no "no stop in glass_edu_probe"
 fi
 
 # the watchpoint: stopped at the driver's store, named as the trace names it

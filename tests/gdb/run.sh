@@ -201,6 +201,7 @@ print answer
 maintenance packet qqemu.PhysicalMemoryMode
 maintenance packet Qqemu.PhysicalMemoryMode:1
 x/wx 0x80000000
+x/bx 0x10000005
 maintenance packet Qqemu.PhysicalMemoryMode:0
 monitor info mtree
 monitor info registers
@@ -210,7 +211,7 @@ print/x $tselect
 delete
 continue
 EOF
-start insn "$prog"
+start insn "$prog" --trace mmio --trace-file "$logdir/insn.trace"
 run_gdb insn "$prog" "$logdir/insn.cmd"
 finish
 first=$(od -An -tx4 -j "$(riscv64-linux-gnu-readelf -lW "$prog" |
@@ -218,7 +219,12 @@ first=$(od -An -tx4 -j "$(riscv64-linux-gnu-readelf -lW "$prog" |
 if has insn 'Breakpoint 1, square' '= 0x1234' '= 7$' \
 	'received: "0"' 'received: "OK"' "0x80000000 <_start>:.*0x$first" \
 	'address-space: memory' 'hart 0 pc' 'priv M' '\$[0-9]+ = 0$' \
-	'exited with code 07' && [ "$grc" = 7 ]; then
+	'0x10000005:[[:space:]]+0x60' 'exited with code 07' &&
+	[ "$grc" = 7 ] &&
+	# the debugger's read of the UART's LSR went through the bus, and the
+	# trace says whose it was
+	grep -qE '^debugger hart0 M pc=0+80000[0-9a-f]+ load\.b bare pa=0x10000005 -> uart.*\(LSR\) = 0x60' \
+		"$logdir/insn.trace"; then
 	# stepi moved pc by one instruction (2 or 4 bytes)
 	pcs=$(grep -E '^\$[0-9]+ = 0x800' "$logdir/insn.gdb" | head -2 |
 		sed 's/.*= //')
