@@ -289,8 +289,8 @@ uint64_t dbg_exec_check(struct hart *h)
 		if (!(p->kind & DBG_EXEC))
 			continue;
 		if (p->phys) {
-			if (!have_pa &&
-			    !mmu_translate_peek(h, pc, ACCESS_FETCH, false, &pa))
+			if (!have_pa && !mmu_translate_peek(h, pc, ACCESS_FETCH,
+							     false, &pa))
 				continue;
 			have_pa = true;
 			at = pa;

@@ -659,7 +659,7 @@ debug_block:
 	base = h->pc;
 	t = find_block_cold(h, base);
 	if (!t)
-		goto run_block;        /* one instruction fetched the slow way */
+		goto run_block;   /* one instruction fetched the slow way */
 	start = d = &h->tbc.pool[t->first];
 	end = d + block_len(t, budget - n);
 	while (end > d + 1 && end[-1].pc_off >= v)

@@ -320,7 +320,8 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 
 	if ((e->tag & ~TLB_FLAGS) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
-		 * (a fetch parcel, an access crossing a page, a watched page) */
+		 * (a fetch parcel, an access crossing a page, a watched
+		 * page) */
 		h->tlb.hits++;
 		*pa = e->pa_page | (va & PAGE_MASK);
 		mmu_attrs(h, who, va, e->pte, type);

@@ -97,16 +97,17 @@ static size_t phys_access(struct gdb_server *g, uint64_t va, uint64_t pa,
 		while (done < end) {
 			unsigned w = piece(pa + done, end - done);
 			uint64_t v = 0;
+			enum mem_status st;
 			who.va = va + done;
 			if (write) {
 				memcpy(&v, buf + done, w);
-				if (as_write(as, pa + done, w, v, &who) != MEM_OK)
-					return done;
+				st = as_write(as, pa + done, w, v, &who);
 			} else {
-				if (as_read(as, pa + done, w, &v, &who) != MEM_OK)
-					return done;
+				st = as_read(as, pa + done, w, &v, &who);
 				memcpy(buf + done, &v, w);
 			}
+			if (st != MEM_OK)
+				return done;
 			done += w;
 		}
 	}

@@ -155,8 +155,8 @@ static void capture_tap(void *opaque, const struct bus_event *e)
 		return;  /* its line went out when the watchpoint stopped it */
 	if (client_present(g) && g->waiting) {
 		char msg[sizeof(line) + 32];
-		int n = snprintf(msg, sizeof(msg), "glass: watched access: %s\n",
-				 line);
+		int n = snprintf(msg, sizeof(msg),
+				 "glass: watched access: %s\n", line);
 		gdb_send_console(g, msg, (size_t)n < sizeof(msg) ? (size_t)n :
 				 sizeof(msg) - 1);
 	}
@@ -184,8 +184,8 @@ static bool watch_line(struct gdb_server *g, const struct dbg_hit *hit,
 	if (hit->kind == DBG_EXEC)
 		return false;
 	if (!f || f->r->kind != REGION_MMIO) {  /* RAM: the trace has none */
-		int n = snprintf(line, len, "hart%d %c pc=%016llx %s.%c va=%llx "
-				 "pa=0x%llx (%s)", hit->who.initiator,
+		int n = snprintf(line, len, "hart%d %c pc=%016llx %s.%c "
+				 "va=%llx pa=0x%llx (%s)", hit->who.initiator,
 				 "US?M"[hit->who.priv & 3],
 				 (unsigned long long)hit->who.pc,
 				 hit->kind == DBG_STORE ? "store" : "load",
@@ -480,6 +480,10 @@ static void drop_client(struct gdb_server *g)
 	g->fd = -1;
 	gdb_release(g, false);
 	client_reset(g);
+	/* a running machine runs whole: harts the client held (vCont;c:N)
+	 * are not left behind */
+	for (unsigned i = 0; !g->m->paused && i < g->m->nharts; i++)
+		g->action[i] = ACT_CONT;
 }
 
 static void accept_client(struct gdb_server *g)

@@ -49,7 +49,7 @@ enum rsp_event rsp_rx_byte(struct rsp_rx *rx, uint8_t byte)
 			return RSP_NAK;
 		return RSP_NONE;  /* noise between packets */
 	case RX_DATA:
-		if (byte == '$') {  /* a new start: the client gave up on this */
+		if (byte == '$') {  /* a new start: the client gave up */
 			start_packet(rx);
 			return RSP_NONE;
 		}
@@ -151,8 +151,9 @@ bool rsp_parse_hex(const char **s, uint64_t *v)
 bool rsp_hex_decode(const char *hex, uint8_t *out, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = rsp_hexval((unsigned char)hex[2 * i]);
-		int lo = hi < 0 ? -1 : rsp_hexval((unsigned char)hex[2 * i + 1]);
+		int hi = rsp_hexval((unsigned char)hex[2 * i]), lo = -1;
+		if (hi >= 0)  /* (the NUL ends a short string before this) */
+			lo = rsp_hexval((unsigned char)hex[2 * i + 1]);
 		if (lo < 0)
 			return false;
 		out[i] = (uint8_t)(hi << 4 | lo);
