@@ -154,6 +154,18 @@ static void h_config_get(unsigned off, unsigned size, uint32_t v);
 static void h_prop(int type, const char *name, int rc, uint64_t u,
 		   const char *s);
 static void h_report(bool log, const char *text);
+/* The widest width a region implements: its start and size must be
+ * multiples of it (device.h, glass_platform_mmio). */
+static unsigned impl_unit(const struct glass_region_ops *o)
+{
+	uint8_t impl = o->impl ? o->impl : o->valid ? o->valid : GLASS_WANY;
+
+	for (unsigned w = 8; w > 1; w >>= 1)
+		if (impl & w)
+			return w;
+	return 1;
+}
+
 static void h_mmio(bool realizing, uint64_t off, uint64_t size,
 		   const struct glass_region_ops *ops, int rc);
 static void h_bar(bool realizing, int n, uint64_t size, unsigned flags,
@@ -1380,7 +1392,8 @@ static void h_mmio(bool realizing, uint64_t off, uint64_t size,
 		return;
 	}
 	bool bad = M.is_pci || !ops || !size || off >= wsize ||
-		   size > wsize - off || !desc_ok(ops, off + size);
+		   size > wsize - off || !desc_ok(ops, off + size) ||
+		   ((off | size) & (impl_unit(ops) - 1));
 	if (bad) {
 		FUZZ_CHECK(rc == -1);
 		return;

@@ -3,6 +3,7 @@
 #   OUTDIR/staging/busybox    (guest/build-busybox.sh)
 #   OUTDIR/staging/pciutils   (guest/build-pciutils.sh: lspci, setpci, pci.ids)
 #   guest/init/init           -> /init
+#   guest/etc/udhcpc.script   -> /usr/share/udhcpc/default.script
 #   guest/tests/*.sh          -> /tests/
 #   OUTDIR/modules/*.ko       -> /lib/modules/glass/  (optional, loaded by /init)
 #   OUTDIR/bin/*              -> /usr/local/bin/      (optional extra tools)
@@ -44,6 +45,7 @@ rm -f "$root/linuxrc" # busybox's, for old initrd booting; we use /init
 mkdir -p "$root/proc" "$root/sys" "$root/dev" "$root/tmp" "$root/root" \
     "$root/etc" "$root/mnt" "$root/tests" "$root/lib/modules/glass" "$root/usr/local/bin"
 install -m 0755 "$here/init/init" "$root/init"
+install -D -m 0755 "$here/etc/udhcpc.script" "$root/usr/share/udhcpc/default.script"
 for t in "$here"/tests/*.sh; do
     [ -e "$t" ] || continue
     install -m 0755 "$t" "$root/tests/"

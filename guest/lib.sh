@@ -63,6 +63,10 @@ prune_cache() {
     for d in "$GLASS_CACHE/$1"-*; do
         [ -d "$d" ] || continue
         [ "$d" = "$2" ] && continue
+        # only PREFIX-<hash>: "kernel" must not prune "kernel-full-<hash>"
+        case ${d##*/$1-} in
+        *[!0-9a-f]* | "") continue ;;
+        esac
         rm -rf "$d"
     done
 }

@@ -10,8 +10,10 @@ set -eu
 # Host tools for kernel/busybox/pciutils builds, the riscv64 cross compiler
 # with its static libc, the kernel source, dpkg-source (for apt-get source),
 # QEMU + OpenSBI to boot-test the result, U-Boot for
-# tests/firmware/uboot.sh, clang with its sanitizer/libFuzzer runtimes
-# for the fuzz targets (fuzz/), and gdb-multiarch for tests/gdb/.
+# tests/firmware/uboot.sh, libslirp for -netdev user, e2fsprogs for
+# the default guest's data disk and the disk tests, clang with its
+# sanitizer/libFuzzer runtimes for the fuzz targets (fuzz/), and
+# gdb-multiarch for tests/gdb/.
 packages="
     make gcc libc6-dev bc bison flex libssl-dev libelf-dev
     cpio gzip xz-utils
@@ -19,7 +21,7 @@ packages="
     linux-source-6.1
     dpkg-dev debian-archive-keyring
     qemu-system-misc opensbi
-    libfdt-dev python3
+    libfdt-dev libslirp-dev python3 e2fsprogs
     u-boot-qemu
     clang libclang-rt-14-dev
     gdb-multiarch

@@ -24,6 +24,7 @@ part "GDB" tests/gdb/run.sh build/glass
 part "GDB (Linux)" tests/gdb/linux.sh build/glass build/guest
 part "trace golden" tests/trace/run.sh
 part "Linux" tests/linux/boot.sh build/glass build/guest
+part "virtio" tests/virtio/run.sh build/glass build/guest
 part "firmware" tests/firmware/uboot.sh
 part "monitor" python3 tests/monitor/monitor_pty.py
 part "bare metal" tests/baremetal/run.sh build/glass
@@ -38,10 +39,12 @@ part "watchdog" tests/robust/run.sh build/glass
 part "soak" tests/soak/boots.sh build/glass build/guest
 part "make run (tour)" tests/run/tour.sh build/glass build/guest
 part "make run (terminal)" python3 tests/run/interactive.py build/glass build/guest
+part "glass with no -kernel" tests/run/default.sh build/glass build/guest
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "GDB (ASan+UBSan)" sh -c '(tests/gdb/run.sh build-san/glass; tests/gdb/linux.sh build-san/glass build/guest) | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "virtio (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/virtio/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "example device (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/example/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 
 passed=$(grep -c '^PASS' "$out")

@@ -22,8 +22,12 @@
  *   bench.mem_mib=N   memset / strided-read buffer     (default 64)
  *   bench.fault_mib=N page-fault storm mapping         (default 64)
  *   bench.dma=N       DMA round trips (0 skips DMA)    (default 4)
+ *   bench.blk_mib=N   O_DIRECT sequential read/write of /dev/vda (64)
+ *   bench.randreads=N 4 KiB O_DIRECT random reads of /dev/vda  (4000)
+ *   bench.net_mib=N   TCP bytes sent to the host (16), to 10.0.2.2:PORT
+ *   bench.port=PORT   the host's sink (run.py); 0 skips the network
  *   bench.only=LIST   comma-separated workload names to run (default all:
- *                     mmio,loop,mem,syscall,fault,dma)
+ *                     mmio,loop,mem,syscall,fault,dma,blk,net)
  *
  * Build: riscv64-linux-gnu-gcc -O2 -static -o bench bench.c
  */
@@ -38,7 +42,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,10 +73,12 @@
 
 static struct {
 	uint64_t loop, mmio, syscalls, mem_mib, fault_mib, dma;
+	uint64_t blk_mib, randreads, net_mib, port;
 	char only[256];
 } P = {
 	.loop = 100000000, .mmio = 2000000, .syscalls = 1000000,
-	.mem_mib = 64, .fault_mib = 64, .dma = 4, .only = "all",
+	.mem_mib = 64, .fault_mib = 64, .dma = 4, .blk_mib = 64,
+	.randreads = 4000, .net_mib = 16, .port = 0, .only = "all",
 };
 
 static double now_ns(void)
@@ -125,6 +134,10 @@ static void read_params(void)
 			{ "bench.mem_mib=", &P.mem_mib },
 			{ "bench.fault_mib=", &P.fault_mib },
 			{ "bench.dma=", &P.dma },
+			{ "bench.blk_mib=", &P.blk_mib },
+			{ "bench.randreads=", &P.randreads },
+			{ "bench.net_mib=", &P.net_mib },
+			{ "bench.port=", &P.port },
 		};
 		for (size_t i = 0; i < sizeof(num) / sizeof(num[0]); i++) {
 			size_t l = strlen(num[i].name);
@@ -534,6 +547,121 @@ static void bench_dma(void)
 	munmap((void *)((uintptr_t)edu & ~4095ul), 4096);
 }
 
+/* ---- virtio-blk: /dev/vda with O_DIRECT (the host's page cache is
+ * the same for both emulators: the image was just written) ---- */
+
+#define BLK_CHUNK (1u << 20)
+
+static double blk_pass(int fd, uint8_t *buf, int write)
+{
+	uint64_t chunks = P.blk_mib * (1ull << 20) / BLK_CHUNK;
+	double t0 = now_ns();
+
+	for (uint64_t i = 0; i < chunks; i++) {
+		ssize_t r = write ? pwrite(fd, buf, BLK_CHUNK, i * BLK_CHUNK) :
+				    pread(fd, buf, BLK_CHUNK, i * BLK_CHUNK);
+		if (r != BLK_CHUNK) {
+			error("blk %s at %" PRIu64 ": %s", write ? "write" :
+			      "read", i * BLK_CHUNK, strerror(errno));
+			return -1;
+		}
+	}
+	return (now_ns() - t0) / 1e6;
+}
+
+static void bench_blk(void)
+{
+	int fd = open("/dev/vda", O_RDWR | O_DIRECT);
+	uint8_t *buf = NULL;
+
+	if (fd < 0) {
+		error("blk: /dev/vda: %s", strerror(errno));
+		return;
+	}
+	if (posix_memalign((void **)&buf, 4096, BLK_CHUNK)) {
+		close(fd);
+		return;
+	}
+	memset(buf, 0xa5, BLK_CHUNK);
+	info("blk: /dev/vda, %" PRIu64 " MiB in 1 MiB O_DIRECT requests, "
+	     "%" PRIu64 " random 4 KiB reads", P.blk_mib, P.randreads);
+	double w = blk_pass(fd, buf, 1);
+	fsync(fd);
+	double r = blk_pass(fd, buf, 0);
+	if (w >= 0)
+		result("blk_seq_write_ms", w);
+	if (r >= 0)
+		result("blk_seq_read_ms", r);
+	/* random 4 KiB reads over the same 64 MiB (a fixed LCG sequence) */
+	uint64_t blocks = P.blk_mib * 256, x = 12345;
+	double t0 = now_ns();
+	for (uint64_t i = 0; i < P.randreads; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		if (pread(fd, buf, 4096, ((x >> 33) % blocks) * 4096) != 4096) {
+			error("blk: random read: %s", strerror(errno));
+			break;
+		}
+	}
+	result("blk_randread_4k_us", (now_ns() - t0) / 1e3 / P.randreads);
+	/* one 4 KiB read of the same block again and again: the device
+	 * path alone (no seek pattern, nothing to prefetch) */
+	t0 = now_ns();
+	for (uint64_t i = 0; i < P.randreads; i++)
+		if (pread(fd, buf, 4096, 0) != 4096)
+			break;
+	result("blk_read_4k_us", (now_ns() - t0) / 1e3 / P.randreads);
+	free(buf);
+	close(fd);
+}
+
+/* ---- virtio-net: TCP to a sink on the host's loopback (10.0.2.2) ---- */
+
+static void bench_net(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons((uint16_t)P.port) };
+	static char buf[65536];
+	char ack;
+
+	if (!P.port)
+		return;
+	if (system("ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up "
+		   "&& ip route add default via 10.0.2.2") != 0) {
+		error("net: cannot configure eth0");
+		return;
+	}
+	inet_aton("10.0.2.2", &a.sin_addr);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		error("net: connect to 10.0.2.2:%" PRIu64 ": %s", P.port,
+		      strerror(errno));
+		if (s >= 0)
+			close(s);
+		return;
+	}
+	memset(buf, 'g', sizeof(buf));
+	uint64_t total = P.net_mib << 20, sent = 0;
+	double t0 = now_ns();
+	while (sent < total) {
+		size_t n = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
+		ssize_t r = write(s, buf, n);
+		if (r <= 0) {
+			error("net: write: %s", strerror(errno));
+			close(s);
+			return;
+		}
+		sent += (uint64_t)r;
+	}
+	shutdown(s, SHUT_WR);
+	/* the host answers once it has read every byte */
+	if (read(s, &ack, 1) != 1)
+		error("net: no acknowledgement from the host");
+	else
+		result("net_tx_ms", (now_ns() - t0) / 1e6);
+	close(s);
+	info("net: %" PRIu64 " MiB to 10.0.2.2:%" PRIu64, P.net_mib, P.port);
+}
+
 int main(void)
 {
 	read_params();
@@ -553,6 +681,10 @@ int main(void)
 		bench_fault();
 	if (wanted("dma"))
 		bench_dma();
+	if (wanted("blk"))
+		bench_blk();
+	if (wanted("net"))
+		bench_net();
 	result("bench_total_s", (now_ns() - t0) / 1e9);
 	return 0;
 }

@@ -132,7 +132,9 @@ struct glass_device_class {
 	/* GLASS_BUS_PCI: after the guest wrote config space (BARs and the
 	 * command register are already handled by glass). Optional. */
 	void (*config_written)(void *self, unsigned offset, unsigned size);
-	/* Release host resources. Optional. */
+	/* Release host resources. Also called when realize failed, so it
+	 * must cope with a half-made instance (the instance starts zeroed).
+	 * Optional. */
 	void (*unrealize)(void *self);
 };
 
@@ -176,9 +178,10 @@ void glass_log(struct glass_device *dev, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /* Platform devices: map a region of the device's window at `offset`
- * (window-relative; size > 0 and inside the window). Offsets the model
- * sees and the trace shows are window-relative too. Return 0, or -1
- * after glass_error(). Realize only. */
+ * (window-relative; size > 0 and inside the window; offset and size
+ * multiples of the widest width `impl` takes). Offsets the model sees and
+ * the trace shows are window-relative too. At most 8 regions per device.
+ * Return 0, or -1 after glass_error(). Realize only. */
 int glass_platform_mmio(struct glass_device *dev, uint64_t offset,
 			uint64_t size, const struct glass_region_ops *ops,
 			void *opaque);
@@ -235,7 +238,8 @@ uint64_t glass_clock_ns(struct glass_device *dev);
 
 /* A timer calling fire(opaque) once virtual time reaches its deadline.
  * Timers belong to the device (freed with it, saved in snapshots in the
- * order they were created). NULL if out of memory. Realize only. */
+ * order they were created); at most 16 per device. NULL if refused or
+ * out of memory. Realize only. */
 struct glass_timer *glass_timer_new(struct glass_device *dev,
 				    void (*fire)(void *opaque), void *opaque);
 /* Arm (or re-arm) for an absolute virtual time in ns; a time already

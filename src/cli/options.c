@@ -155,6 +155,35 @@ static enum cli_result opt_device(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+/* -drive and -netdev are checked and opened when the machine is built
+ * (machine/backends.c): a bad value is one line then. */
+static enum cli_result opt_drive(struct machine_config *cfg, const char *v)
+{
+	if (cfg->ndrives == MAX_DRIVES)
+		return cli_fail("too many -drive options (at most %d)",
+				MAX_DRIVES);
+	cfg->drives[cfg->ndrives++] = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_netdev(struct machine_config *cfg, const char *v)
+{
+	if (cfg->nnetdevs == MAX_NETDEVS)
+		return cli_fail("too many -netdev options (at most %d)",
+				MAX_NETDEVS);
+	cfg->netdevs[cfg->nnetdevs++] = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_chardev(struct machine_config *cfg, const char *v)
+{
+	if (cfg->nchardevs == MAX_CHARDEVS)
+		return cli_fail("too many -chardev options (at most %d)",
+				MAX_CHARDEVS);
+	cfg->chardevs[cfg->nchardevs++] = v;
+	return CLI_RUN;
+}
+
 static enum cli_result opt_share(struct machine_config *cfg, const char *v)
 {
 	cfg->share_dir = v;
@@ -283,7 +312,23 @@ const struct cli_option cli_options[] = {
 	  "write the generated device tree and exit", opt_dumpdtb },
 
 	{ { "-device" }, "NAME[,PROP=VALUE...]", CLI_DEVICES,
-	  "add a PCI device (-device help lists them)", opt_device },
+	  "add a device (-device help lists them)", opt_device },
+	{ { "-drive" }, "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on]",
+	  CLI_DEVICES,
+	  "a raw disk image (format=raw): if=virtio (the default) adds a "
+	  "virtio-blk-pci for it, if=none leaves it to -device "
+	  "virtio-blk-pci,drive=ID or virtio-blk-device,drive=ID; the image "
+	  "is locked against a second writer", opt_drive },
+	{ { "-netdev" }, "user,id=ID[,hostfwd=tcp:ADDR:PORT-:PORT]",
+	  CLI_DEVICES,
+	  "user-mode networking (libslirp) for -device virtio-net-pci,netdev=ID "
+	  "or virtio-net-device,netdev=ID: DHCP, the host's loopback at "
+	  "10.0.2.2, hostfwd forwards a host port to the guest (repeatable)",
+	  opt_netdev },
+	{ { "-chardev" }, "file,id=ID,path=OUT[,input-path=IN]", CLI_DEVICES,
+	  "a character backend for -device virtio-serial-pci,chardev=ID (or "
+	  "virtio-serial-device; the guest's /dev/hvc0): what the guest "
+	  "writes goes to OUT, the bytes of IN are its input", opt_chardev },
 	{ { "--share" }, "DIR", CLI_DEVICES,
 	  "directory the guest may read and write through the hypercall "
 	  "device (HOST_READ/HOST_WRITE)", opt_share },
@@ -297,7 +342,7 @@ const struct cli_option cli_options[] = {
 
 	{ { "--trace" }, "CATEGORIES", CLI_SEE_THROUGH,
 	  "trace events: mmio, pci-config, dma, irq, pagewalk, hypercall, "
-	  "guest-error or all (comma-separated)", opt_trace },
+	  "guest-error, virtio or all (comma-separated)", opt_trace },
 	{ { "--trace-file" }, "FILE", CLI_SEE_THROUGH,
 	  "write the trace to FILE (default: stderr)", opt_trace_file },
 	{ { "--trace-format" }, "FMT", CLI_SEE_THROUGH,

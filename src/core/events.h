@@ -24,7 +24,8 @@ enum ev_category {
 	EV_PAGEWALK = 1u << 4,
 	EV_HYPERCALL = 1u << 5,
 	EV_GUEST_ERROR = 1u << 6,
-	EV_ALL = (1u << 7) - 1,
+	EV_VIRTIO = 1u << 7,
+	EV_ALL = (1u << 8) - 1,
 };
 
 enum ev_kind {
@@ -39,6 +40,7 @@ enum ev_kind {
 	EVK_HCALL_NOTE,   /* LOG text, ROI begin/end, MARKER: hypercall */
 	EVK_BAD_ACCESS,   /* an access the bus did not serve as asked: guest-error */
 	EVK_DEVICE_ERROR, /* a device noticed a guest error: guest-error */
+	EVK_VIRTIO,       /* a virtqueue or virtio status step: virtio */
 	EVK_NR
 };
 
@@ -156,6 +158,36 @@ struct ev_device_error {
 	uint32_t offset, value;
 };
 
+/* virtio (src/virtio/): what happened to a device or one of its queues. */
+enum ev_virtio_what {
+	VEV_NOTIFY,       /* the driver notified a queue (offset: where) */
+	VEV_CHAIN,        /* a descriptor chain was read (segs) */
+	VEV_REQUEST,      /* the device decoded a request (text) */
+	VEV_USED,         /* a used-ring entry (head, len, idx) */
+	VEV_INTERRUPT,    /* the device raised its interrupt (isr) */
+	VEV_STATUS,       /* the driver wrote the status byte */
+};
+
+struct ev_virtio_seg {
+	uint64_t addr;                 /* bus address */
+	uint32_t len;
+	uint16_t flags;                /* VRING_DESC_F_* (INDIRECT: a table) */
+};
+
+struct ev_virtio {
+	enum ev_virtio_what what;
+	int devfn;                     /* -1: virtio-mmio */
+	const char *device;
+	int queue;                     /* -1: the device, not a queue */
+	uint64_t offset;               /* NOTIFY: offset in the window/BAR */
+	uint16_t head, idx;            /* CHAIN, USED: head; USED: new idx */
+	uint32_t len;                  /* USED: bytes written */
+	unsigned nsegs;                /* CHAIN */
+	const struct ev_virtio_seg *segs;
+	const char *text;              /* REQUEST; NOTIFY: "bar4", "window" */
+	uint8_t isr, status;           /* INTERRUPT, STATUS */
+};
+
 struct bus_event {
 	enum ev_kind kind;
 	const struct glass_attrs *who;   /* the initiating hart; may be NULL */
@@ -171,6 +203,7 @@ struct bus_event {
 		struct ev_hcall_note note;
 		struct ev_bad_access bad;
 		struct ev_device_error deverr;
+		struct ev_virtio virtio;
 	};
 };
 
@@ -181,7 +214,7 @@ static inline enum ev_category ev_category_of(enum ev_kind k)
 		[EVK_MMIO] = 0, [EVK_CONFIG] = 1, [EVK_BAR] = 1, [EVK_DMA] = 2,
 		[EVK_IRQ_LINE] = 3, [EVK_INTERRUPT] = 3, [EVK_WALK] = 4,
 		[EVK_HCALL] = 5, [EVK_HCALL_NOTE] = 5, [EVK_BAD_ACCESS] = 6,
-		[EVK_DEVICE_ERROR] = 6,
+		[EVK_DEVICE_ERROR] = 6, [EVK_VIRTIO] = 7,
 	};
 	return (enum ev_category)(1u << cat_bit[k]);
 }

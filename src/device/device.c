@@ -178,6 +178,10 @@ void device_destroy(struct glass_device *d)
 		return;
 	if (d->self && d->cls->unrealize)
 		d->cls->unrealize(d->self);
+	/* a device that is gone drives nothing */
+	for (unsigned i = 0; i < d->place.nirqs && i < DEVICE_MAX_IRQS; i++)
+		if (d->irq_level[i])
+			irq_set(&d->place.irqs[i], 0);
 	for (unsigned i = 0; i < d->nregions; i++)
 		region_orphan(d->env->as, d->regions[i]);
 	for (unsigned i = 0; i < d->ntimers; i++) {

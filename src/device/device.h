@@ -46,6 +46,9 @@ struct device_env {
 	void (*request)(void *opaque, enum glass_request req, int code);
 	/* the character backend with this id, or NULL */
 	struct chardev *(*chardev)(void *opaque, const char *id);
+	/* a host backend of `kind` ("drive", "netdev") with this id, or
+	 * NULL (NULL function: none exist) */
+	void *(*backend)(void *opaque, const char *kind, const char *id);
 	/* a device's log line (NULL: stderr) */
 	void (*log)(void *opaque, const char *device, const char *text);
 	void *opaque;

@@ -27,6 +27,15 @@ static bool ops_ok(struct glass_device *d, const struct glass_region_ops *ops,
 	return !why;
 }
 
+/* The widest width in a mask of GLASS_W* bits. */
+static unsigned widest(uint8_t widths)
+{
+	for (unsigned w = 8; w > 1; w >>= 1)
+		if (widths & w)
+			return w;
+	return 1;
+}
+
 int glass_platform_mmio(struct glass_device *d, uint64_t offset,
 			uint64_t size, const struct glass_region_ops *ops,
 			void *opaque)
@@ -42,6 +51,17 @@ int glass_platform_mmio(struct glass_device *d, uint64_t offset,
 	}
 	if (!ops_ok(d, ops, offset + size))
 		return -1;
+	/* the bus's pieces are aligned to impl's widths in window offsets:
+	 * a region starting or ending inside one would get pieces that run
+	 * over its edge */
+	unsigned unit = widest(mmio_impl(ops));
+	if ((offset | size) & (unit - 1)) {
+		glass_error(d, "region +0x%llx size 0x%llx is not aligned to "
+			    "the %u-byte accesses it implements",
+			    (unsigned long long)offset,
+			    (unsigned long long)size, unit);
+		return -1;
+	}
 	if (d->nregions == DEVICE_MAX_REGIONS) {
 		glass_error(d, "more than %d regions", DEVICE_MAX_REGIONS);
 		return -1;

@@ -12,17 +12,20 @@
 #include "device/plugin.h"
 #include "machine/classes.h"
 #include "machine/hypercall_host.h"
+#include "virtio/dev/classes.h"
 
 /* What -device may create. */
 static const struct glass_device_class *const user_classes[] = {
 	&edu_class,
 	&hypercall_pci_class,
+	VIRTIO_USER_CLASSES,
 	NULL,
 };
 
 const struct glass_device_class *const machine_classes[] = {
 	&edu_class,
 	&hypercall_pci_class,
+	VIRTIO_USER_CLASSES,
 	&hypercall_mmio_class,
 	&finisher_class,
 	&goldfish_rtc_class,

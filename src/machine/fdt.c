@@ -10,6 +10,7 @@
 #include "machine/fdt.h"
 #include "machine/virt.h"
 #include "pci/host.h"
+#include "virtio/dev/classes.h"
 
 #define FDT_MAX_SIZE (64 * 1024)
 #define MAX_FDT_HARTS 8
@@ -39,15 +40,28 @@ static void add_cpus(struct fdt_builder *b, const struct fdt_params *p)
 	}
 }
 
-/* Every platform device writes its own node(s). */
+#define MAX_VIRTIO_NODES 8
+
+/* Every platform device writes its own node(s). A new node goes before
+ * its older siblings, and Linux probes in tree order: the virtio-mmio
+ * nodes are written last and newest first, so the first -device is probed
+ * first (and is vda), as on QEMU. */
 static void add_platform(struct fdt_builder *b, int soc,
 			 const struct glass_device *devices)
 {
 	uint32_t next_phandle = FDT_PHANDLE_FIRST_FREE;
+	const struct glass_device *virtio[MAX_VIRTIO_NODES];
+	unsigned nvirtio = 0;
 
 	for (const struct glass_device *d = devices; d && b->err >= 0;
-	     d = d->next)
-		device_fdt(d, b, soc, &next_phandle);
+	     d = d->next) {
+		if (virtio_class_is_mmio(d->cls) && nvirtio < MAX_VIRTIO_NODES)
+			virtio[nvirtio++] = d;
+		else
+			device_fdt(d, b, soc, &next_phandle);
+	}
+	while (nvirtio-- && b->err >= 0)
+		device_fdt(virtio[nvirtio], b, soc, &next_phandle);
 }
 
 /* PCI address cells: phys.hi says the space (I/O, 32-bit or 64-bit

@@ -19,6 +19,7 @@
 #include "machine/monitor.h"
 #include "machine/machine.h"
 #include "machine/virt.h"
+#include "virtio/dev/classes.h"
 
 /* Instructions a hart runs before the others get a turn and timers,
  * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
@@ -164,7 +165,8 @@ static struct chardev *find_chardev(void *opaque, const char *id)
 {
 	struct machine *m = opaque;
 
-	return !strcmp(id, m->serial.id) ? &m->serial : NULL;
+	return !strcmp(id, m->serial.id) ? &m->serial :
+					   backends_chardev(m, id);
 }
 
 static bool serial_accepts(void *opaque)
@@ -286,6 +288,36 @@ static int platform_bus_place(struct machine *m,
 	return 0;
 }
 
+/* A virtio-mmio device goes into the next free of the board's eight
+ * slots, from the top as on QEMU (the first -device is at 0x1000_8000,
+ * PLIC source 8). */
+static int virtio_slot_place(struct machine *m,
+			     const struct glass_device_class *cls,
+			     struct platform_place *p)
+{
+	static const char *const names[VIRT_VIRTIO_SLOTS] = {
+		"virtio-mmio0", "virtio-mmio1", "virtio-mmio2", "virtio-mmio3",
+		"virtio-mmio4", "virtio-mmio5", "virtio-mmio6", "virtio-mmio7",
+	};
+	const struct virt_map_entry *v = &virt_map[VIRT_VIRTIO];
+	unsigned n = VIRT_VIRTIO_SLOTS - 1 - m->virtio_next;
+
+	if (m->virtio_next >= VIRT_VIRTIO_SLOTS) {
+		fprintf(stderr, "glass: -device %s: all %d virtio-mmio slots "
+			"are taken\n", cls->name, VIRT_VIRTIO_SLOTS);
+		return -1;
+	}
+	*p = (struct platform_place){ .name = names[n],
+				      .base = v->base +
+					      n * VIRT_VIRTIO_SLOT_SIZE,
+				      .size = VIRT_VIRTIO_SLOT_SIZE,
+				      .nirqs = 1 };
+	p->irqs[0] = plic_line(m, VIRT_VIRTIO_IRQ + (int)n);
+	p->sources[0] = VIRT_VIRTIO_IRQ + n;
+	m->virtio_next++;
+	return 0;
+}
+
 int machine_add_device(struct machine *m, const char *arg)
 {
 	char name[48], what[320], rest[512];
@@ -310,7 +342,9 @@ int machine_add_device(struct machine *m, const char *arg)
 		snprintf(what, sizeof(what), "-device %s", name);
 	}
 	if (cls->bus == GLASS_BUS_PLATFORM) {
-		if (platform_bus_place(m, cls, &place) < 0)
+		if ((virtio_class_is_mmio(cls) ?
+		     virtio_slot_place(m, cls, &place) :
+		     platform_bus_place(m, cls, &place)) < 0)
 			goto fail;
 		where = &place;
 	}
@@ -467,7 +501,7 @@ static void init_device_env(struct machine *m)
 		.as = &m->as, .pci = &m->pci, .sink = &m->tracer.sink,
 		.clock = &m->clock, .nharts = m->nharts,
 		.request = device_request, .chardev = find_chardev,
-		.log = device_log, .opaque = m,
+		.backend = backends_find, .log = device_log, .opaque = m,
 	};
 }
 
@@ -494,11 +528,14 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 		return -1;
 	}
 	m->pci.sink = &m->tracer.sink;
-	if (create_board_devices(m) < 0)
+	if (create_board_devices(m) < 0 || backends_open(m) < 0 ||
+	    backends_poller(m) < 0)
 		return -1;
 	for (unsigned i = 0; i < cfg->ndevices; i++)
 		if (machine_add_device(m, cfg->devices[i]) < 0)
 			return -1;
+	if (backends_add_devices(m) < 0)
+		return -1;
 	struct hart_env env = { &m->as, hart_time, m };
 	for (unsigned i = 0; i < m->nharts; i++)
 		hart_init(&m->harts[i], i, &env);
@@ -517,6 +554,7 @@ void machine_destroy(struct machine *m)
 	stats_close(&m->stats);
 	tracer_close(&m->tracer);
 	destroy_devices(m);
+	backends_close(m);
 	as_destroy(&m->as);
 	if (m->share_dirfd >= 0)
 		close(m->share_dirfd);

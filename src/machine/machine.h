@@ -15,6 +15,7 @@
 #include "cpu/hart.h"
 #include "device/chardev.h"
 #include "device/device.h"
+#include "machine/backends.h"
 #include "machine/console.h"
 #include "machine/virt.h"
 #include "mem/address_space.h"
@@ -46,6 +47,12 @@ struct machine_config {
 	const char *share_dir;    /* --share: HOST_READ/HOST_WRITE root */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
+	const char *drives[MAX_DRIVES];   /* -drive arguments */
+	unsigned ndrives;
+	const char *netdevs[MAX_NETDEVS]; /* -netdev arguments */
+	unsigned nnetdevs;
+	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
+	unsigned nchardevs;
 	const char *gdb_dev;      /* -gdb / -s: where the gdbstub listens */
 	bool start_paused;        /* -S: harts stopped until told to run */
 };
@@ -68,6 +75,8 @@ struct machine {
 	const char *source_device[VIRT_PLIC_SOURCES]; /* for the irq trace */
 	uint64_t platform_next;   /* the platform bus: next free window */
 	unsigned platform_irq_next;
+	unsigned virtio_next;     /* the next free virtio-mmio slot */
+	struct backends backends; /* -drive, -netdev */
 	struct chardev serial;    /* the console as the backend "serial0" */
 	struct console console;
 	struct io_loop io;        /* host I/O besides the console (ioloop.h) */

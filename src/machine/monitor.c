@@ -9,6 +9,7 @@
 #include "gdb/gdb.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
 {
@@ -111,6 +112,23 @@ static void info_qtree(struct machine *m, FILE *out)
 	for (const struct glass_device *d = m->devices; d; d = d->next)
 		if (d->pci)
 			device_print_qtree(d, out);
+}
+
+/* Every virtio device: status, features, each queue's addresses,
+ * indices, pending work and counters. */
+static void info_virtio(struct machine *m, FILE *out)
+{
+	bool any = false;
+
+	for (struct glass_device *d = m->devices; d; d = d->next) {
+		struct virtio_dev *vd = virtio_of_device(d);
+		if (!vd)
+			continue;
+		virtio_print_info(vd, out);
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "no virtio devices\n");
 }
 
 static struct hart *pick_hart(struct machine *m, const char *arg, FILE *out)
@@ -293,6 +311,7 @@ static const char help_text[] =
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
 	"info qtree           every device: bus, properties, lines, regions\n"
 	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
+	"info virtio          virtio devices: features, status, queues, counters\n"
 	"info registers [HART] integer registers and key CSRs\n"
 	"info gdb             the gdbserver, its points, the last watched access\n"
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
@@ -330,12 +349,15 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			info_tlb(m, arg, out);
 		else if (what && !strcmp(what, "registers"))
 			info_registers(m, arg, out);
+		else if (what && !strcmp(what, "virtio"))
+			info_virtio(m, out);
 		else if (what && !strcmp(what, "gdb") && m->gdb)
 			gdb_info(m->gdb, out);
 		else if (what && !strcmp(what, "gdb"))
 			fprintf(out, "no gdbserver (gdbserver starts one)\n");
 		else
-			fprintf(out, "info mtree|pci|qtree|tlb|registers|gdb\n");
+			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio|"
+				"gdb\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {

@@ -61,6 +61,49 @@ static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 	return NULL;
 }
 
+static struct stats_vq *vq_slot(struct stats *s, const char *device,
+				 int queue)
+{
+	for (unsigned i = 0; i < s->nvqs; i++)
+		if (s->vqs[i].queue == queue &&
+		    !strcmp(s->vqs[i].device, device))
+			return &s->vqs[i];
+	if (s->nvqs == STATS_MAX_VQS)
+		return NULL;
+	s->vqs[s->nvqs] = (struct stats_vq){ .device = device,
+					     .queue = queue };
+	return &s->vqs[s->nvqs++];
+}
+
+static void count_virtio(struct stats *s, const struct ev_virtio *v)
+{
+	struct stats_vq *q = v->queue >= 0 && v->device ?
+			     vq_slot(s, v->device, v->queue) : NULL;
+
+	if (!q)
+		return;
+	switch (v->what) {
+	case VEV_NOTIFY:
+		q->notifies++;
+		break;
+	case VEV_CHAIN:
+		q->chains++;
+		for (unsigned i = 0; i < v->nsegs; i++)
+			if (!(v->segs[i].flags & 6)) /* readable buffers */
+				q->bytes_out += v->segs[i].len;
+		break;
+	case VEV_USED:
+		q->used++;
+		q->bytes_in += v->len;
+		break;
+	case VEV_INTERRUPT:
+		q->interrupts++;
+		break;
+	default:
+		break;
+	}
+}
+
 void stats_count(struct stats *s, const struct bus_event *e)
 {
 	switch (e->kind) {
@@ -97,6 +140,9 @@ void stats_count(struct stats *s, const struct bus_event *e)
 		 * counted */
 		s->hypercalls++;
 		break;
+	case EVK_VIRTIO:
+		count_virtio(s, &e->virtio);
+		break;
 	default:
 		break;
 	}
@@ -110,6 +156,7 @@ void stats_reset(struct stats *s)
 	s->dma_ops = s->dma_bytes = s->dma_refused = 0;
 	s->config_accesses = s->irq_events = s->guest_errors = 0;
 	s->hypercalls = 0;
+	s->nvqs = 0;
 	take_baseline(s);
 }
 
@@ -161,6 +208,14 @@ static void write_text(const struct stats *s, FILE *f, const char *name)
 	}
 	fprintf(f, "dma ops %" PRIu64 " bytes %" PRIu64 " refused %" PRIu64 "\n",
 		s->dma_ops, s->dma_bytes, s->dma_refused);
+	for (unsigned i = 0; i < s->nvqs; i++) {
+		const struct stats_vq *q = &s->vqs[i];
+		fprintf(f, "virtio %s q%d notifies %" PRIu64 " chains %" PRIu64
+			" used %" PRIu64 " bytes-out %" PRIu64 " bytes-in %"
+			PRIu64 " interrupts %" PRIu64 "\n", q->device, q->queue,
+			q->notifies, q->chains, q->used, q->bytes_out,
+			q->bytes_in, q->interrupts);
+	}
 	fprintf(f, "pci-config accesses %" PRIu64 "\nirq events %" PRIu64
 		"\nguest-errors %" PRIu64 "\nhypercalls %" PRIu64 "\n",
 		s->config_accesses, s->irq_events, s->guest_errors, s->hypercalls);
@@ -208,6 +263,16 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			"}", first ? "" : ",", e->r->name, e->offset, n ? n : "",
 			e->reads, e->writes);
 		first = false;
+	}
+	fprintf(f, "],\"virtio\":[");
+	for (unsigned i = 0; i < s->nvqs; i++) {
+		const struct stats_vq *q = &s->vqs[i];
+		fprintf(f, "%s{\"device\":\"%s\",\"queue\":%d,\"notifies\":%"
+			PRIu64 ",\"chains\":%" PRIu64 ",\"used\":%" PRIu64
+			",\"bytes_out\":%" PRIu64 ",\"bytes_in\":%" PRIu64
+			",\"interrupts\":%" PRIu64 "}", i ? "," : "", q->device,
+			q->queue, q->notifies, q->chains, q->used, q->bytes_out,
+			q->bytes_in, q->interrupts);
 	}
 	fprintf(f, "],\"dma\":{\"ops\":%" PRIu64 ",\"bytes\":%" PRIu64
 		",\"refused\":%" PRIu64 "},\"pci_config_accesses\":%" PRIu64

@@ -27,12 +27,22 @@ struct stats_reg {
 	uint64_t reads, writes;
 };
 
+/* One virtqueue's traffic (virtio events). */
+#define STATS_MAX_VQS 32
+struct stats_vq {
+	const char *device;       /* the instance id (lives as long as it) */
+	int queue;
+	uint64_t notifies, chains, used, bytes_out, bytes_in, interrupts;
+};
+
 struct stats {
 	struct stats_reg regs[STATS_MAX_REGS];
 	unsigned nregs;
 	bool regs_full;
 	uint64_t dma_ops, dma_bytes, dma_refused, config_accesses, irq_events,
 		 guest_errors, hypercalls;
+	struct stats_vq vqs[STATS_MAX_VQS];
+	unsigned nvqs;
 	struct hart_counters hart_base[STATS_MAX_HARTS];
 	uint64_t region_base[STATS_MAX_REGIONS][2];
 	FILE *out;                /* --stats FILE; NULL: none */

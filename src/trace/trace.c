@@ -16,7 +16,7 @@ static const struct {
 	{ "mmio", EV_MMIO },           { "pci-config", EV_PCI_CONFIG },
 	{ "dma", EV_DMA },             { "irq", EV_IRQ },
 	{ "pagewalk", EV_PAGEWALK },   { "hypercall", EV_HYPERCALL },
-	{ "guest-error", EV_GUEST_ERROR },
+	{ "guest-error", EV_GUEST_ERROR }, { "virtio", EV_VIRTIO },
 };
 #define NCATS (sizeof(categories) / sizeof(categories[0]))
 
@@ -54,7 +54,7 @@ int trace_parse_categories(const char *s, uint32_t *mask)
 		if (i == NCATS) {
 			fprintf(stderr, "glass: unknown trace category '%s' (mmio, "
 				"pci-config, dma, irq, pagewalk, hypercall, "
-				"guest-error, all)\n", word);
+				"guest-error, virtio, all)\n", word);
 			return -1;
 		}
 		*mask |= categories[i].bit;
@@ -331,6 +331,58 @@ static void deverr_text(struct sbuf *b, const struct bus_event *e)
 	sb_printf(b, ": %s", x->why ? x->why : "");
 }
 
+/* ---- virtio ---- */
+
+static const char *const virtio_what[] = {
+	[VEV_NOTIFY] = "notify", [VEV_CHAIN] = "chain",
+	[VEV_REQUEST] = "request", [VEV_USED] = "used",
+	[VEV_INTERRUPT] = "interrupt", [VEV_STATUS] = "status",
+};
+
+#define VIRTIO_TEXT_SEGS 8
+#define VIRTIO_JSON_SEGS 8
+
+static void virtio_text(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_virtio *x = &e->virtio;
+
+	origin_text(b, e->who);
+	sb_printf(b, "virtio ");
+	device_text(b, x->devfn, x->device);
+	if (x->queue >= 0)
+		sb_printf(b, " q%d", x->queue);
+	switch (x->what) {
+	case VEV_NOTIFY:
+		sb_printf(b, " notify %s+0x%" PRIx64, x->text ? x->text : "",
+			  x->offset);
+		break;
+	case VEV_CHAIN:
+		sb_printf(b, " chain head=%u:", x->head);
+		for (unsigned i = 0; i < x->nsegs && i < VIRTIO_TEXT_SEGS; i++)
+			sb_printf(b, "%s 0x%" PRIx64 "+%u %s", i ? "," : "",
+				  x->segs[i].addr, x->segs[i].len,
+				  x->segs[i].flags & 4 ? "indirect" :
+				  x->segs[i].flags & 2 ? "w" : "r");
+		if (x->nsegs > VIRTIO_TEXT_SEGS)
+			sb_printf(b, ", ... (%u descriptors)", x->nsegs);
+		break;
+	case VEV_REQUEST:
+		sb_printf(b, " %s", x->text ? x->text : "");
+		break;
+	case VEV_USED:
+		sb_printf(b, " used idx=%u head=%u len=%u", x->idx, x->head,
+			  x->len);
+		break;
+	case VEV_INTERRUPT:
+		sb_printf(b, "%s interrupt isr=0x%x", x->queue < 0 ?
+			  " config" : "", x->isr);
+		break;
+	case VEV_STATUS:
+		sb_printf(b, " status = 0x%02x", x->status);
+		break;
+	}
+}
+
 static void text_body(struct sbuf *b, const struct bus_event *e)
 {
 	switch (e->kind) {
@@ -399,6 +451,9 @@ static void text_body(struct sbuf *b, const struct bus_event *e)
 		return;
 	case EVK_DEVICE_ERROR:
 		deverr_text(b, e);
+		return;
+	case EVK_VIRTIO:
+		virtio_text(b, e);
 		return;
 	case EVK_NR:
 		break;
@@ -480,6 +535,49 @@ static void json_mmio(struct sbuf *b, const struct bus_event *e)
 	if (reg)
 		json_str(b, "register", reg, strlen(reg));
 	json_hex(b, "value", x->value);
+}
+
+static void virtio_json(struct sbuf *b, const struct bus_event *e)
+{
+	const struct ev_virtio *x = &e->virtio;
+
+	json_device(b, x->devfn, x->device);
+	sb_printf(b, ",\"what\":\"%s\"", virtio_what[x->what]);
+	if (x->queue >= 0)
+		sb_printf(b, ",\"queue\":%d", x->queue);
+	switch (x->what) {
+	case VEV_NOTIFY:
+		if (x->text)
+			json_str(b, "window", x->text, strlen(x->text));
+		json_hex(b, "offset", x->offset);
+		break;
+	case VEV_CHAIN:
+		/* the first VIRTIO_JSON_SEGS (a line stays well inside the
+		 * formatting buffer), and how many there were */
+		sb_printf(b, ",\"head\":%u,\"ndescriptors\":%u,"
+			  "\"descriptors\":[", x->head, x->nsegs);
+		for (unsigned i = 0; i < x->nsegs && i < VIRTIO_JSON_SEGS; i++)
+			sb_printf(b, "%s{\"addr\":\"0x%" PRIx64 "\",\"len\":%u,"
+				  "\"flags\":%u}", i ? "," : "",
+				  x->segs[i].addr, x->segs[i].len,
+				  x->segs[i].flags);
+		sb_printf(b, "]");
+		break;
+	case VEV_REQUEST:
+		json_str(b, "request", x->text ? x->text : "",
+			 x->text ? strlen(x->text) : 0);
+		break;
+	case VEV_USED:
+		sb_printf(b, ",\"idx\":%u,\"head\":%u,\"len\":%u", x->idx,
+			  x->head, x->len);
+		break;
+	case VEV_INTERRUPT:
+		json_hex(b, "isr", x->isr);
+		break;
+	case VEV_STATUS:
+		json_hex(b, "status", x->status);
+		break;
+	}
 }
 
 static void json_fields(struct sbuf *b, const struct bus_event *e)
@@ -591,6 +689,9 @@ static void json_fields(struct sbuf *b, const struct bus_event *e)
 		}
 		json_str(b, "why", e->deverr.why, strlen(e->deverr.why));
 		break;
+	case EVK_VIRTIO:
+		virtio_json(b, e);
+		break;
 	case EVK_NR:
 		break;
 	}
@@ -673,6 +774,7 @@ static const char *event_device(const struct bus_event *e)
 	case EVK_DMA: return e->dma.device;
 	case EVK_BAD_ACCESS: return e->bad.region ? e->bad.region->name : NULL;
 	case EVK_DEVICE_ERROR: return e->deverr.device;
+	case EVK_VIRTIO: return e->virtio.device;
 	case EVK_IRQ_LINE: return e->irq_line.device;
 	default: return NULL;
 	}

@@ -206,6 +206,52 @@ expect gdb-bad-option nowhere -- -gdb tcp::1234,nowhere $kernel
 expect gdb-unix-no-dir /nonexistent/dir/sock -- \
 	-gdb unix:/nonexistent/dir/sock $kernel
 
+# ---- disks and networks ---------------------------------------------------------
+
+: >"$tmp/disk.img"
+expect drive-missing /nonexistent/disk.img -- \
+	-drive file=/nonexistent/disk.img,format=raw,if=virtio $kernel
+expect drive-directory "$tmp" --wording directory -- -drive "file=$tmp" $kernel
+expect drive-no-file "file=IMAGE" -- -drive if=virtio $kernel
+expect drive-format-qcow2 format=qcow2 -- \
+	-drive "file=$tmp/disk.img,format=qcow2" $kernel
+expect drive-bad-if if=scsi -- -drive "file=$tmp/disk.img,if=scsi" $kernel
+expect drive-bad-key bogus -- -drive "file=$tmp/disk.img,bogus=1" $kernel
+expect drive-bad-readonly readonly=maybe -- \
+	-drive "file=$tmp/disk.img,readonly=maybe" $kernel
+expect drive-id-twice id=d0 -- -drive "file=$tmp/disk.img,if=none,id=d0" \
+	-drive "file=$tmp/disk.img,if=none,id=d0,readonly=on" $kernel
+expect drive-unknown-id drive=nope -- -device virtio-blk-pci,drive=nope $kernel
+expect drive-used-twice "already used" -- \
+	-drive "file=$tmp/disk.img,if=none,id=d0" -device virtio-blk-pci,drive=d0 \
+	-device virtio-blk-device,drive=d0 $kernel
+expect blk-without-drive "needs drive=" -- -device virtio-blk-pci $kernel
+expect blk-mmio-without-drive "needs drive=" -- -device virtio-blk-device $kernel
+expect netdev-unknown-id netdev=nope -- -device virtio-net-pci,netdev=nope $kernel
+expect net-without-netdev "needs netdev=" -- -device virtio-net-pci $kernel
+expect netdev-not-user tap -- -netdev tap,id=n0 $kernel
+expect netdev-no-id "needs id=" -- -netdev user $kernel
+expect netdev-bad-key bogus -- -netdev user,id=n0,bogus=1 $kernel
+expect netdev-bad-hostfwd hostfwd=tcp:x -- -netdev user,id=n0,hostfwd=tcp:x $kernel
+# a host port already in use (held by a listener for the test)
+python3 -c 'import socket,time,sys
+s=socket.socket(); s.bind(("127.0.0.1",0)); s.listen(1)
+print(s.getsockname()[1], flush=True); time.sleep(20)' >"$tmp/port" &
+holder=$!
+i=0
+while [ ! -s "$tmp/port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+busy=$(cat "$tmp/port")
+expect netdev-hostfwd-in-use "in use" -- \
+	-netdev "user,id=n0,hostfwd=tcp:127.0.0.1:$busy-:80" $kernel
+kill $holder 2>/dev/null
+expect chardev-not-file socket -- -chardev socket,id=c0 $kernel
+expect chardev-no-path "needs path=" -- -chardev file,id=c0 $kernel
+expect chardev-missing-input /nonexistent/in -- \
+	-chardev "file,id=c0,path=$tmp/out,input-path=/nonexistent/in" $kernel
+expect serial-unknown-chardev "'nope'" -- -device virtio-serial-pci,chardev=nope $kernel
+expect net-mac-bad mac=zz -- -netdev user,id=n0 \
+	-device virtio-net-pci,netdev=n0,mac=zz $kernel
+
 # ---- output files -------------------------------------------------------------
 
 expect trace-file-unwritable /nonexistent/dir/x -- \

@@ -9,8 +9,13 @@ mkdir -p build/test-logs
 passed=0
 failed=0
 
-timeout 300 guest/run.sh "$glass" "$guest" </dev/null >"$log" 2>&1
+# a fresh data disk and a free port: never the user's own
+tmp=$(mktemp -d /tmp/glass-tour.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+GLASS_DATA=$tmp/data.img GLASS_HTTP_PORT=$port \
+	timeout 300 guest/run.sh "$glass" "$guest" </dev/null >"$log" 2>&1
 rc=$?
+rm -rf "$tmp"
 
 check() {
 	if eval "$2"; then
@@ -28,6 +33,10 @@ check lspci-hypercall "grep -q '1234:676c' '$log'"
 check iomem-window "grep -q '40000000-7fffffff : pci@30000000' '$log'"
 check devmem-ident "grep -q '^0x010000ED' '$log'"
 check glassctl-info "grep -qi 'magic' '$log'"
+check data-disk "grep -q '^glass: /dev/vd. (virtio disk, label glass-data) mounted at /data' '$log'"
+check data-readme "grep -q 'Files here survive reboots' '$log'"
+check network "grep -q '^glass: eth0 is 10.0.2.15/24' '$log'"
+check guest-wget "grep -q \"^hello from the glass guest's data disk\" '$log'"
 check tour-done "grep -q '^### tour done' '$log'"
 check poweroff "grep -q 'reboot: Power down' '$log'"
 

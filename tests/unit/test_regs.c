@@ -7,6 +7,7 @@
  * with and without a name buffer. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "device/device.h"
 #include "harness.h"
@@ -92,14 +93,37 @@ static void check_region(const struct region *r)
 TEST(regs_every_device_file_is_sound)
 {
 	static struct machine m;
+	char img[2][64], drive[2][96];
 	struct machine_config cfg = {
 		.ram_size = 64ull << 20, .nharts = 2, .bios = "none",
-		.kernel = TINY_ELF, .devices = { "edu", "glass-hypercall" },
-		.ndevices = 2, .trace_filter = { .hart = -1 },
+		.kernel = TINY_ELF,
+		.devices = { "edu", "glass-hypercall", "virtio-blk-pci,drive=d0",
+			     "virtio-blk-device,drive=d1",
+			     "virtio-net-pci,netdev=n0",
+			     "virtio-net-device,netdev=n1", "virtio-rng-pci",
+			     "virtio-rng-device", "virtio-serial-pci,chardev=c0",
+			     "virtio-serial-device,chardev=c1" },
+		.ndevices = 10, .trace_filter = { .hart = -1 },
+		.netdevs = { "user,id=n0", "user,id=n1" }, .nnetdevs = 2,
+		.chardevs = { "file,id=c0,path=/dev/null",
+			      "file,id=c1,path=/dev/null" }, .nchardevs = 2,
 	};
 	unsigned devices = 0, regions = 0;
 
+	/* the virtio disks need images */
+	for (int i = 0; i < 2; i++) {
+		snprintf(img[i], sizeof(img[i]), "/tmp/glass-regs.XXXXXX");
+		int fd = mkstemp(img[i]);
+		CHECK(fd >= 0 && ftruncate(fd, 1 << 20) == 0);
+		close(fd);
+		snprintf(drive[i], sizeof(drive[i]), "file=%s,if=none,id=d%d",
+			 img[i], i);
+		cfg.drives[i] = drive[i];
+	}
+	cfg.ndrives = 2;
 	CHECK_EQ(machine_init(&m, &cfg), 0);
+	unlink(img[0]);
+	unlink(img[1]);
 	for (const struct glass_device *d = m.devices; d; d = d->next) {
 		devices++;
 		for (unsigned i = 0; i < d->nregions; i++, regions++)
