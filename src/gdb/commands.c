@@ -564,7 +564,10 @@ static void query_rcmd(struct gdb_server *g, const char *p)
 		return;
 	}
 	line[n / 2] = 0;
-	if (!strncmp(line, "gdbserver", 9)) {
+	/* the monitor's first word, as it splits words: gdbserver would
+	 * close (and free) the stub handling this very packet */
+	const char *w = line + strspn(line, " ");
+	if (!strncmp(w, "gdbserver", 9) && (w[9] == ' ' || !w[9])) {
 		static const char no[] = "gdbserver: not from the debugger "
 					 "itself (use glass's monitor)\n";
 		gdb_send_console(g, no, sizeof(no) - 1);

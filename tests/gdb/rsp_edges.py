@@ -168,6 +168,14 @@ def main():
         out += bytes.fromhex(p[1:].decode())
     check('qRcmd info pci output', out, lambda r: b'bridge windows' in r)
     check('qRcmd reply', p, b'OK')
+    # the monitor's gdbserver would close this very connection: refused,
+    # however it is spelled
+    c.raw(frame('qRcmd,' + '  gdbserver none'.encode().hex()))
+    p = c.packet()
+    check('qRcmd gdbserver refused',
+          bytes.fromhex(p[1:].decode()) if p.startswith(b'O') else p,
+          lambda r: b'not from the debugger itself' in r)
+    check('qRcmd gdbserver reply', c.packet(), b'OK')
     c.raw(b'\x03')                        # Ctrl-C while stopped: ignored
     check('no-ack mode', c.ask('QStartNoAckMode'), b'OK')
     c.ack = False
