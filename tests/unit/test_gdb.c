@@ -96,11 +96,11 @@ TEST(gdb_rsp_escapes_and_hex)
 static const uint32_t loop[] = { 0x00000297, 0x00130313, 0x1062b023,
 				 0x1002b383, 0xff5ff06f };
 
-static struct machine *new_machine(void)
+static struct machine *new_machine_smp(unsigned harts)
 {
 	struct machine *m = calloc(1, sizeof(*m));
-	struct machine_config cfg = { .ram_size = 16ull << 20, .nharts = 1,
-				      .bios = "none" };
+	struct machine_config cfg = { .ram_size = 16ull << 20,
+				      .nharts = harts, .bios = "none" };
 	char path[] = "/tmp/test_gdb_XXXXXX";
 	int fd = mkstemp(path);
 
@@ -112,8 +112,14 @@ static struct machine *new_machine(void)
 	if (machine_init(m, &cfg) < 0)
 		abort();
 	unlink(path);
-	hart_reset(&m->harts[0], 0x80000000);
+	for (unsigned i = 0; i < harts; i++)
+		hart_reset(&m->harts[i], 0x80000000);
 	return m;
+}
+
+static struct machine *new_machine(void)
+{
+	return new_machine_smp(1);
 }
 
 /* Send a packet (acked), return the stub's answer without acks. */
@@ -148,10 +154,12 @@ static const char *run_until_stop(struct machine *m, struct gdb_server *g,
 
 	reply[0] = 0;
 	while (rounds-- > 0 && !m->paused) {
-		uint64_t b = gdb_hart_budget(g, 0, 100);
-		if (b && hart_runnable(&m->harts[0])) {
-			hart_run(&m->harts[0], b);
-			gdb_hart_ran(g, 0);
+		for (unsigned i = 0; i < m->nharts; i++) {
+			uint64_t b = gdb_hart_budget(g, i, 100);
+			if (b && hart_runnable(&m->harts[i])) {
+				hart_run(&m->harts[i], b);
+				gdb_hart_ran(g, i);
+			}
 		}
 	}
 	/* the last packet: console output (O...) comes before a stop */
@@ -248,6 +256,45 @@ TEST(gdb_stub_time_stops_with_the_machine)
 	CHECK_EQ(machine_time_ns(m), t0);
 	machine_pause(m, false);
 	CHECK(machine_time_ns(m) - t0 < 10000000);  /* no jump */
+	machine_destroy(m);
+	free(m);
+}
+
+TEST(gdb_stub_vcont_per_hart)
+{
+	struct machine *m = new_machine_smp(2);
+	struct gdb_server *g = gdb_new_detached(m);
+
+	machine_pause(m, true);
+	CHECK(!strcmp(ask(g, "qfThreadInfo"), "m1,2"));
+	/* hart 1 steps, hart 0 stays: only thread 2 moved */
+	ask(g, "vCont;s:2");
+	CHECK(!strcmp(run_until_stop(m, g, 5), "T05thread:2;"));
+	CHECK_EQ(hart_get_pc(&m->harts[1]), 0x80000004);
+	CHECK_EQ(hart_get_pc(&m->harts[0]), 0x80000000);
+	CHECK(!strcmp(ask(g, "Hg2"), "OK"));
+	CHECK(!strcmp(ask(g, "p20"), "0400008000000000"));
+	CHECK(!strcmp(ask(g, "Hg1"), "OK"));
+	CHECK(!strcmp(ask(g, "p20"), "0000008000000000"));
+	/* scheduler locking: only hart 0 runs, until Ctrl-C */
+	ask(g, "vCont;c:1");
+	run_until_stop(m, g, 3);
+	gdb_feed(g, (const uint8_t *)"\x03", 1);
+	CHECK(m->paused);
+	CHECK(!strcmp(run_until_stop(m, g, 0), "T02thread:1;"));
+	CHECK(hart_get_pc(&m->harts[0]) != 0x80000000);
+	CHECK_EQ(hart_get_pc(&m->harts[1]), 0x80000004);
+	/* a breakpoint both harts pass: each stops in its turn */
+	CHECK(!strcmp(ask(g, "Z0,8000000c,4"), "OK"));
+	ask(g, "vCont;c");
+	char first[64];
+	snprintf(first, sizeof(first), "%s", run_until_stop(m, g, 10));
+	CHECK(!strncmp(first, "T05thread:", 10));
+	ask(g, "vCont;c");
+	const char *second = run_until_stop(m, g, 10);
+	CHECK(!strncmp(second, "T05thread:", 10) && strcmp(first, second));
+	CHECK(!strcmp(ask(g, "T3"), "E22"));
+	gdb_free(g);
 	machine_destroy(m);
 	free(m);
 }
