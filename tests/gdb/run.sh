@@ -205,6 +205,8 @@ x/bx 0x10000005
 maintenance packet Qqemu.PhysicalMemoryMode:0
 monitor info mtree
 monitor info registers
+monitor trace off mmio
+monitor trace on mmio
 print $fflags
 print $ft0
 print/x $tselect
@@ -219,6 +221,7 @@ first=$(od -An -tx4 -j "$(riscv64-linux-gnu-readelf -lW "$prog" |
 if has insn 'Breakpoint 1, square' '= 0x1234' '= 7$' \
 	'received: "0"' 'received: "OK"' "0x80000000 <_start>:.*0x$first" \
 	'address-space: memory' 'hart 0 pc' 'priv M' '\$[0-9]+ = 0$' \
+	'^trace off mmio$' '^trace on mmio$' \
 	'0x10000005:[[:space:]]+0x60' 'exited with code 07' &&
 	[ "$grc" = 7 ] &&
 	# the debugger's read of the UART's LSR went through the bus, and the
