@@ -40,6 +40,9 @@ uint64_t machine_time_ns(const struct machine *m)
 	return host_ns() - m->clock_start_ns;
 }
 
+/* Time here is the host clock, so a stopped machine freezes it and takes
+ * it up again where it left off. (Time counted in retired instructions
+ * would stand still on its own while nothing runs.) */
 void machine_pause(struct machine *m, bool pause)
 {
 	if (pause == m->paused)
