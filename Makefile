@@ -19,7 +19,7 @@ VERSION := 0.1.0
 CFLAGS  ?= $(OPT)
 CFLAGS  += -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
            -Isrc -Iinclude -MMD -MP $(SANFLAGS) -DGLASS_VERSION='"$(VERSION)"'
-LDLIBS  += -lfdt -lm -lslirp
+LDLIBS  += -lfdt -lzstd -lm -lslirp
 
 LIB_SRCS  := $(sort $(wildcard src/*/*.c src/*/*/*.c))
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o)
@@ -172,7 +172,7 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader plugin virtio gdb
+FUZZ_TARGETS := exec mmu mmio pci_config loader plugin virtio snapshot gdb
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)
@@ -192,7 +192,7 @@ $(FUZZ_BUILD)/libglass.a: $(FUZZ_OBJS)
 
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_BUILD)/libglass.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -MF $@.d -o $@ $< \
-		$(FUZZ_BUILD)/libglass.a -lfdt -lm -lslirp
+		$(FUZZ_BUILD)/libglass.a -lfdt -lzstd -lm -lslirp
 
 fuzz: fuzz-build
 	FUZZ_BUILD=$(FUZZ_BUILD) fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -32,6 +32,8 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 MARKER = b"@@GLASS-BENCH-INIT@@"
 DONE = b"BENCH-DONE"
 # Console lines whose arrival time on the host is recorded, to check that
@@ -293,6 +295,10 @@ def main():
                     help="more kernel command-line words, e.g. 'bench.only=mmio,loop'")
     ap.add_argument("--timeout", type=float, default=300.0, help="per run, seconds")
     ap.add_argument("--outdir", default="build/bench")
+    ap.add_argument("--guest-initrd", default="build/guest/initramfs.cpio.gz",
+                    help="the default guest's initramfs (snapshot rows)")
+    ap.add_argument("--no-snapshot", action="store_true",
+                    help="skip the snapshot and -icount rows (bench/snapshot.py)")
     args = ap.parse_args()
 
     for f in (args.glass, args.kernel, args.initrd):
@@ -433,7 +439,23 @@ def main():
         json.dump(results, f, indent=1)
     print(f"bench: results in {os.path.join(args.outdir, 'results.json')}")
 
+    # snapshots (save/restore/size against QEMU's migration) and the cost
+    # of -icount: bench/snapshot.py
+    snap_table, snap_failures = [], []
+    if not args.no_snapshot:
+        import snapshot as snap
+        sargs = argparse.Namespace(glass=args.glass, qemu=args.qemu, bios=args.bios,
+                                   kernel=args.kernel, guest_initrd=args.guest_initrd,
+                                   runs=args.runs, timeout=args.timeout)
+        common_glass = [args.glass] + common
+        snap_table, snap_failures = snap.rows(sargs, common_glass)
+        results["snapshot"] = [list(t) for t in snap_table]
+        with open(os.path.join(args.outdir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+
     bad = [t["key"] for t in table if t["result"] in ("FAIL", "MISSING")]
+    bad += [t[0] for t in snap_table if not t[6]]
+    failures += snap_failures
     if mem.get("result") == "FAIL":
         bad.append("rss")
     if os.environ.get("BENCH_STRICT") == "1" and (bad or failures or not mem):

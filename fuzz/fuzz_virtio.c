@@ -11,12 +11,17 @@
  * outside RAM, zero and huge lengths) and request headers are whatever
  * the fuzzer makes them. Then a sequence of 4-byte records: notify a
  * queue, write a register, reset, let virtual time pass, rewrite a RAM
- * word, feed host input (a network frame, console bytes).
+ * word, feed host input (a network frame, console bytes), restore the
+ * device's own state with some bytes changed (a hostile snapshot).
+ * The header also picks -icount's deterministic models (virtio-rng's
+ * generator) and the user network's deferred mode (slirp's frames wait
+ * in the inbox until the machine hands them over, as under -icount).
  *
  * Invariants after every step: glass does not crash or hang (libFuzzer's
  * timeout), the interrupt line is high exactly while the ISR is not
  * zero, the device's used index never runs ahead of what the driver
- * made available, and NEEDS_RESET, once set, stays until a reset. */
+ * made available, and NEEDS_RESET, once set, stays until a reset; a
+ * restored state the device refuses leaves it exactly as it was. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,7 +90,7 @@ static struct {
 	int line;
 	struct chardev chr;
 	struct blockdev disk;
-	struct netdev *net;
+	struct netdev *net, *net_deferred, *nd;
 	bool ready;
 } R;
 
@@ -108,7 +113,7 @@ static void *backend(void *opaque, const char *kind, const char *id)
 	if (!strcmp(kind, "drive"))
 		return &R.disk;
 	if (!strcmp(kind, "netdev"))
-		return R.net;
+		return R.nd;
 	return NULL;
 }
 
@@ -133,11 +138,13 @@ static void rig_once(void)
 	CHECK(fd >= 0);
 	CHECK(ftruncate(fd, 64 * 1024) == 0);
 	close(fd);
-	CHECK(blockdev_open(&R.disk, "d0", path, false) == 0);
+	CHECK(blockdev_open(&R.disk, "d0", path, 0) == 0);
 	unlink(path);
 	R.clock = (struct vclock){ .now_ns = now };
-	R.net = netdev_open("n0", NULL, 0, &R.clock);
-	CHECK(R.net);
+	R.net = netdev_open("n0", NULL, 0, &R.clock, 0);
+	R.net_deferred = netdev_open("n0", NULL, 0, &R.clock,
+				     NETDEV_DEFERRED);
+	CHECK(R.net && R.net_deferred);
 	R.ready = true;
 }
 
@@ -172,6 +179,40 @@ static uint64_t ring_addr(uint16_t sel)
 	return RAM_BASE + ((uint64_t)(sel & 0x3ff) << 4);
 }
 
+/* Restore the device's own state with some bytes changed, as a hostile
+ * snapshot would: refused, nothing may have changed; taken, the device
+ * goes on from it (its line where the state says, as a restored
+ * interrupt controller would have it). */
+static void restore(struct glass_device *d, struct in *in, unsigned nedits)
+{
+	struct device_saved s;
+	char err[200];
+
+	device_get_saved(d, &s);
+	size_t n = s.state_size;
+	uint8_t *st = malloc(n), *was = malloc(n);
+	CHECK(st && was);
+	memcpy(st, s.state, n);
+	memcpy(was, s.state, n);
+	for (unsigned k = 0; k < nedits; k++) {
+		uint32_t off = (uint32_t)take(in, 2);
+		st[off % n] ^= (uint8_t)take(in, 1);
+	}
+	s.state = st;
+	void *backup = device_load_state(d, &s, err, sizeof(err));
+	if (!backup) {
+		CHECK(!memcmp(was, d->self, n));
+	} else {
+		free(backup);
+		device_commit_saved(d, &s);
+		struct virtio_dev *vd = virtio_of_device(d);
+		d->irq_level[0] = vd->s->irq_level;
+		R.line = vd->s->irq_level;
+	}
+	free(st);
+	free(was);
+}
+
 static void check(struct glass_device *d)
 {
 	struct virtio_dev *vd = virtio_of_device(d);
@@ -204,7 +245,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				     .clock = &R.clock, .nharts = 1,
 				     .chardev = find_chr, .backend = backend,
 				     .log = quiet };
-	unsigned which = (unsigned)take(&in, 1) % 4;
+	unsigned pick = (unsigned)take(&in, 1), which = pick % 4;
+	R.env.deterministic = pick & 4;
+	R.nd = pick & 8 ? R.net_deferred : R.net;
 	struct platform_place p = { .name = "virtio-mmio0", .base = BASE,
 				    .size = 0x1000, .nirqs = 1 };
 	p.irqs[0] = (struct irq_line){ line_set, NULL, 0 };
@@ -270,13 +313,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				uint8_t arp[42] = { 0xff, 0xff, 0xff, 0xff,
 						    0xff, 0xff, 0x52, 0x55,
 						    10, 0, 2, 2, 0x08, 0x06 };
-				netdev_send(R.net, arp, sizeof(arp));
-				netdev_flush_queue(R.net);
+				netdev_send(R.nd, arp, sizeof(arp));
+				netdev_flush_queue(R.nd);
+				/* deferred: the end of a round */
+				uint8_t *f;
+				size_t len;
+				while ((f = netdev_inbox_pop(R.nd, &len))) {
+					netdev_input(R.nd, f, len);
+					free(f);
+				}
 			}
 			break;
 		case 7:
 			if (arg & 1)
 				device_reset(d);
+			else if ((arg & 3) == 2)
+				restore(d, &in, 1 + (arg >> 2 & 3));
 			else
 				wr(0x070, arg >> 8);     /* status */
 			break;
@@ -288,6 +340,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	device_destroy(d);
 	as_destroy(&R.as);
 	/* a stale frame would go to the next input's device */
-	netdev_flush_queue(R.net);
+	netdev_reset(R.net);
+	netdev_reset(R.net_deferred);
 	return 0;
 }

@@ -21,10 +21,11 @@ packages="
     linux-source-6.1
     dpkg-dev debian-archive-keyring
     qemu-system-misc opensbi
-    libfdt-dev libslirp-dev python3 e2fsprogs
+    libfdt-dev libslirp-dev libzstd-dev python3 e2fsprogs
     u-boot-qemu
     clang libclang-rt-14-dev
     gdb-multiarch
+    parallel
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources
 

@@ -27,14 +27,24 @@ struct frame {
 	size_t len;
 };
 
+/* A bounded ring of frames. */
+struct fifo {
+	struct frame f[QUEUE_MAX];
+	unsigned head, len;
+};
+
 struct netdev {
 	char id[NETDEV_ID_LEN];
 	Slirp *slirp;
 	struct vclock *clock;
+	unsigned flags;
+	char hostfwd[NETDEV_MAX_HOSTFWD][128];
+	unsigned nhostfwd;
 	bool (*receive)(void *fe, const uint8_t *frame, size_t len);
 	void *fe;
-	struct frame queue[QUEUE_MAX];
-	unsigned qhead, qlen;
+	struct fifo queue;       /* for the guest, waiting for its buffers */
+	struct fifo inbox;       /* NETDEV_DEFERRED: from slirp, waiting for
+				  * the end of the round */
 	struct netdev_timer timers[MAX_TIMERS];
 	/* during netdev_poll_dispatch: the pollfd array slirp indexes */
 	struct pollfd *fds;
@@ -42,7 +52,39 @@ struct netdev {
 	uint64_t rx, tx, dropped;
 };
 
-/* The seam: every frame that reaches the guest passes here. */
+static bool fifo_push(struct fifo *q, const void *data, size_t len)
+{
+	if (q->len == QUEUE_MAX)
+		return false;
+	struct frame *f = &q->f[(q->head + q->len) % QUEUE_MAX];
+	f->data = malloc(len ? len : 1);
+	if (!f->data)
+		return false;
+	memcpy(f->data, data, len);
+	f->len = len;
+	q->len++;
+	return true;
+}
+
+/* The oldest frame, taken out (the caller owns its data). */
+static struct frame fifo_pop(struct fifo *q)
+{
+	struct frame f = q->f[q->head];
+
+	q->f[q->head].data = NULL;
+	q->head = (q->head + 1) % QUEUE_MAX;
+	q->len--;
+	return f;
+}
+
+static void fifo_clear(struct fifo *q)
+{
+	while (q->len)
+		free(fifo_pop(q).data);
+	q->head = 0;
+}
+
+/* Every frame that reaches the guest passes here. */
 static bool deliver(struct netdev *nd, const uint8_t *frame, size_t len)
 {
 	if (!nd->receive || !nd->receive(nd->fe, frame, len))
@@ -53,37 +95,41 @@ static bool deliver(struct netdev *nd, const uint8_t *frame, size_t len)
 
 void netdev_flush_queue(struct netdev *nd)
 {
-	while (nd->qlen) {
-		struct frame *f = &nd->queue[nd->qhead];
+	while (nd->queue.len) {
+		struct frame *f = &nd->queue.f[nd->queue.head];
 		if (!deliver(nd, f->data, f->len))
 			return;
-		free(f->data);
-		f->data = NULL;
-		nd->qhead = (nd->qhead + 1) % QUEUE_MAX;
-		nd->qlen--;
+		free(fifo_pop(&nd->queue).data);
 	}
 }
 
+void netdev_input(struct netdev *nd, const uint8_t *frame, size_t len)
+{
+	netdev_flush_queue(nd);
+	if (!nd->queue.len && deliver(nd, frame, len))
+		return;
+	if (!fifo_push(&nd->queue, frame, len))
+		nd->dropped++;
+}
+
+uint8_t *netdev_inbox_pop(struct netdev *nd, size_t *len)
+{
+	if (!nd->inbox.len)
+		return NULL;
+	struct frame f = fifo_pop(&nd->inbox);
+	*len = f.len;
+	return f.data;
+}
+
+/* slirp's frames for the guest: at once, or into the inbox. */
 static ssize_t send_packet(const void *buf, size_t len, void *opaque)
 {
 	struct netdev *nd = opaque;
 
-	netdev_flush_queue(nd);
-	if (!nd->qlen && deliver(nd, buf, len))
-		return (ssize_t)len;
-	if (nd->qlen == QUEUE_MAX) {
+	if (!(nd->flags & NETDEV_DEFERRED))
+		netdev_input(nd, buf, len);
+	else if (!fifo_push(&nd->inbox, buf, len))
 		nd->dropped++;
-		return (ssize_t)len;
-	}
-	struct frame *f = &nd->queue[(nd->qhead + nd->qlen) % QUEUE_MAX];
-	f->data = malloc(len);
-	if (!f->data) {
-		nd->dropped++;
-		return (ssize_t)len;
-	}
-	memcpy(f->data, buf, len);
-	f->len = len;
-	nd->qlen++;
 	return (ssize_t)len;
 }
 
@@ -220,16 +266,11 @@ static int add_hostfwd(struct netdev *nd, const char *rule)
 	return 0;
 }
 
-struct netdev *netdev_open(const char *id, const char *const *hostfwd,
-			   unsigned nhostfwd, struct vclock *clock)
+/* slirp and its hostfwd listeners; -1 after one line. */
+static int start(struct netdev *nd)
 {
-	struct netdev *nd = calloc(1, sizeof(*nd));
 	SlirpConfig cfg = { .version = 4, .in_enabled = true };
 
-	if (!nd)
-		return NULL;
-	snprintf(nd->id, sizeof(nd->id), "%s", id);
-	nd->clock = clock;
 	inet_aton("10.0.2.0", &cfg.vnetwork);
 	inet_aton("255.255.255.0", &cfg.vnetmask);
 	inet_aton("10.0.2.2", &cfg.vhost);
@@ -237,16 +278,48 @@ struct netdev *netdev_open(const char *id, const char *const *hostfwd,
 	inet_aton("10.0.2.3", &cfg.vnameserver);
 	cfg.vhostname = "glass";
 	nd->slirp = slirp_new(&cfg, &callbacks, nd);
-	if (!nd->slirp) {
-		fail(id, "%s", "libslirp could not start");
-		free(nd);
-		return NULL;
+	if (!nd->slirp)
+		return fail(nd->id, "%s", "libslirp could not start");
+	for (unsigned i = 0; i < nd->nhostfwd; i++)
+		if (add_hostfwd(nd, nd->hostfwd[i]) < 0)
+			return -1;
+	return 0;
+}
+
+static void stop(struct netdev *nd)
+{
+	if (nd->slirp)
+		slirp_cleanup(nd->slirp);
+	nd->slirp = NULL;
+	for (int i = 0; i < MAX_TIMERS; i++) {
+		if (nd->timers[i].used)
+			vclock_remove(nd->clock, &nd->timers[i].vt);
+		nd->timers[i].used = false;
 	}
-	for (unsigned i = 0; i < nhostfwd; i++) {
-		if (add_hostfwd(nd, hostfwd[i]) < 0) {
-			netdev_close(nd);
+}
+
+struct netdev *netdev_open(const char *id, const char *const *hostfwd,
+			   unsigned nhostfwd, struct vclock *clock,
+			   unsigned flags)
+{
+	struct netdev *nd = calloc(1, sizeof(*nd));
+
+	if (!nd)
+		return NULL;
+	snprintf(nd->id, sizeof(nd->id), "%s", id);
+	nd->clock = clock;
+	nd->flags = flags;
+	for (unsigned i = 0; i < nhostfwd && i < NETDEV_MAX_HOSTFWD; i++) {
+		if (strlen(hostfwd[i]) >= sizeof(nd->hostfwd[i])) {
+			fail(id, "hostfwd=%s: too long", hostfwd[i]);
+			free(nd);
 			return NULL;
 		}
+		strcpy(nd->hostfwd[nd->nhostfwd++], hostfwd[i]);
+	}
+	if (!(flags & NETDEV_OFFLINE) && start(nd) < 0) {
+		netdev_close(nd);
+		return NULL;
 	}
 	return nd;
 }
@@ -255,16 +328,22 @@ void netdev_close(struct netdev *nd)
 {
 	if (!nd)
 		return;
-	slirp_cleanup(nd->slirp);
-	for (int i = 0; i < MAX_TIMERS; i++)
-		if (nd->timers[i].used)
-			vclock_remove(nd->clock, &nd->timers[i].vt);
-	while (nd->qlen) {
-		free(nd->queue[nd->qhead].data);
-		nd->qhead = (nd->qhead + 1) % QUEUE_MAX;
-		nd->qlen--;
-	}
+	stop(nd);
+	fifo_clear(&nd->queue);
+	fifo_clear(&nd->inbox);
 	free(nd);
+}
+
+void netdev_reset(struct netdev *nd)
+{
+	fifo_clear(&nd->queue);
+	fifo_clear(&nd->inbox);
+	if (nd->flags & NETDEV_OFFLINE)
+		return;
+	stop(nd);
+	if (start(nd) < 0)
+		fprintf(stderr, "glass: -netdev user,id=%s: the network is "
+			"down after the restore\n", nd->id);
 }
 
 const char *netdev_id(const struct netdev *nd)
@@ -292,7 +371,8 @@ void netdev_detach(struct netdev *nd)
 void netdev_send(struct netdev *nd, const uint8_t *frame, size_t len)
 {
 	nd->tx++;
-	slirp_input(nd->slirp, frame, (int)len);
+	if (nd->slirp)
+		slirp_input(nd->slirp, frame, (int)len);
 }
 
 static int add_poll(int fd, int events, void *opaque)
@@ -342,17 +422,21 @@ int netdev_poll_fill(struct netdev *nd, struct pollfd *fds, int max,
 	nd->fds = fds;
 	nd->nfds = 0;
 	nd->maxfds = max;
+	if (!nd->slirp)
+		return 0;
 	slirp_pollfds_fill(nd->slirp, &t, add_poll, nd);
 	if ((int64_t)t < *timeout_ms || *timeout_ms < 0)
 		*timeout_ms = (int)t;
 	return nd->nfds;
 }
 
-void netdev_poll_dispatch(struct netdev *nd, struct pollfd *fds, int n)
+void netdev_poll_dispatch(struct netdev *nd, struct pollfd *fds, int n,
+			  bool ok)
 {
 	nd->fds = fds;
 	nd->nfds = n;
-	slirp_pollfds_poll(nd->slirp, 0, get_revents, nd);
+	if (nd->slirp)
+		slirp_pollfds_poll(nd->slirp, !ok, get_revents, nd);
 	netdev_flush_queue(nd);
 }
 

@@ -1,12 +1,14 @@
 /* The options themselves: the table and one handler per option. QEMU's
  * option names where QEMU has one. How the table is read is in parse.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/options.h"
 #include "cli/kv.h"
 #include "machine/classes.h"
+#include "machine/icount.h"
 #include "machine/machine.h"
 
 #define DEFAULT_RAM (256ull << 20)
@@ -166,6 +168,13 @@ static enum cli_result opt_drive(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+static enum cli_result opt_snapshot(struct machine_config *cfg,
+				    const char *v)
+{
+	cfg->snapshot = true;
+	return CLI_RUN;
+}
+
 static enum cli_result opt_netdev(struct machine_config *cfg, const char *v)
 {
 	if (cfg->nnetdevs == MAX_NETDEVS)
@@ -268,6 +277,71 @@ static enum cli_result opt_start_paused(struct machine_config *cfg,
 	return CLI_RUN;
 }
 
+/* "shift=N", "shift=auto", or QEMU's short forms "N" and "auto";
+ * sleep=off is what glass does anyway (sleep=on would read the host). */
+static enum cli_result opt_icount(struct machine_config *cfg, const char *v)
+{
+	static const char *const known[] = { "shift", "sleep", NULL };
+	const char *shift = v, *sleep = NULL;
+	char buf[64];
+	char *end;
+
+	if (strchr(v, '=')) {
+		size_t n;
+		if (kv_check("-icount", v, known) < 0)
+			return CLI_ERROR;
+		shift = kv_find(v, "shift", &n);
+		snprintf(buf, sizeof(buf), "%.*s", shift ? (int)n : 4,
+			 shift ? shift : "auto");
+		shift = buf;
+		sleep = kv_find(v, "sleep", &n);
+		if (sleep && (n != 3 || strncmp(sleep, "off", 3)))
+			return cli_fail("-icount '%s': only sleep=off (an idle "
+					"machine jumps to its next timer)", v);
+	}
+	if (!strcmp(shift, "auto")) {
+		cfg->icount_shift = ICOUNT_AUTO_SHIFT;
+	} else {
+		long n = strtol(shift, &end, 10);
+		if (!*shift || *end || n < 0 || n > ICOUNT_MAX_SHIFT)
+			return cli_fail("bad -icount '%s' (shift=N with N "
+					"0..%d, or shift=auto)", v,
+					ICOUNT_MAX_SHIFT);
+		cfg->icount_shift = (unsigned)n;
+	}
+	cfg->icount = true;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_loadvm(struct machine_config *cfg, const char *v)
+{
+	cfg->loadvm = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_checkpoint_dir(struct machine_config *cfg,
+					  const char *v)
+{
+	cfg->checkpoint_dir = v;
+	return CLI_RUN;
+}
+
+static enum cli_result opt_record(struct machine_config *cfg, const char *v)
+{
+	cfg->record = v;
+	if (cfg->replay)
+		return cli_fail("--record and --replay: one or the other");
+	return CLI_RUN;
+}
+
+static enum cli_result opt_replay(struct machine_config *cfg, const char *v)
+{
+	cfg->replay = v;
+	if (cfg->record)
+		return cli_fail("--record and --replay: one or the other");
+	return CLI_RUN;
+}
+
 static enum cli_result opt_help(struct machine_config *cfg, const char *v)
 {
 	cli_print_help(stdout);
@@ -313,12 +387,19 @@ const struct cli_option cli_options[] = {
 
 	{ { "-device" }, "NAME[,PROP=VALUE...]", CLI_DEVICES,
 	  "add a device (-device help lists them)", opt_device },
-	{ { "-drive" }, "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on]",
+	{ { "-drive" },
+	  "file=IMAGE[,if=virtio|none][,id=ID][,readonly=on][,snapshot=on]",
 	  CLI_DEVICES,
 	  "a raw disk image (format=raw): if=virtio (the default) adds a "
 	  "virtio-blk-pci for it, if=none leaves it to -device "
 	  "virtio-blk-pci,drive=ID or virtio-blk-device,drive=ID; the image "
-	  "is locked against a second writer", opt_drive },
+	  "is locked against a second writer; snapshot=on as -snapshot, for "
+	  "this drive", opt_drive },
+	{ { "-snapshot" }, NULL, CLI_DEVICES,
+	  "never write the disk images: every drive's writes go to a "
+	  "temporary overlay, deleted when glass ends (the images are opened "
+	  "read-only, shared with other readers); a savevm or CHECKPOINT "
+	  "carries the overlay's contents", opt_snapshot },
 	{ { "-netdev" }, "user,id=ID[,hostfwd=tcp:ADDR:PORT-:PORT]",
 	  CLI_DEVICES,
 	  "user-mode networking (libslirp) for -device virtio-net-pci,netdev=ID "
@@ -332,6 +413,25 @@ const struct cli_option cli_options[] = {
 	{ { "--share" }, "DIR", CLI_DEVICES,
 	  "directory the guest may read and write through the hypercall "
 	  "device (HOST_READ/HOST_WRITE)", opt_share },
+
+	{ { "-icount" }, "shift=N|auto", CLI_DETERMINISM,
+	  "deterministic time: every instruction is 2^N ns of virtual time "
+	  "(auto: N = 1), an idle machine jumps to its next timer, and "
+	  "nothing the guest sees comes from the host clock; two runs with "
+	  "the same input are alike to the instruction", opt_icount },
+	{ { "--record" }, "FILE", CLI_DETERMINISM,
+	  "with -icount: write the console input (and when it came, in "
+	  "instructions) to FILE", opt_record },
+	{ { "--replay" }, "FILE", CLI_DETERMINISM,
+	  "with -icount: feed the input recorded in FILE at the same points, "
+	  "instead of the host's", opt_replay },
+	{ { "-loadvm" }, "FILE", CLI_DETERMINISM,
+	  "start from the snapshot in FILE (made by the monitor's savevm or "
+	  "a CHECKPOINT), on a machine with the same -m, -smp and devices",
+	  opt_loadvm },
+	{ { "--checkpoint-dir" }, "DIR", CLI_DETERMINISM,
+	  "where the guest's CHECKPOINT hypercall saves snapshots (DIR/NAME; "
+	  "without it CHECKPOINT fails with -EACCES)", opt_checkpoint_dir },
 
 	{ { "-monitor" }, "stdio", CLI_CONSOLE,
 	  "start with the monitor on the console (Ctrl-A c switches between "
@@ -377,6 +477,7 @@ const char *const cli_group_titles[CLI_NGROUPS] = {
 	[CLI_MACHINE] = "Machine",
 	[CLI_BOOT] = "Boot",
 	[CLI_DEVICES] = "Devices",
+	[CLI_DETERMINISM] = "Deterministic runs and snapshots",
 	[CLI_CONSOLE] = "Display and monitor",
 	[CLI_SEE_THROUGH] = "See-through",
 	[CLI_DEBUG] = "Debugging",

@@ -1,22 +1,6 @@
 /* Control and status registers (privileged spec 1.12, chapter 2 table). */
 #include "cpu/cpu_internal.h"
 
-#define PMP_ENTRIES 16
-
-/* mstatus bits software can change; the rest are fixed or derived. */
-#define MSTATUS_WMASK (MSTATUS_SIE | MSTATUS_MIE | MSTATUS_SPIE |            \
-		       MSTATUS_MPIE | MSTATUS_SPP | MSTATUS_MPP | MSTATUS_FS | \
-		       MSTATUS_MPRV | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_TVM | \
-		       MSTATUS_TW | MSTATUS_TSR)
-#define SSTATUS_MASK (MSTATUS_SIE | MSTATUS_SPIE | MSTATUS_SPP | MSTATUS_FS | \
-		      MSTATUS_XS | MSTATUS_SUM | MSTATUS_MXR | MSTATUS_UXL |   \
-		      MSTATUS_SD)
-#define SUPERVISOR_INTS (MIP_SSIP | MIP_STIP | MIP_SEIP)
-#define MIP_SW_WMASK (MIP_SSIP | MIP_STIP | MIP_SEIP)
-#define ALL_INTS (SUPERVISOR_INTS | MIP_MSIP | MIP_MTIP | MIP_MEIP)
-/* every exception but ecall from M mode can be delegated */
-#define MEDELEG_MASK (0xb3ffull & ~(1ull << CAUSE_ECALL_M))
-
 static uint64_t mstatus_read(const struct hart *h)
 {
 	uint64_t st = h->csr.mstatus;

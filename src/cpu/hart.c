@@ -43,14 +43,19 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	hart_debug_update(h);
 }
 
-uint64_t hart_run(struct hart *h, uint64_t budget)
+uint64_t hart_run_insns(struct hart *h, uint64_t budget)
 {
-	uint64_t start = h->instret;
-
 	if (h->tlb_generation != h->env.as->generation) {
 		hart_flush_tlb(h);
 		h->tlb_generation = h->env.as->generation;
 	}
-	exec_run(h, budget);
+	return exec_run(h, budget);
+}
+
+uint64_t hart_run(struct hart *h, uint64_t budget)
+{
+	uint64_t start = h->instret;
+
+	hart_run_insns(h, budget);
 	return h->instret - start;
 }

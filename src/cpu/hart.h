@@ -119,6 +119,11 @@ void hart_reset(struct hart *h, uint64_t reset_pc);
  * (instructions retired). */
 uint64_t hart_run(struct hart *h, uint64_t budget);
 
+/* Like hart_run, but returns how many instructions the hart executed
+ * (retired or trapped): what the budget counts, and what deterministic
+ * time (-icount) is made of. */
+uint64_t hart_run_insns(struct hart *h, uint64_t budget);
+
 /* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).
  * Wakes the hart from WFI when the interrupt becomes pending. */
 void hart_set_mip(struct hart *h, uint64_t bit, int level);
@@ -209,5 +214,57 @@ struct hart_tlb_view {
 void hart_tlb_foreach(const struct hart *h,
 		      void (*fn)(void *opaque, const struct hart_tlb_view *e),
 		      void *opaque);
+
+/* ---- A hart's saved state (cpu/state.c) ---------------------------
+ * Everything architectural about a hart, as machine snapshots save and
+ * restore it: registers, pc, privilege, every CSR (FP included), the
+ * LR/SC reservation, pending interrupts (software bits and device lines),
+ * WFI, and the counters the statistics show. Not the TLB or decoded code:
+ * those are derived, and dropped on both sides (hart_drop_caches). Every
+ * field is a uint64_t so the state is an array of HART_STATE_WORDS
+ * little-endian words on disk, in this order; a change of layout changes
+ * HART_STATE_VERSION. */
+#define HART_STATE_VERSION 1
+
+struct hart_state {
+	uint64_t x[32], f[32];
+	uint64_t pc, priv;
+	uint64_t mstatus, misa, medeleg, mideleg, mie;
+	uint64_t mip;          /* software-writable bits (SSIP, STIP, SEIP) */
+	uint64_t mip_lines;    /* device lines (MSIP, MTIP, MEIP, SEIP) */
+	uint64_t mtvec, mscratch, mepc, mcause, mtval;
+	uint64_t stvec, sscratch, sepc, scause, stval;
+	uint64_t satp;
+	uint64_t mcounteren, scounteren, mcountinhibit;
+	uint64_t menvcfg, senvcfg, mhartid;
+	uint64_t pmpcfg[16], pmpaddr[16];
+	uint64_t fflags, frm;
+	uint64_t instret, cycle;
+	uint64_t resv_addr, resv_valid;
+	uint64_t wfi;
+	/* statistics, so counts continue across a restore */
+	uint64_t interrupts, exceptions, tlb_hits, tlb_misses, tlb_walks;
+};
+
+#define HART_STATE_WORDS (sizeof(struct hart_state) / sizeof(uint64_t))
+
+void hart_get_state(const struct hart *h, struct hart_state *s);
+/* NULL if `s` is a state hart `h` could be in (same hart id and ISA,
+ * every CSR a value its write rules allow), else why not, for an error
+ * line. Looks at nothing but `s` and h's identity. */
+const char *hart_check_state(const struct hart *h, const struct hart_state *s);
+/* Put the hart into state `s` (checked with hart_check_state first). Its
+ * TLB and decoded code are dropped. */
+void hart_set_state(struct hart *h, const struct hart_state *s);
+/* Drop what the hart derived from memory (TLB, decoded code): a snapshot
+ * does so on the machine it saves too, so that the run that goes on and
+ * a run restored from the file start from the same caches. */
+void hart_drop_caches(struct hart *h);
+/* Leave a stop request (hart_request_stop) behind: the run loop asked the
+ * hart to stop for something it has now done (a checkpoint). */
+static inline void hart_clear_stop(struct hart *h)
+{
+	h->stop = false;
+}
 
 #endif

@@ -220,6 +220,19 @@ static void clint_reset(void *self)
 	clint_update(c);
 }
 
+static int clint_post_load(void *self)
+{
+	struct clint *c = self;
+
+	for (unsigned h = 0; h < CLINT_MAX_HARTS; h++) {
+		if (c->s.msip[h] > 1) {
+			glass_error(c->dev, "saved msip is neither 0 nor 1");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int clint_fdt(void *self, struct glass_fdt *fdt)
 {
 	static const char *const compat[] = { "sifive,clint0", "riscv,clint0",
@@ -268,6 +281,7 @@ const struct glass_device_class clint_class = {
 	.platform_size = CLINT_SIZE,
 	.realize = clint_realize,
 	.reset = clint_reset,
+	.post_load = clint_post_load,
 	.info = clint_info,
 	.fdt_node = clint_fdt,
 };

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "dev/goldfish_rtc.h"
+#include "device/device.h"
 
 #define RTC_TIME_LOW 0x00
 #define RTC_TIME_HIGH 0x04
@@ -204,14 +205,20 @@ static int parse_epoch(const char *s, int64_t *ns)
 	return 0;
 }
 
-/* base=utc: the host's wall clock now; base=SECONDS[.FRACTION] since the
- * epoch (deterministic runs use a fixed one). */
+/* base=utc: the host's wall clock now, except under -icount, where the
+ * machine takes nothing from the host and the clock starts at
+ * RTC_DETERMINISTIC_BASE; base=SECONDS[.FRACTION] since the epoch. */
 static int rtc_base(struct goldfish_rtc *r, int64_t *epoch_ns)
 {
 	const char *base = NULL;
 	struct timespec ts;
 
 	glass_prop_string(r->dev, "base", &base);
+	if ((!base || !strcmp(base, "utc")) &&
+	    device_env(r->dev)->deterministic) {
+		*epoch_ns = RTC_DETERMINISTIC_BASE * 1000000000ll;
+		return 0;
+	}
 	if (!base || !strcmp(base, "utc")) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		*epoch_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;

@@ -32,8 +32,8 @@
  * Each doorbell first clears STATUS, RET0 and RET1, then runs OP to
  * completion before the store retires. STATUS is 0 or a negative errno of
  * the guest ABI (Linux numbers, HC_E*), as 64-bit two's complement:
- * -ENOSYS unknown op, CHECKPOINT, an absent optional host callback, or a
- *         user op with no hook;
+ * -ENOSYS unknown op, an absent optional host callback (CHECKPOINT
+ *         without snapshots), or a user op with no hook;
  * -EINVAL a malformed argument (lengths beyond DATA or HC_DMA_MAX, a name
  *         that is empty or holds a NUL byte, an offset past INT64_MAX, a
  *         flag that is neither 0 nor 1, ROI_END of a region not begun);
@@ -291,6 +291,21 @@ static int64_t op_stats_dump(struct hypercall *h, struct hc_channel *c)
 	return h->host.stats_dump(h->host.opaque, name) < 0 ? -HC_EIO : 0;
 }
 
+/* CHECKPOINT: the machine saves once the store has retired (the round
+ * ends); until then STATUS reads 0 and RET0 0, and the machine changes
+ * them if the save fails (hypercall_set_result). */
+static int64_t op_checkpoint(struct hypercall *h, struct hc_channel *c)
+{
+	if (!h->host.checkpoint)
+		return -HC_ENOSYS;
+	if (c->arg[0] == 0 || c->arg[0] > HC_DATA_SIZE || c->arg[1] > 1 ||
+	    memchr(c->data, 0, c->arg[0]))
+		return -HC_EINVAL;
+	return h->host.checkpoint(h->host.opaque, h, (unsigned)(c - h->s.ch),
+				  (const char *)c->data, c->arg[0],
+				  c->arg[1] == 1);
+}
+
 static int64_t run_op(struct hypercall *h, struct hc_channel *c,
 		      const struct glass_attrs *who)
 {
@@ -333,6 +348,7 @@ static int64_t run_op(struct hypercall *h, struct hc_channel *c,
 					      c->arg[1] == 1);
 		return 0;
 	case HC_OP_CHECKPOINT:
+		return op_checkpoint(h, c);
 	default:
 		if (op >= HC_OP_USER_FIRST && op <= HC_OP_USER_LAST &&
 		    h->host.user_op)
@@ -359,7 +375,8 @@ static void doorbell(struct hypercall *h, struct hc_channel *c,
 
 static uint64_t features(struct hypercall *h)
 {
-	return HC_FEATURES_BASE | (h->host.user_op ? HC_FEATURES_USER : 0);
+	return HC_FEATURES_BASE | (h->host.user_op ? HC_FEATURES_USER : 0) |
+	       (h->host.checkpoint ? HC_FEATURES_CHECKPOINT : 0);
 }
 
 static uint64_t global_read(struct hypercall *h, uint64_t off, unsigned size,
@@ -660,6 +677,15 @@ static const struct glass_region_ops hypercall_ops = {
 };
 
 /* ---- life cycle ---- */
+
+void hypercall_set_result(struct hypercall *h, unsigned channel,
+			  int64_t status, uint64_t ret0)
+{
+	if (channel >= HC_MAX_CHANNELS)
+		return;
+	h->s.ch[channel].status = status;
+	h->s.ch[channel].ret[0] = ret0;
+}
 
 void hypercall_reset(void *self)
 {

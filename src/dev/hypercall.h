@@ -67,14 +67,17 @@ enum hc_op {
 	HC_OP_USER_LAST = 0xff,
 };
 
-/* FEATURES: groups 0x00, 0x10, 0x20, 0x30, 0x50, 0x60 (not 0x40,
- * CHECKPOINT); bits 8..15 (user groups 0x80..0xf0) when a user_op hook is
- * registered. */
+/* FEATURES: groups 0x00, 0x10, 0x20, 0x30, 0x50, 0x60; bit 4 (0x40,
+ * CHECKPOINT) when a checkpoint hook is registered; bits 8..15 (user
+ * groups 0x80..0xf0) when a user_op hook is. */
 #define HC_FEATURES_BASE 0x6full
+#define HC_FEATURES_CHECKPOINT 0x10ull
 #define HC_FEATURES_USER 0xff00ull
 
 #define HC_ROI_SLOTS 16
 #define HC_LATCH_HARTS 64
+
+struct hypercall;
 
 /* What the device asks of the machine. Every callback is required unless
  * marked optional. */
@@ -103,6 +106,13 @@ struct hc_host {
 	 * STATUS; ret[] starts zeroed. Absent: those ops are -ENOSYS. */
 	int (*user_op)(void *opaque, uint64_t op, const uint64_t arg[6],
 		       uint64_t ret[2]);
+	/* CHECKPOINT (optional; absent: -ENOSYS), arguments checked: name
+	 * (len bytes, no NUL) from DATA, exit_after = ARG1. Returns 0 when
+	 * the machine will save at the end of the round (and may then change
+	 * the channel's STATUS and RET0 with hypercall_set_result), or a
+	 * negative HC_E* code for STATUS. */
+	int (*checkpoint)(void *opaque, struct hypercall *h, unsigned channel,
+			  const char *name, uint64_t len, bool exit_after);
 	/* optional: told after every operation (the hypercall trace) */
 	void (*op_done)(void *opaque, const struct glass_attrs *who,
 			unsigned channel, uint64_t op, const uint64_t arg[6],
@@ -145,6 +155,11 @@ struct hypercall {
 int hypercall_realize(struct hypercall *h, struct glass_device *dev,
 		      const struct hc_host *host, unsigned nchannels,
 		      bool pci);
+
+/* Set channel `channel`'s (0-based) STATUS and RET0 (the machine's answer
+ * to a CHECKPOINT, given between instructions). */
+void hypercall_set_result(struct hypercall *h, unsigned channel,
+			  int64_t status, uint64_t ret0);
 
 /* Back to power-on state (channels released, registers zero, no region
  * open); the host callbacks and share stay. A class's reset. */

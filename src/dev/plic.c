@@ -347,6 +347,29 @@ static const struct glass_prop plic_props[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* A restored state names only sources and contexts this PLIC has, with
+ * priorities and thresholds of its 3 bits. */
+static int plic_post_load(void *self)
+{
+	struct plic *p = self;
+	bool ok = true;
+
+	for (unsigned w = 0; w < PLIC_WORDS; w++) {
+		uint32_t bad = ~valid_mask(p, w);
+		ok = ok && !(p->s.pending[w] & bad) && !(p->s.claimed[w] & bad);
+		for (unsigned c = 0; c < PLIC_MAX_CONTEXTS; c++)
+			ok = ok && !(p->s.enable[c][w] & bad);
+	}
+	for (unsigned i = 0; i < PLIC_MAX_SOURCES; i++)
+		ok = ok && p->s.priority[i] <= PLIC_PRIO_MASK;
+	for (unsigned c = 0; c < PLIC_MAX_CONTEXTS; c++)
+		ok = ok && p->s.threshold[c] <= PLIC_PRIO_MASK;
+	if (!ok)
+		glass_error(p->dev, "saved state names sources, priorities or "
+			    "contexts this PLIC does not have");
+	return ok ? 0 : -1;
+}
+
 const struct glass_device_class plic_class = {
 	.name = "plic",
 	.desc = "SiFive platform-level interrupt controller",
@@ -358,6 +381,7 @@ const struct glass_device_class plic_class = {
 	.platform_size = PLIC_SIZE,
 	.realize = plic_realize,
 	.reset = plic_reset,
+	.post_load = plic_post_load,
 	.info = plic_info,
 	.fdt_node = plic_fdt,
 };

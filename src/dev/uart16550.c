@@ -461,6 +461,18 @@ static const struct glass_prop uart16550_props[] = {
 	{ NULL, 0, NULL, NULL },
 };
 
+/* A restored state must keep the FIFO's indices inside it. */
+static int uart16550_post_load(void *self)
+{
+	struct uart16550 *u = self;
+
+	if (u->s.rx_head >= UART_FIFO_SIZE || u->s.rx_count > rx_capacity(u)) {
+		glass_error(u->dev, "saved receive FIFO out of range");
+		return -1;
+	}
+	return 0;
+}
+
 const struct glass_device_class uart16550_class = {
 	.name = "ns16550a",
 	.desc = "NS16550A UART with 16-byte FIFOs",
@@ -473,6 +485,7 @@ const struct glass_device_class uart16550_class = {
 	.platform_irqs = 1,
 	.realize = uart16550_realize,
 	.reset = uart16550_reset,
+	.post_load = uart16550_post_load,
 	.info = uart16550_info,
 	.fdt_node = uart16550_fdt,
 	.unrealize = uart16550_unrealize,

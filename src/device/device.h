@@ -51,6 +51,9 @@ struct device_env {
 	void *(*backend)(void *opaque, const char *kind, const char *id);
 	/* a device's log line (NULL: stderr) */
 	void (*log)(void *opaque, const char *device, const char *text);
+	/* -icount: models take nothing from the host that a guest could
+	 * see (the RTC starts at a fixed date instead of the host's) */
+	bool deterministic;
 	void *opaque;
 };
 
@@ -100,6 +103,10 @@ struct glass_device {
 	uint64_t guest_errors;       /* reported by the model */
 	uint64_t abi_errors;         /* calls the ABI refused (model bugs) */
 	bool realizing;
+	/* glass_error writes here instead of stderr while set (a restore
+	 * reports the reason post_load gave in its own one line) */
+	char *error_buf;
+	size_t error_len;
 	void *dl;                    /* a plugin's shared object, or NULL */
 	struct glass_device *next;   /* the machine's list */
 };
@@ -134,6 +141,42 @@ static inline const struct device_env *device_env(const struct glass_device *d)
 {
 	return d->env;
 }
+
+/* ---- snapshots (device/snapshot.c) ----
+ * What a machine snapshot holds of one device. Loading goes in three
+ * steps so that nothing changes until everything has been checked:
+ * device_check_saved (can it be this device's?), device_load_state (the
+ * state struct and the class's post_load, which may still refuse it;
+ * undone with device_unload_state), device_commit_saved (timers, line
+ * levels, PCI config space and BAR mappings; cannot fail). */
+struct device_saved {
+	const void *state;           /* state_size bytes */
+	uint64_t state_size;
+	uint32_t state_version;
+	unsigned ntimers;
+	struct {
+		uint8_t armed;
+		uint64_t deadline;
+	} timers[DEVICE_MAX_TIMERS];
+	unsigned nirqs;              /* 1 for PCI (INTx), place.nirqs else */
+	uint8_t irq_level[DEVICE_MAX_IRQS];
+	const uint8_t *pci_cfg;      /* PCI_CONFIG_SIZE bytes; NULL: platform */
+	uint8_t intx_level;
+};
+
+/* Point s at d's saved form (s->state and s->pci_cfg point into d). */
+void device_get_saved(const struct glass_device *d, struct device_saved *s);
+/* NULL if s can be restored into d, else why not (one line's end). */
+const char *device_check_saved(const struct glass_device *d,
+			       const struct device_saved *s);
+/* Copy the state in and run post_load. Returns a backup for
+ * device_unload_state, or NULL when post_load refused the state or
+ * memory ran out (the device is as it was then, and why is in err). */
+void *device_load_state(struct glass_device *d, const struct device_saved *s,
+			char *err, size_t errlen);
+/* Put the backup back (and free it). */
+void device_unload_state(struct glass_device *d, void *backup);
+void device_commit_saved(struct glass_device *d, const struct device_saved *s);
 
 /* One device in `info qtree` form: class, id, bus placement, properties,
  * regions, and the class's info line. */

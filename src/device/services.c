@@ -81,6 +81,12 @@ void glass_error(struct glass_device *d, const char *fmt, ...)
 {
 	va_list ap;
 
+	if (d->error_buf) {
+		va_start(ap, fmt);
+		vsnprintf(d->error_buf, d->error_len, fmt, ap);
+		va_end(ap);
+		return;
+	}
 	fprintf(stderr, "glass: %s: ", device_what(d));
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -10,18 +10,19 @@
 #include "cli/kv.h"
 #include "machine/backends.h"
 #include "machine/machine.h"
+#include "machine/replay.h"
 
 /* "file=disk.img,format=raw,if=virtio,readonly=on,id=d0" */
 static int open_drive(struct machine *m, const char *spec, unsigned n)
 {
 	static const char *const known[] = { "file", "format", "if", "id",
 					     "readonly", "media", "index",
-					     NULL };
+					     "snapshot", NULL };
 	struct backends *b = &m->backends;
 	char file[4096] = "", id[BLOCKDEV_ID_LEN], val[16];
 	const char *v;
 	size_t len;
-	bool ro = false;
+	bool ro = false, snap = m->cfg.snapshot;
 
 	if (kv_check("-drive", spec, known) < 0)
 		return -1;
@@ -63,6 +64,21 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 			return -1;
 		}
 	}
+	/* snapshot=on|off: this drive's writes to a temporary overlay;
+	 * -snapshot is the default for every drive, as in QEMU */
+	if (VAL("snapshot")) {
+		if (!strcmp(val, "on") || !strcmp(val, "true") ||
+		    !strcmp(val, "yes"))
+			snap = true;
+		else if (!strcmp(val, "off") || !strcmp(val, "false") ||
+			 !strcmp(val, "no"))
+			snap = false;
+		else {
+			fprintf(stderr, "glass: -drive %s: snapshot=%s: on or "
+				"off\n", spec, val);
+			return -1;
+		}
+	}
 	v = kv_find(spec, "id", &len);
 	if (v && (!len || len >= sizeof(id))) {
 		fprintf(stderr, "glass: -drive %s: bad id\n", spec);
@@ -81,7 +97,8 @@ static int open_drive(struct machine *m, const char *spec, unsigned n)
 		}
 	}
 	struct blockdev *d = &b->drives[b->ndrives];
-	if (blockdev_open(d, id, file, ro) < 0) {
+	if (blockdev_open(d, id, file, (ro ? BLOCKDEV_READONLY : 0) |
+			  (snap ? BLOCKDEV_SNAPSHOT : 0)) < 0) {
 		blockdev_close(d);
 		return -1;
 	}
@@ -133,7 +150,11 @@ static int open_netdev(struct machine *m, const char *spec)
 			return -1;
 		}
 	}
-	struct netdev *nd = netdev_open(id, fwd, nfwd, &m->clock);
+	/* -icount: slirp's frames reach the guest only at the end of a
+	 * round (where --record stamps them); --replay: no slirp at all */
+	unsigned flags = (m->cfg.icount ? NETDEV_DEFERRED : 0) |
+			 (m->cfg.replay ? NETDEV_OFFLINE : 0);
+	struct netdev *nd = netdev_open(id, fwd, nfwd, &m->clock, flags);
 	if (!nd)
 		return -1;
 	b->netdevs[b->nnetdevs++] = nd;
@@ -231,17 +252,45 @@ struct chardev *backends_chardev(struct machine *m, const char *id)
 	return NULL;
 }
 
-/* Feed -chardev input to the device as fast as it takes it. */
+/* Feed -chardev input to the device as fast as it takes it (a replay
+ * feeds what the recording has instead). */
 static void pump_chardevs(struct machine *m)
 {
 	struct backends *b = &m->backends;
 
+	if (replay_active(m))
+		return;
 	for (unsigned i = 0; i < b->nchardevs; i++) {
 		struct file_chardev *f = &b->chardevs[i];
+		size_t from = f->in_pos;
 		while (f->in_pos < f->in_len && f->chr.can_receive &&
 		       f->chr.can_receive(f->chr.fe))
 			f->chr.receive(f->chr.fe, f->in[f->in_pos++]);
+		if (f->in_pos > from)
+			replay_record_chardev(m, i, f->in + from,
+					      f->in_pos - from);
 	}
+}
+
+void backends_net_deliver(struct machine *m)
+{
+	struct backends *b = &m->backends;
+	uint8_t *frame;
+	size_t len;
+
+	for (unsigned i = 0; i < b->nnetdevs; i++) {
+		while ((frame = netdev_inbox_pop(b->netdevs[i], &len))) {
+			replay_record_net(m, i, frame, len);
+			netdev_input(b->netdevs[i], frame, len);
+			free(frame);
+		}
+	}
+}
+
+void backends_network_reset(struct machine *m)
+{
+	for (unsigned i = 0; i < m->backends.nnetdevs; i++)
+		netdev_reset(m->backends.netdevs[i]);
 }
 
 int backends_open(struct machine *m)
@@ -333,10 +382,10 @@ static void poll_dispatch(void *opaque, const struct io_set *set, bool ok)
 	struct machine *m = opaque;
 	struct backends *b = &m->backends;
 
-	for (unsigned i = 0; ok && i < b->nnetdevs; i++)
+	for (unsigned i = 0; i < b->nnetdevs; i++)
 		netdev_poll_dispatch(b->netdevs[i],
 				     (struct pollfd *)set->fds +
-				     b->poll_first[i], b->poll_count[i]);
+				     b->poll_first[i], b->poll_count[i], ok);
 	pump_chardevs(m);
 }
 

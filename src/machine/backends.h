@@ -46,6 +46,12 @@ struct chardev *backends_chardev(struct machine *m, const char *id);
 void *backends_find(void *machine, const char *kind, const char *id);
 void backends_close(struct machine *m);
 
+/* -icount: hand the frames slirp made for the guest since the last
+ * call to the devices (recorded under --record). The end of a round. */
+void backends_net_deliver(struct machine *m);
+/* Every -netdev as after a cable pull (netdev_reset): a restore. */
+void backends_network_reset(struct machine *m);
+
 /* Register the backends' host I/O (slirp's sockets, -chardev input)
  * with the machine's main loop. 0 or -1 (printed). */
 int backends_poller(struct machine *m);

@@ -23,7 +23,10 @@ extern char **environ;
 
 bool default_guest_wanted(const struct machine_config *cfg)
 {
-	return !cfg->kernel && !cfg->bios && !cfg->dumpdtb && !cfg->dtb;
+	/* a machine restored from a snapshot needs no images, and its
+	 * devices are the ones the command line names, nothing added */
+	return !cfg->kernel && !cfg->bios && !cfg->dumpdtb && !cfg->dtb &&
+	       !cfg->loadvm;
 }
 
 static bool exists(const char *path)

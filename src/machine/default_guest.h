@@ -15,8 +15,8 @@ struct default_guest {
 	char drive[4200], netdev[96];
 };
 
-/* Whether cfg asks for nothing to boot (no -kernel, no -bios, no
- * -dumpdtb). */
+/* Whether cfg asks for nothing to boot (no -kernel, -bios, -dtb,
+ * -dumpdtb or -loadvm). */
 bool default_guest_wanted(const struct machine_config *cfg);
 
 /* Fill cfg with the default guest and print the one line saying what is

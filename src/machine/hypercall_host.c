@@ -6,6 +6,7 @@
 
 #include "dev/hostfs.h"
 #include "dev/hypercall.h"
+#include "machine/checkpoint.h"
 #include "machine/hypercall_host.h"
 #include "machine/machine.h"
 
@@ -141,6 +142,12 @@ static uint64_t hc_trace_set(void *opaque, uint64_t mask, bool on)
 	return tracer_set(&m->tracer, (uint32_t)mask & EV_ALL, on);
 }
 
+static int hc_checkpoint(void *opaque, struct hypercall *h, unsigned channel,
+			 const char *name, uint64_t len, bool exit_after)
+{
+	return checkpoint_request(opaque, h, channel, name, len, exit_after);
+}
+
 static struct hc_host machine_host(struct machine *m)
 {
 	return (struct hc_host){
@@ -156,6 +163,7 @@ static struct hc_host machine_host(struct machine *m)
 		.stats_reset = hc_stats_reset,
 		.stats_dump = hc_stats_dump,
 		.trace_set = hc_trace_set,
+		.checkpoint = hc_checkpoint,
 		.op_done = hc_op_done,
 		.share = { .dirfd = m->share_dirfd },
 	};

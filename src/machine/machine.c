@@ -15,15 +15,15 @@
 #include "device/plugin.h"
 #include "gdb/gdb.h"
 #include "machine/boot.h"
+#include "machine/checkpoint.h"
 #include "machine/classes.h"
+#include "machine/icount.h"
 #include "machine/monitor.h"
 #include "machine/machine.h"
+#include "machine/replay.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
 #include "virtio/dev/classes.h"
-
-/* Instructions a hart runs before the others get a turn and timers,
- * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
-#define SLICE 10000
 
 static uint64_t host_ns(void)
 {
@@ -35,23 +35,35 @@ static uint64_t host_ns(void)
 
 uint64_t machine_time_ns(const struct machine *m)
 {
+	if (m->cfg.icount)
+		return m->time_bias_ns + (m->icount << m->cfg.icount_shift);
 	if (m->paused)
 		return m->paused_ns;
 	return host_ns() - m->clock_start_ns;
 }
 
-/* Time here is the host clock, so a stopped machine freezes it and takes
- * it up again where it left off. (Time counted in retired instructions
- * would stand still on its own while nothing runs.) */
+/* On the host clock a stopped machine freezes time and takes it up again
+ * where it left off; under -icount time is made of instructions and
+ * stands still on its own while nothing runs. */
 void machine_pause(struct machine *m, bool pause)
 {
 	if (pause == m->paused)
 		return;
-	if (pause)
+	if (!m->cfg.icount && pause)
 		m->paused_ns = machine_time_ns(m);
-	else
+	else if (!m->cfg.icount)
 		m->clock_start_ns = host_ns() - m->paused_ns;
 	m->paused = pause;
+}
+
+void machine_set_time(struct machine *m, uint64_t ns)
+{
+	if (m->cfg.icount)
+		m->time_bias_ns = ns - (m->icount << m->cfg.icount_shift);
+	else if (m->paused)
+		m->paused_ns = ns;  /* taken up from here by machine_pause */
+	else
+		m->clock_start_ns = host_ns() - ns;
 }
 
 static uint64_t clock_now(void *opaque)
@@ -181,7 +193,20 @@ static bool serial_accepts(void *opaque)
 static void serial_deliver(void *opaque, uint8_t byte)
 {
 	struct machine *m = opaque;
+
+	if (replay_active(m))
+		return; /* the recording types, not the host */
+	replay_record_console(m, byte);
 	m->serial.receive(m->serial.fe, byte);
+}
+
+/* While a replay feeds the console, host input is read (for Ctrl-A and
+ * the monitor) and dropped. */
+static bool serial_accepts_input(void *opaque)
+{
+	struct machine *m = opaque;
+
+	return replay_active(m) || serial_accepts(opaque);
 }
 
 /* ---- devices ---- */
@@ -504,15 +529,17 @@ static void init_device_env(struct machine *m)
 		.as = &m->as, .pci = &m->pci, .sink = &m->tracer.sink,
 		.clock = &m->clock, .nharts = m->nharts,
 		.request = device_request, .chardev = find_chardev,
-		.backend = backends_find, .log = device_log, .opaque = m,
+		.backend = backends_find, .log = device_log,
+		.deterministic = m->cfg.icount, .opaque = m,
 	};
 }
 
 int machine_init(struct machine *m, const struct machine_config *cfg)
 {
 	memset(m, 0, sizeof(*m));
+	m->checkpoint_dirfd = -1;
 	m->cfg = *cfg;
-	if (open_share(m) < 0)
+	if (open_share(m) < 0 || checkpoint_open_dir(m) < 0)
 		return -1;
 	m->nharts = cfg->nharts;
 	/* harts are big (decoded-code cache): only the ones asked for */
@@ -562,6 +589,10 @@ void machine_destroy(struct machine *m)
 	if (m->share_dirfd >= 0)
 		close(m->share_dirfd);
 	m->share_dirfd = -1;
+	if (m->checkpoint_dirfd >= 0)
+		close(m->checkpoint_dirfd);
+	m->checkpoint_dirfd = -1;
+	replay_close(m);
 	free(m->fdt);
 	m->fdt = NULL;
 	free(m->harts);
@@ -655,13 +686,72 @@ static int open_outputs(struct machine *m)
 	return 0;
 }
 
-/* How far hart i may run this round: a slice, unless a debugger or the
- * monitor stopped the machine or runs the harts one by one. */
-static uint64_t hart_budget(struct machine *m, unsigned i)
+/* How far hart i may run this round, given the slice: all of it, unless
+ * a debugger or the monitor stopped the machine or runs the harts one by
+ * one. */
+static uint64_t hart_budget(struct machine *m, unsigned i, uint64_t slice)
 {
 	if (m->gdb)
-		return gdb_hart_budget(m->gdb, i, SLICE);
-	return m->paused ? 0 : SLICE;
+		return gdb_hart_budget(m->gdb, i, slice);
+	return m->paused ? 0 : slice;
+}
+
+bool machine_run_hart(struct machine *m, unsigned i, uint64_t slice)
+{
+	struct hart *h = &m->harts[i];
+	uint64_t budget = hart_budget(m, i, slice);
+
+	if (!hart_runnable(h) || !budget)
+		return false;
+	m->icount += hart_run_insns(h, budget);
+	if (m->gdb)
+		gdb_hart_ran(m->gdb, i);
+	return true;
+}
+
+/* One round of the harts on the host clock: each runs a slice. */
+static bool run_round(struct machine *m)
+{
+	bool busy = false;
+
+	for (unsigned i = 0; i < m->nharts; i++)
+		busy |= machine_run_hart(m, i, MACHINE_SLICE);
+	return busy;
+}
+
+/* How long the end of a round may wait for host input: an idle machine
+ * sleeps until its next timer on the host clock; under -icount it jumps
+ * to that timer instead, and waits only when nothing is armed. A stopped
+ * machine's time stands still: it waits for the debugger or the console
+ * (both wake the poll). */
+static int idle_wait_ms(struct machine *m, bool busy)
+{
+	if (busy || m->exit_requested)
+		return 0;
+	if (m->paused)
+		return 100;
+	if (!m->cfg.icount)
+		return idle_timeout_ms(m);
+	if (icount_idle(m) || replay_due(m))
+		return 0;
+	if (!replay_can_wait(m)) {
+		machine_request_exit(m, 1);
+		return 0;
+	}
+	return 100;
+}
+
+/* -loadvm, then --record/--replay (which start where the snapshot is). */
+static int start_state(struct machine *m)
+{
+	char err[SNAPSHOT_ERR_LEN];
+
+	if (m->cfg.loadvm && snapshot_load(m, m->cfg.loadvm, err,
+					   sizeof(err)) < 0) {
+		fprintf(stderr, "glass: -loadvm %s: %s\n", m->cfg.loadvm, err);
+		return -1;
+	}
+	return replay_open(m);
 }
 
 int machine_run(struct machine *m)
@@ -671,7 +761,7 @@ int machine_run(struct machine *m)
 	/* before the outputs: a socket glass cannot make truncates no file */
 	if (m->cfg.gdb_dev && gdb_start(m, m->cfg.gdb_dev, stderr) < 0)
 		return 1;
-	if (open_outputs(m) < 0)
+	if (open_outputs(m) < 0 || start_state(m) < 0)
 		return 1;
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
@@ -679,17 +769,7 @@ int machine_run(struct machine *m)
 	if (m->cfg.monitor_stdio)
 		console_set_monitor(&m->console, true);
 	while (!m->exit_requested) {
-		bool busy = false;
-		for (unsigned i = 0; i < m->nharts; i++) {
-			struct hart *h = &m->harts[i];
-			uint64_t budget = hart_budget(m, i);
-			if (!hart_runnable(h) || !budget)
-				continue;
-			hart_run(h, budget);
-			busy = true;
-			if (m->gdb)
-				gdb_hart_ran(m->gdb, i);
-		}
+		bool busy = m->cfg.icount ? icount_run_round(m) : run_round(m);
 		for (unsigned i = 0; i < m->nharts; i++)
 			hart_end_slice(&m->harts[i]);
 		if (m->reset_requested) {
@@ -699,19 +779,19 @@ int machine_run(struct machine *m)
 			continue;
 		}
 		tick_devices(m);
-		int timeout = 0;
 		console_flush(&m->console);
-		if (!busy && !m->exit_requested)
-			timeout = idle_timeout_ms(m);
-		switch (console_poll(&m->console, timeout, serial_accepts,
+		int timeout = idle_wait_ms(m, busy);
+		switch (console_poll(&m->console, timeout, serial_accepts_input,
 				     serial_deliver, m, &m->io)) {
 		case CONSOLE_QUIT:
+			replay_record_quit(m);
 			machine_request_exit(m, 0);
 			break;
 		case CONSOLE_COMMAND:
 			run_monitor_line(m);
 			break;
 		case CONSOLE_SIGNAL:
+			replay_record_quit(m);
 			console_flush(&m->console);
 			fprintf(stderr, "\r\nglass: terminating on signal %d\n",
 				m->console.signo);
@@ -720,11 +800,19 @@ int machine_run(struct machine *m)
 		case CONSOLE_NONE:
 			break;
 		}
+		/* host input reaches the guest here, at the end of a round
+		 * (under -icount at a fixed instruction count): the frames
+		 * slirp made, then what a replay has for this point */
+		backends_net_deliver(m);
+		if (!replay_deliver(m))
+			machine_request_exit(m, 1);
 		if (timeout)
 			tick_devices(m);
+		checkpoint_run(m);
 	}
 	if (m->gdb)
 		gdb_machine_exit(m->gdb, m->exit_code);
 	console_close(&m->console);
+	replay_close(m);
 	return m->exit_code;
 }

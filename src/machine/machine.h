@@ -55,7 +55,31 @@ struct machine_config {
 	unsigned nchardevs;
 	const char *gdb_dev;      /* -gdb / -s: where the gdbstub listens */
 	bool start_paused;        /* -S: harts stopped until told to run */
+	bool snapshot;            /* -snapshot: every drive's writes go to a
+				   * temporary overlay */
+	/* deterministic runs and snapshots */
+	bool icount;              /* -icount: time from instructions */
+	unsigned icount_shift;    /* virtual ns per instruction = 1 << shift */
+	const char *loadvm;       /* -loadvm FILE: start from this snapshot */
+	const char *checkpoint_dir; /* --checkpoint-dir: CHECKPOINT's files */
+	const char *record;       /* --record FILE: external input, stamped */
+	const char *replay;       /* --replay FILE: that input, played back */
 };
+
+/* Instructions a hart runs before the others get a turn and timers,
+ * console and HTIF are looked at. Bounds interrupt latency to ~100 us. */
+#define MACHINE_SLICE 10000
+
+/* A CHECKPOINT hypercall waiting for the end of the round (machine.c). */
+struct checkpoint_req {
+	bool pending;
+	bool exit_after;          /* ARG1 = 1: exit once saved */
+	void *hc;                 /* the hypercall instance and its channel */
+	unsigned channel;
+	char name[256];
+};
+
+struct replay;
 
 struct machine {
 	struct machine_config cfg;
@@ -86,6 +110,14 @@ struct machine {
 	struct stats stats;
 
 	uint64_t clock_start_ns;   /* host monotonic time at power-on */
+	/* instructions executed by all harts since power-on; under -icount
+	 * virtual time is time_bias_ns + (icount << shift), the bias taking
+	 * the idle machine's jumps to its next timer */
+	uint64_t icount;
+	uint64_t time_bias_ns;
+	int checkpoint_dirfd;      /* --checkpoint-dir, or -1 */
+	struct checkpoint_req checkpoint;
+	struct replay *rr;         /* --record / --replay, or NULL */
 
 	/* HTIF (Spike convention), when the ELF defines `tohost` */
 	uint64_t tohost, fromhost;
@@ -139,5 +171,14 @@ uint64_t machine_time_ns(const struct machine *m);
 /* Stop every hart and the clock (a debugger, the monitor), or let them
  * go on; time does not pass while the machine is stopped. */
 void machine_pause(struct machine *m, bool pause);
+
+/* Hart i's turn in a round: it runs up to `slice` instructions (fewer, or
+ * none, while a debugger or the monitor holds it), counted in m->icount,
+ * and the debugger hears of what it hit. Returns whether it ran. */
+bool machine_run_hart(struct machine *m, unsigned i, uint64_t slice);
+
+/* Make virtual time read `ns` from now on (a restored snapshot), in either
+ * mode; m->icount is set first. */
+void machine_set_time(struct machine *m, uint64_t ns);
 
 #endif

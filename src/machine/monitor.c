@@ -4,11 +4,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cpu/riscv.h"
 #include "gdb/gdb.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
+#include "snapshot/snapshot.h"
 #include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
@@ -306,6 +308,40 @@ static void run_cmd(struct machine *m, bool pause)
 		machine_pause(m, pause);
 }
 
+/* savevm FILE / loadvm FILE: between rounds, where the run loop calls the
+ * monitor, so the machine is never in the middle of an instruction. */
+static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
+{
+	char *file = strtok(args, " ");
+	char err[SNAPSHOT_ERR_LEN];
+	struct snapshot_stats st;
+
+	if (!file) {
+		fprintf(out, "usage: %s FILE\n", save ? "savevm" : "loadvm");
+		return;
+	}
+	if (!save) {
+		struct timespec t0, t1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (snapshot_load(m, file, err, sizeof(err)) < 0) {
+			fprintf(out, "loadvm %s: %s\n", file, err);
+			return;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		fprintf(out, "loaded %s: %.1f ms\n", file,
+			(t1.tv_sec - t0.tv_sec) * 1e3 +
+			(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		return;
+	}
+	if (snapshot_save(m, file, &st, err, sizeof(err)) < 0) {
+		fprintf(out, "savevm %s: %s\n", file, err);
+		return;
+	}
+	fprintf(out, "saved %s: %" PRIu64 " KiB, %" PRIu64 " of %" PRIu64
+		" RAM pages stored, %.1f ms\n", file, st.bytes >> 10,
+		st.stored_pages, st.ram_pages, st.ns / 1e6);
+}
+
 static const char help_text[] =
 	"info mtree           the physical address map, with live BAR mappings\n"
 	"info pci             PCI functions, BARs, command bits, bus addresses\n"
@@ -321,6 +357,8 @@ static const char help_text[] =
 	"gdbserver [DEV|none] wait for GDB on DEV (default tcp:127.0.0.1:1234)\n"
 	"watch PADDR [LEN] [r|w|rw]  stop the machine at that physical access\n"
 	"unwatch PADDR|all    remove watch's watchpoints\n"
+	"savevm FILE          save the whole machine to FILE (a snapshot)\n"
+	"loadvm FILE          restore the machine from a snapshot FILE\n"
 	"quit                 exit glass\n";
 
 bool monitor_command(struct machine *m, const char *line, FILE *out)
@@ -360,6 +398,8 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 				"gdb\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
+		snapshot_cmd(m, cmd[0] == 's', rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
 		examine(m, rest, cmd[1] == 0, out);
 	} else if (!strcmp(cmd, "gdbserver")) {

@@ -315,6 +315,22 @@ void pci_host_update_irq(struct pci_host *h, struct pci_func *f)
 	irq_set(&h->intx[line], h->intx_count[line] > 0);
 }
 
+void pci_host_recount_intx(struct pci_host *h)
+{
+	memset(h->intx_count, 0, sizeof(h->intx_count));
+	for (unsigned s = 0; s < PCI_MAX_SLOTS; s++) {
+		struct pci_func *f = h->slots[s];
+		if (!f)
+			continue;
+		unsigned pin = f->cfg[PCI_INTERRUPT_PIN];
+		f->intx_asserted = f->intx_level && pin && pin <= PCI_NUM_INTX &&
+				   !(pci_get_word(f, PCI_COMMAND) &
+				     PCI_COMMAND_INTX_DISABLE);
+		if (f->intx_asserted)
+			h->intx_count[pci_swizzle(s, pin)]++;
+	}
+}
+
 bool pci_host_dma_translate(const struct pci_host *h, uint64_t bus,
 			    uint64_t len, uint64_t *cpu)
 {

@@ -77,6 +77,12 @@ void pci_host_update_mappings(struct pci_host *h, struct pci_func *f);
 /* Re-evaluate the INTx line of f's pin. */
 void pci_host_update_irq(struct pci_host *h, struct pci_func *f);
 
+/* After a snapshot restored the functions' INTx levels and command
+ * registers: recompute what the bridge derives from them (which pins are
+ * asserted, how many per line) without driving the lines, whose
+ * receivers were restored from the same snapshot. */
+void pci_host_recount_intx(struct pci_host *h);
+
 void pci_host_reset(struct pci_host *h);
 
 #endif

@@ -41,7 +41,10 @@ int stats_init(struct stats *s, const char *path, const struct hart *harts,
 static struct stats_reg *reg_slot(struct stats *s, const struct region *r,
 				  uint64_t offset)
 {
-	uint64_t h = ((uintptr_t)r >> 4) * 0x9e3779b97f4a7c15ull ^ offset;
+	/* by the region's index, not its address: the order of a dump must
+	 * not change from run to run (deterministic runs compare them) */
+	uint64_t idx = s->as ? (uint64_t)(r - s->as->regions) : (uintptr_t)r >> 4;
+	uint64_t h = idx * 0x9e3779b97f4a7c15ull ^ offset;
 
 	for (unsigned probe = 0; probe < STATS_MAX_REGS; probe++) {
 		struct stats_reg *e = &s->regs[(h + probe) % STATS_MAX_REGS];

@@ -252,6 +252,22 @@ expect serial-unknown-chardev "'nope'" -- -device virtio-serial-pci,chardev=nope
 expect net-mac-bad mac=zz -- -netdev user,id=n0 \
 	-device virtio-net-pci,netdev=n0,mac=zz $kernel
 
+# ---- deterministic runs and snapshots (tests/snapshot/run.sh: damaged ones)
+expect icount-bad-shift shift=x -- -icount shift=x $kernel
+expect icount-shift-too-big shift=11 -- -icount shift=11 $kernel
+expect icount-sleep-on sleep=on -- -icount sleep=on $kernel
+expect icount-unknown-key foo -- -icount foo=1 $kernel
+expect record-without-icount --record -- --record rr $kernel
+expect record-and-replay --replay -- -icount auto --record rr --replay rr $kernel
+expect replay-missing /nonexistent/rr -- -icount auto --replay /nonexistent/rr $kernel
+expect replay-not-a-recording /bin/true --wording "not a glass recording" -- \
+	-icount auto --replay /bin/true $kernel
+expect loadvm-missing /nonexistent/snap -- -loadvm /nonexistent/snap $kernel
+expect loadvm-not-a-snapshot /bin/true --wording "not a glass snapshot" -- \
+	-loadvm /bin/true $kernel
+expect loadvm-directory "$tmp" -- -loadvm "$tmp" $kernel
+expect checkpoint-dir-missing /nonexistent/ck -- --checkpoint-dir /nonexistent/ck $kernel
+
 # ---- output files -------------------------------------------------------------
 
 expect trace-file-unwritable /nonexistent/dir/x -- \

@@ -15,6 +15,12 @@ stderr):
    glass must exit 0 and leave the terminal settings as it found them.
 2. Boot again; Ctrl-A x must end glass with status 0, terminal restored.
 3. -monitor stdio starts at the "(glass) " prompt; `quit` exits 0.
+4. For each virtio transport: boot with a disk (-snapshot), the network,
+   virtio-rng and hvc0; the shell mounts the disk, writes a file and
+   brings up the network; `savevm`; the shell overwrites the file;
+   `loadvm`: the file reads as before, from the disk too (the page cache
+   dropped), and the network, entropy and hvc0 work in the restored
+   machine; the base image is unchanged.
 
 Prints PASS/FAIL per check and "N passed, N failed"; exit status 1 if
 any failed. The terminal's output of each run is kept in
@@ -30,6 +36,7 @@ import select
 import signal
 import sys
 import termios
+import tempfile
 import time
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -214,6 +221,15 @@ def run_console_monitor():
         monitor_command(g, "info tlb", ["TLB (hits"], "info-tlb")
         monitor_command(g, "info registers", ["pc "], "info-registers")
         monitor_command(g, "xp /2 0x1000", ["0x0282861300000297"], "xp")
+        # a snapshot of the running guest, restored at once: the shell
+        # below must go on working in the restored machine
+        with tempfile.TemporaryDirectory(prefix="glass-monitor-") as tmp:
+            snap = os.path.join(tmp, "m.snap")
+            monitor_command(g, "savevm " + snap, ["saved " + snap, "RAM pages stored"],
+                            "savevm")
+            monitor_command(g, "loadvm " + snap, ["loaded " + snap], "loadvm")
+            monitor_command(g, "loadvm " + os.path.join(tmp, "none"),
+                            ["loadvm", "No such file"], "loadvm-missing")
         monitor_command(g, "trace on mmio", ["trace on mmio"], "trace-on")
 
         # back to the guest: lspci with the mmio trace flowing
@@ -263,6 +279,80 @@ def run_monitor_stdio():
         g.close()
 
 
+def shell(g, cmd, marker, name):
+    """Run cmd at the guest's shell; return its output up to marker (which
+    the command prints at its end), or None."""
+    g.send(cmd + "\r")
+    g.expect(cmd[-20:], CMD_TIMEOUT)   # the echo of what was typed
+    out = g.expect(marker, CMD_TIMEOUT)
+    result(out is not None, name, "no '%s' after '%s'" % (marker, cmd))
+    return out
+
+
+def run_virtio_savevm(transport):
+    name = "virtio-" + transport
+    with tempfile.TemporaryDirectory(prefix="glass-monitor-") as tmp:
+        img = os.path.join(tmp, "disk.img")
+        os.system("mke2fs -q -t ext4 %s 16M >/dev/null" % img)
+        with open(img, "rb") as f:
+            before = f.read()
+        snap = os.path.join(tmp, "v.snap")
+        t = transport
+        g = Glass(name, [
+            "-m", "256M", "-snapshot",
+            "-drive", "file=%s,if=none,id=d0" % img,
+            "-device", "virtio-blk-%s,drive=d0" % t,
+            "-netdev", "user,id=n0", "-device", "virtio-net-%s,netdev=n0" % t,
+            "-device", "virtio-rng-%s" % t,
+            "-chardev", "file,id=c0,path=%s" % os.path.join(tmp, "hvc.out"),
+            "-device", "virtio-serial-%s,chardev=c0" % t,
+            "-kernel", os.path.join(GUEST, "Image"),
+            "-initrd", os.path.join(GUEST, "initramfs.cpio.gz"),
+            "-append", "console=ttyS0"])
+        try:
+            if not result(g.expect(SHELL_PROMPT, BOOT_TIMEOUT) is not None,
+                          name + "-boot-prompt", "no shell prompt"):
+                return
+            if shell(g, "mkdir -p /mnt; mount /dev/vda /mnt && echo before >/mnt/f && "
+                     "sync && udhcpc -i eth0 -n -q >/dev/null 2>&1; echo SETUP-$((6*7))",
+                     "SETUP-42", name + "-setup") is None:
+                return
+            g.send(CTRL_A + b"c")
+            g.expect(MONITOR_PROMPT, CMD_TIMEOUT)
+            monitor_command(g, "savevm " + snap, ["saved " + snap], name + "-savevm")
+            g.send(CTRL_A + b"c")
+            time.sleep(0.5)
+            shell(g, "echo after >/mnt/f; sync; cat /mnt/f; echo F-$((6*7))", "F-42",
+                  name + "-overwrite")
+            g.send(CTRL_A + b"c")
+            g.expect(MONITOR_PROMPT, CMD_TIMEOUT)
+            monitor_command(g, "loadvm " + snap, ["loaded " + snap], name + "-loadvm")
+            g.send(CTRL_A + b"c")
+            time.sleep(0.5)
+            out = shell(g, "echo 3 >/proc/sys/vm/drop_caches; cat /mnt/f; echo F-$((7*7))",
+                        "F-49", name + "-restored-cat")
+            result(out is not None and "before" in out and "after" not in out,
+                   name + "-disk-restored", "the file reads %r" % out)
+            out = shell(g, "ping -c 1 -W 5 10.0.2.2 >/dev/null && echo NET-$((6*7))",
+                        "NET-42", name + "-network")
+            out = shell(g, "dd if=/dev/hwrng bs=16 count=1 2>/dev/null | wc -c; echo RNG-$((6*7))",
+                        "RNG-42", name + "-rng")
+            result(out is not None and "16" in out, name + "-rng-bytes", "got %r" % out)
+            shell(g, "echo restored >/dev/hvc0; umount /mnt; echo DONE-$((6*7))",
+                  "DONE-42", name + "-hvc0")
+            g.send("poweroff\r")
+            st = g.wait(CMD_TIMEOUT)
+            result(st == 0, name + "-exit-0", "exit status %s" % st)
+            with open(os.path.join(tmp, "hvc.out")) as f:
+                result("restored" in f.read(), name + "-hvc0-output",
+                       "hvc0's file lacks the line")
+            with open(img, "rb") as f:
+                result(f.read() == before, name + "-base-unchanged",
+                       "-snapshot: the image changed")
+        finally:
+            g.close()
+
+
 def main():
     for f in (GLASS, os.path.join(GUEST, "Image"), os.path.join(GUEST, "initramfs.cpio.gz")):
         if not os.path.exists(f):
@@ -272,6 +362,8 @@ def main():
     run_console_monitor()
     run_ctrl_a_x()
     run_monitor_stdio()
+    run_virtio_savevm("pci")
+    run_virtio_savevm("device")
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -1788,3 +1788,52 @@ TEST(hypercall_misaligned_whole)
 	CHECK_EQ(hc()->s.ch[1].claimed, false);
 	CHECK_EQ(errors(), 4);
 }
+
+/* ---- CHECKPOINT with the machine's hook ---- */
+
+static struct {
+	int calls;
+	unsigned channel;
+	char name[64];
+	bool exit_after;
+} ck;
+
+static int f_checkpoint(void *o, struct hypercall *h, unsigned channel,
+			const char *name, uint64_t len, bool exit_after)
+{
+	ck.calls++;
+	ck.channel = channel;
+	snprintf(ck.name, sizeof(ck.name), "%.*s", (int)len, name);
+	ck.exit_after = exit_after;
+	return 0;
+}
+
+TEST(hypercall_checkpoint_hook)
+{
+	struct hypercall *h = setup(true, -1, 2);
+
+	h->host.checkpoint = f_checkpoint;
+	memset(&ck, 0, sizeof(ck));
+	CHECK_EQ(rd(HC_REG_FEATURES, 8), 0x6f | 0x10 | 0xff00);
+	put_data(2, 0, "boot\0x", 6);
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 1, 0, 0, 0), 0);
+	CHECK_EQ(ck.calls, 1);
+	CHECK_EQ(ck.channel, 1);            /* channel 2 is ch[1] */
+	CHECK(!strcmp(ck.name, "boot") && ck.exit_after);
+	CHECK_EQ(ret0(2), 0);
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 0, 0, 0, 0), 0);
+	CHECK(!ck.exit_after);
+	/* the arguments the device checks itself */
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 0, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 4, 2, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, 6, 0, 0, 0, 0), ST(HC_EINVAL));
+	CHECK_EQ(call(2, HC_OP_CHECKPOINT, HC_DATA_SIZE + 1, 0, 0, 0, 0),
+		 ST(HC_EINVAL));
+	CHECK_EQ(ck.calls, 2);
+	/* the machine's answer once it saved (or failed to) */
+	hypercall_set_result(h, 1, -HC_EIO, 0);
+	CHECK_EQ(rd(CH(2) + HC_CH_STATUS, 8), ST(HC_EIO));
+	hypercall_set_result(h, 1, 0, 1);
+	CHECK_EQ(ret0(2), 1);
+	hypercall_set_result(h, HC_MAX_CHANNELS, 0, 1); /* ignored */
+}

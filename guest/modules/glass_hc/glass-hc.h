@@ -506,8 +506,10 @@ static inline int64_t glass_hc_trace(glass_hc_base ch, uint64_t mask, int on,
 	return st;
 }
 
-/* exit_after: 1 to stop glass once saved. *restored (if not NULL): 1 when
- * this machine was restored from the checkpoint. glass 1.x: -ENOSYS. */
+/* Save the machine as `name` in glass's --checkpoint-dir. exit_after: 1
+ * to stop glass once saved. *restored (if not NULL): 0 in the machine
+ * that saved, 1 in a machine restored from the checkpoint. -EACCES
+ * without --checkpoint-dir, -EIO if the save failed. */
 static inline int64_t glass_hc_checkpoint(glass_hc_base ch, const char *name,
 					  int exit_after, uint64_t *restored)
 {

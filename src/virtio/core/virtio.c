@@ -46,7 +46,10 @@ int virtio_realize(void *self, struct glass_device *dev,
 	vd->s->device_features = 1ull << VIRTIO_F_VERSION_1 |
 				 1ull << VIRTIO_F_RING_INDIRECT_DESC |
 				 1ull << VIRTIO_F_RING_EVENT_IDX;
-	return ops->realize ? ops->realize(vd) : 0;
+	if (ops->realize && ops->realize(vd) < 0)
+		return -1;
+	vd->offered = vd->s->device_features;
+	return 0;
 }
 
 void virtio_unrealize(struct virtio_dev *vd)
@@ -109,6 +112,51 @@ void virtio_reset(struct virtio_dev *vd)
 	glass_irq_set(vd->dev, 0, 0);
 	if (vd->ops->reset)
 		vd->ops->reset(vd);
+}
+
+/* What a restored state must hold for this device to work on it: the
+ * features this instance offers (they follow its properties and its
+ * backend: a read-only drive offers RO), a driver's choice among them,
+ * queues that exist and that the guest could have enabled, and an
+ * interrupt line that matches the ISR, and no more chains taken than
+ * the queue holds. Ring addresses and the driver's indices are the
+ * guest's business (every access to them is checked as it happens). */
+int virtio_post_load(struct virtio_dev *vd)
+{
+	const struct virtio_state *s = vd->s;
+
+	if (s->device_features != vd->offered) {
+		glass_error(vd->dev, "the snapshot's device offers features "
+			    "0x%llx, this one 0x%llx (another backend: a "
+			    "read-only drive, other properties?)",
+			    (unsigned long long)s->device_features,
+			    (unsigned long long)vd->offered);
+		return -1;
+	}
+	if ((s->driver_features & ~s->device_features) ||
+	    s->isr & ~(VIRTIO_ISR_QUEUE | VIRTIO_ISR_CONFIG) ||
+	    s->irq_level != (s->isr != 0) ||
+	    s->pending_kick >> vd->ops->nqueues) {
+		glass_error(vd->dev, "saved virtio state out of range");
+		return -1;
+	}
+	for (unsigned q = 0; q < VIRTIO_QUEUES_MAX; q++) {
+		const struct virtq_state *vq = &s->vq[q];
+		uint16_t max = q < vd->ops->nqueues ? vd->ops->queue_max : 0;
+		bool bad = vq->size > max || vq->ready > 1 ||
+			   vq->signalled_valid > 1;
+		if (vq->ready)
+			bad |= !vq->size || (vq->size & (vq->size - 1)) ||
+			       (vq->desc & 15) || (vq->driver & 1) ||
+			       (vq->device & 3) ||
+			       (uint16_t)(vq->last_avail - vq->used_idx) >
+			       vq->size;
+		if (bad) {
+			glass_error(vd->dev, "saved queue %u out of range", q);
+			return -1;
+		}
+	}
+	return vd->ops->post_load ? vd->ops->post_load(vd) : 0;
 }
 
 uint32_t virtio_device_features(struct virtio_dev *vd)

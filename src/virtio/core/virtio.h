@@ -142,6 +142,9 @@ struct virtio_device_ops {
 	void (*driver_ok)(struct virtio_dev *vd);
 	/* a few words for info virtio / info qtree */
 	void (*info)(struct virtio_dev *vd, char *buf, size_t len);
+	/* a snapshot restored the state: check the model's own part (the
+	 * core has checked its own); -1 after glass_error() refuses it */
+	int (*post_load)(struct virtio_dev *vd);
 };
 
 /* The wiring of a virtio device (after its state in the instance). */
@@ -156,6 +159,8 @@ struct virtio_dev {
 	unsigned nsegs;
 	struct event_sink *sink;  /* the trace */
 	void *self;               /* the instance */
+	uint64_t offered;         /* device_features as realized (a restored
+				   * state must offer the same) */
 };
 
 /* ---- for transports ------------------------------------------------ */
@@ -171,6 +176,11 @@ struct virtio_dev *virtio_of(void *self, const struct virtio_device_ops *ops);
 
 /* A device reset: by the guest (status 0) or the machine. */
 void virtio_reset(struct virtio_dev *vd);
+
+/* A snapshot restored the state (the class's post_load): the core's
+ * checks (features, queues, ISR) then the model's. 0, or -1 after
+ * glass_error(): the state is refused. */
+int virtio_post_load(struct virtio_dev *vd);
 
 uint32_t virtio_device_features(struct virtio_dev *vd);
 void virtio_set_driver_features(struct virtio_dev *vd, uint32_t val);

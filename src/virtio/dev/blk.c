@@ -338,6 +338,37 @@ static int blk_realize(struct virtio_dev *vd)
 	return 0;
 }
 
+/* A restored state: completions waiting for the latency timer must be
+ * chains of the queue, and the guest's idea of the capacity this disk's
+ * (the snapshot's disk identity is checked by the machine, this is the
+ * device's view of it). */
+static int blk_post_load(struct virtio_dev *vd)
+{
+	struct blk *b = blk_of(vd);
+
+	if (b->s.npending > QUEUE_SIZE) {
+		glass_error(vd->dev, "saved pending completions out of range");
+		return -1;
+	}
+	for (unsigned i = 0; i < b->s.npending; i++) {
+		if (b->s.pending[i].head >= QUEUE_SIZE) {
+			glass_error(vd->dev, "saved pending completion out of "
+				    "range");
+			return -1;
+		}
+	}
+	uint64_t cap = 0;
+	for (int i = 7; i >= 0; i--)
+		cap = cap << 8 | vd->config[i];
+	if (cap != b->bk->sectors) {
+		glass_error(vd->dev, "the snapshot's disk has %llu sectors, "
+			    "drive=%s %llu", (unsigned long long)cap,
+			    b->bk->id, (unsigned long long)b->bk->sectors);
+		return -1;
+	}
+	return 0;
+}
+
 static void blk_unrealize(struct virtio_dev *vd)
 {
 	struct blk *b = blk_of(vd);
@@ -387,8 +418,9 @@ const struct virtio_device_ops virtio_blk_ops = {
 	.reset = blk_reset,
 	.notify = blk_notify,
 	.info = blk_info,
+	.post_load = blk_post_load,
 };
 
 VIRTIO_CLASSES(virtio_blk, "virtio-blk", "virtio block device on a raw "
 	       "image", 2, 0x010000, struct blk, struct blk_state, config,
-	       blk_props, virtio_blk_ops);
+	       blk_props, virtio_blk_ops, 1);

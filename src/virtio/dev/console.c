@@ -25,6 +25,7 @@ struct console_state {
 	uint8_t config[CONFIG_SIZE];
 	uint16_t rxlen;
 	uint8_t rxbuf[RXBUF];
+	uint8_t rx_seen;         /* the guest took input already */
 	uint64_t in_bytes, out_bytes;
 };
 
@@ -33,7 +34,6 @@ struct vcons {
 	struct virtio_dev vd;
 	struct chardev *chr;
 	struct glass_timer *kick;
-	bool rx_seen;            /* the guest took input already */
 	uint8_t out[4096];
 };
 
@@ -52,7 +52,7 @@ static void flush_rx(struct vcons *c)
 		virtio_trace_request(vd, RXQ, "console in %zu bytes", n);
 		virtio_push(vd, RXQ, e->head, (uint32_t)n);
 		pushed = true;
-		c->rx_seen = true;
+		c->s.rx_seen = 1;
 	}
 	if (pushed)
 		virtio_flush(vd, RXQ);
@@ -80,7 +80,7 @@ static void cons_receive(void *fe, uint8_t byte)
 	c->s.rxbuf[c->s.rxlen++] = byte;
 	if (!glass_timer_armed(c->kick))
 		glass_timer_arm(c->kick, glass_clock_ns(c->vd.dev) +
-				(c->rx_seen ? 0 : RX_SETTLE_NS));
+				(c->s.rx_seen ? 0 : RX_SETTLE_NS));
 }
 
 static void transmit(struct vcons *c)
@@ -125,7 +125,7 @@ static void cons_reset(struct virtio_dev *vd)
 	struct vcons *c = vd->self;
 
 	c->s.rxlen = 0;
-	c->rx_seen = false;
+	c->s.rx_seen = 0;
 	glass_timer_cancel(c->kick);
 }
 
@@ -143,6 +143,17 @@ static int cons_realize(struct virtio_dev *vd)
 	virtio_put_le16(vd->config + 0, 80);   /* cols */
 	virtio_put_le16(vd->config + 2, 25);   /* rows */
 	virtio_put_le32(vd->config + 4, 1);    /* max_nr_ports */
+	return 0;
+}
+
+static int cons_post_load(struct virtio_dev *vd)
+{
+	struct vcons *c = vd->self;
+
+	if (c->s.rxlen > RXBUF || c->s.rx_seen > 1) {
+		glass_error(vd->dev, "saved input buffer out of range");
+		return -1;
+	}
 	return 0;
 }
 
@@ -182,8 +193,9 @@ const struct virtio_device_ops virtio_console_ops = {
 	.reset = cons_reset,
 	.notify = cons_notify,
 	.info = cons_info,
+	.post_load = cons_post_load,
 };
 
 VIRTIO_CLASSES(virtio_console, "virtio-serial", "virtio console, one port "
 	       "(hvc0)", 3, 0x078000, struct vcons, struct console_state,
-	       config, cons_props, virtio_console_ops);
+	       config, cons_props, virtio_console_ops, 2);

@@ -298,4 +298,4 @@ const struct virtio_device_ops virtio_net_ops = {
 
 VIRTIO_CLASSES(virtio_net, "virtio-net", "virtio network device on a "
 	       "-netdev", 1, 0x020000, struct net, struct net_state, config,
-	       net_props, virtio_net_ops);
+	       net_props, virtio_net_ops, 1);

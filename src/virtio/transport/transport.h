@@ -26,9 +26,10 @@ void virtio_info_line(struct virtio_dev *vd, char *buf, size_t len);
 /* Both classes of a device model (DEVID: the virtio device ID, PCICLASS
  * its PCI class code). TYPE is the instance (its state struct
  * STYPE first, which starts with struct virtio_state; the config bytes
- * are the STYPE member CFG). */
+ * are the STYPE member CFG); VERSION names STYPE's layout in snapshots
+ * (change it with the layout). */
 #define VIRTIO_CLASSES(PFX, NAME, DESC, DEVID, PCICLASS, TYPE, STYPE, CFG,   \
-		       PROPS, OPS)                                           \
+		       PROPS, OPS, VERSION)                                  \
 	static struct virtio_dev *PFX##_vd(void *self)                      \
 	{                                                                   \
 		return virtio_of(self, &OPS);                               \
@@ -55,6 +56,10 @@ void virtio_info_line(struct virtio_dev *vd, char *buf, size_t len);
 	{                                                                   \
 		virtio_info_line(PFX##_vd(self), buf, len);                 \
 	}                                                                   \
+	static int PFX##_post_load(void *self)                              \
+	{                                                                   \
+		return virtio_post_load(PFX##_vd(self));                    \
+	}                                                                   \
 	const struct glass_device_class PFX##_pci_class = {                 \
 		.name = NAME "-pci",                                        \
 		.desc = DESC " (virtio-pci)",                               \
@@ -62,7 +67,7 @@ void virtio_info_line(struct virtio_dev *vd, char *buf, size_t len);
 		.props = PROPS,                                             \
 		.instance_size = sizeof(TYPE),                              \
 		.state_size = sizeof(STYPE),                                \
-		.state_version = 1,                                         \
+		.state_version = (VERSION),                                 \
 		.pci = { .vendor = VIRTIO_PCI_VENDOR,                       \
 			 .device = VIRTIO_PCI_DEVICE_BASE + (DEVID),        \
 			 .class_code = (PCICLASS),                          \
@@ -71,6 +76,7 @@ void virtio_info_line(struct virtio_dev *vd, char *buf, size_t len);
 			 .pin = 1 },                                        \
 		.realize = PFX##_pci_realize,                               \
 		.reset = PFX##_reset,                                       \
+		.post_load = PFX##_post_load,                               \
 		.info = PFX##_info,                                         \
 		.unrealize = PFX##_unrealize,                               \
 	};                                                                  \
@@ -81,11 +87,12 @@ void virtio_info_line(struct virtio_dev *vd, char *buf, size_t len);
 		.props = PROPS,                                             \
 		.instance_size = sizeof(TYPE),                              \
 		.state_size = sizeof(STYPE),                                \
-		.state_version = 1,                                         \
+		.state_version = (VERSION),                                 \
 		.platform_size = 0x1000,                                    \
 		.platform_irqs = 1,                                         \
 		.realize = PFX##_mmio_realize,                              \
 		.reset = PFX##_reset,                                       \
+		.post_load = PFX##_post_load,                               \
 		.info = PFX##_info,                                         \
 		.fdt_node = virtio_mmio_fdt,                                \
 		.unrealize = PFX##_unrealize,                               \
