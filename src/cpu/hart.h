@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cpu/debug.h"
 #include "cpu/tb.h"
 #include "cpu/tlb.h"
 
@@ -49,6 +50,9 @@ struct hart_csr {
 	uint8_t pmpcfg[16];
 	uint64_t pmpaddr[16];
 	uint8_t fflags, frm;
+	/* the trigger module (Sdtrig, cpu/debug.c) */
+	uint64_t tselect;
+	uint64_t tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
 struct hart {
@@ -98,6 +102,17 @@ struct hart {
 		uint64_t pc, left, rsp, left0;
 	} jit_run;
 
+	/* What is armed (cpu/debug.c keeps these in step with the triggers
+	 * and dbg_points, and sets jit_inhibit while any is), and why the
+	 * hart last stopped for its debugger. */
+	uint8_t dbg_exec;     /* an execute point or trigger */
+	uint8_t dbg_mem;      /* a load or store point or trigger */
+	uint8_t dbg_noirq;    /* take no interrupt (a debugger's step) */
+	uint8_t dbg_pass;     /* the debugger's points do not match */
+	struct dbg_hit dbg_hit;
+	/* a debugger's breakpoints and watchpoints, or NULL; kept by reset */
+	const struct dbg_points *dbg_points;
+
 	struct tlb tlb;
 	struct hart_env env;
 	/* Translated code (cpu/jit/jit.h), derived state like tbc: NULL
@@ -110,10 +125,6 @@ struct hart {
  * (QEMU's virt convention: hart id, DTB address, fw_dynamic info). */
 void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env);
 void hart_reset(struct hart *h, uint64_t reset_pc);
-
-/* The bits of any_event the interpreter acts on (wfi, stop, irq_check;
- * little-endian host). */
-#define HART_EVENTS 0x00ffffffu
 
 /* Execute up to `budget` instructions. Returns how much minstret advanced
  * (instructions retired). */
