@@ -400,6 +400,185 @@ TEST(jit_inhibit_honoured_at_next_block)
 	env_free(e);
 }
 
+/* ---- debuggers and the trigger module (cpu/debug.h) on a JIT hart ---- */
+
+#define CSRW(csr, rs1) ((uint32_t)(csr) << 20 | (rs1) << 15 | 1 << 12 | 0x73)
+#define MC6_EXEC_M ((6ull << 60) | (1ull << 6) | (1ull << 2))
+
+/* A debugger's single step (budget 1, interrupts masked) on code the JIT
+ * has translated: one instruction a step, a pending interrupt waits
+ * until the mask goes, then is taken before the next instruction. */
+TEST(jit_step_masks_interrupts)
+{
+	if (!jit_available())
+		return;
+	struct env *e = env_new(1 << 20);
+
+	put_loop(e);
+	e->at = MTVEC;
+	emit(e, JAL0(0));                /* the handler: j self */
+	e->h.x[11] = 1000;
+	hart_run(&e->h, 100);           /* translated, chained */
+	CHECK(stats(e).blocks >= 1);
+	CHECK_EQ(e->h.pc, CODE);
+	e->h.csr.mie = MIP_MSIP;
+	e->h.csr.mstatus |= MSTATUS_MIE;
+	hart_debug_mask_irqs(&e->h, true);
+	hart_set_mip(&e->h, MIP_MSIP, 1);
+	for (int i = 1; i <= 5; i++) {
+		CHECK_EQ(hart_run(&e->h, 1), 1);
+		CHECK_EQ(e->h.pc, i & 1 ? CODE + 4 : CODE);
+		CHECK_EQ(e->h.instret, 100 + i);
+	}
+	CHECK_EQ(e->h.interrupts, 0);
+	hart_debug_mask_irqs(&e->h, false);
+	hart_run(&e->h, 1);
+	CHECK_EQ(e->h.interrupts, 1);
+	CHECK_EQ(e->h.csr.mcause, CAUSE_INTERRUPT | IRQ_MSI);
+	CHECK_EQ(e->h.csr.mepc, CODE + 4);
+	env_free(e);
+}
+
+/* A debugger's breakpoint inside a block the JIT translated and chained:
+ * the hart stops on it, the instruction not run, instret exact; passed
+ * once, it runs; removed, the loop runs translated again. */
+TEST(jit_breakpoint_in_translated_loop)
+{
+	if (!jit_available())
+		return;
+	struct env *e = env_new(1 << 20);
+	static struct dbg_points pts;
+	struct dbg_hit hit;
+
+	put_loop(e);
+	e->h.x[11] = 1000;
+	hart_run(&e->h, 100);
+	CHECK_EQ(e->h.x[10], 50);
+	pts.n = 1;
+	pts.p[0] = (struct dbg_point){ .addr = CODE + 4, .last = CODE + 4,
+				       .kind = DBG_EXEC };
+	hart_debug_attach(&e->h, &pts);
+	CHECK(e->h.jit_inhibit);
+	CHECK_EQ(hart_run(&e->h, 1000), 1);
+	CHECK_EQ(e->h.pc, CODE + 4);
+	CHECK_EQ(e->h.x[10], 51);
+	CHECK_EQ(e->h.instret, 101);
+	CHECK(hart_debug_take_hit(&e->h, &hit));
+	CHECK_EQ(hit.kind, DBG_EXEC);
+	CHECK_EQ(hit.addr, CODE + 4);
+	hart_debug_pass(&e->h, true);
+	CHECK_EQ(hart_run(&e->h, 1), 1);
+	hart_debug_pass(&e->h, false);
+	CHECK_EQ(e->h.pc, CODE);
+	CHECK_EQ(hart_run(&e->h, 1000), 1);
+	CHECK_EQ(e->h.pc, CODE + 4);
+	CHECK_EQ(e->h.x[10], 52);
+	CHECK(hart_debug_take_hit(&e->h, &hit));
+	hart_debug_attach(&e->h, NULL);
+	CHECK(!e->h.jit_inhibit);
+	uint64_t interp = stats(e).interp_insns;
+	hart_run(&e->h, 5000);
+	CHECK_EQ(e->h.x[10], 1000);
+	CHECK_EQ(e->h.pc, CODE + 8);
+	CHECK(stats(e).interp_insns - interp < 10);
+	env_free(e);
+}
+
+/* Watchpoints on accesses the JIT had on its inline fast path (RAM,
+ * virtual) and on a device register (physical, TLB_WATCH): the hart
+ * stops before the access, which does not happen. */
+TEST(jit_watchpoints_after_translation)
+{
+	if (!jit_available())
+		return;
+	struct env *e = env_new(1 << 20);
+	static struct dbg_points pts;
+	struct dbg_hit hit;
+
+	emit(e, LD(12, 14, 0));          /* RAM: the inline fast path */
+	emit(e, ADDI(10, 10, 1));
+	emit(e, SW(10, 13, 0));          /* the device */
+	emit(e, JAL0(-12));
+	e->h.x[13] = DEV_BASE;
+	e->h.x[14] = DATA;
+	hart_run(&e->h, 400);
+	CHECK_EQ(e->h.x[10], 100);
+	CHECK_EQ(e->dev.last, 100);
+	CHECK(stats(e).blocks >= 1);
+	pts.n = 1;
+	pts.p[0] = (struct dbg_point){ .addr = DEV_BASE, .last = DEV_BASE + 3,
+				       .kind = DBG_STORE, .phys = true };
+	hart_debug_attach(&e->h, &pts);
+	hart_run(&e->h, 400);
+	CHECK_EQ(e->h.pc, CODE + 8);
+	CHECK_EQ(e->h.x[10], 101);
+	CHECK_EQ(e->dev.last, 100);
+	CHECK_EQ(e->h.instret, 402);
+	CHECK(hart_debug_take_hit(&e->h, &hit));
+	CHECK_EQ(hit.kind, DBG_STORE);
+	CHECK_EQ(hit.pa, DEV_BASE);
+	CHECK_EQ(hit.value, 101);
+	pts.p[0] = (struct dbg_point){ .addr = DATA + 4, .last = DATA + 4,
+				       .kind = DBG_LOAD };
+	hart_debug_attach(&e->h, &pts);
+	hart_debug_pass(&e->h, true);  /* the store the point stopped */
+	hart_run(&e->h, 1);
+	hart_debug_pass(&e->h, false);
+	CHECK_EQ(e->dev.last, 101);
+	hart_run(&e->h, 400);
+	CHECK_EQ(e->h.pc, CODE);
+	CHECK_EQ(e->h.instret, 404);
+	CHECK(hart_debug_take_hit(&e->h, &hit));
+	CHECK_EQ(hit.kind, DBG_LOAD);
+	CHECK_EQ(hit.va, DATA);
+	CHECK_EQ(hit.addr, DATA + 4);
+	hart_debug_attach(&e->h, NULL);
+	hart_run(&e->h, 4);
+	CHECK_EQ(e->dev.last, 102);
+	env_free(e);
+}
+
+/* The guest arms an execute trigger (mcontrol6) from translated code,
+ * aimed at a block the JIT has already translated: the breakpoint
+ * exception comes before that instruction, mepc = mtval = its address,
+ * instret exact; disarmed, the JIT runs the hart again. */
+TEST(jit_guest_trigger_armed_from_translated_code)
+{
+	if (!jit_available())
+		return;
+	struct env *e = env_new(1 << 20);
+
+	emit(e, CSRW(CSR_TDATA2, 5));
+	emit(e, CSRW(CSR_TDATA1, 6));
+	emit(e, ADDI(10, 10, 1));        /* CODE + 8 */
+	emit(e, ADDI(10, 10, 1));
+	emit(e, ADDI(10, 10, 1));        /* CODE + 16: the trigger */
+	emit(e, JAL0(0));
+	e->h.pc = CODE + 8;
+	hart_run(&e->h, 4);              /* CODE + 8 translated */
+	CHECK_EQ(e->h.x[10], 3);
+	CHECK(stats(e).blocks >= 1);
+	e->h.pc = CODE;
+	e->h.x[10] = 0;
+	e->h.x[5] = CODE + 16;
+	e->h.x[6] = MC6_EXEC_M;
+	CHECK_EQ(hart_run_insns(&e->h, 5), 5);
+	CHECK_EQ(e->h.csr.mcause, CAUSE_BREAKPOINT);
+	CHECK_EQ(e->h.csr.mepc, CODE + 16);
+	CHECK_EQ(e->h.csr.mtval, CODE + 16);
+	CHECK_EQ(e->h.x[10], 2);
+	CHECK_EQ(e->h.instret, 8);
+	CHECK_EQ(e->h.pc, MTVEC);
+	CHECK(hart_csr_poke(&e->h, CSR_TDATA1, 0));
+	CHECK(!e->h.jit_inhibit);
+	e->h.pc = CODE + 8;
+	uint64_t interp = stats(e).interp_insns;
+	hart_run(&e->h, 4);
+	CHECK_EQ(e->h.x[10], 5);
+	CHECK_EQ(stats(e).interp_insns, interp);
+	env_free(e);
+}
+
 /* A cache too small for the code: it is flushed and refilled, and the
  * program still runs right. */
 TEST(jit_cache_full_flushes)

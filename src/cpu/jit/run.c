@@ -107,7 +107,8 @@ uint64_t jit_run(struct hart *h, uint64_t budget)
 			if (h->stop || h->wfi)
 				return n;
 			h->irq_check = false;
-			if (hart_take_interrupt(h))
+			/* none during a debugger's step, as in exec_run */
+			if (!h->dbg_noirq && hart_take_interrupt(h))
 				continue;
 		}
 		if (n >= budget)
