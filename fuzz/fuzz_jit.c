@@ -17,8 +17,10 @@
  * bytes from templates that give mostly valid RV64GC: ALU and M
  * operations, loads and stores through x20..x23 (which the templates never
  * write, and which point into RAM, at the device, at nothing, and at the
- * code), branches and jumps a few instructions away, CSR accesses, system
- * instructions, AMOs, F/D arithmetic, loads and stores, compressed pairs.
+ * code), branches and jumps a few instructions away, CSR accesses (the
+ * trigger module's too, which hand the JIT's hart to the interpreter
+ * while a trigger is armed), system instructions, AMOs, F/D arithmetic,
+ * loads and stores, compressed pairs.
  * Code runs from RAM, so stores rewrite it (self-modifying code) and the
  * trap vectors point into it too.
  *
@@ -211,6 +213,18 @@ static uint32_t make_insn(uint32_t v)
 	case 36: return i_type(small & ~1, b3 & 1 ? 1 : base, 0, rd & 1, 0x67);
 	case 37 ... 40: {
 		unsigned csr = csrs[b3 % (sizeof(csrs) / sizeof(csrs[0]))];
+		if (csr == 0x7b0) {
+			/* the debug slot: dcsr (absent), or the trigger
+			 * module, tdata2 from a base register (an address
+			 * in RAM, the device, nothing or the code), so
+			 * that armed triggers fire and the JIT hands the
+			 * hart to the interpreter */
+			static const uint16_t dbg[4] = { 0x7b0, 0x7a0, 0x7a1,
+							 0x7a2 };
+			csr = dbg[b1 >> 6];
+			if (csr == 0x7a2)
+				rs1 = 20 + (b2 & 3);
+		}
 		return csr << 20 | rs1 << 15 | (f3 & 3 ? f3 : 2) << 12 |
 		       rd << 7 | 0x73;
 	}

@@ -707,6 +707,34 @@ JIT_SMC = """
     wfi
 """
 
+# The trigger module armed from the code (the JIT's hart then runs in the
+# interpreter): a load trigger on x20's address, then an execute trigger
+# inside a loop; the handler at +0x100 (mtvec) disarms the selected one.
+JIT_TRIGGERS = """
+.option norvc
+    li t1, 1
+    csrw tselect, t1
+    csrw tdata2, x20
+    li t1, 0x6000000000000041
+    csrw tdata1, t1
+    ld t2, 0(x20)
+    csrw tselect, zero
+    li t1, 0x6000000000000044
+    auipc t0, 0
+    addi t0, t0, 28
+    csrw tdata2, t0
+    csrw tdata1, t1
+    li a0, 0
+    li a2, 20
+1:  addi a0, a0, 1
+    addi a1, a1, 5
+    bne a0, a2, 1b
+    j .
+.org 0x100
+    csrw tdata1, zero
+    mret
+"""
+
 
 def jit_seeds():
     import random
@@ -717,6 +745,7 @@ def jit_seeds():
                                       lines=0x3f) + asm(JIT_LOOP))
     put("jit", "m-smc-system", jit_hdr(page=1, mie_deleg=0xf8, lines=0x05)
         + asm(JIT_SMC))
+    put("jit", "m-triggers", jit_hdr(steps=40) + asm(JIT_TRIGGERS))
     for n in range(8):
         r = random.Random(n)
         hdr = jit_hdr(priv=n % 3, mode=(n // 3) % 3, templates=True,
