@@ -10,13 +10,13 @@
 #
 #   tests/gdb/linux.sh [GLASS [GUESTDIR]]
 #
-# Logs: build/test-logs/gdb/linux.{glass,gdb}. Prints PASS/FAIL lines and
-# "N passed, N failed".
+# Logs: $LOGDIR/gdb/linux.{glass,gdb} (LOGDIR: build/test-logs). Prints PASS/FAIL
+# lines and "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 2
 glass=${1:-build/glass}
 guest=${2:-build/guest}
 gdb=${GDB:-gdb-multiarch}
-logdir=build/test-logs/gdb
+logdir=${LOGDIR:-build/test-logs}/gdb
 limit=${LINUX_TIMEOUT:-300}
 mkdir -p "$logdir"
 log=$logdir/linux.glass
