@@ -8,7 +8,8 @@
 # machine at the driver's iowrite32, shows the driver in the backtrace,
 # and names the access the way the trace does. guest/tests/gdb-edu.sh is
 # the guest's half. The session runs twice: on the host clock, and under
-# -icount (the tests' names then end in -icount).
+# -icount (the tests' names then end in -icount). Last, a stub nobody
+# connects to changes nothing: console, trace and statistics identical.
 #
 #   tests/gdb/linux.sh [GLASS [GUESTDIR]]
 #
@@ -154,6 +155,41 @@ EOF
 
 session ""
 session -icount -icount shift=auto
+
+# ---- no client, nothing changes: a stub that listens while nobody
+# connects leaves the guest's console, --trace all and --stats exactly
+# as without one (under -icount, where two runs are identical) ----
+# quiet NAME [GLASS ARGS...]: the smoke test on two harts, traced
+quiet() {
+	n=$1
+	shift
+	timeout "$limit" "$glass" "$@" -m 256M -smp 2 -icount shift=auto \
+		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
+		-append "console=ttyS0 glass.test=smoke glass.harts=2" \
+		--trace all --trace-file "$logdir/$n.trace" \
+		--stats "$logdir/$n.json" </dev/null >"$logdir/$n.glass" 2>&1
+}
+name=no-client glog=/dev/null
+rm -f "$logdir/no-client.sock"
+quiet no-client-without
+rc_a=$?
+quiet no-client-with -gdb "unix:$logdir/no-client.sock"
+rc_b=$?
+if [ $rc_a = 0 ] && [ $rc_b = 0 ] &&
+	grep -q '^GLASS-TEST smoke exit=0' "$logdir/no-client-without.glass" &&
+	[ "$(wc -l <"$logdir/no-client-without.trace")" -gt 10000 ] &&
+	cmp -s "$logdir/no-client-without.glass" \
+		"$logdir/no-client-with.glass" &&
+	cmp -s "$logdir/no-client-without.trace" \
+		"$logdir/no-client-with.trace" &&
+	cmp -s "$logdir/no-client-without.json" \
+		"$logdir/no-client-with.json"; then
+	result linux-no-client-unchanged yes
+	rm -f "$logdir"/no-client-*.trace
+else
+	result linux-no-client-unchanged no "exits $rc_a and $rc_b; compare" \
+		"$logdir/no-client-with{out,}.{glass,trace,json}"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
