@@ -62,6 +62,7 @@ session() {
 		-device edu,dma_mask=0xffffffff \
 		-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
 		-append "console=ttyS0 glass.test=gdb-edu" -gdb "unix:$sock" \
+		--trace mmio --trace-file "$logdir/$name.trace" \
 		<&3 >"$log" 2>&1 &
 	gpid=$!
 
@@ -128,9 +129,12 @@ EOF
 	fi
 
 	# the watchpoint: stopped at the driver's store, named as the trace
-	# names it
+	# names it: the line is the one --trace mmio wrote when the store ran
 	line='glass: watchpoint: hart[0-9] S pc=ffffffff[0-9a-f]+ store\.w va=[0-9a-f]+ pte\[.*pbmt=IO\] pa=0x40000004 -> pci 00:01\.0 edu bar0 bus=0x40000004 \+0x004 \(liveness\) = 0x12345678'
+	traced=$(grep -E "$line" "$glog" | head -n 1 |
+		sed 's/^glass: watchpoint: //')
 	if grep -qE "$line" "$glog" &&
+		grep -qxF -- "$traced" "$logdir/$name.trace" &&
 		grep -qE 'received signal SIGTRAP' "$glog" &&
 		grep -qE '#0 .*iowrite32 \(addr=0x[0-9a-f]+, value=305419896\)' "$glog" &&
 		grep -qE '#[1-3] .*test_liveness \(edu=.*\) at .*glass_edu\.c:[0-9]+' "$glog" &&
