@@ -73,6 +73,9 @@ bool mmu_translate_peek(struct hart *h, uint64_t va, enum access_type type,
 void trig_reset(struct hart *h);
 bool trig_csr_read(struct hart *h, unsigned csr, uint64_t *val);
 bool trig_csr_write(struct hart *h, unsigned csr, uint64_t val);
+/* Whether tselect and a tdata1 value are ones the CSRs' write rules can
+ * leave (a saved state being checked). */
+bool trig_state_ok(uint64_t tselect, const uint64_t tdata1[HART_TRIGGERS]);
 /* Before running from h->pc: 0 if the instruction there must not run
  * (the hart stopped for its debugger, h->stop set; or it took a
  * breakpoint trap, which the caller counts as a trapping instruction);

@@ -108,6 +108,21 @@ void trig_reset(struct hart *h)
 	}
 }
 
+bool trig_state_ok(uint64_t tselect, const uint64_t tdata1[HART_TRIGGERS])
+{
+	if (tselect >= HART_TRIGGERS)
+		return false;
+	for (unsigned i = 0; i < HART_TRIGGERS; i++) {
+		uint64_t type = tdata1_type(tdata1[i]);
+		if (type == TYPE_DISABLED ?
+		    tdata1[i] != TYPE_DISABLED << TDATA1_TYPE_SHIFT :
+		    (type != TYPE_MCONTROL && type != TYPE_MCONTROL6) ||
+		    tdata1_legal(tdata1[i]) != tdata1[i])
+			return false;
+	}
+	return true;
+}
+
 bool trig_csr_read(struct hart *h, unsigned csr, uint64_t *val)
 {
 	unsigned t = (unsigned)h->csr.tselect;

@@ -238,12 +238,12 @@ void hart_tlb_foreach(const struct hart *h,
  * Everything architectural about a hart, as machine snapshots save and
  * restore it: registers, pc, privilege, every CSR (FP included), the
  * LR/SC reservation, pending interrupts (software bits and device lines),
- * WFI, and the counters the statistics show. Not the TLB or decoded code:
+ * WFI, the trigger module's CSRs, and the counters the statistics show. Not the TLB or decoded code:
  * those are derived, and dropped on both sides (hart_drop_caches). Every
  * field is a uint64_t so the state is an array of HART_STATE_WORDS
  * little-endian words on disk, in this order; a change of layout changes
  * HART_STATE_VERSION. */
-#define HART_STATE_VERSION 1
+#define HART_STATE_VERSION 2    /* 2: the trigger module's CSRs */
 
 struct hart_state {
 	uint64_t x[32], f[32];
@@ -263,6 +263,9 @@ struct hart_state {
 	uint64_t wfi;
 	/* statistics, so counts continue across a restore */
 	uint64_t interrupts, exceptions, tlb_hits, tlb_misses, tlb_walks;
+	/* the trigger module (Sdtrig): a guest's armed triggers go on
+	 * firing after a restore */
+	uint64_t tselect, tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
 #define HART_STATE_WORDS (sizeof(struct hart_state) / sizeof(uint64_t))

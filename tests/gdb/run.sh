@@ -242,7 +242,7 @@ else
 	fail insn "missing '$missing' or glass exit $grc, wanted 7"
 fi
 
-# ---- Ctrl-C during a busy loop ----
+# ---- Ctrl-C during a busy loop, on the host clock and under -icount ----
 cat >"$logdir/ctrlc.cmd" <<'EOF'
 break spin
 continue
@@ -253,22 +253,86 @@ bt
 set var spinning = 0
 continue
 EOF
-start ctrlc "$prog"
-# (--foreground: timeout would otherwise pass the SIGINT on twice, and GDB
-# takes a second Ctrl-C for "the target does not answer")
-timeout --foreground 60 "$gdb" -nx -batch -ex "set pagination off" \
-	-ex "target remote $sock" -x "$logdir/ctrlc.cmd" "$prog" \
-	>"$logdir/ctrlc.gdb" 2>&1 &
-dpid=$!
-sleep 3
-kill -INT "$dpid"
-wait "$dpid"
-finish
-if has ctrlc 'received signal SIGINT' '#0 .*spin \(\)' \
-	'exited with code 03' && [ "$grc" = 3 ]; then
-	pass ctrlc
+# ctrlc NAME [GLASS ARGS...]
+ctrlc() {
+	n=$1
+	shift
+	start "$n" "$prog" "$@"
+	# (--foreground: timeout would otherwise pass the SIGINT on twice,
+	# and GDB takes a second Ctrl-C for "the target does not answer")
+	timeout --foreground 60 "$gdb" -nx -batch -ex "set pagination off" \
+		-ex "target remote $sock" -x "$logdir/ctrlc.cmd" "$prog" \
+		>"$logdir/$n.gdb" 2>&1 &
+	dpid=$!
+	sleep 3
+	kill -INT "$dpid"
+	wait "$dpid"
+	finish
+	if has "$n" 'received signal SIGINT' '#0 .*spin \(\)' \
+		'exited with code 03' && [ "$grc" = 3 ]; then
+		pass "$n"
+	else
+		fail "$n" "missing '$missing' or glass exit $grc, wanted 3"
+	fi
+}
+ctrlc ctrlc
+ctrlc ctrlc-icount -icount shift=auto
+
+# ---- the clock: stopped, it stands still (host clock and -icount);
+# under -icount a stop, however long, changes nothing the guest sees, so
+# two sessions that wait differently read the same times ----
+cat >"$logdir/clock.cmd" <<'EOF'
+break bump
+continue
+printf "time-a %lu\n", $time
+shell sleep 1
+printf "time-b %lu\n", $time
+stepi
+delete
+watch counter
+continue
+continue
+printf "time-c %lu\n", $time
+delete
+continue
+EOF
+# clock NAME CMDFILE [GLASS ARGS...]: the session; its three times in
+# $times
+clock() {
+	n=$1 cmd=$2
+	shift 2
+	start "$n" "$prog" "$@"
+	run_gdb "$n" "$prog" "$cmd"
+	finish
+	times=$(sed -n 's/^time-[abc] //p' "$logdir/$n.gdb" | tr '\n' ' ')
+}
+# has_clock NAME: the session's stops and exit
+has_clock() {
+	has "$1" 'Breakpoint 1, bump' 'Old value = 1' 'New value = 2' \
+		'exited with code 03' && [ "$grc" = 3 ]
+}
+clock clock "$logdir/clock.cmd"
+set -- $times
+if has_clock clock && [ $# = 3 ] && [ "$1" = "$2" ]; then
+	pass clock-stopped
 else
-	fail ctrlc "missing '$missing' or glass exit $grc, wanted 3"
+	fail clock "missing '$missing', glass exit $grc or times '$times'" \
+		"(the first two must be equal)"
+fi
+clock clock-icount "$logdir/clock.cmd" -icount shift=10
+first=$times
+ok=no
+has_clock clock-icount && ok=yes
+sed 's/^continue$/shell sleep 0.5\ncontinue/' "$logdir/clock.cmd" \
+	>"$logdir/clock-slow.cmd"
+clock clock-icount-slow "$logdir/clock-slow.cmd" -icount shift=10
+set -- $times
+if [ $ok = yes ] && has_clock clock-icount-slow && [ $# = 3 ] &&
+	[ "$1" = "$2" ] && [ "$first" = "$times" ] && [ "$3" -gt "$1" ]; then
+	pass clock-icount
+else
+	fail clock-icount "missing '$missing', glass exit $grc or times" \
+		"'$first' then '$times' (must be equal, the last larger)"
 fi
 
 # ---- SMP: every hart a thread, switching harts shows their registers --
