@@ -104,6 +104,21 @@ def symbol(name):
     raise SystemExit('no symbol ' + name)
 
 
+def compressed_in(name):
+    """A 2-byte instruction inside function `name`, neither its first nor
+    its last (so in spin()'s loop, which runs it every round)."""
+    out = subprocess.run(['riscv64-linux-gnu-objdump', '-d',
+                          'build/gdb/prog.elf'],
+                         capture_output=True, text=True).stdout
+    body = out.split('<%s>:\n' % name, 1)[1].split('\n\n', 1)[0]
+    insns = [line.split('\t') for line in body.splitlines() if '\t' in line]
+    short = [int(i[0].strip().rstrip(':'), 16) for i in insns[1:-1]
+             if len(i[1].strip()) == 4]
+    if not short:
+        raise SystemExit('no compressed instruction in ' + name)
+    return short[0]
+
+
 def main():
     path = sys.argv[1]
     c = Client(path)
@@ -193,6 +208,16 @@ def main():
     check('stopped in spin()', c.packet(), lambda r: r.startswith(b'T05'))
     check('no break', c.ask('z0,%x,4' % spin), b'OK')
     check('spin forever', c.ask('M%x,4:01000000' % spinning), b'OK')
+    # a breakpoint on a compressed instruction (Z0 kind 2, as GDB sends
+    # for one): the hart stops on it, not a halfword off
+    cinsn = compressed_in('spin')
+    check('Z0 kind 2', c.ask('Z0,%x,2' % cinsn), b'OK')
+    c.raw(frame('c'))
+    check('stopped at the compressed instruction', c.packet(),
+          lambda r: r.startswith(b'T05'))
+    check('pc on it', c.ask('p20'),
+          cinsn.to_bytes(8, 'little').hex().encode())
+    check('z0 kind 2', c.ask('z0,%x,2' % cinsn), b'OK')
     check('a point the old client leaves', c.ask('Z4,%x,4' % answer), b'OK')
     before = int.from_bytes(bytes.fromhex(c.ask('m%x,8' % slot).decode()),
                             'little')
