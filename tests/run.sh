@@ -31,6 +31,7 @@ part() {
 
 part "unit tests" build/unit-tests
 part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
+part "Sdtrig against QEMU" tests/isa/sdtrig-qemu.sh build/glass
 part "GDB" tests/gdb/run.sh build/glass
 part "GDB (Linux)" tests/gdb/linux.sh build/glass build/guest
 part "trace golden" tests/trace/run.sh

@@ -236,13 +236,14 @@ void hart_tlb_foreach(const struct hart *h,
 
 /* ---- A hart's saved state (cpu/state.c) ---------------------------
  * Everything architectural about a hart, as machine snapshots save and
- * restore it: registers, pc, privilege, every CSR (FP included), the
- * LR/SC reservation, pending interrupts (software bits and device lines),
- * WFI, the trigger module's CSRs, and the counters the statistics show. Not the TLB or decoded code:
- * those are derived, and dropped on both sides (hart_drop_caches). Every
- * field is a uint64_t so the state is an array of HART_STATE_WORDS
- * little-endian words on disk, in this order; a change of layout changes
- * HART_STATE_VERSION. */
+ * restore it: registers, pc, privilege, every CSR (FP and the trigger
+ * module's included), the LR/SC reservation, pending interrupts (software
+ * bits and device lines), WFI, and the counters the statistics show. Not
+ * the TLB or decoded code: those are derived, and dropped on both sides
+ * (hart_drop_caches). A debugger's points are not the machine's and are
+ * not saved. Every field is a uint64_t so the state is an array of
+ * HART_STATE_WORDS little-endian words on disk, in this order; a change
+ * of layout changes HART_STATE_VERSION. */
 #define HART_STATE_VERSION 2    /* 2: the trigger module's CSRs */
 
 struct hart_state {

@@ -2,8 +2,9 @@
 """The protocol edges GDB itself never exercises, against glass's gdbstub on
 a Unix socket (tests/gdb/run.sh starts glass -S with build/gdb/prog.elf):
 bad checksums, unknown packets, huge and wrapping lengths, binary escapes,
-malformed arguments, a client that vanishes mid-packet and a new one that
-takes over, and finally a continue to the program's exit (code 3).
+malformed arguments, a client that vanishes mid-packet while the machine
+runs (which runs on) and a new one that takes over, and finally a
+continue to the program's exit (code 3).
 
 usage: rsp_edges.py SOCKET      exit 0 when every check holds
 """
@@ -75,9 +76,10 @@ class Client:
 
 def check(what, got, want):
     ok = want(got) if callable(want) else got == want
+    shown = got[:60] if isinstance(got, bytes) else got
     if not ok:
-        failures.append('%s: got %r' % (what, got[:80]))
-    print('%s %s: %r' % ('ok  ' if ok else 'FAIL', what, got[:60]))
+        failures.append('%s: got %r' % (what, shown))
+    print('%s %s: %r' % ('ok  ' if ok else 'FAIL', what, shown))
 
 
 def unescape(data):
@@ -100,6 +102,21 @@ def symbol(name):
         if len(parts) == 3 and parts[2] == name:
             return int(parts[0], 16)
     raise SystemExit('no symbol ' + name)
+
+
+def compressed_in(name):
+    """A 2-byte instruction inside function `name`, neither its first nor
+    its last (so in spin()'s loop, which runs it every round)."""
+    out = subprocess.run(['riscv64-linux-gnu-objdump', '-d',
+                          'build/gdb/prog.elf'],
+                         capture_output=True, text=True).stdout
+    body = out.split('<%s>:\n' % name, 1)[1].split('\n\n', 1)[0]
+    insns = [line.split('\t') for line in body.splitlines() if '\t' in line]
+    short = [int(i[0].strip().rstrip(':'), 16) for i in insns[1:-1]
+             if len(i[1].strip()) == 4]
+    if not short:
+        raise SystemExit('no compressed instruction in ' + name)
+    return short[0]
 
 
 def main():
@@ -181,16 +198,47 @@ def main():
     c.ack = False
     check('after no-ack', c.ask('qC'), b'QC1')
 
-    # a client that vanishes mid-packet; the next one takes over
+    # a client that vanishes mid-packet while the machine runs (spin()
+    # looping): the machine runs on, as QEMU leaves it, the client's
+    # points go with it, and the next client takes over (and stops it)
+    spinning, answer = symbol('spinning'), symbol('answer')
+    spin = symbol('spin')
+    check('break in spin()', c.ask('Z0,%x,4' % spin), b'OK')
+    c.raw(frame('c'))                     # past the start-up code
+    check('stopped in spin()', c.packet(), lambda r: r.startswith(b'T05'))
+    check('no break', c.ask('z0,%x,4' % spin), b'OK')
+    check('spin forever', c.ask('M%x,4:01000000' % spinning), b'OK')
+    # a breakpoint on a compressed instruction (Z0 kind 2, as GDB sends
+    # for one): the hart stops on it, not a halfword off
+    cinsn = compressed_in('spin')
+    check('Z0 kind 2', c.ask('Z0,%x,2' % cinsn), b'OK')
+    c.raw(frame('c'))
+    check('stopped at the compressed instruction', c.packet(),
+          lambda r: r.startswith(b'T05'))
+    check('pc on it', c.ask('p20'),
+          cinsn.to_bytes(8, 'little').hex().encode())
+    check('z0 kind 2', c.ask('z0,%x,2' % cinsn), b'OK')
+    check('a point the old client leaves', c.ask('Z4,%x,4' % answer), b'OK')
+    before = int.from_bytes(bytes.fromhex(c.ask('m%x,8' % slot).decode()),
+                            'little')
+    c.raw(frame('c'))
+    time.sleep(0.1)
     c.raw(b'$m8000')
     c.close()
-    time.sleep(0.3)
+    time.sleep(1)
     d = Client(path)
     check('new client: stop reason', d.ask('?'),
           lambda r: r.startswith(b'T05'))
     check('new client: acks again', d.ask('qC'), b'QC1')
-    check('points of the old client are gone', d.ask('z2,%x,1000' % slot),
+    after = int.from_bytes(bytes.fromhex(d.ask('m%x,8' % slot).decode()),
+                           'little')
+    # a second of spinning is millions of rounds; a machine stopped when
+    # the client went would have run a few slices (2500 rounds each)
+    check('the machine ran on without a client', after - before,
+          lambda n: n > 100000)
+    check('the old client\'s point is gone', d.ask('z4,%x,4' % answer),
           lambda r: r.startswith(b'E'))
+    check('stop spinning', d.ask('M%x,4:00000000' % spinning), b'OK')
     d.raw(frame('c'))
     check('continue to the exit', d.packet(), b'W03')
     d.close()

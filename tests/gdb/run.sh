@@ -423,6 +423,29 @@ else
 	fail monitor "missing '$missing' or glass exit $grc, wanted 3"
 fi
 
+# ---- gdbserver on a machine already running (no -S): the harts have
+# got somewhere by the time GDB connects and stops them ----
+cat >"$logdir/monitor-running.cmd" <<'EOF'
+info threads
+print ((long *)&slots)[0] > 1000 && ((long *)&slots)[1] > 1000
+kill
+EOF
+sock=$logdir/monitor-running.sock
+rm -f "$sock"
+(sleep 1; echo "gdbserver unix:$sock"; sleep 30) |
+	timeout 60 "$glass" -monitor stdio -smp 2 -bios none -kernel "$smp" \
+	>"$logdir/monitor-running.glass" 2>&1 &
+gpid=$!
+wait_for "$sock"
+run_gdb monitor-running "$smp" "$logdir/monitor-running.cmd"
+finish
+if has monitor-running 'Thread 1 \(hart 0, M mode\)' \
+	'Thread 2 \(hart 1, M mode\)' '= 1$' 'killed' && [ "$grc" = 0 ]; then
+	pass monitor-running
+else
+	fail monitor-running "missing '$missing' or glass exit $grc, wanted 0"
+fi
+
 # ---- TCP: -gdb tcp::PORT listens on loopback only ----
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 rm -f "$logdir/tcp.glass"

@@ -256,6 +256,15 @@ TEST(gdb_stub_time_stops_with_the_machine)
 	CHECK_EQ(machine_time_ns(m), t0);
 	machine_pause(m, false);
 	CHECK(machine_time_ns(m) - t0 < 10000000);  /* no jump */
+	/* a snapshot restored into a stopped machine (-S -loadvm, loadvm
+	 * from GDB's monitor): its time holds until the machine goes on */
+	machine_pause(m, true);
+	machine_set_time(m, 5000000000ull);
+	CHECK_EQ(machine_time_ns(m), 5000000000ull);
+	usleep(20000);
+	CHECK_EQ(machine_time_ns(m), 5000000000ull);
+	machine_pause(m, false);
+	CHECK(machine_time_ns(m) - 5000000000ull < 10000000);
 	machine_destroy(m);
 	free(m);
 }
