@@ -63,6 +63,7 @@ interp() {
 }
 part "unit tests (interpreter)" interp build/unit-tests
 part "ISA tests (interpreter)" interp tests/isa/run.sh build/glass -bios none -kernel
+part "Sdtrig against QEMU (interpreter)" interp tests/isa/sdtrig-qemu.sh build/glass
 part "GDB (interpreter)" interp tests/gdb/run.sh build/glass
 part "GDB (Linux, interpreter)" interp tests/gdb/linux.sh build/glass build/guest
 part "trace golden (interpreter)" interp tests/trace/run.sh
