@@ -2,14 +2,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zstd.h>
 
 #include "snapshot/disk.h"
+#include "snapshot/zframe.h"
 
-#define ZSTD_LEVEL 1
 #define RUN 64                       /* clusters per read or write */
 #define CL ((uint64_t)BLOCKDEV_CLUSTER)
-#define OUT_CHUNK (256u << 10)
 
 #define FLAG_READONLY 1
 #define FLAG_OVERLAY 2
@@ -23,33 +21,18 @@ static int say(char *err, size_t n, const struct blockdev *b,
 
 /* ---- saving ---- */
 
-static int compress(ZSTD_CCtx *z, struct snap_writer *w, uint8_t *out,
-		    const void *in, size_t len, ZSTD_EndDirective mode)
-{
-	ZSTD_inBuffer ib = { in, len, 0 };
-	size_t left;
-
-	do {
-		ZSTD_outBuffer ob = { out, OUT_CHUNK, 0 };
-		left = ZSTD_compressStream2(z, &ob, &ib, mode);
-		if (ZSTD_isError(left))
-			return -1;
-		snap_section_write(w, out, ob.pos);
-	} while (!w->err &&
-		 (mode == ZSTD_e_end ? left != 0 : ib.pos < ib.size));
-	return w->err ? -1 : 0;
-}
-
 /* The overlay's clusters, in order, as one frame. */
 static int write_clusters(struct snap_writer *w,
 			  const struct blockdev_overlay *ov)
 {
-	ZSTD_CCtx *z = ZSTD_createCCtx();
-	uint8_t *out = malloc(OUT_CHUNK), *buf = malloc(RUN * CL);
-	int rc = z && out && buf ? 0 : -1;
+	struct zframe_out o;
+	uint8_t *buf = malloc(RUN * CL);
+	int rc = buf ? zframe_out_open(&o, w) : -1;
 
-	if (z)
-		ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	if (rc < 0) {
+		free(buf);
+		return -1;
+	}
 	for (uint64_t c = 0; c < ov->nclusters && rc == 0;) {
 		if (!blockdev_overlay_has(ov, c)) {
 			c++;
@@ -60,28 +43,11 @@ static int write_clusters(struct snap_writer *w,
 		       e - c < RUN)
 			e++;
 		rc = blockdev_overlay_read(ov, c, e - c, buf) < 0 ? -1 :
-		     compress(z, w, out, buf, (e - c) * CL, ZSTD_e_continue);
+		     zframe_out_put(&o, buf, (e - c) * CL);
 		c = e;
 	}
-	if (rc == 0)
-		rc = compress(z, w, out, NULL, 0, ZSTD_e_end);
-	ZSTD_freeCCtx(z);
-	free(out);
 	free(buf);
-	return rc;
-}
-
-static void put_u64(struct snap_writer *w, uint64_t v)
-{
-	snap_section_write(w, &v, 8);
-}
-
-static void put_str(struct snap_writer *w, const char *s)
-{
-	uint32_t n = (uint32_t)strlen(s);
-
-	snap_section_write(w, &n, 4);
-	snap_section_write(w, s, n);
+	return zframe_out_close(&o, rc);
 }
 
 int disk_write(struct snap_writer *w, const struct blockdev *b, unsigned i,
@@ -102,17 +68,17 @@ int disk_write(struct snap_writer *w, const struct blockdev *b, unsigned i,
 	}
 	snap_section_begin(w, SNAP_DISK);
 	snap_section_write(w, &idx, 4);
-	put_str(w, b->id);
-	put_str(w, b->path);
-	put_u64(w, id.size);
-	put_u64(w, id.mtime_ns);
-	put_u64(w, id.sample);
+	snap_section_put_str(w, b->id);
+	snap_section_put_str(w, b->path);
+	snap_section_put_u64(w, id.size);
+	snap_section_put_u64(w, id.mtime_ns);
+	snap_section_put_u64(w, id.sample);
 	snap_section_write(w, &flags, 1);
 	rc = 0;
 	if (b->snapshot) {
-		put_u64(w, CL);
-		put_u64(w, ov->nclusters);
-		put_u64(w, ov->stored);
+		snap_section_put_u64(w, CL);
+		snap_section_put_u64(w, ov->nclusters);
+		snap_section_put_u64(w, ov->stored);
 		snap_section_write(w, ov->map, (ov->nclusters + 7) / 8);
 		rc = write_clusters(w, ov);
 	}
@@ -124,77 +90,35 @@ int disk_write(struct snap_writer *w, const struct blockdev *b, unsigned i,
 
 /* ---- restoring ---- */
 
-static uint64_t popcount(const uint8_t *bm, uint64_t n)
-{
-	uint64_t k = 0;
-
-	for (uint64_t i = 0; i < (n + 7) / 8; i++)
-		k += (uint64_t)__builtin_popcount(bm[i]);
-	return k;
-}
-
-static bool has(const uint8_t *bm, uint64_t c)
-{
-	return bm[c / 8] >> (c % 8) & 1;
-}
-
-/* Decompress exactly n clusters into buf; false when the frame is
- * short or corrupt. */
-static bool inflate(ZSTD_DCtx *d, ZSTD_inBuffer *ib, uint8_t *buf,
-		    size_t len, size_t *last)
-{
-	ZSTD_outBuffer ob = { buf, len, 0 };
-
-	while (ob.pos < ob.size) {
-		size_t pos = ob.pos, in = ib->pos;
-		*last = ZSTD_decompressStream(d, &ob, ib);
-		if (ZSTD_isError(*last) || (*last == 0 && ob.pos < ob.size) ||
-		    (ob.pos == pos && ib->pos == in))
-			return false;
-	}
-	return true;
-}
-
-static bool frame_ends(ZSTD_DCtx *d, ZSTD_inBuffer *ib, size_t last)
-{
-	uint8_t extra;
-	ZSTD_outBuffer ob = { &extra, 1, 0 };
-
-	if (last != 0)
-		last = ZSTD_decompressStream(d, &ob, ib);
-	return last == 0 && ob.pos == 0 && ib->pos == ib->size;
-}
-
 /* The clusters of the frame into ov at the places the bitmap says. */
 static int fill_overlay(struct blockdev_overlay *ov, const uint8_t *bm,
 			const uint8_t *z, size_t zlen)
 {
-	ZSTD_DCtx *d = ZSTD_createDCtx();
+	struct zframe_in f;
 	uint8_t *buf = malloc(RUN * CL);
-	ZSTD_inBuffer ib = { z, zlen, 0 };
-	size_t last = 1;
-	int rc = d && buf ? 0 : -1;
+	int rc = buf && zframe_in_open(&f, z, zlen) == 0 ? 0 : -2;
 
-	if (d) /* glass writes small windows; a forged frame may not make
-		* the decoder allocate more than 8 MiB */
-		ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 23);
+	if (rc < 0) {
+		free(buf);
+		return rc;
+	}
 	for (uint64_t c = 0; c < ov->nclusters && rc == 0;) {
-		if (!has(bm, c)) {
+		if (!unit_stored(bm, c)) {
 			c++;
 			continue;
 		}
 		uint64_t e = c;
-		while (e < ov->nclusters && has(bm, e) && e - c < RUN)
+		while (e < ov->nclusters && unit_stored(bm, e) && e - c < RUN)
 			e++;
-		if (!inflate(d, &ib, buf, (e - c) * CL, &last))
+		if (!zframe_in_read(&f, buf, (e - c) * CL, NULL))
 			rc = -1;
 		else if (blockdev_overlay_write(ov, c, e - c, buf) < 0)
 			rc = -2;
 		c = e;
 	}
-	if (rc == 0 && !frame_ends(d, &ib, last))
+	if (rc == 0 && !zframe_in_at_end(&f))
 		rc = -1;
-	ZSTD_freeDCtx(d);
+	zframe_in_close(&f);
 	free(buf);
 	return rc;
 }
@@ -265,8 +189,7 @@ int disk_parse(const struct snap_section *s, unsigned i, struct blockdev *b,
 	if (c.bad || (flags & ~(FLAG_READONLY | FLAG_OVERLAY)) ||
 	    (!(flags & FLAG_OVERLAY) && c.left))
 		return say(err, errlen, b, "corrupt section");
-	if (bm && (popcount(bm, nclusters) != stored ||
-		   ((nclusters % 8) && bm[nclusters / 8] >> (nclusters % 8))))
+	if (bm && !unit_bitmap_valid(bm, nclusters, stored))
 		return say(err, errlen, b, "corrupt section (cluster bitmap)");
 	if (identity_check(b, &was, err, errlen) < 0)
 		return -1;

@@ -244,6 +244,19 @@ void snap_section_write(struct snap_writer *w, const void *data, size_t len)
 	wr(w, data, len);
 }
 
+void snap_section_put_u64(struct snap_writer *w, uint64_t v)
+{
+	snap_section_write(w, &v, 8);
+}
+
+void snap_section_put_str(struct snap_writer *w, const char *s)
+{
+	uint32_t n = (uint32_t)strlen(s);
+
+	snap_section_write(w, &n, 4);
+	snap_section_write(w, s, n);
+}
+
 void snap_section_end(struct snap_writer *w)
 {
 	uint8_t h[SNAP_SECTION_HEADER] = { 0 };

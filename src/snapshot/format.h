@@ -96,6 +96,9 @@ void snap_write_section(struct snap_writer *w, uint32_t tag,
  * goes back to complete the section's header: the fd must be seekable). */
 void snap_section_begin(struct snap_writer *w, uint32_t tag);
 void snap_section_write(struct snap_writer *w, const void *data, size_t len);
+/* A u64 (little-endian host), a string (u32 length + bytes). */
+void snap_section_put_u64(struct snap_writer *w, uint64_t v);
+void snap_section_put_str(struct snap_writer *w, const char *s);
 void snap_section_end(struct snap_writer *w);
 void snap_write_end(struct snap_writer *w);
 

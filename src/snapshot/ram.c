@@ -13,12 +13,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <zstd.h>
-
 #include "snapshot/ram.h"
+#include "snapshot/zframe.h"
 
-#define ZSTD_LEVEL 1
-#define CHUNK (256u << 10)     /* compressed output per write */
 #define SCRATCH (256u << 10)   /* decompressed output per check step */
 
 static bool page_zero(const uint8_t *p)
@@ -33,11 +30,6 @@ static bool page_zero(const uint8_t *p)
 			return false;
 	}
 	return true;
-}
-
-static bool stored(const uint8_t *bm, uint64_t p)
-{
-	return bm[p / 8] & (1u << (p % 8));
 }
 
 /* Which host pages of [p, p + len) the kernel has ever given the process
@@ -90,57 +82,29 @@ static uint8_t *scan(const struct region *r, uint64_t *nstored)
 	return bm;
 }
 
-/* Feed [in, in + len) to the stream, writing its output to the section. */
-static int compress_chunk(ZSTD_CCtx *z, struct snap_writer *w, uint8_t *out,
-			  const void *in, size_t len, ZSTD_EndDirective mode)
-{
-	ZSTD_inBuffer ib = { in, len, 0 };
-	size_t left;
-
-	do {
-		ZSTD_outBuffer ob = { out, CHUNK, 0 };
-		left = ZSTD_compressStream2(z, &ob, &ib, mode);
-		if (ZSTD_isError(left))
-			return -1;
-		snap_section_write(w, out, ob.pos);
-	} while (!w->err &&
-		 (mode == ZSTD_e_end ? left != 0 : ib.pos < ib.size));
-	return w->err ? -1 : 0;
-}
-
 static int compress_pages(const struct region *r, const uint8_t *bm,
 			  struct snap_writer *w)
 {
 	uint64_t npages = r->size / RAM_PAGE;
-	ZSTD_CCtx *z = ZSTD_createCCtx();
-	uint8_t *out = malloc(CHUNK);
-	int rc = z && out ? 0 : -1;
+	struct zframe_out o;
+	int rc = zframe_out_open(&o, w);
 
-	if (z)
-		ZSTD_CCtx_setParameter(z, ZSTD_c_compressionLevel, ZSTD_LEVEL);
+	if (rc < 0)
+		return -1;
 	/* runs of stored pages go in one call each */
 	for (uint64_t p = 0; p < npages && rc == 0;) {
-		if (!stored(bm, p)) {
+		if (!unit_stored(bm, p)) {
 			p++;
 			continue;
 		}
 		uint64_t q = p;
-		while (q < npages && stored(bm, q) && q - p < 256)
+		while (q < npages && unit_stored(bm, q) && q - p < 256)
 			q++;
-		rc = compress_chunk(z, w, out, r->host + p * RAM_PAGE,
-				    (q - p) * RAM_PAGE, ZSTD_e_continue);
+		rc = zframe_out_put(&o, r->host + p * RAM_PAGE,
+				    (q - p) * RAM_PAGE);
 		p = q;
 	}
-	if (rc == 0)
-		rc = compress_chunk(z, w, out, NULL, 0, ZSTD_e_end);
-	ZSTD_freeCCtx(z);
-	free(out);
-	return rc;
-}
-
-static void put64(struct snap_writer *w, uint64_t v)
-{
-	snap_section_write(w, &v, 8);
+	return zframe_out_close(&o, rc);
 }
 
 int ram_write(struct snap_writer *w, const struct region *r,
@@ -148,17 +112,15 @@ int ram_write(struct snap_writer *w, const struct region *r,
 {
 	uint64_t npages = r->size / RAM_PAGE, nstored;
 	uint8_t *bm = scan(r, &nstored);
-	uint32_t n = (uint32_t)strlen(r->name);
 
 	if (!bm)
 		return -1;
 	snap_section_begin(w, SNAP_MEMR);
-	snap_section_write(w, &n, 4);
-	snap_section_write(w, r->name, n);
-	put64(w, r->base);
-	put64(w, r->size);
-	put64(w, RAM_PAGE);
-	put64(w, nstored);
+	snap_section_put_str(w, r->name);
+	snap_section_put_u64(w, r->base);
+	snap_section_put_u64(w, r->size);
+	snap_section_put_u64(w, RAM_PAGE);
+	snap_section_put_u64(w, nstored);
 	snap_section_write(w, bm, (npages + 7) / 8);
 	int rc = compress_pages(r, bm, w);
 	snap_section_end(w);
@@ -176,71 +138,26 @@ static int bad(char *err, size_t n, const struct region *r, const char *why)
 	return -1;
 }
 
-static uint64_t popcount(const uint8_t *bm, uint64_t npages)
-{
-	uint64_t n = 0;
-
-	for (uint64_t i = 0; i < (npages + 7) / 8; i++)
-		n += (uint64_t)__builtin_popcount(bm[i]);
-	return n;
-}
-
-static ZSTD_DCtx *decoder(void)
-{
-	ZSTD_DCtx *d = ZSTD_createDCtx();
-
-	/* glass writes 512 KiB windows; a forged frame may not make the
-	 * decoder allocate more than 8 MiB */
-	if (d)
-		ZSTD_DCtx_setParameter(d, ZSTD_d_windowLogMax, 23);
-	return d;
-}
-
-/* Decompress into ob until it is full; false if the input ran out, the
- * frame ended early or is corrupt. */
-static bool fill(ZSTD_DCtx *d, ZSTD_inBuffer *ib, ZSTD_outBuffer *ob,
-		 size_t *last)
-{
-	while (ob->pos < ob->size) {
-		size_t pos = ob->pos, in = ib->pos;
-		*last = ZSTD_decompressStream(d, ob, ib);
-		if (ZSTD_isError(*last) || (*last == 0 && ob->pos < ob->size) ||
-		    (ob->pos == pos && ib->pos == in))
-			return false;
-	}
-	return true;
-}
-
-/* The frame's end: all input used, nothing more to come out. */
-static bool at_end(ZSTD_DCtx *d, ZSTD_inBuffer *ib, size_t last)
-{
-	uint8_t extra;
-	ZSTD_outBuffer ob = { &extra, 1, 0 };
-
-	if (last != 0)
-		last = ZSTD_decompressStream(d, &ob, ib);
-	return last == 0 && ob.pos == 0 && ib->pos == ib->size;
-}
-
 /* Decompress the whole frame, checking it holds exactly nstored pages;
  * the output goes nowhere. */
 static bool check_frame(const struct ram_image *img)
 {
-	ZSTD_DCtx *d = decoder();
+	struct zframe_in f;
 	uint8_t *scratch = malloc(SCRATCH);
-	ZSTD_inBuffer ib = { img->z, img->zlen, 0 };
 	uint64_t left = img->nstored * RAM_PAGE;
-	size_t last = 1;
-	bool ok = d && scratch;
+	bool ok = scratch && zframe_in_open(&f, img->z, img->zlen) == 0;
 
+	if (!ok) {
+		free(scratch);
+		return false;
+	}
 	while (ok && left) {
 		size_t n = left < SCRATCH ? (size_t)left : SCRATCH;
-		ZSTD_outBuffer ob = { scratch, n, 0 };
-		ok = fill(d, &ib, &ob, &last);
+		ok = zframe_in_read(&f, scratch, n, NULL);
 		left -= n;
 	}
-	ok = ok && at_end(d, &ib, last);
-	ZSTD_freeDCtx(d);
+	ok = ok && zframe_in_at_end(&f);
+	zframe_in_close(&f);
 	free(scratch);
 	return ok;
 }
@@ -268,9 +185,7 @@ int ram_parse(const struct snap_section *s, const struct region *r,
 	if (c.bad || !img->bitmap || !img->z)
 		return bad(err, errlen, r, "corrupt section");
 	if (img->nstored > img->npages ||
-	    popcount(img->bitmap, img->npages) != img->nstored ||
-	    ((img->npages % 8) &&
-	     (img->bitmap[img->npages / 8] >> (img->npages % 8))))
+	    !unit_bitmap_valid(img->bitmap, img->npages, img->nstored))
 		return bad(err, errlen, r, "corrupt page bitmap");
 	if (!check_frame(img))
 		return bad(err, errlen, r, "corrupt (its pages do not "
@@ -298,11 +213,9 @@ static void zero_range(uint8_t *p, size_t len)
 void ram_commit(struct address_space *as, const struct ram_image *img)
 {
 	uint8_t *host = img->r->host;
-	ZSTD_DCtx *d = decoder();
-	ZSTD_inBuffer ib = { img->z, img->zlen, 0 };
-	size_t last = 1;
+	struct zframe_in f;
 
-	if (!d) {
+	if (zframe_in_open(&f, img->z, img->zlen) < 0) {
 		fprintf(stderr, "glass: out of memory restoring a snapshot\n");
 		abort();
 	}
@@ -311,17 +224,16 @@ void ram_commit(struct address_space *as, const struct ram_image *img)
 	 * fail (a short frame would leave zeros, never stale data) */
 	for (uint64_t p = 0; p < img->npages;) {
 		uint64_t q = p;
-		bool st = stored(img->bitmap, p);
-		while (q < img->npages && stored(img->bitmap, q) == st)
+		bool st = unit_stored(img->bitmap, p);
+		while (q < img->npages && unit_stored(img->bitmap, q) == st)
 			q++;
 		uint8_t *at = host + p * RAM_PAGE;
-		size_t len = (q - p) * RAM_PAGE;
-		ZSTD_outBuffer ob = { at, len, 0 };
-		if (!st || !fill(d, &ib, &ob, &last))
-			zero_range(at + ob.pos, len - ob.pos);
+		size_t len = (q - p) * RAM_PAGE, got = 0;
+		if (!st || !zframe_in_read(&f, at, len, &got))
+			zero_range(at + got, len - got);
 		p = q;
 	}
-	ZSTD_freeDCtx(d);
+	zframe_in_close(&f);
 	as_code_written(as, img->r, 0, img->r->size);
 }
 
