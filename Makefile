@@ -27,7 +27,7 @@ MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(BUILD)/%.o)
 
-.PHONY: all test unit isa trace-elfs plugins clean guest run deps install
+.PHONY: all test unit isa trace-elfs plugins gdb-elfs clean guest run deps install
 all: $(BUILD)/glass
 
 $(BUILD)/libglass.a: $(LIB_OBJS)
@@ -92,10 +92,28 @@ build/reset/%.elf: tests/reset/%.c guest/baremetal/start.S guest/baremetal/link.
 		-static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		-T guest/baremetal/link.ld -o $@ guest/baremetal/start.S $<
 
+# Programs for the GDB tests (tests/gdb/run.sh): C with debug info on the
+# bare-metal start-up code, and an SMP loop in assembly.
+GDB_ELFS := build/gdb/prog.elf build/gdb/smp.elf
+build/gdb/prog.elf: tests/gdb/prog.c guest/baremetal/start.S \
+		    guest/baremetal/link.ld
+	@mkdir -p $(@D)
+	$(RV_CC) -march=rv64imac_zicsr -mabi=lp64 -mcmodel=medany -Og -g \
+		-ffreestanding -fno-pie -fno-stack-protector -fno-builtin \
+		-Wall -Wextra -Werror -nostdlib -nostartfiles -static -no-pie \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-T guest/baremetal/link.ld -o $@ guest/baremetal/start.S $<
+build/gdb/smp.elf: tests/gdb/smp.S guest/baremetal/link.ld
+	@mkdir -p $(@D)
+	$(RV_CC) -march=rv64imac_zicsr -mabi=lp64 -g -nostdlib -nostartfiles \
+		-static -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		-T guest/baremetal/link.ld -o $@ $<
+
 unit: $(BUILD)/unit-tests
 isa: $(ISA_ELFS)
 trace-elfs: $(TRACE_ELFS) $(RESET_ELFS)
 plugins: $(PLUGINS)
+gdb-elfs: $(GDB_ELFS)
 
 # Debian packages glass and its guest need (apt-get; sudo when not root).
 deps:
@@ -126,7 +144,7 @@ bench-trace: guest
 	python3 bench/trace_overhead.py
 
 test: deps
-	$(MAKE) all unit isa trace-elfs plugins guest
+	$(MAKE) all unit isa trace-elfs plugins gdb-elfs guest
 	$(MAKE) SAN=1 all unit
 	tests/run.sh
 
@@ -154,7 +172,7 @@ clean:
 FUZZ_CC      ?= clang
 FUZZ_BUILD   ?= build-fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_TARGETS := exec mmu mmio pci_config loader plugin virtio snapshot
+FUZZ_TARGETS := exec mmu mmio pci_config loader plugin virtio snapshot gdb
 FUZZ_CFLAGS  := -O1 -g -std=gnu11 -Isrc -Iinclude -Ifuzz -fno-omit-frame-pointer \
                 -fsanitize=address,undefined -fno-sanitize-recover=all \
                 -DGLASS_VERSION='"$(VERSION)"' $(FUZZ_EXTRA)

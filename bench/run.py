@@ -299,6 +299,8 @@ def main():
                     help="the default guest's initramfs (snapshot rows)")
     ap.add_argument("--no-snapshot", action="store_true",
                     help="skip the snapshot and -icount rows (bench/snapshot.py)")
+    ap.add_argument("--no-gdb", action="store_true",
+                    help="skip the rows of a gdbstub with no client (bench/gdb_cost.py)")
     args = ap.parse_args()
 
     for f in (args.glass, args.kernel, args.initrd):
@@ -453,9 +455,18 @@ def main():
         with open(os.path.join(args.outdir, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
 
+    # a gdbstub listening with no debugger attached: bench/gdb_cost.py
+    gdb_table, gdb_failures = [], []
+    if not args.no_gdb:
+        import gdb_cost
+        gdb_table, gdb_failures = gdb_cost.rows(argparse.Namespace(glass=args.glass))
+        results["gdb"] = [list(t) for t in gdb_table]
+        with open(os.path.join(args.outdir, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+
     bad = [t["key"] for t in table if t["result"] in ("FAIL", "MISSING")]
-    bad += [t[0] for t in snap_table if not t[6]]
-    failures += snap_failures
+    bad += [t[0] for t in snap_table + gdb_table if not t[6]]
+    failures += snap_failures + gdb_failures
     if mem.get("result") == "FAIL":
         bad.append("rss")
     if os.environ.get("BENCH_STRICT") == "1" and (bad or failures or not mem):

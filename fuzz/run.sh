@@ -45,10 +45,14 @@ for t in "$@"; do
 		fi
 	done
 	log=$out/$t.log
+	# a target's dictionary of tokens, if it has one (fuzz/TARGET.dict)
+	dict=
+	[ -f "fuzz/$t.dict" ] && dict=-dict=fuzz/$t.dict
 	start=$(date +%s)
+	# shellcheck disable=SC2086 # $dict: nothing, or one word
 	"$bin" -max_total_time="$secs" -print_final_stats=1 -close_fd_mask=3 \
 		-timeout=10 -rss_limit_mb=2048 -artifact_prefix="$bdir/crashes/$t-" \
-		"$work" "$seeds" >"$log" 2>&1
+		$dict "$work" "$seeds" >"$log" 2>&1
 	rc=$?
 	took=$(($(date +%s) - start))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)

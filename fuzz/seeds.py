@@ -654,6 +654,72 @@ def loader_seeds():
             put("loader", "virt.dtb", open(d, "rb").read())
 
 
+# ---- gdb -----------------------------------------------------------------
+
+def rsp(*packets):
+    """What a GDB client sends: each packet framed ($data#cs) and followed
+    by the ack of the reply; bytes objects go as they are (Ctrl-C)."""
+    out = b""
+    for p in packets:
+        if isinstance(p, bytes):
+            out += p
+            continue
+        d = p.encode()
+        out += b"$" + d + b"#" + b"%02x" % (sum(d) & 0xff) + b"+"
+    return out
+
+
+def gdb_seeds():
+    # the loop of fuzz_gdb.c: 0x80000000 auipc, 0x80000004 addi,
+    # 0x80000008 sd to 0x80000100, 0x8000000c ld, ... 0x80000014 sb to
+    # the UART's scratch register 0x10000007
+    connect = ["qSupported:multiprocess+;swbreak+;hwbreak+;qRelocInsn+;"
+               "vContSupported+;no-resumed+", "vMustReplyEmpty",
+               "QStartNoAckMode", "Hg0",
+               "qXfer:features:read:target.xml:0,ffb",
+               "qXfer:features:read:target.xml:ffb,ffb", "qTStatus", "?",
+               "qfThreadInfo", "qsThreadInfo", "qAttached", "Hc-1",
+               "qOffsets", "g", "m80000000,40", "qSymbol::"]
+    put("gdb", "connect", rsp(*connect))
+    put("gdb", "break-step", rsp(
+        "qSupported:swbreak+;hwbreak+", "?", "Z0,80000008,4", "vCont?",
+        "vCont;c", "g", "z0,80000008,4", "Z1,8000000c,4", "c", "s",
+        "p20", "P5=1122334455667788", "p5", "z1,8000000c,4",
+        "G" + "00" * 8 * 33, "s80000004", "vCont;s:1", "D"))
+    put("gdb", "watch", rsp(
+        "Z2,80000100,8", "vCont;c", "z2,80000100,8", "Z3,80000100,8",
+        "c", "z3,80000100,8", "Z4,10000007,1", "c", "z4,10000007,1",
+        "Qqemu.PhysicalMemoryMode:1", "Z2,80000100,8", "c",
+        "qqemu.PhysicalMemoryMode", "Qqemu.PhysicalMemoryMode:0",
+        "qqemu.sstepbits", "Qqemu.sstep=1", "qqemu.sstep", "k"))
+    put("gdb", "smp", rsp(
+        "qfThreadInfo", "Hg2", "g", "qThreadExtraInfo,2", "T2",
+        "vCont;s:2;c", "vCont;c:1", b"\x03", "Hg1", "m80000100,8",
+        "vCont;c", b"\x03", "?"))
+    hexcmd = lambda c: c.encode().hex()
+    put("gdb", "monitor", rsp(
+        "qRcmd," + hexcmd("info registers"),
+        "qRcmd," + hexcmd("watch 0x10000007 1 w"), "c",
+        "qRcmd," + hexcmd("info gdb"), "qRcmd," + hexcmd("unwatch all"),
+        "qRcmd," + hexcmd("trace on mmio"), "c", b"\x03",
+        "qRcmd," + hexcmd("stop"), "qRcmd," + hexcmd("cont"),
+        "qRcmd," + hexcmd("gdbserver none")))
+    esc = b"}" + bytes([ord("#") ^ 0x20]) + b"}" + bytes([ord("$") ^ 0x20])
+    xpkt = b"X80000104,4:" + esc + b"ab"
+    put("gdb", "memory", rsp(
+        "M80000100,4:deadbeef", "m80000100,4",
+        b"$" + xpkt + b"#" + b"%02x" % (sum(xpkt) & 0xff), "m0,10",
+        "mffffffffffffff00,200", "m80000000,ffffffffffffffff",
+        "M10000007,1:5a", "m10000000,8", "X80000000,0:"))
+    # the trigger module from the debugger: tdata2 (regnum 65 + 0x7a2)
+    # = 0x80000100, tdata1 (65 + 0x7a1) = mcontrol6, m, load and store
+    put("gdb", "triggers", rsp(
+        "p7e1", "P7e1=0000000000000000", "P7e3=0001008000000000",
+        "P7e2=4300000000000060", "p7e2", "c", b"\x03", "p343", "p342"))
+    put("gdb", "garbage", b"$g#00-+$m8000" + b"\x03" + b"}}$#" +
+        rsp("qNoSuch", "", "Z9,0,4", "vCont;x", "Hg99", "pffffffff"))
+
+
 def main():
     for tool in ("riscv64-linux-gnu-as", "riscv64-linux-gnu-gcc"):
         if not shutil.which(tool):
@@ -664,6 +730,7 @@ def main():
     pci_seeds()
     plugin_seeds()
     loader_seeds()
+    gdb_seeds()
 
 
 if __name__ == "__main__":

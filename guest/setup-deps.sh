@@ -11,8 +11,9 @@ set -eu
 # with its static libc, the kernel source, dpkg-source (for apt-get source),
 # QEMU + OpenSBI to boot-test the result, U-Boot for
 # tests/firmware/uboot.sh, libslirp for -netdev user, e2fsprogs for
-# the default guest's data disk and the disk tests, and clang with its sanitizer/libFuzzer runtimes
-# for the fuzz targets (fuzz/).
+# the default guest's data disk and the disk tests, clang with its
+# sanitizer/libFuzzer runtimes for the fuzz targets (fuzz/), and
+# gdb-multiarch for tests/gdb/.
 packages="
     make gcc libc6-dev bc bison flex libssl-dev libelf-dev
     cpio gzip xz-utils
@@ -23,6 +24,7 @@ packages="
     libfdt-dev libslirp-dev libzstd-dev python3 e2fsprogs
     u-boot-qemu
     clang libclang-rt-14-dev
+    gdb-multiarch
     parallel
 "
 src_list=/etc/apt/sources.list.d/glass-src.sources

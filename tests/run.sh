@@ -20,6 +20,9 @@ part() {
 
 part "unit tests" build/unit-tests
 part "ISA tests" tests/isa/run.sh build/glass -bios none -kernel
+part "Sdtrig against QEMU" tests/isa/sdtrig-qemu.sh build/glass
+part "GDB" tests/gdb/run.sh build/glass
+part "GDB (Linux)" tests/gdb/linux.sh build/glass build/guest
 part "trace golden" tests/trace/run.sh
 part "Linux" tests/linux/boot.sh build/glass build/guest
 part "virtio" tests/virtio/run.sh build/glass build/guest
@@ -42,6 +45,7 @@ part "make run (terminal)" python3 tests/run/interactive.py build/glass build/gu
 part "glass with no -kernel" tests/run/default.sh build/glass build/guest
 part "unit tests (ASan+UBSan)" sh -c 'build-san/unit-tests | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "ISA tests (ASan+UBSan)" sh -c 'tests/isa/run.sh build-san/glass -bios none -kernel | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
+part "GDB (ASan+UBSan)" sh -c '(tests/gdb/run.sh build-san/glass; tests/gdb/linux.sh build-san/glass build/guest) | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "snapshots (ASan+UBSan)" sh -c 'SNAPSHOT_TIMEOUT=900 LOGDIR=build/test-logs/san tests/snapshot/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "Linux (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/linux/boot.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'
 part "virtio (ASan+UBSan)" sh -c 'LINUX_TIMEOUT=900 LOGDIR=build/test-logs/san tests/virtio/run.sh build-san/glass build/guest | sed "s/^\(PASS\|FAIL\) /\1 san\//"'

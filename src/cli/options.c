@@ -247,6 +247,36 @@ static enum cli_result opt_stats(struct machine_config *cfg, const char *v)
 	return CLI_RUN;
 }
 
+/* -gdb DEV: the form is checked here, the socket made at run time. */
+static enum cli_result opt_gdb(struct machine_config *cfg, const char *v)
+{
+	if (!strcmp(v, "none")) {
+		cfg->gdb_dev = NULL;
+		return CLI_RUN;
+	}
+	if (strncmp(v, "tcp:", 4) && strncmp(v, "unix:", 5) && v[0] != ':' &&
+	    (v[0] < '0' || v[0] > '9'))
+		return cli_fail("bad -gdb '%s' (tcp:[HOST]:PORT, :PORT, "
+				"unix:PATH or none)", v);
+	cfg->gdb_dev = v;
+	return CLI_RUN;
+}
+
+/* -s: QEMU's shorthand, on loopback (docs/gdb.md says why). */
+static enum cli_result opt_gdb_default(struct machine_config *cfg,
+				       const char *v)
+{
+	cfg->gdb_dev = "tcp:127.0.0.1:1234";
+	return CLI_RUN;
+}
+
+static enum cli_result opt_start_paused(struct machine_config *cfg,
+					const char *v)
+{
+	cfg->start_paused = true;
+	return CLI_RUN;
+}
+
 /* "shift=N", "shift=auto", or QEMU's short forms "N" and "auto";
  * sleep=off is what glass does anyway (sleep=on would read the host). */
 static enum cli_result opt_icount(struct machine_config *cfg, const char *v)
@@ -425,6 +455,15 @@ const struct cli_option cli_options[] = {
 	  "write statistics at exit and on hypercall STATS_DUMP (JSON if "
 	  "FILE ends in .json, text otherwise)", opt_stats },
 
+	{ { "-gdb" }, "DEV", CLI_DEBUG,
+	  "wait for GDB on DEV: tcp:[HOST]:PORT (HOST defaults to 127.0.0.1, "
+	  "unlike QEMU), :PORT or unix:PATH", opt_gdb },
+	{ { "-s" }, NULL, CLI_DEBUG,
+	  "shorthand for -gdb tcp:127.0.0.1:1234", opt_gdb_default },
+	{ { "-S" }, NULL, CLI_DEBUG,
+	  "start with the harts stopped: a debugger (or the monitor's cont) "
+	  "starts them", opt_start_paused },
+
 	{ { "-h", "--help" }, NULL, CLI_INFO, "this text", opt_help },
 	{ { "--version" }, NULL, CLI_INFO, "print the version", opt_version },
 
@@ -441,6 +480,7 @@ const char *const cli_group_titles[CLI_NGROUPS] = {
 	[CLI_DETERMINISM] = "Deterministic runs and snapshots",
 	[CLI_CONSOLE] = "Display and monitor",
 	[CLI_SEE_THROUGH] = "See-through",
+	[CLI_DEBUG] = "Debugging",
 	[CLI_INFO] = "Information",
 };
 

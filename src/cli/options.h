@@ -26,6 +26,7 @@ enum cli_group {
 	CLI_DETERMINISM,
 	CLI_CONSOLE,
 	CLI_SEE_THROUGH,
+	CLI_DEBUG,
 	CLI_INFO,
 	CLI_HIDDEN,     /* for tests: in neither --help nor --list-options */
 	CLI_NGROUPS

@@ -63,6 +63,37 @@ bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
 /* Who an access by h at va is: the attributes that travel with it. */
 void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
 	       uint64_t pte, enum access_type type);
+/* The physical address of va for `type` in the hart's current mode, with
+ * no side effects; any_perm: whatever the page's permissions. */
+bool mmu_translate_peek(struct hart *h, uint64_t va, enum access_type type,
+			bool any_perm, uint64_t *pa);
+
+/* debug.c: the trigger module's CSRs (false: no such CSR, or read-only),
+ * and the checks of debugger points and triggers (debug.h). */
+void trig_reset(struct hart *h);
+bool trig_csr_read(struct hart *h, unsigned csr, uint64_t *val);
+bool trig_csr_write(struct hart *h, unsigned csr, uint64_t val);
+/* Whether tselect and a tdata1 value are ones the CSRs' write rules can
+ * leave (a saved state being checked). */
+bool trig_state_ok(uint64_t tselect, const uint64_t tdata1[HART_TRIGGERS]);
+/* Before running from h->pc: 0 if the instruction there must not run
+ * (the hart stopped for its debugger, h->stop set; or it took a
+ * breakpoint trap, which the caller counts as a trapping instruction);
+ * else how many bytes from pc the next execute point is (UINT64_MAX:
+ * none within a block's reach). */
+uint64_t dbg_exec_check(struct hart *h);
+/* Before a load or store of `kind` (DBG_LOAD, DBG_STORE, or both for an
+ * AMO): check virtual-address points and triggers (before translation,
+ * which is where the specification puts address breakpoints), then
+ * physical ones. False: the access must not happen; a trap was taken or
+ * the hart stopped for its debugger (the instruction does not retire). */
+bool dbg_check_va(struct hart *h, uint64_t va, unsigned size, unsigned kind,
+		  uint64_t value);
+bool dbg_check_pa(struct hart *h, uint64_t va, uint64_t pa, unsigned size,
+		  unsigned kind, uint64_t value, const struct glass_attrs *who);
+/* Whether a load/store point may match an access in this page. */
+bool dbg_page_watched(const struct hart *h, uint64_t va_page,
+		      uint64_t pa_page);
 
 /* tb.c: decode the block at host (physical pa) into slot t; NULL if pa is
  * not cacheable code or its first instruction crosses the page end */

@@ -141,6 +141,8 @@ bool csr_read(struct hart *h, unsigned csr, uint64_t *val)
 		*val = e < PMP_ENTRIES ? h->csr.pmpaddr[e] : 0;
 		return true;
 	}
+	case CSR_TSELECT ... CSR_TINFO:
+		return trig_csr_read(h, csr, val);
 	}
 	return false;
 }
@@ -273,6 +275,8 @@ bool csr_write(struct hart *h, unsigned csr, uint64_t val)
 			h->csr.pmpaddr[e] = val & ((1ull << 54) - 1);
 		return true;
 	}
+	case CSR_TSELECT ... CSR_TINFO:
+		return trig_csr_write(h, csr, val);
 	}
 	return false;
 }

@@ -179,6 +179,11 @@ static void op_amo(struct hart *h, const struct insn *in)
 	}
 	unsigned size = f3 == 2 ? 4 : 8;
 	bool w = size == 4;
+	unsigned kind = f5 == 0x02 ? DBG_LOAD : f5 == 0x03 ? DBG_STORE :
+			DBG_LOAD | DBG_STORE;
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_va(h, va, size, kind, h->x[RS2(i)]))
+		return;
 	if (va & (size - 1)) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_MISALIGNED_LOAD :
 			  CAUSE_MISALIGNED_STORE, va);
@@ -193,6 +198,9 @@ static void op_amo(struct hart *h, const struct insn *in)
 	}
 	if (!mmu_translate_rw(h, va, f5 == 0x02 ? ACCESS_LOAD :
 			      ACCESS_STORE, &pa, &who))
+		return;
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_pa(h, va, pa, size, kind, h->x[RS2(i)], &who))
 		return;
 	if (f5 != 0x03 && as_read(h->env.as, pa, size, &mem, &who) != MEM_OK) {
 		hart_trap(h, f5 == 0x02 ? CAUSE_LOAD_ACCESS : CAUSE_STORE_ACCESS,
@@ -408,6 +416,14 @@ static inline const struct tb *find_block(struct hart *h, uint64_t pc)
 	return tb_build(h, t, host, e->pa_page | (pc & PAGE_MASK));
 }
 
+/* The debug path's block lookup, out of line so that the block loop's
+ * own (inlined) lookup compiles as it does without it. */
+static __attribute__((noinline, cold)) const struct tb *
+find_block_cold(struct hart *h, uint64_t pc)
+{
+	return find_block(h, pc);
+}
+
 /* Run up to `budget` instructions, block by block, taking interrupts
  * between blocks. Within a block (straight-line code: only its last
  * instruction may transfer control) instructions run back to back with
@@ -490,13 +506,16 @@ uint64_t exec_run(struct hart *h, uint64_t budget)
 	} while (0)
 
 next_block:
-	if (unlikely(h->any_event)) {
+	if (unlikely(h->any_event)) { /* and jit_inhibit: see debug_block */
 		if (h->stop || h->wfi)
 			return n;
 		h->irq_check = false;
-		if (hart_take_interrupt(h))
+		if (!h->dbg_noirq && hart_take_interrupt(h))
 			goto next_block;
+		if (h->jit_inhibit)
+			goto debug_block;
 	}
+run_block:
 	if (n >= budget)
 		return n;
 	tlbs = h->tlb.cur;
@@ -622,6 +641,30 @@ account:
 	count_ran(h, ran);
 	n += ran;
 	goto next_block;
+debug_block:
+	/* Breakpoints, watchpoints or triggers are armed (cpu/debug.h): stop
+	 * or trap before an execute point at pc, and end the block before
+	 * the next one (the block setup above, with its end cut). Loads and
+	 * stores check their points in the slow path. */
+	if (n >= budget || !h->dbg_exec)
+		goto run_block;
+	v = dbg_exec_check(h);
+	if (!v) {
+		if (h->stop)
+			return n;
+		ran = 1;               /* a breakpoint exception was taken */
+		goto account;
+	}
+	tlbs = h->tlb.cur;
+	base = h->pc;
+	t = find_block_cold(h, base);
+	if (!t)
+		goto run_block;   /* one instruction fetched the slow way */
+	start = d = &h->tbc.pool[t->first];
+	end = d + block_len(t, budget - n);
+	while (end > d + 1 && end[-1].pc_off >= v)
+		end--;
+	goto *label[d->op];
 #undef PC
 #undef A
 #undef B

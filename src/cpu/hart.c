@@ -20,6 +20,7 @@ void hart_init(struct hart *h, uint64_t hartid, const struct hart_env *env)
 
 void hart_reset(struct hart *h, uint64_t reset_pc)
 {
+	const struct dbg_points *points = h->dbg_points;
 	uint64_t hartid = h->csr.mhartid;
 	struct hart_env env = h->env;
 
@@ -37,7 +38,9 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	h->irq_check = true;
 	h->count_instret = h->count_cycle = 1;
 	h->tlb.used = (1u << TLB_CTXS) - 1; /* all sets start invalid */
-	hart_flush_tlb(h);
+	trig_reset(h);
+	h->dbg_points = points; /* a debugger's points outlive the reset */
+	hart_debug_update(h);
 }
 
 uint64_t hart_run_insns(struct hart *h, uint64_t budget)

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cpu/debug.h"
 #include "cpu/tb.h"
 #include "cpu/tlb.h"
 
@@ -48,6 +49,9 @@ struct hart_csr {
 	uint8_t pmpcfg[16];
 	uint64_t pmpaddr[16];
 	uint8_t fflags, frm;
+	/* the trigger module (Sdtrig, cpu/debug.c) */
+	uint64_t tselect;
+	uint64_t tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
 struct hart {
@@ -70,16 +74,36 @@ struct hart {
 	bool resv_valid;
 
 	/* Reasons to leave the instruction loop, tested together with one
-	 * load per instruction. */
+	 * load per block. */
 	union {
 		struct {
 			bool wfi;       /* sleeping until an interrupt is pending */
 			bool stop;      /* set from outside: leave hart_run now */
 			bool irq_check; /* mip, mie or enables changed */
+			/* For debuggers: nonzero while breakpoints, watchpoints
+			 * or triggers are armed. The hart then never runs
+			 * translated code (the JIT), only the interpreter,
+			 * which sees every instruction. Honoured at every
+			 * block entry: it is part of any_event, which
+			 * translated code tests on entering each block. Set it
+			 * between hart_run calls or from a device side effect
+			 * (a CSR write by the guest ends its block too). */
+			uint8_t jit_inhibit;
 		};
 		uint32_t any_event;
 	};
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
+
+	/* What is armed (cpu/debug.c keeps these in step with the triggers
+	 * and dbg_points, and sets jit_inhibit while any is), and why the
+	 * hart last stopped for its debugger. */
+	uint8_t dbg_exec;     /* an execute point or trigger */
+	uint8_t dbg_mem;      /* a load or store point or trigger */
+	uint8_t dbg_noirq;    /* take no interrupt (a debugger's step) */
+	uint8_t dbg_pass;     /* the debugger's points do not match */
+	struct dbg_hit dbg_hit;
+	/* a debugger's breakpoints and watchpoints, or NULL; kept by reset */
+	const struct dbg_points *dbg_points;
 
 	struct tlb tlb;
 	struct hart_env env;
@@ -193,14 +217,15 @@ void hart_tlb_foreach(const struct hart *h,
 
 /* ---- A hart's saved state (cpu/state.c) ---------------------------
  * Everything architectural about a hart, as machine snapshots save and
- * restore it: registers, pc, privilege, every CSR (FP included), the
- * LR/SC reservation, pending interrupts (software bits and device lines),
- * WFI, and the counters the statistics show. Not the TLB or decoded code:
- * those are derived, and dropped on both sides (hart_drop_caches). Every
- * field is a uint64_t so the state is an array of HART_STATE_WORDS
- * little-endian words on disk, in this order; a change of layout changes
- * HART_STATE_VERSION. */
-#define HART_STATE_VERSION 1
+ * restore it: registers, pc, privilege, every CSR (FP and the trigger
+ * module's included), the LR/SC reservation, pending interrupts (software
+ * bits and device lines), WFI, and the counters the statistics show. Not
+ * the TLB or decoded code: those are derived, and dropped on both sides
+ * (hart_drop_caches). A debugger's points are not the machine's and are
+ * not saved. Every field is a uint64_t so the state is an array of
+ * HART_STATE_WORDS little-endian words on disk, in this order; a change
+ * of layout changes HART_STATE_VERSION. */
+#define HART_STATE_VERSION 2    /* 2: the trigger module's CSRs */
 
 struct hart_state {
 	uint64_t x[32], f[32];
@@ -220,6 +245,9 @@ struct hart_state {
 	uint64_t wfi;
 	/* statistics, so counts continue across a restore */
 	uint64_t interrupts, exceptions, tlb_hits, tlb_misses, tlb_walks;
+	/* the trigger module (Sdtrig): a guest's armed triggers go on
+	 * firing after a restore */
+	uint64_t tselect, tdata1[HART_TRIGGERS], tdata2[HART_TRIGGERS];
 };
 
 #define HART_STATE_WORDS (sizeof(struct hart_state) / sizeof(uint64_t))

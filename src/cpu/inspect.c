@@ -113,7 +113,7 @@ static void tlb_set_foreach(const struct tlb_entry *set, const char *kind,
 		if (e->tag == TLB_INVALID)
 			continue;
 		v->kind = kind;
-		v->va = e->tag & ~TLB_IO;
+		v->va = e->tag & ~TLB_FLAGS;
 		v->pa_page = e->pa_page;
 		v->pte = e->pte;
 		v->io = e->tag & TLB_IO;

@@ -44,7 +44,7 @@ void hart_flush_tlb(struct hart *h)
 
 static void drop_entry(struct tlb_entry *e, uint64_t va_page)
 {
-	if ((e->tag & ~TLB_IO) == va_page)
+	if ((e->tag & ~TLB_FLAGS) == va_page)
 		e->tag = TLB_INVALID;
 }
 
@@ -161,15 +161,21 @@ static void trace_walk(struct hart *h, uint64_t va, enum access_type type,
 	as->sink->emit(as->sink->opaque, &e);
 }
 
+/* How to walk: WALK_PEEK without side effects (no A/D updates, no
+ * statistics), for the monitor and debuggers; WALK_ANY_PERM whatever the
+ * leaf's permissions (a debugger's view). */
+#define WALK_PEEK 1u
+#define WALK_ANY_PERM 2u
+
 /* Translate va. On success *pa and *leaf (the leaf PTE, 0 when bare) are
  * set and 0 is returned; otherwise the exception cause to raise. */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, int *level, bool debug);
+		     uint64_t *pa, uint64_t *leaf, int *level, unsigned how);
 
 static uint64_t translate(struct hart *h, uint64_t va, enum access_type type,
 			  uint64_t *pa, uint64_t *leaf, int *level)
 {
-	return walk(h, va, type, pa, leaf, level, false);
+	return walk(h, va, type, pa, leaf, level, 0);
 }
 
 bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
@@ -177,15 +183,26 @@ bool hart_translate_debug(struct hart *h, uint64_t va, uint64_t *pa,
 {
 	int level;
 
-	return walk(h, va, ACCESS_LOAD, pa, pte, &level, true) == 0;
+	return walk(h, va, ACCESS_LOAD, pa, pte, &level, WALK_PEEK) == 0;
 }
 
-/* The page walk proper; `debug` walks without side effects (no A/D
- * updates, no statistics) for the monitor. *level is the leaf's level (0:
+bool mmu_translate_peek(struct hart *h, uint64_t va, enum access_type type,
+			bool any_perm, uint64_t *pa)
+{
+	uint64_t pte;
+	int level;
+
+	return walk(h, va, type, pa, &pte, &level,
+		    WALK_PEEK | (any_perm ? WALK_ANY_PERM : 0)) == 0;
+}
+
+/* The page walk proper (`how`: WALK_*). *level is the leaf's level (0:
  * a 4 KiB page; -1: no translation). */
 static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
-		     uint64_t *pa, uint64_t *leaf, int *level_out, bool debug)
+		     uint64_t *pa, uint64_t *leaf, int *level_out, unsigned how)
 {
+	bool debug = how & WALK_PEEK;
+
 	enum priv p = type == ACCESS_FETCH ? h->priv : data_priv(h);
 	unsigned mode = h->csr.satp >> SATP_MODE_SHIFT;
 	unsigned levels = mode == SATP_MODE_SV48 ? 4 : 3;
@@ -225,7 +242,7 @@ static uint64_t walk(struct hart *h, uint64_t va, enum access_type type,
 			table = ppn << PAGE_SHIFT;
 			continue;
 		}
-		if (!leaf_allows(h, pte, p, type))
+		if (!(how & WALK_ANY_PERM) && !leaf_allows(h, pte, p, type))
 			return page_fault_cause[type];
 		uint64_t low = (1ull << (9 * level)) - 1; /* superpage ppn bits */
 		if (ppn & low)
@@ -271,6 +288,10 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		e->tag = va_page | TLB_IO;
 		e->addend = (uintptr_t)as_page_device(h->env.as, pa_page);
 	}
+	/* a watched page takes the general slow path (tlb.h, TLB_WATCH) */
+	if (unlikely(h->dbg_mem) && type != ACCESS_FETCH &&
+	    dbg_page_watched(h, va_page, pa_page))
+		e->tag = va_page | TLB_FLAGS;
 }
 
 void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
@@ -297,9 +318,10 @@ static bool resolve(struct hart *h, uint64_t va, enum access_type type,
 	uint64_t pte;
 	int level;
 
-	if ((e->tag & ~TLB_IO) == (va & ~PAGE_MASK)) {
+	if ((e->tag & ~TLB_FLAGS) == (va & ~PAGE_MASK)) {
 		/* cached: a device page, or RAM reached through the slow path
-		 * (a fetch parcel, an access crossing a page) */
+		 * (a fetch parcel, an access crossing a page, a watched
+		 * page) */
 		h->tlb.hits++;
 		*pa = e->pa_page | (va & PAGE_MASK);
 		mmu_attrs(h, who, va, e->pte, type);
@@ -382,6 +404,20 @@ static inline const struct tlb_entry *io_hit(struct hart *h,
 	return e;
 }
 
+/* Physical watchpoints on both parts of an access that may cross a page
+ * (cpu/debug.h); false if the access must not happen. */
+static bool span_watch_ok(struct hart *h, uint64_t va, unsigned size,
+			  unsigned n0, uint64_t pa0, uint64_t pa1,
+			  unsigned kind, uint64_t val,
+			  const struct glass_attrs *who0,
+			  const struct glass_attrs *who1)
+{
+	if (!dbg_check_pa(h, va, pa0, n0, kind, val, who0))
+		return false;
+	return n0 == size || dbg_check_pa(h, va + n0, pa1, size - n0, kind,
+					  val >> (8 * n0), who1);
+}
+
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	uint64_t pa0, pa1 = 0, lo, hi = 0;
@@ -389,7 +425,8 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	struct glass_attrs who0, who1;
 
 	/* the common device read: a register of a page already mapped, and
-	 * when one device decodes the whole page, no address lookup either */
+	 * when one device decodes the whole page, no address lookup either
+	 * (a watched page never comes this way: TLB_WATCH) */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
 					   ACCESS_LOAD, &pa0, &who0);
 	if (e) {
@@ -400,8 +437,14 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
 		return false;
 	}
+	if (unlikely(h->dbg_mem) && !dbg_check_va(h, va, size, DBG_LOAD, 0))
+		return false;
 	if (!resolve_span(h, va, size, ACCESS_LOAD, &pa0, &pa1, &n0, &who0,
 			  &who1))
+		return false;
+	if (unlikely(h->dbg_mem) &&
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_LOAD, 0, &who0,
+			   &who1))
 		return false;
 	if (as_read(h->env.as, pa0, n0, &lo, &who0) != MEM_OK) {
 		bus_error(h, CAUSE_LOAD_ACCESS, va, pa0, size, false, &who0);
@@ -455,7 +498,8 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	unsigned n0;
 	struct glass_attrs who0, who1;
 
-	/* the common device write: a register of a page already mapped */
+	/* the common device write: a register of a page already mapped
+	 * (never a watched page: TLB_WATCH) */
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
 					   ACCESS_STORE, &pa0, &who0);
 	if (e) {
@@ -467,8 +511,15 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 		return false;
 	}
 
+	if (unlikely(h->dbg_mem) &&
+	    !dbg_check_va(h, va, size, DBG_STORE, val))
+		return false;
 	if (!resolve_span(h, va, size, ACCESS_STORE, &pa0, &pa1, &n0, &who0,
 			  &who1))
+		return false;
+	if (unlikely(h->dbg_mem) &&
+	    !span_watch_ok(h, va, size, n0, pa0, pa1, DBG_STORE, val, &who0,
+			   &who1))
 		return false;
 	if (n0 < size && !as_lookup(h->env.as, pa1)) {
 		/* checked first so nothing is written: tval is the faulting

@@ -154,6 +154,11 @@
 #define CSR_PMPCFG15 0x3af
 #define CSR_PMPADDR0 0x3b0
 #define CSR_PMPADDR63 0x3ef
+#define CSR_TSELECT 0x7a0   /* the trigger module (debug spec, Sdtrig) */
+#define CSR_TDATA1 0x7a1
+#define CSR_TDATA2 0x7a2
+#define CSR_TDATA3 0x7a3
+#define CSR_TINFO 0x7a4
 #define CSR_MCYCLE 0xb00
 #define CSR_MINSTRET 0xb02
 #define CSR_MHPMCOUNTER3 0xb03

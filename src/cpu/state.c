@@ -58,6 +58,11 @@ void hart_get_state(const struct hart *h, struct hart_state *s)
 	s->tlb_hits = h->tlb.hits;
 	s->tlb_misses = h->tlb.misses;
 	s->tlb_walks = h->tlb.walks;
+	s->tselect = c->tselect;
+	for (unsigned i = 0; i < HART_TRIGGERS; i++) {
+		s->tdata1[i] = c->tdata1[i];
+		s->tdata2[i] = c->tdata2[i];
+	}
 }
 
 static const char *check_pmp(const struct hart_state *s)
@@ -115,6 +120,9 @@ static const char *check_rest(const struct hart_state *s)
 		return "fflags or frm is out of range";
 	if (s->resv_valid > 1 || s->wfi > 1)
 		return "a flag is neither 0 nor 1";
+	if (!trig_state_ok(s->tselect, s->tdata1))
+		return "tselect or a tdata1 holds what the trigger module "
+		       "cannot";
 	return NULL;
 }
 
@@ -193,5 +201,11 @@ void hart_set_state(struct hart *h, const struct hart_state *s)
 	h->tlb.hits = s->tlb_hits;
 	h->tlb.misses = s->tlb_misses;
 	h->tlb.walks = s->tlb_walks;
+	c->tselect = s->tselect;
+	for (unsigned i = 0; i < HART_TRIGGERS; i++) {
+		c->tdata1[i] = s->tdata1[i];
+		c->tdata2[i] = s->tdata2[i];
+	}
 	hart_drop_caches(h);
+	hart_debug_update(h);   /* the triggers (and a debugger's points) */
 }

@@ -26,6 +26,12 @@
  * masked VA and would match an I/O entry (whose addend is no host
  * pointer). Any bit of 3..11 is safe; the mask never keeps those. */
 #define TLB_IO (1ull << 3)
+/* With TLB_IO: a page a debugger or the trigger module watches
+ * (cpu/debug.h). The slow path's direct device access (which compares
+ * the tag with the page | TLB_IO) misses it too, so only the general slow
+ * path, which checks watchpoints, serves it, and nothing else pays. */
+#define TLB_WATCH (1ull << 4)
+#define TLB_FLAGS (TLB_IO | TLB_WATCH)
 
 struct tlb_entry {
 	uint64_t tag;       /* page-aligned VA, | TLB_IO for devices; TLB_INVALID */

@@ -22,12 +22,8 @@ bool icount_run_round(struct machine *m)
 	bool busy = false;
 
 	for (unsigned i = 0; i < m->nharts; i++) {
-		struct hart *h = &m->harts[i];
 		vclock_run(&m->clock);
-		if (!hart_runnable(h))
-			continue;
-		m->icount += hart_run_insns(h, budget(m));
-		busy = true;
+		busy |= machine_run_hart(m, i, budget(m));
 	}
 	return busy;
 }

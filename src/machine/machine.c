@@ -13,6 +13,7 @@
 #include "dev/hostfs.h"
 #include "dev/plic.h"
 #include "device/plugin.h"
+#include "gdb/gdb.h"
 #include "machine/boot.h"
 #include "machine/checkpoint.h"
 #include "machine/classes.h"
@@ -36,13 +37,31 @@ uint64_t machine_time_ns(const struct machine *m)
 {
 	if (m->cfg.icount)
 		return m->time_bias_ns + (m->icount << m->cfg.icount_shift);
+	if (m->paused)
+		return m->paused_ns;
 	return host_ns() - m->clock_start_ns;
+}
+
+/* On the host clock a stopped machine freezes time and takes it up again
+ * where it left off; under -icount time is made of instructions and
+ * stands still on its own while nothing runs. */
+void machine_pause(struct machine *m, bool pause)
+{
+	if (pause == m->paused)
+		return;
+	if (!m->cfg.icount && pause)
+		m->paused_ns = machine_time_ns(m);
+	else if (!m->cfg.icount)
+		m->clock_start_ns = host_ns() - m->paused_ns;
+	m->paused = pause;
 }
 
 void machine_set_time(struct machine *m, uint64_t ns)
 {
 	if (m->cfg.icount)
 		m->time_bias_ns = ns - (m->icount << m->cfg.icount_shift);
+	else if (m->paused)
+		m->paused_ns = ns;  /* taken up from here by machine_pause */
 	else
 		m->clock_start_ns = host_ns() - ns;
 }
@@ -558,6 +577,7 @@ int machine_init(struct machine *m, const struct machine_config *cfg)
 
 void machine_destroy(struct machine *m)
 {
+	gdb_close(m);
 	console_close(&m->console);
 	if (m->stats.out && m->ran)
 		stats_dump(&m->stats, "exit");
@@ -666,28 +686,50 @@ static int open_outputs(struct machine *m)
 	return 0;
 }
 
+/* How far hart i may run this round, given the slice: all of it, unless
+ * a debugger or the monitor stopped the machine or runs the harts one by
+ * one. */
+static uint64_t hart_budget(struct machine *m, unsigned i, uint64_t slice)
+{
+	if (m->gdb)
+		return gdb_hart_budget(m->gdb, i, slice);
+	return m->paused ? 0 : slice;
+}
+
+bool machine_run_hart(struct machine *m, unsigned i, uint64_t slice)
+{
+	struct hart *h = &m->harts[i];
+	uint64_t budget = hart_budget(m, i, slice);
+
+	if (!hart_runnable(h) || !budget)
+		return false;
+	m->icount += hart_run_insns(h, budget);
+	if (m->gdb)
+		gdb_hart_ran(m->gdb, i);
+	return true;
+}
+
 /* One round of the harts on the host clock: each runs a slice. */
 static bool run_round(struct machine *m)
 {
 	bool busy = false;
 
-	for (unsigned i = 0; i < m->nharts; i++) {
-		struct hart *h = &m->harts[i];
-		if (!hart_runnable(h))
-			continue;
-		m->icount += hart_run_insns(h, MACHINE_SLICE);
-		busy = true;
-	}
+	for (unsigned i = 0; i < m->nharts; i++)
+		busy |= machine_run_hart(m, i, MACHINE_SLICE);
 	return busy;
 }
 
 /* How long the end of a round may wait for host input: an idle machine
  * sleeps until its next timer on the host clock; under -icount it jumps
- * to that timer instead, and waits only when nothing is armed. */
+ * to that timer instead, and waits only when nothing is armed. A stopped
+ * machine's time stands still: it waits for the debugger or the console
+ * (both wake the poll). */
 static int idle_wait_ms(struct machine *m, bool busy)
 {
 	if (busy || m->exit_requested)
 		return 0;
+	if (m->paused)
+		return 100;
 	if (!m->cfg.icount)
 		return idle_timeout_ms(m);
 	if (icount_idle(m) || replay_due(m))
@@ -714,6 +756,11 @@ static int start_state(struct machine *m)
 
 int machine_run(struct machine *m)
 {
+	if (m->cfg.start_paused)
+		machine_pause(m, true);
+	/* before the outputs: a socket glass cannot make truncates no file */
+	if (m->cfg.gdb_dev && gdb_start(m, m->cfg.gdb_dev, stderr) < 0)
+		return 1;
 	if (open_outputs(m) < 0 || start_state(m) < 0)
 		return 1;
 	console_close(&m->console);
@@ -763,6 +810,8 @@ int machine_run(struct machine *m)
 			tick_devices(m);
 		checkpoint_run(m);
 	}
+	if (m->gdb)
+		gdb_machine_exit(m->gdb, m->exit_code);
 	console_close(&m->console);
 	replay_close(m);
 	return m->exit_code;

@@ -53,6 +53,8 @@ struct machine_config {
 	unsigned nnetdevs;
 	const char *chardevs[MAX_CHARDEVS]; /* -chardev arguments */
 	unsigned nchardevs;
+	const char *gdb_dev;      /* -gdb / -s: where the gdbstub listens */
+	bool start_paused;        /* -S: harts stopped until told to run */
 	bool snapshot;            /* -snapshot: every drive's writes go to a
 				   * temporary overlay */
 	/* deterministic runs and snapshots */
@@ -127,6 +129,12 @@ struct machine {
 	bool reset_requested;
 	int exit_code;
 
+	/* stopped by a debugger, the monitor or -S: no hart runs and the
+	 * clock stands still (machine_pause) */
+	bool paused;
+	uint64_t paused_ns;         /* machine_time_ns() when it stopped */
+	struct gdb_server *gdb;     /* the gdbstub, or NULL (gdb/gdb.h) */
+
 	void *fdt;                  /* the device tree the guest gets */
 	uint64_t entry;             /* where the boot ROM jumps */
 	uint64_t kernel_entry;      /* fw_dynamic next_addr */
@@ -159,6 +167,15 @@ void machine_hart_irq(void *machine, int n, int level);
 
 /* Guest virtual time in ns since power-on. */
 uint64_t machine_time_ns(const struct machine *m);
+
+/* Stop every hart and the clock (a debugger, the monitor), or let them
+ * go on; time does not pass while the machine is stopped. */
+void machine_pause(struct machine *m, bool pause);
+
+/* Hart i's turn in a round: it runs up to `slice` instructions (fewer, or
+ * none, while a debugger or the monitor holds it), counted in m->icount,
+ * and the debugger hears of what it hit. Returns whether it ran. */
+bool machine_run_hart(struct machine *m, unsigned i, uint64_t slice);
 
 /* Make virtual time read `ns` from now on (a restored snapshot), in either
  * mode; m->icount is set first. */

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cpu/riscv.h"
+#include "gdb/gdb.h"
 #include "machine/monitor.h"
 #include "machine/virt.h"
 #include "snapshot/snapshot.h"
@@ -282,6 +283,31 @@ static void trace_cmd(struct machine *m, char *args, FILE *out)
 	fprintf(out, "trace %s %s\n", onoff, cats);
 }
 
+/* gdbserver [DEV|none]: QEMU's command, on loopback by default. */
+static void gdbserver_cmd(struct machine *m, char *args, FILE *out)
+{
+	char *dev = strtok(args, " ");
+
+	if (dev && !strcmp(dev, "none")) {
+		gdb_stop_server(m);
+		fprintf(out, "Disabled gdbserver\n");
+		return;
+	}
+	if (!dev)
+		dev = "tcp:127.0.0.1:1234";
+	if (gdb_start(m, dev, out) == 0)
+		fprintf(out, "Waiting for gdb connection on device '%s'\n", dev);
+}
+
+/* stop / cont: the whole machine, as a debugger stops it */
+static void run_cmd(struct machine *m, bool pause)
+{
+	if (m->gdb)
+		gdb_pause(m->gdb, pause);
+	else
+		machine_pause(m, pause);
+}
+
 /* savevm FILE / loadvm FILE: between rounds, where the run loop calls the
  * monitor, so the machine is never in the middle of an instruction. */
 static void snapshot_cmd(struct machine *m, bool save, char *args, FILE *out)
@@ -323,9 +349,14 @@ static const char help_text[] =
 	"info tlb [HART]      a hart's cached translations with their I/O tags\n"
 	"info virtio          virtio devices: features, status, queues, counters\n"
 	"info registers [HART] integer registers and key CSRs\n"
+	"info gdb             the gdbserver, its points, the last watched access\n"
 	"trace on|off CATS    switch trace categories (mmio,pci-config,...)\n"
 	"x [/N] VADDR         N 8-byte words at a virtual address (hart 0)\n"
 	"xp [/N] PADDR        N 8-byte words at a physical address\n"
+	"stop, cont (c)       stop the harts and the clock, or let them run\n"
+	"gdbserver [DEV|none] wait for GDB on DEV (default tcp:127.0.0.1:1234)\n"
+	"watch PADDR [LEN] [r|w|rw]  stop the machine at that physical access\n"
+	"unwatch PADDR|all    remove watch's watchpoints\n"
 	"savevm FILE          save the whole machine to FILE (a snapshot)\n"
 	"loadvm FILE          restore the machine from a snapshot FILE\n"
 	"quit                 exit glass\n";
@@ -358,14 +389,28 @@ bool monitor_command(struct machine *m, const char *line, FILE *out)
 			info_registers(m, arg, out);
 		else if (what && !strcmp(what, "virtio"))
 			info_virtio(m, out);
+		else if (what && !strcmp(what, "gdb") && m->gdb)
+			gdb_info(m->gdb, out);
+		else if (what && !strcmp(what, "gdb"))
+			fprintf(out, "no gdbserver (gdbserver starts one)\n");
 		else
-			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio\n");
+			fprintf(out, "info mtree|pci|qtree|tlb|registers|virtio|"
+				"gdb\n");
 	} else if (!strcmp(cmd, "trace")) {
 		trace_cmd(m, rest, out);
 	} else if (!strcmp(cmd, "savevm") || !strcmp(cmd, "loadvm")) {
 		snapshot_cmd(m, cmd[0] == 's', rest, out);
 	} else if (!strcmp(cmd, "x") || !strcmp(cmd, "xp")) {
 		examine(m, rest, cmd[1] == 0, out);
+	} else if (!strcmp(cmd, "gdbserver")) {
+		gdbserver_cmd(m, rest, out);
+	} else if (!strcmp(cmd, "watch")) {
+		gdb_watch(m, rest, out);
+	} else if (!strcmp(cmd, "unwatch")) {
+		gdb_unwatch(m, rest, out);
+	} else if (!strcmp(cmd, "stop") || !strcmp(cmd, "cont") ||
+		   !strcmp(cmd, "c")) {
+		run_cmd(m, !strcmp(cmd, "stop"));
 	} else {
 		fprintf(out, "unknown command '%s' (try help)\n", cmd);
 	}

@@ -56,6 +56,8 @@ void snap_hash_update(struct snap_hasher *h, const void *data, size_t len)
 {
 	const uint8_t *p = data;
 
+	if (!len)
+		return;   /* an empty section's buffer may be NULL */
 	h->len += len;
 	if (h->nbuf) {
 		size_t n = 32 - h->nbuf < len ? 32 - h->nbuf : len;

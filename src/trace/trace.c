@@ -199,6 +199,8 @@ static bool from_hart(const struct glass_attrs *who)
 
 static void origin_text(struct sbuf *b, const struct glass_attrs *who)
 {
+	if (who && who->debug)
+		sb_printf(b, "debugger ");  /* on behalf of the hart below */
 	if (!from_hart(who))
 		return;
 	sb_printf(b, "hart%d %c pc=%016" PRIx64 " ", who->initiator,
@@ -501,6 +503,8 @@ static void json_device(struct sbuf *b, int devfn, const char *device)
 
 static void json_who(struct sbuf *b, const struct glass_attrs *o)
 {
+	if (o && o->debug)
+		sb_printf(b, ",\"debugger\":true");
 	if (!from_hart(o))
 		return;
 	sb_printf(b, ",\"hart\":%d,\"priv\":\"%c\",\"pc\":\"0x%" PRIx64
@@ -802,6 +806,8 @@ static void emit(void *opaque, const struct bus_event *e)
 
 	uint32_t cat = ev_category_of(e->kind);
 
+	if (t->tap && (t->tap_mask & cat))
+		t->tap(t->tap_opaque, e);
 	if (t->stats && (t->count_mask & cat))
 		stats_count(t->stats, e);
 	if (!(t->print_mask & cat) || filtered_out(t, e))
@@ -826,7 +832,8 @@ static void emit(void *opaque, const struct bus_event *e)
 static void update_mask(struct tracer *t)
 {
 	t->sink.mask = (t->out ? t->print_mask : 0) |
-		       (t->stats ? t->count_mask : 0);
+		       (t->stats ? t->count_mask : 0) |
+		       (t->tap ? t->tap_mask : 0);
 }
 
 int tracer_init(struct tracer *t, const char *path, enum trace_format fmt,
@@ -869,6 +876,18 @@ uint32_t tracer_set(struct tracer *t, uint32_t mask, bool on)
 	t->print_mask = on ? (old | mask) : (old & ~mask);
 	update_mask(t);
 	return old;
+}
+
+void tracer_set_tap(struct tracer *t, uint32_t mask,
+		    void (*fn)(void *opaque, const struct bus_event *e),
+		    void *opaque)
+{
+	if (!t->sink.emit)
+		return;  /* never initialised: nothing is emitted to watch */
+	t->tap = fn;
+	t->tap_opaque = opaque;
+	t->tap_mask = fn ? mask : 0;
+	update_mask(t);
 }
 
 void tracer_close(struct tracer *t)

@@ -35,6 +35,11 @@ struct tracer {
 	struct stats *stats;      /* optional */
 	uint64_t (*now_ns)(void *opaque);
 	void *now_opaque;
+	/* an observer (a debugger's, gdb/): sees the events of tap_mask
+	 * before any filter, whether they print or not */
+	void (*tap)(void *opaque, const struct bus_event *e);
+	void *tap_opaque;
+	uint32_t tap_mask;
 };
 
 /* Parse "mmio,irq" / "all" / "none" into a category mask; -1 on an
@@ -55,6 +60,11 @@ void tracer_attach_stats(struct tracer *t, struct stats *s,
 /* Change which categories print (monitor, hypercall TRACE op); returns
  * the previous mask. */
 uint32_t tracer_set(struct tracer *t, uint32_t mask, bool on);
+/* Let fn see every event of `mask` (fn NULL: nobody); one observer at a
+ * time. Costs nothing while there is none. */
+void tracer_set_tap(struct tracer *t, uint32_t mask,
+		    void (*fn)(void *opaque, const struct bus_event *e),
+		    void *opaque);
 /* Write pending output and close the file (Chrome format: end the array). */
 void tracer_close(struct tracer *t);
 

@@ -200,6 +200,11 @@ expect trace-bad-format xml -- --trace-format xml $kernel
 expect monitor-bad tcp -- -monitor tcp $kernel
 expect share-missing /nonexistent/share -- --share /nonexistent/share $kernel
 expect bios-none-no-kernel -kernel -- -bios none
+expect gdb-bad-device "'serial'" -- -gdb serial $kernel
+expect gdb-bad-port 99999 -- -gdb tcp::99999 $kernel
+expect gdb-bad-option nowhere -- -gdb tcp::1234,nowhere $kernel
+expect gdb-unix-no-dir /nonexistent/dir/sock -- \
+	-gdb unix:/nonexistent/dir/sock $kernel
 
 # ---- disks and networks ---------------------------------------------------------
 

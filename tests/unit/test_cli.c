@@ -109,6 +109,27 @@ static enum cli_result parse_quietly(int argc, char **argv,
 	return r;
 }
 
+/* QEMU's debugger options: -s is -gdb on loopback port 1234, -S starts
+ * stopped, -gdb takes QEMU's device forms and refuses the others. */
+TEST(cli_parse_gdb)
+{
+	char *s[] = { "glass", "-s", "-S" };
+	char *unix_[] = { "glass", "-gdb", "unix:/tmp/g.sock" };
+	char *none[] = { "glass", "-s", "-gdb", "none" };
+	char *bad[] = { "glass", "-gdb", "stdio" };
+	struct machine_config cfg;
+
+	CHECK_EQ(cli_parse(ARGC(s), s, &cfg), CLI_RUN);
+	CHECK(!strcmp(cfg.gdb_dev, "tcp:127.0.0.1:1234"));
+	CHECK(cfg.start_paused);
+	CHECK_EQ(cli_parse(ARGC(unix_), unix_, &cfg), CLI_RUN);
+	CHECK(!strcmp(cfg.gdb_dev, "unix:/tmp/g.sock"));
+	CHECK(!cfg.start_paused);
+	CHECK_EQ(cli_parse(ARGC(none), none, &cfg), CLI_RUN);
+	CHECK(cfg.gdb_dev == NULL);
+	CHECK_EQ(parse_quietly(ARGC(bad), bad, &cfg), CLI_ERROR);
+}
+
 TEST(cli_parse_refuses)
 {
 	char *stray[] = { "glass", "stray" };

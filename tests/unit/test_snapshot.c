@@ -426,6 +426,45 @@ TEST(snapshot_hart_state_roundtrip_and_check)
 	free_machine(m);
 }
 
+/* The trigger module's CSRs are state: a trigger the guest armed fires
+ * after a restore, and values its write rules never leave are refused. */
+TEST(snapshot_hart_state_triggers)
+{
+	struct machine *m = new_machine(16 << 20, 1, NULL);
+	struct hart *h = &m->harts[0];
+	struct hart_state s, t;
+
+	CHECK(hart_csr_poke(h, CSR_TSELECT, 1));
+	CHECK(hart_csr_poke(h, CSR_TDATA2, 0x80001000));
+	/* mcontrol6, m, execute */
+	CHECK(hart_csr_poke(h, CSR_TDATA1, (6ull << 60) | 0x44));
+	CHECK(h->dbg_exec);
+	hart_get_state(h, &s);
+	CHECK(hart_check_state(h, &s) == NULL);
+	CHECK_EQ(s.tselect, 1);
+	CHECK_EQ(s.tdata1[1], (6ull << 60) | 0x44);
+	CHECK_EQ(s.tdata2[1], 0x80001000);
+	hart_reset(h, 0x1000);
+	CHECK(!h->dbg_exec && !h->jit_inhibit);
+	hart_set_state(h, &s);
+	CHECK(h->dbg_exec && h->jit_inhibit);   /* armed again */
+	hart_get_state(h, &t);
+	CHECK(!memcmp(&s, &t, sizeof(s)));
+	t = s;
+	t.tselect = 2;                      /* only 0 and 1 exist */
+	CHECK(hart_check_state(h, &t) != NULL);
+	t = s;
+	t.tdata1[0] = 3ull << 60;           /* icount: glass has none */
+	CHECK(hart_check_state(h, &t) != NULL);
+	t = s;
+	t.tdata1[1] |= 1ull << 12;          /* action 1: no Debug Mode */
+	CHECK(hart_check_state(h, &t) != NULL);
+	t = s;
+	t.tdata1[1] = (15ull << 60) | 1;    /* disabled holds nothing */
+	CHECK(hart_check_state(h, &t) != NULL);
+	free_machine(m);
+}
+
 /* ---- a device through the framework ---- */
 
 TEST(snapshot_device_saved_check)
