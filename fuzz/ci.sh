@@ -5,7 +5,7 @@ cd "$(dirname "$0")/.." || exit 2
 secs=${FUZZ_CI_SECONDS:-30}
 make -s fuzz-build >/dev/null 2>&1 ||
 	{ echo "FAIL fuzz/build"; echo "0 passed, 1 failed"; exit 1; }
-fuzz/run.sh "$secs" exec mmu mmio pci_config loader plugin virtio snapshot gdb |
+fuzz/run.sh "$secs" exec mmu mmio pci_config loader plugin virtio snapshot jit gdb |
 	sed -e 's/^\(fuzz\/[a-z_]*: .*, ok\)$/PASS \1/' -e t -e 's/^/FAIL /' |
 	tee build-fuzz/ci.txt
 p=$(grep -c '^PASS' build-fuzz/ci.txt)

@@ -6,7 +6,7 @@
 # crashes and the sanitizer's one-line summary.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-targets="exec mmu mmio pci_config loader plugin virtio snapshot gdb"
+targets="exec mmu mmio pci_config loader plugin virtio snapshot jit gdb"
 logs=build-fuzz/logs
 mkdir -p "$logs"
 passed=0

@@ -654,6 +654,111 @@ def loader_seeds():
             put("loader", "virt.dtb", open(d, "rb").read())
 
 
+def jit_hdr(priv=2, mode=0, templates=False, page=0, st1=0xc0, st2=0,
+            medeleg=0, mie_deleg=0, lines=0, dev=0x0c, regs=0, fregs=0,
+            steps=63, budgets=None):
+    """The 42-byte header of fuzz_jit (see fuzz/fuzz_jit.c)."""
+    b = [priv | mode << 2 | (0x10 if templates else 0) | page << 5, st1, st2,
+         medeleg, mie_deleg, lines, dev, regs, fregs, steps]
+    b += budgets or [(7 * i + 3) & 0xff for i in range(32)]
+    return bytes(b)
+
+
+JIT_LOOP = """
+    li t0, 0
+    li t1, 40
+1:  ld t2, 0(x20)
+    add t0, t0, t2
+    mul t3, t0, t1
+    sd t3, 8(x20)
+    sw t0, 3(x20)
+    lbu t4, 17(x20)
+    lw t5, 0(x21)
+    sb t4, 1(x21)
+    divw t6, t0, t1
+    remu a0, t3, t1
+    addi x20, x20, 16
+    addi t1, t1, -1
+    bnez t1, 1b
+    jal ra, 2f
+    ecall
+2:  auipc a1, 0
+    jalr x0, 8(ra)
+"""
+
+JIT_SMC = """
+    auipc t0, 0
+    lw t1, 24(t0)
+    addi t1, t1, 1
+    sw t1, 28(t0)
+    fence.i
+    addi a0, a0, 1
+    addi a0, a0, 1
+    csrr a1, instret
+    csrw mscratch, a1
+    lr.d a2, (x20)
+    sc.d a3, a1, (x20)
+    amoadd.w a4, a1, (x20)
+    fld f1, 0(x20)
+    fadd.d f2, f1, f1
+    fmul.s f3, f4, f5
+    fcvt.w.d a5, f2, rtz
+    fsd f2, 8(x20)
+    wfi
+"""
+
+# The trigger module armed from the code (the JIT's hart then runs in the
+# interpreter): a load trigger on x20's address, then an execute trigger
+# inside a loop; the handler at +0x100 (mtvec) disarms the selected one.
+JIT_TRIGGERS = """
+.option norvc
+    li t1, 1
+    csrw tselect, t1
+    csrw tdata2, x20
+    li t1, 0x6000000000000041
+    csrw tdata1, t1
+    ld t2, 0(x20)
+    csrw tselect, zero
+    li t1, 0x6000000000000044
+    auipc t0, 0
+    addi t0, t0, 28
+    csrw tdata2, t0
+    csrw tdata1, t1
+    li a0, 0
+    li a2, 20
+1:  addi a0, a0, 1
+    addi a1, a1, 5
+    bne a0, a2, 1b
+    j .
+.org 0x100
+    csrw tdata1, zero
+    mret
+"""
+
+
+def jit_seeds():
+    import random
+    put("jit", "m-loop", jit_hdr() + asm(JIT_LOOP))
+    put("jit", "s-sv39-loop", jit_hdr(priv=1, mode=1, page=2) + asm(JIT_LOOP))
+    put("jit", "u-sv48-loop", jit_hdr(priv=0, mode=2, page=3, st2=0x20,
+                                      medeleg=0xff, mie_deleg=0xff,
+                                      lines=0x3f) + asm(JIT_LOOP))
+    put("jit", "m-smc-system", jit_hdr(page=1, mie_deleg=0xf8, lines=0x05)
+        + asm(JIT_SMC))
+    put("jit", "m-triggers", jit_hdr(steps=40) + asm(JIT_TRIGGERS))
+    for n in range(8):
+        r = random.Random(n)
+        hdr = jit_hdr(priv=n % 3, mode=(n // 3) % 3, templates=True,
+                      page=n % 8, st1=0xc0 | r.randrange(64),
+                      st2=r.randrange(256), medeleg=r.randrange(256),
+                      mie_deleg=r.randrange(256), lines=r.randrange(256),
+                      dev=r.randrange(256), regs=r.randrange(256),
+                      fregs=r.randrange(256),
+                      budgets=[r.randrange(256) for _ in range(32)])
+        put("jit", "templates-%d" % n,
+            hdr + bytes(r.randrange(256) for _ in range(1536)))
+
+
 # ---- gdb -----------------------------------------------------------------
 
 def rsp(*packets):
@@ -730,6 +835,7 @@ def main():
     pci_seeds()
     plugin_seeds()
     loader_seeds()
+    jit_seeds()
     gdb_seeds()
 
 

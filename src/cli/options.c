@@ -7,6 +7,7 @@
 
 #include "cli/options.h"
 #include "cli/kv.h"
+#include "cpu/jit/jit.h"
 #include "machine/classes.h"
 #include "machine/icount.h"
 #include "machine/machine.h"
@@ -14,6 +15,7 @@
 #define DEFAULT_RAM (256ull << 20)
 #define MIN_RAM (16ull << 20)
 #define MAX_RAM (14ull << 30) /* RAM ends below the 64-bit PCIe window */
+#define DEFAULT_TB_SIZE (64ull << 20)
 
 void cli_defaults(struct machine_config *cfg)
 {
@@ -21,6 +23,11 @@ void cli_defaults(struct machine_config *cfg)
 	cfg->ram_size = DEFAULT_RAM;
 	cfg->nharts = 1;
 	cfg->trace_filter.hart = -1;
+	/* the JIT where the host has one, unless GLASS_JIT=0: the test
+	 * suite runs everything in both modes this way */
+	const char *env = getenv("GLASS_JIT");
+	cfg->jit = jit_available() && !(env && !strcmp(env, "0"));
+	cfg->tb_size = DEFAULT_TB_SIZE;
 }
 
 /* "256M", "1G", "1048576": bytes; -1 on bad syntax. */
@@ -96,6 +103,57 @@ static enum cli_result opt_smp(struct machine_config *cfg, const char *v)
 	if (*end || n < 1 || n > MAX_HARTS)
 		return cli_fail("bad -smp '%s' (1..%d harts)", v, MAX_HARTS);
 	cfg->nharts = n;
+	return CLI_RUN;
+}
+
+/* "on"/"off", or QEMU's other spellings of a boolean; -1 otherwise */
+static int parse_bool(const char *v, size_t n)
+{
+	static const char *const yes[] = { "on", "yes", "true", NULL };
+	static const char *const no[] = { "off", "no", "false", NULL };
+
+	for (unsigned i = 0; yes[i]; i++) {
+		if (strlen(yes[i]) == n && !strncmp(v, yes[i], n))
+			return 1;
+		if (strlen(no[i]) == n && !strncmp(v, no[i], n))
+			return 0;
+	}
+	return -1;
+}
+
+/* "tcg[,jit=on|off][,tb-size=MiB]": QEMU's accelerator name and tb-size */
+static enum cli_result opt_accel(struct machine_config *cfg, const char *v)
+{
+	static const char *const known[] = { "jit", "tb-size", NULL };
+	const char *p = strchr(v, ',');
+	size_t n = p ? (size_t)(p - v) : strlen(v);
+	uint64_t mib;
+
+	if (n != 3 || strncmp(v, "tcg", 3))
+		return cli_fail("unknown accelerator '%s' (only 'tcg')", v);
+	if (!p)
+		return CLI_RUN;
+	if (kv_check("-accel tcg", p + 1, known) < 0)
+		return CLI_ERROR;
+	int r = kv_u64("-accel tcg", p + 1, "tb-size", &mib);
+	if (r < 0)
+		return CLI_ERROR;
+	if (r > 0 && (mib < 1 || mib > 4096))
+		return cli_fail("-accel '%s': tb-size out of range (1..4096 MiB)",
+				v);
+	if (r > 0)
+		cfg->tb_size = mib << 20;
+	for (const char *q = p; q; q = strchr(q + 1, ',')) {
+		if (strncmp(q + 1, "jit=", 4))
+			continue;
+		int on = parse_bool(q + 5, strcspn(q + 5, ","));
+		if (on < 0)
+			return cli_fail("-accel '%s': jit takes on or off", v);
+		if (on && !jit_available())
+			return cli_fail("-accel '%s': the JIT needs an x86-64 "
+					"host (jit=off interprets)", v);
+		cfg->jit = on;
+	}
 	return CLI_RUN;
 }
 
@@ -370,6 +428,11 @@ const struct cli_option cli_options[] = {
 	  "guest RAM, e.g. 256M, 1G (default 256M; suffix K M G)", opt_ram },
 	{ { "-smp" }, "N", CLI_MACHINE,
 	  "number of harts, 1..8 (default 1)", opt_smp },
+	{ { "-accel" }, "tcg[,jit=on|off][,tb-size=MiB]", CLI_MACHINE,
+	  "jit=on (the default on x86-64 hosts) translates guest code to "
+	  "host code, jit=off interprets it; tb-size bounds the translated "
+	  "code, shared by the harts (default 64 MiB). GLASS_JIT=0 or 1 in "
+	  "the environment sets the default", opt_accel },
 
 	{ { "-bios" }, "FILE|none", CLI_BOOT,
 	  "M-mode firmware (default: Debian's OpenSBI fw_dynamic.bin); none "

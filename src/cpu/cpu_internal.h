@@ -99,6 +99,21 @@ bool dbg_page_watched(const struct hart *h, uint64_t va_page,
  * not cacheable code or its first instruction crosses the page end */
 struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa);
 
+/* tb.c: decode the block of instructions at host address `host`, page
+ * offset `off`, into d[0..TB_MAX_INSNS); returns how many. Stops before an
+ * instruction that would cross the page end (0 if the first one does).
+ * The interpreter and the JIT cut blocks the same way through this; an
+ * instruction without a fast path is alone in its block unless `inside`
+ * (may be NULL) says the executor runs it inside a block. */
+uint32_t tb_decode(struct dinsn *d, const uint8_t *host, unsigned off,
+		   bool (*inside)(const struct dinsn *));
+
+/* exec.c: run one instruction without a fast path (D_GENERIC or
+ * D_ILLEGAL; `raw` as fetched, `i` its 32-bit form) with h->pc its pc:
+ * it retires (pc advanced) or traps. Instructions are not counted. */
+void exec_generic_insn(struct hart *h, uint32_t raw, uint32_t i,
+		       unsigned len);
+
 /* exec.c: one instruction, or up to `budget` of them with interrupts
  * taken between (returns how many ran) */
 uint64_t exec_run(struct hart *h, uint64_t budget);

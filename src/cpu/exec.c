@@ -345,26 +345,36 @@ static void execute(struct hart *h, const struct insn *in)
 	illegal(h, in);
 }
 
+void exec_generic_insn(struct hart *h, uint32_t raw, uint32_t i,
+		       unsigned len)
+{
+	struct insn in = { .bits = raw, .i = i, .len = len };
+
+	execute(h, &in);
+}
+
 /* Anything without a fast path: rebuild the general decoder's view. */
 static void exec_generic(struct hart *h, const struct dinsn *d)
 {
-	struct insn in = { .bits = d->raw, .i = d->i, .len = d->len };
-
-	execute(h, &in);
+	exec_generic_insn(h, d->raw, d->i, d->len);
 }
 
 /* ---- the block executor ---- */
 
 /* The slow path of a load or store inside a block: make pc and instret
  * exact (for traps, the trace and devices that read them), then go to the
- * MMU. Returns -1 if it trapped, 1 if an event (stop, interrupt line,
- * sleep) came up so the block must end after this instruction, else 0. */
+ * MMU. Returns -1 if it trapped, 1 if the block must end after this
+ * instruction, else 0: an event came up (stop, interrupt line, sleep), or
+ * a code page was written (this store, a device's DMA, a page walk's A/D
+ * update), so the next instruction is fetched from what memory holds now
+ * (the JIT, which never checks a page inside a block, does the same). */
 static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 					      unsigned done, uint64_t va,
 					      unsigned size, uint64_t *val,
 					      bool write)
 {
 	uint64_t adj = done * h->count_instret;
+	uint64_t code_writes = h->env.as->code_writes;
 	bool ok;
 
 	h->pc = pc;
@@ -374,7 +384,8 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 	h->instret -= adj;
 	if (!ok)
 		return -1;
-	return h->any_event ? 1 : 0;
+	return h->any_event ||
+	       h->env.as->code_writes != code_writes;
 }
 
 /* A fast-path hit: the page is cached as RAM and the access is naturally
@@ -629,7 +640,8 @@ loop:
 	ran = d - start + 1;
 	count_ran(h, ran);
 	n += ran;
-	if (unlikely(h->any_event) || n >= budget || !tb_valid(t, t->host))
+	if (unlikely(h->any_event) || n >= budget ||
+	    !tb_valid(t, t->host))
 		goto next_block;
 	d = start;
 	end = d + block_len(t, budget - n);

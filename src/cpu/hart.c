@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "cpu/cpu_internal.h"
+#include "cpu/jit/jit.h"
 #include "mem/address_space.h"
 
 #define MISA_RV64 (2ull << 62)
@@ -23,10 +24,13 @@ void hart_reset(struct hart *h, uint64_t reset_pc)
 	const struct dbg_points *points = h->dbg_points;
 	uint64_t hartid = h->csr.mhartid;
 	struct hart_env env = h->env;
+	struct jit *jit = h->jit;
 
 	memset(h, 0, HART_STATE_SIZE);
 	tb_cache_clear(&h->tbc);
+	jit_flush(jit);
 	h->env = env;
+	h->jit = jit;
 	h->csr.mhartid = hartid;
 	h->csr.misa = MISA_RV64 | MISA_EXT('I') | MISA_EXT('M') | MISA_EXT('A') |
 		      MISA_EXT('F') | MISA_EXT('D') | MISA_EXT('C') |
@@ -49,6 +53,8 @@ uint64_t hart_run_insns(struct hart *h, uint64_t budget)
 		hart_flush_tlb(h);
 		h->tlb_generation = h->env.as->generation;
 	}
+	if (h->jit && !h->jit_inhibit)
+		return jit_run(h, budget);
 	return exec_run(h, budget);
 }
 
@@ -58,4 +64,17 @@ uint64_t hart_run(struct hart *h, uint64_t budget)
 
 	hart_run_insns(h, budget);
 	return h->instret - start;
+}
+
+bool hart_jit_enable(struct hart *h, size_t cache_bytes)
+{
+	if (!h->jit)
+		h->jit = jit_new(cache_bytes);
+	return h->jit != NULL;
+}
+
+void hart_destroy(struct hart *h)
+{
+	jit_free(h->jit);
+	h->jit = NULL;
 }

@@ -15,6 +15,7 @@
 #define GLASS_CPU_HART_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/debug.h"
@@ -93,6 +94,13 @@ struct hart {
 		uint32_t any_event;
 	};
 	uint64_t tlb_generation; /* address-space generation the TLB matches */
+	/* Scratch of translated code (cpu/jit), meaningless between hart_run
+	 * calls: the running block's pc and budget for a slow path, the
+	 * stack pointer of translated code, and the budget at which instret
+	 * was last exact. */
+	struct {
+		uint64_t pc, left, rsp, left0;
+	} jit_run;
 
 	/* What is armed (cpu/debug.c keeps these in step with the triggers
 	 * and dbg_points, and sets jit_inhibit while any is), and why the
@@ -107,6 +115,9 @@ struct hart {
 
 	struct tlb tlb;
 	struct hart_env env;
+	/* Translated code (cpu/jit/jit.h), derived state like tbc: NULL
+	 * means interpret only. Set by hart_jit_enable. */
+	struct jit *jit;
 	struct tb_cache tbc;  /* decoded code; last: reset clears only its map */
 };
 
@@ -123,6 +134,14 @@ uint64_t hart_run(struct hart *h, uint64_t budget);
  * (retired or trapped): what the budget counts, and what deterministic
  * time (-icount) is made of. */
 uint64_t hart_run_insns(struct hart *h, uint64_t budget);
+
+/* Run translated code from now on (x86-64 hosts only), with a code cache
+ * of at most cache_bytes. Returns false, and the hart keeps interpreting,
+ * if the host cannot (not x86-64, no memfd, out of memory). */
+bool hart_jit_enable(struct hart *h, size_t cache_bytes);
+
+/* Release what the hart allocated besides itself (the JIT's cache). */
+void hart_destroy(struct hart *h);
 
 /* Drive an interrupt-pending bit from a device line (MSIP, MTIP, MEIP, SEIP).
  * Wakes the hart from WFI when the interrupt becomes pending. */

@@ -4,6 +4,7 @@
  * hold, so a restored hart never holds what its code assumes impossible
  * (MPP = 2, an unknown satp mode, a PMP entry with R=0 W=1). */
 #include "cpu/cpu_internal.h"
+#include "cpu/jit/jit.h"
 
 #define MIP_LINES (MIP_MSIP | MIP_MTIP | MIP_MEIP | MIP_SEIP)
 #define MSTATUS_FIXED (MSTATUS_UXL | MSTATUS_SXL)
@@ -146,6 +147,7 @@ const char *hart_check_state(const struct hart *h, const struct hart_state *s)
 void hart_drop_caches(struct hart *h)
 {
 	tb_cache_clear(&h->tbc);
+	jit_flush(h->jit);
 	hart_flush_tlb(h);
 	h->tlb_generation = 0;   /* and look at the address space again */
 }

@@ -17,10 +17,8 @@ static uint32_t parcel(const uint8_t *p)
 	return v;
 }
 
-/* Decode the block of instructions at host address `host`, page offset
- * `off`, into pool[first..]; returns how many. Stops before an instruction
- * that would cross the page end (0 if the first one does). */
-static uint32_t decode_run(struct dinsn *d, const uint8_t *host, unsigned off)
+uint32_t tb_decode(struct dinsn *d, const uint8_t *host, unsigned off,
+		   bool (*inside)(const struct dinsn *))
 {
 	const unsigned start = off;
 	uint32_t n = 0;
@@ -35,7 +33,7 @@ static uint32_t decode_run(struct dinsn *d, const uint8_t *host, unsigned off)
 		}
 		dinsn_decode(&d[n], raw);
 		d[n].pc_off = (uint8_t)(off - start);
-		if (d[n].op <= D_ILLEGAL) {
+		if (d[n].op <= D_ILLEGAL && !(inside && inside(&d[n]))) {
 			/* no fast path: alone in its block */
 			if (n == 0)
 				n = 1;
@@ -63,7 +61,7 @@ struct tb *tb_build(struct hart *h, struct tb *t, uintptr_t host, uint64_t pa)
 		return NULL;
 	if (made) /* the machine tells every hart (on_code); be sure of this one */
 		hart_protect_code_page(h, pa & ~PAGE_MASK);
-	uint32_t n = decode_run(buf, (const uint8_t *)host, pa & PAGE_MASK);
+	uint32_t n = tb_decode(buf, (const uint8_t *)host, pa & PAGE_MASK, NULL);
 	if (!n)
 		return NULL;
 	if (n > t->cap) {

@@ -595,6 +595,8 @@ void machine_destroy(struct machine *m)
 	replay_close(m);
 	free(m->fdt);
 	m->fdt = NULL;
+	for (unsigned i = 0; m->harts && i < m->nharts; i++)
+		hart_destroy(&m->harts[i]);
 	free(m->harts);
 	m->harts = NULL;
 }
@@ -754,6 +756,24 @@ static int start_state(struct machine *m)
 	return replay_open(m);
 }
 
+/* -accel tcg,jit=on: every hart gets its share of the code cache
+ * (tb-size), when the machine starts running (so -dumpdtb makes none). A
+ * host that cannot keeps interpreting, which is only slower. */
+static void enable_jit(struct machine *m)
+{
+	uint64_t each = m->cfg.tb_size / m->nharts;
+
+	if (!m->cfg.jit)
+		return;
+	for (unsigned i = 0; i < m->nharts; i++) {
+		if (!hart_jit_enable(&m->harts[i], each)) {
+			fprintf(stderr, "glass: cannot set up the JIT's code "
+				"cache; interpreting\n");
+			return;
+		}
+	}
+}
+
 int machine_run(struct machine *m)
 {
 	if (m->cfg.start_paused)
@@ -763,6 +783,7 @@ int machine_run(struct machine *m)
 		return 1;
 	if (open_outputs(m) < 0 || start_state(m) < 0)
 		return 1;
+	enable_jit(m);
 	console_close(&m->console);
 	console_open(&m->console, STDIN_FILENO, STDOUT_FILENO);
 	m->ran = true;

@@ -45,6 +45,8 @@ struct machine_config {
 	const char *stats_file;   /* NULL: no statistics file */
 	bool monitor_stdio;       /* start with the monitor on the console */
 	const char *share_dir;    /* --share: HOST_READ/HOST_WRITE root */
+	bool jit;                 /* -accel tcg,jit=on (default; GLASS_JIT) */
+	uint64_t tb_size;         /* -accel tcg,tb-size: code cache bytes */
 	const char *devices[MAX_DEVICES]; /* -device arguments, in order */
 	unsigned ndevices;
 	const char *drives[MAX_DRIVES];   /* -drive arguments */

@@ -15,7 +15,8 @@
 /* Zeroed, page-aligned host memory for a RAM or ROM region: a mapping of
  * its own, named (Linux 5.17+) so /proc/PID/maps shows it as
  * [anon:glass:NAME] and memory accounting can tell guest memory from
- * glass's own. Pages are only committed when touched. */
+ * glass's own. Pages are only committed when touched (in 2 MiB steps
+ * where the host has transparent huge pages). */
 static uint8_t *host_alloc(const char *name, uint64_t size)
 {
 	char label[64];
@@ -24,6 +25,10 @@ static uint8_t *host_alloc(const char *name, uint64_t size)
 
 	if (p == MAP_FAILED)
 		return NULL;
+	/* transparent huge pages where the host allows them: a guest
+	 * touching fresh memory costs one host page fault per 2 MiB instead
+	 * of per 4 KiB (QEMU asks the same for its RAM) */
+	(void)madvise(p, size, MADV_HUGEPAGE);
 	snprintf(label, sizeof(label), "glass:%s", name);
 	for (char *c = label; *c; c++)  /* the kernel takes no spaces etc. */
 		if (*c <= ' ' || *c == '[' || *c == ']' || *c == '\\' ||

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cpu/hart.h"
+#include "cpu/jit/jit.h"
 #include "mem/address_space.h"
 #include "trace/stats.h"
 
@@ -179,6 +180,36 @@ static void since_baseline(const struct stats *s, unsigned i,
 	c->tlb_walks -= b->tlb_walks;
 }
 
+/* The JIT's counters (cumulative since start, not reset by STATS_RESET):
+ * code cache in use, blocks translated and what that cost, and how often
+ * a block lookup (an exit from translated code that was not chained)
+ * found the block already translated. */
+static void write_jit(const struct hart *h, FILE *f, unsigned i, bool json)
+{
+	struct jit_stats j;
+
+	if (!h->jit)
+		return;
+	jit_get_stats(h->jit, &j);
+	double us = j.blocks ? j.translate_ns / 1e3 / (double)j.blocks : 0;
+	double rate = j.lookups ? 100.0 * (double)j.hits / (double)j.lookups : 0;
+	if (json)
+		fprintf(f, ",\"jit\":{\"code_bytes\":%" PRIu64 ",\"code_size\":%"
+			PRIu64 ",\"blocks\":%" PRIu64 ",\"translate_us_per_block\":"
+			"%.3f,\"lookups\":%" PRIu64 ",\"hit_rate_percent\":%.2f,"
+			"\"chained\":%" PRIu64 ",\"flushes\":%" PRIu64
+			",\"interpreted\":%" PRIu64 "}", j.code_bytes, j.code_size,
+			j.blocks, us, j.lookups, rate, j.chained, j.flushes,
+			j.interp_insns);
+	else
+		fprintf(f, "hart%u jit code-cache %" PRIu64 "/%" PRIu64
+			" bytes blocks %" PRIu64 " translate %.3f us/block lookups %"
+			PRIu64 " hit-rate %.2f%% chained %" PRIu64 " flushes %"
+			PRIu64 " interpreted %" PRIu64 "\n", i, j.code_bytes,
+			j.code_size, j.blocks, us, j.lookups, rate, j.chained,
+			j.flushes, j.interp_insns);
+}
+
 static void write_text(const struct stats *s, FILE *f, const char *name)
 {
 	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
@@ -190,6 +221,7 @@ static void write_text(const struct stats *s, FILE *f, const char *name)
 			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
 			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
 			c.interrupts, c.exceptions);
+		write_jit(&s->harts[i], f, i, false);
 	}
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
 		const struct region *r = &s->as->regions[i];
@@ -237,9 +269,11 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 		fprintf(f, "%s{\"hart\":%u,\"instructions\":%" PRIu64
 			",\"tlb_hits\":%" PRIu64 ",\"tlb_misses\":%" PRIu64
 			",\"page_walks\":%" PRIu64 ",\"interrupts\":%" PRIu64
-			",\"exceptions\":%" PRIu64 "}", i ? "," : "", i,
+			",\"exceptions\":%" PRIu64, i ? "," : "", i,
 			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
 			c.interrupts, c.exceptions);
+		write_jit(&s->harts[i], f, i, true);
+		fputc('}', f);
 	}
 	fprintf(f, "],\"devices\":[");
 	bool first = true;

@@ -77,10 +77,12 @@ else
 fi
 
 # the same experiment again from the same checkpoint: the same statistics
+# (but the JIT's counters, which are about the host's translations)
 mkdir -p "$work/again"
 cp "$work/exp-2/run.sh" "$work/exp-2/params" "$work/again/"
 if examples/campaign/experiment.sh "$work" "$work/again" &&
-   cmp -s "$work/exp-2/stats.json" "$work/again/stats.json" &&
+   [ "$(sed 's/,"jit":{[^}]*}//g' "$work/exp-2/stats.json")" = \
+     "$(sed 's/,"jit":{[^}]*}//g' "$work/again/stats.json")" ] &&
    cmp -s "$work/exp-2/result" "$work/again/result"; then
 	pass repeatable
 else

@@ -13,13 +13,13 @@
 #
 #   tests/gdb/linux.sh [GLASS [GUESTDIR]]
 #
-# Logs: build/test-logs/gdb/linux{,-icount}.{glass,gdb}. Prints PASS/FAIL
-# lines and "N passed, N failed".
+# Logs: $LOGDIR/gdb/linux{,-icount}.{glass,gdb} (LOGDIR: build/test-logs).
+# Prints PASS/FAIL lines and "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 2
 glass=${1:-build/glass}
 guest=${2:-build/guest}
 gdb=${GDB:-gdb-multiarch}
-logdir=build/test-logs/gdb
+logdir=${LOGDIR:-build/test-logs}/gdb
 limit=${LINUX_TIMEOUT:-300}
 mkdir -p "$logdir"
 passed=0
@@ -173,6 +173,11 @@ quiet() {
 		--trace all --trace-file "$logdir/$n.trace" \
 		--stats "$logdir/$n.json" </dev/null >"$logdir/$n.glass" 2>&1
 }
+# --stats without the JIT's counters, which are facts about the host's
+# translations (what was translated when, how long it took)
+nojit() {
+	sed 's/,"jit":{[^}]*}//g' "$1"
+}
 name=no-client glog=/dev/null
 rm -f "$logdir/no-client.sock"
 quiet no-client-without
@@ -186,8 +191,8 @@ if [ $rc_a = 0 ] && [ $rc_b = 0 ] &&
 		"$logdir/no-client-with.glass" &&
 	cmp -s "$logdir/no-client-without.trace" \
 		"$logdir/no-client-with.trace" &&
-	cmp -s "$logdir/no-client-without.json" \
-		"$logdir/no-client-with.json"; then
+	[ "$(nojit "$logdir/no-client-without.json")" = \
+	  "$(nojit "$logdir/no-client-with.json")" ]; then
 	result linux-no-client-unchanged yes
 	rm -f "$logdir"/no-client-*.trace
 else

@@ -7,12 +7,12 @@
 #
 #   tests/gdb/run.sh [GLASS]
 #
-# Logs: build/test-logs/gdb/NAME.{glass,gdb}. Prints PASS/FAIL lines and
-# "N passed, N failed".
+# Logs: $LOGDIR/gdb/NAME.{glass,gdb} (LOGDIR: build/test-logs). Prints PASS/FAIL
+# lines and "N passed, N failed".
 cd "$(dirname "$0")/../.." || exit 2
 glass=${1:-build/glass}
 gdb=${GDB:-gdb-multiarch}
-logdir=build/test-logs/gdb
+logdir=${LOGDIR:-build/test-logs}/gdb
 prog=build/gdb/prog.elf
 smp=build/gdb/smp.elf
 passed=0

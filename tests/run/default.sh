@@ -8,8 +8,9 @@ glass=${1:?usage: $0 GLASS GUESTDIR}
 guest=${2:?usage: $0 GLASS GUESTDIR}
 tmp=$(mktemp -d /tmp/glass-default.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT INT TERM
-log=build/test-logs/default-guest.log
-mkdir -p build/test-logs
+logdir=${LOGDIR:-build/test-logs}
+log=$logdir/default-guest.log
+mkdir -p "$logdir"
 passed=0
 failed=0
 

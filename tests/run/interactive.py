@@ -104,7 +104,9 @@ try:
 finally:
     if proc.poll() is None:
         proc.kill()
-    with open("build/test-logs/interactive.log", "wb") as f:
+    logdir = os.environ.get("LOGDIR", "build/test-logs")
+    os.makedirs(logdir, exist_ok=True)
+    with open(os.path.join(logdir, "interactive.log"), "wb") as f:
         f.write(out)
     shutil.rmtree(tmp, ignore_errors=True)
 

@@ -4,8 +4,9 @@
 #   tests/run/tour.sh GLASS GUESTDIR
 glass=${1:?usage: $0 GLASS GUESTDIR}
 guest=${2:?usage: $0 GLASS GUESTDIR}
-log=build/test-logs/tour.log
-mkdir -p build/test-logs
+logdir=${LOGDIR:-build/test-logs}
+log=$logdir/tour.log
+mkdir -p "$logdir"
 passed=0
 failed=0
 

@@ -6,8 +6,9 @@
 glass=${1:?usage: $0 GLASS GUESTDIR [N]}
 guest=${2:?usage: $0 GLASS GUESTDIR [N]}
 n=${3:-20}
-log=build/test-logs/soak.log
-mkdir -p build/test-logs
+logdir=${LOGDIR:-build/test-logs}
+log=$logdir/soak.log
+mkdir -p "$logdir"
 passed=0
 failed=0
 

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/options.h"
+#include "cpu/jit/jit.h"
 #include "harness.h"
 #include "machine/machine.h"
 
@@ -142,6 +143,32 @@ TEST(cli_parse_refuses)
 	CHECK_EQ(parse_quietly(ARGC(unknown), unknown, &cfg), CLI_ERROR);
 	CHECK_EQ(parse_quietly(ARGC(novalue), novalue, &cfg), CLI_ERROR);
 	CHECK_EQ(parse_quietly(ARGC(badsize), badsize, &cfg), CLI_ERROR);
+}
+
+TEST(cli_accel)
+{
+	char *off[] = { "glass", "-accel", "tcg,jit=off,tb-size=16" };
+	char *plain[] = { "glass", "--accel", "tcg" };
+	char *kvm[] = { "glass", "-accel", "kvm" };
+	char *bad[] = { "glass", "-accel", "tcg,jit=maybe" };
+	char *size0[] = { "glass", "-accel", "tcg,tb-size=0" };
+	char *prop[] = { "glass", "-accel", "tcg,thread=multi" };
+	struct machine_config cfg;
+
+	CHECK_EQ(cli_parse(ARGC(off), off, &cfg), CLI_RUN);
+	CHECK(!cfg.jit);
+	CHECK_EQ(cfg.tb_size, 16ull << 20);
+	CHECK_EQ(cli_parse(ARGC(plain), plain, &cfg), CLI_RUN);
+	CHECK_EQ(cfg.tb_size, 64ull << 20);
+	CHECK_EQ(parse_quietly(ARGC(kvm), kvm, &cfg), CLI_ERROR);
+	CHECK_EQ(parse_quietly(ARGC(bad), bad, &cfg), CLI_ERROR);
+	CHECK_EQ(parse_quietly(ARGC(size0), size0, &cfg), CLI_ERROR);
+	CHECK_EQ(parse_quietly(ARGC(prop), prop, &cfg), CLI_ERROR);
+	if (jit_available()) {
+		char *on[] = { "glass", "-accel", "tcg,tb-size=8,jit=on" };
+		CHECK_EQ(cli_parse(ARGC(on), on, &cfg), CLI_RUN);
+		CHECK(cfg.jit);
+	}
 }
 
 TEST(cli_device_limit)

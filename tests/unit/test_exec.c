@@ -1,5 +1,7 @@
 /* The instruction executor: small hand-encoded programs in RAM run with
- * hart_run(), then registers, memory and trap CSRs are checked. */
+ * hart_run(), then registers, memory and trap CSRs are checked. The harts
+ * translate (the JIT) where the host can, unless GLASS_JIT=0, as glass
+ * itself does: tests/run.sh runs these tests both ways. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -261,6 +263,9 @@ static struct env *env_new(void)
 	e->ram = as_add_ram(&e->as, "ram", RAM_BASE, RAM_SIZE);
 	struct hart_env env = { &e->as, env_time, e };
 	hart_init(&e->h, 0, &env);
+	const char *jit = getenv("GLASS_JIT");
+	if (!(jit && !strcmp(jit, "0")))
+		hart_jit_enable(&e->h, 1 << 20);
 	e->h.pc = CODE;
 	e->h.csr.mtvec = MTVEC;
 	e->h.csr.stvec = STVEC;
@@ -272,6 +277,7 @@ static struct env *env_new(void)
 
 static void env_free(struct env *e)
 {
+	hart_destroy(&e->h);
 	as_destroy(&e->as);
 	free(e);
 }
