@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "backend/block.h"
+#include "core/iov.h"
 
 #define SECTOR 512
 #define CL ((uint64_t)BLOCKDEV_CLUSTER)
@@ -153,29 +154,6 @@ static size_t iov_total(const struct iovec *iov, int n)
 	return t;
 }
 
-/* Bytes [skip, skip + len) of an iovec array, into `tmp` (IOV_MAX
- * entries); returns the count. */
-static int iov_slice(const struct iovec *iov, int n, size_t skip, size_t len,
-		     struct iovec *tmp)
-{
-	int k = 0;
-
-	for (int i = 0; i < n && len && k < IOV_MAX; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		size_t m = iov[i].iov_len - skip;
-		if (m > len)
-			m = len;
-		tmp[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
-		tmp[k++].iov_len = m;
-		len -= m;
-		skip = 0;
-	}
-	return k;
-}
-
 /* The whole of an iovec array to or from fd at off. A read that meets
  * the end of the file zero-fills the rest (the padded last sector). */
 static int xfer_fd(int fd, const struct iovec *iov, int n, uint64_t off,
@@ -187,7 +165,7 @@ static int xfer_fd(int fd, const struct iovec *iov, int n, uint64_t off,
 	if (n > IOV_MAX)
 		return -EINVAL;
 	while (done < total) {
-		int k = iov_slice(iov, n, done, total - done, tmp);
+		int k = iov_slice(iov, n, done, total - done, tmp, IOV_MAX);
 		off_t at = (off_t)(off + done);
 		ssize_t r = write ? pwritev(fd, tmp, k, at) :
 				    preadv(fd, tmp, k, at);
@@ -352,7 +330,7 @@ static int overlay_read(struct blockdev *b, const struct iovec *iov, int n,
 			end += CL;
 		size_t len = (size_t)((end < off + total ? end : off + total) -
 				      at);
-		int k = iov_slice(iov, n, done, len, tmp);
+		int k = iov_slice(iov, n, done, len, tmp, IOV_MAX);
 		int rc = xfer_fd(in ? b->ov.fd : b->fd, tmp, k, at, false);
 		if (rc < 0)
 			return rc;

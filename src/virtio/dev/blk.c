@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "backend/block.h"
+#include "core/iov.h"
 #include "virtio/dev/backend.h"
 #include "virtio/dev/classes.h"
 #include "virtio/transport/transport.h"
@@ -67,28 +68,6 @@ static struct blk *blk_of(struct virtio_dev *vd)
 	return vd->self;
 }
 
-/* iov bytes [skip, skip + len) into out; returns the count. */
-static int slice(const struct iovec *iov, unsigned n, size_t skip,
-		 size_t len, struct iovec *out)
-{
-	int k = 0;
-
-	for (unsigned i = 0; i < n && len; i++) {
-		if (skip >= iov[i].iov_len) {
-			skip -= iov[i].iov_len;
-			continue;
-		}
-		size_t m = iov[i].iov_len - skip;
-		if (m > len)
-			m = len;
-		out[k].iov_base = (uint8_t *)iov[i].iov_base + skip;
-		out[k++].iov_len = m;
-		len -= m;
-		skip = 0;
-	}
-	return k;
-}
-
 static bool range_ok(struct blk *b, uint64_t sector, uint64_t bytes)
 {
 	return bytes % SECTOR == 0 && sector <= b->bk->sectors &&
@@ -104,11 +83,13 @@ static uint8_t rw(struct blk *b, bool write, uint64_t sector)
 	if (!range_ok(b, sector, bytes))
 		return S_IOERR;
 	if (write) {
-		n = slice(e->out, e->nout, 16, bytes, b->data);
+		n = iov_slice(e->out, (int)e->nout, 16, bytes, b->data,
+			      VIRTIO_CHAIN_MAX);
 		rc = blockdev_pwritev(b->bk, b->data, n, sector * SECTOR);
 		b->s.writes++;
 	} else {
-		n = slice(e->in, e->nin, 0, bytes, b->data);
+		n = iov_slice(e->in, (int)e->nin, 0, bytes, b->data,
+			      VIRTIO_CHAIN_MAX);
 		rc = blockdev_preadv(b->bk, b->data, n, sector * SECTOR);
 		b->s.reads++;
 	}
