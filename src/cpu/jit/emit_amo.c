@@ -40,21 +40,8 @@ bool jit_amo_inline(const struct dinsn *d)
 static void host_address(struct tctx *t, struct stub *s, int a, unsigned size,
 			 int32_t set_off)
 {
-	struct xbuf *b = &t->b;
-
-	x_mov_rr(b, 0, RDX, a);
-	x_shift_ri(b, SH_SHR, 0, RDX, PAGE_SHIFT - 5);
-	x_alu_ri(b, ALU_AND, 0, RDX, (TLB_SIZE - 1) << 5);
-	if (t->tlb_reg >= 0)
-		x_alu_rr(b, ALU_ADD, 1, RDX, t->tlb_reg);
-	else
-		x_alu_rm(b, ALU_ADD, 1, RDX, R_HART, OFF(tlb.cur));
-	x_mov_rr(b, 1, RCX, a);
-	x_alu_ri(b, ALU_AND, 1, RCX, (int32_t)(~PAGE_MASK | (size - 1)));
-	x_alu_rm(b, ALU_CMP, 1, RCX, RDX, set_off);
-	s->jsite = x_jcc(b, CC_NE);
-	x_mov_rr(b, 1, RAX, a);
-	x_alu_rm(b, ALU_ADD, 1, RAX, RDX, set_off + 8);
+	x_mov_rr(&t->b, 1, RAX, a);
+	emit_tlb_lookup(t, s, size, set_off);
 }
 
 static void lr(struct tctx *t, const struct dinsn *d, unsigned size)

@@ -5,11 +5,8 @@
 #ifdef GLASS_JIT
 #include "cpu/jit/translate.h"
 
-/* RAX = the virtual address; RDX = its TLB entry in the current set
- * (array at `set_off`); jump to the stub unless the entry maps the page
- * as RAM and the access is aligned; then RAX = the host address. */
-static void tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
-		       int32_t set_off)
+void emit_tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
+		     int32_t set_off)
 {
 	struct xbuf *b = &t->b;
 
@@ -42,7 +39,7 @@ static void emit_load(struct tctx *t, const struct dinsn *d, unsigned size,
 	s->reg = (int8_t)r;
 	s->rd_was_dirty = was_dirty;
 	x_lea(b, 1, RAX, a, (int32_t)d->imm);
-	tlb_lookup(t, s, size, offsetof(struct tlb_set, read));
+	emit_tlb_lookup(t, s, size, offsetof(struct tlb_set, read));
 	if (r >= 0)
 		x_load(b, size, sign, r, RAX, 0);
 	s->resume = b->p;
@@ -56,7 +53,7 @@ static void emit_store(struct tctx *t, const struct dinsn *d, unsigned size)
 
 	s->reg = (int8_t)c;
 	x_lea(b, 1, RAX, a, (int32_t)d->imm);
-	tlb_lookup(t, s, size, offsetof(struct tlb_set, write));
+	emit_tlb_lookup(t, s, size, offsetof(struct tlb_set, write));
 	x_store(b, size, c, RAX, 0);
 	s->resume = b->p;
 }

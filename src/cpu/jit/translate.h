@@ -82,6 +82,13 @@ bool emit_amo(struct tctx *t, const struct dinsn *d);
 /* emit_mem.c: a load or store (the fast path inline, a stub recorded for
  * the slow path); false if d is neither. */
 bool emit_mem(struct tctx *t, const struct dinsn *d);
+/* The TLB fast path of loads, stores and the A extension: RAX = the
+ * virtual address; RDX = its entry in the current set (array at
+ * `set_off`); jump to stub s unless the entry maps the page as RAM and
+ * the access is aligned (size); then RAX = the host address. RCX is
+ * clobbered. */
+void emit_tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
+		     int32_t set_off);
 /* The slow path of a load or store stub. */
 void emit_mem_stub(struct tctx *t, const struct stub *s);
 
