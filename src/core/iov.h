@@ -12,4 +12,11 @@
 int iov_slice(const struct iovec *iov, int n, size_t skip, size_t len,
 	      struct iovec *out, int max);
 
+/* Copy between iov[0..n), starting `skip` bytes in, and a flat buffer of
+ * len bytes; return the bytes copied (fewer if iov ends first). */
+size_t iov_to_buf(const struct iovec *iov, int n, size_t skip, void *buf,
+		  size_t len);
+size_t iov_from_buf(const struct iovec *iov, int n, size_t skip,
+		    const void *buf, size_t len);
+
 #endif

@@ -242,13 +242,6 @@ void virtio_push(struct virtio_dev *vd, unsigned q, uint16_t head,
  * (NO_INTERRUPT, or used_event with EVENT_IDX). */
 void virtio_flush(struct virtio_dev *vd, unsigned q);
 
-/* Copy between an element's buffers and a flat buffer, starting `skip`
- * bytes in; return the bytes copied. */
-size_t virtio_iov_to_buf(const struct iovec *iov, unsigned n, size_t skip,
-			 void *buf, size_t len);
-size_t virtio_buf_to_iov(const struct iovec *iov, unsigned n, size_t skip,
-			 const void *buf, size_t len);
-
 /* Trace: a decoded request line ("read sector=2048 len=4096 ok"). */
 void virtio_trace_request(struct virtio_dev *vd, unsigned q,
 			  const char *fmt, ...)

@@ -109,7 +109,7 @@ static uint8_t ranges(struct blk *b, uint32_t type)
 		return S_UNSUPP;
 	if (!n || (e->out_len - 16) % 16 || n > 1)
 		return S_UNSUPP; /* max_*_seg is 1 */
-	virtio_iov_to_buf(e->out, e->nout, 16, seg, 16);
+	iov_to_buf(e->out, e->nout, 16, seg, 16);
 	uint64_t sector = 0;
 	uint32_t num = 0, flags = 0;
 	for (int i = 7; i >= 0; i--)
@@ -184,7 +184,7 @@ static void request(struct blk *b)
 			     "status byte");
 		return;
 	}
-	virtio_iov_to_buf(e->out, e->nout, 0, hdr, 16);
+	iov_to_buf(e->out, e->nout, 0, hdr, 16);
 	uint32_t type = hdr[0] | hdr[1] << 8 | hdr[2] << 16 |
 			(uint32_t)hdr[3] << 24;
 	uint64_t sector = 0;
@@ -217,7 +217,7 @@ static void request(struct blk *b)
 			n = data_in;
 		uint8_t id[SERIAL_LEN] = { 0 };
 		memcpy(id, b->serial, n);
-		written = (uint32_t)virtio_buf_to_iov(e->in, e->nin, 0, id,
+		written = (uint32_t)iov_from_buf(e->in, e->nin, 0, id,
 						      data_in < SERIAL_LEN ?
 						      data_in : SERIAL_LEN);
 		b->s.other++;
@@ -236,7 +236,7 @@ static void request(struct blk *b)
 	}
 	if (status == S_IOERR)
 		b->s.ioerrs++;
-	virtio_buf_to_iov(e->in, e->nin, data_in, &status, 1);
+	iov_from_buf(e->in, e->nin, data_in, &status, 1);
 	complete(b, e->head, written + 1);
 }
 

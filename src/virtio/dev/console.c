@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "device/chardev.h"
+#include "core/iov.h"
 #include "virtio/dev/classes.h"
 #include "virtio/transport/transport.h"
 
@@ -44,7 +45,7 @@ static void flush_rx(struct vcons *c)
 
 	while (c->s.rxlen && virtio_pop(vd, RXQ) > 0) {
 		struct virtio_elem *e = vd->elem;
-		size_t n = virtio_buf_to_iov(e->in, e->nin, 0, c->s.rxbuf,
+		size_t n = iov_from_buf(e->in, e->nin, 0, c->s.rxbuf,
 					     c->s.rxlen);
 		memmove(c->s.rxbuf, c->s.rxbuf + n, c->s.rxlen - n);
 		c->s.rxlen -= (uint16_t)n;
@@ -91,7 +92,7 @@ static void transmit(struct vcons *c)
 		struct virtio_elem *e = vd->elem;
 		size_t done = 0;
 		while (done < e->out_len) {
-			size_t n = virtio_iov_to_buf(e->out, e->nout, done,
+			size_t n = iov_to_buf(e->out, e->nout, done,
 						     c->out, sizeof(c->out));
 			chardev_write(c->chr, c->out, n);
 			done += n;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "backend/netdev.h"
+#include "core/iov.h"
 #include "virtio/dev/backend.h"
 #include "virtio/dev/classes.h"
 #include "virtio/transport/transport.h"
@@ -82,8 +83,8 @@ static bool net_receive(void *fe, const uint8_t *frame, size_t len)
 		return true;
 	}
 	virtio_put_le16(hdr + 10, 1); /* num_buffers */
-	virtio_buf_to_iov(e->in, e->nin, 0, hdr, HDR);
-	virtio_buf_to_iov(e->in, e->nin, HDR, frame, len);
+	iov_from_buf(e->in, e->nin, 0, hdr, HDR);
+	iov_from_buf(e->in, e->nin, HDR, frame, len);
 	virtio_trace_request(vd, RXQ, "net rx len=%zu", len);
 	n->s.rx_frames++;
 	n->s.rx_bytes += len;
@@ -161,7 +162,7 @@ static void transmit(struct net *n)
 		bool ok = len > HDR && len <= sizeof(n->frame);
 
 		if (ok)
-			virtio_iov_to_buf(e->out, e->nout, 0, n->frame, len);
+			iov_to_buf(e->out, e->nout, 0, n->frame, len);
 		virtio_push(vd, TXQ, head, 0);
 		if (ok && !tx_offload(n, n->frame + HDR, len - HDR, n->frame)) {
 			glass_guest_error(vd->dev, "tx frame with an offload "
