@@ -774,6 +774,24 @@ static void enable_jit(struct machine *m)
 	}
 }
 
+/* Host input: the console, signals and m->io (sockets, the gdbstub).
+ * A machine that waits polls at once; a busy one every HOST_POLL_NS of
+ * host time, not every round: poll() is a system call, which costs as
+ * much as a few microseconds of translated code (a round). */
+#define HOST_POLL_NS 200000ull
+
+static enum console_event host_poll(struct machine *m, int timeout)
+{
+	if (!timeout) {
+		uint64_t now = host_ns();
+		if (now - m->host_polled_ns < HOST_POLL_NS)
+			return CONSOLE_NONE;
+		m->host_polled_ns = now;
+	}
+	return console_poll(&m->console, timeout, serial_accepts_input,
+			    serial_deliver, m, &m->io);
+}
+
 int machine_run(struct machine *m)
 {
 	if (m->cfg.start_paused)
@@ -802,8 +820,7 @@ int machine_run(struct machine *m)
 		tick_devices(m);
 		console_flush(&m->console);
 		int timeout = idle_wait_ms(m, busy);
-		switch (console_poll(&m->console, timeout, serial_accepts_input,
-				     serial_deliver, m, &m->io)) {
+		switch (host_poll(m, timeout)) {
 		case CONSOLE_QUIT:
 			replay_record_quit(m);
 			machine_request_exit(m, 0);
