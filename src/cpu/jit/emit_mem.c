@@ -27,7 +27,8 @@ void emit_tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
 	x_alu_rm(b, ALU_ADD, 1, RAX, RDX, set_off + 8);
 }
 
-static void emit_load(struct tctx *t, const struct dinsn *d, unsigned size,
+/* The full load: address, TLB, host access; a stub for the slow path. */
+static void load_full(struct tctx *t, const struct dinsn *d, unsigned size,
 		      bool sign)
 {
 	struct xbuf *b = &t->b;
@@ -45,7 +46,11 @@ static void emit_load(struct tctx *t, const struct dinsn *d, unsigned size,
 	s->resume = b->p;
 }
 
-static void emit_store(struct tctx *t, const struct dinsn *d, unsigned size)
+/* The full store; with `held`, a store that took the fast path keeps
+ * the host address of the loop's held location (the slow path does not:
+ * its stub resumes after that). */
+static void store_full(struct tctx *t, const struct dinsn *d, unsigned size,
+		       bool held)
 {
 	struct xbuf *b = &t->b;
 	int a = get(t, d->rs1), c = get(t, d->rs2);
@@ -55,10 +60,76 @@ static void emit_store(struct tctx *t, const struct dinsn *d, unsigned size)
 	x_lea(b, 1, RAX, a, (int32_t)d->imm);
 	emit_tlb_lookup(t, s, size, offsetof(struct tlb_set, write));
 	x_store(b, size, c, RAX, 0);
+	if (held)
+		x_mov_rr(b, 1, t->held.addr, RAX);
 	s->resume = b->p;
 }
 
-static unsigned mem_size(unsigned op)
+static bool is_held(const struct tctx *t, const struct dinsn *d,
+		    unsigned size)
+{
+	return t->held.on && d->rs1 == t->held.rs1 &&
+	       d->imm == t->held.imm && size == t->held.size;
+}
+
+/* A load of the loop's held location: the value last stored there, once
+ * a store has made its address known (translate.c, "loops"); until then
+ * the full load, out of line. */
+static void emit_load(struct tctx *t, const struct dinsn *d, unsigned size,
+		      bool sign)
+{
+	struct xbuf *b = &t->b;
+
+	if (!is_held(t, d, size)) {
+		load_full(t, d, size, sign);
+		return;
+	}
+	int r = d->rd ? def(t, d->rd) : -1;
+	struct stub *s = new_stub(t, STUB_HELD);
+
+	x_test_rr(b, 1, t->held.addr, t->held.addr);
+	s->jsite = x_jcc(b, CC_E);
+	if (r >= 0)
+		x_extend(b, size, sign, r, t->held.val);
+	s->resume = b->p;
+}
+
+/* A store to it: straight to its host address once known; the value is
+ * held in any case. */
+static void emit_store(struct tctx *t, const struct dinsn *d, unsigned size)
+{
+	struct xbuf *b = &t->b;
+
+	if (!is_held(t, d, size)) {
+		store_full(t, d, size, false);
+		return;
+	}
+	int c = get(t, d->rs2);
+	struct stub *s = new_stub(t, STUB_HELD);
+
+	x_test_rr(b, 1, t->held.addr, t->held.addr);
+	s->jsite = x_jcc(b, CC_E);
+	x_store(b, size, c, t->held.addr, 0);
+	s->resume = b->p;
+	x_mov_rr(b, 1, t->held.val, c);
+}
+
+void emit_held_stub(struct tctx *t, const struct stub *s)
+{
+	const struct dinsn *d = &t->d[s->idx];
+	unsigned size = mem_size(d->op);
+
+	x_patch(s->jsite, t->b.p);
+	t->ra = s->ra;   /* a loop's registers are all loaded: no code */
+	t->idx = s->idx;
+	if (d->op >= D_SB)
+		store_full(t, d, size, true);
+	else
+		load_full(t, d, size, d->op <= D_LD);
+	x_jmp_to(&t->b, s->resume);
+}
+
+unsigned mem_size(unsigned op)
 {
 	static const uint8_t sizes[] = { 1, 2, 4, 8, 1, 2, 4, 1, 2, 4, 8 };
 
@@ -112,6 +183,10 @@ void emit_mem_stub(struct tctx *t, const struct stub *s)
 			x_pop(b, ra_pool[i]);
 	if (k & 1)
 		x_alu_ri(b, ALU_ADD, 1, RSP, 8);
+	/* a helper ran (a device may have written RAM): the held location
+	 * is read from memory again until a store finds it */
+	if (t->held.on)
+		x_alu_rr(b, ALU_XOR, 0, t->held.addr, t->held.addr);
 	if (is_load && s->reg >= 0)
 		x_mov_rr(b, 1, s->reg, RAX);
 	x_jmp_to(b, s->resume);

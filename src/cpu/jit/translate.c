@@ -143,6 +143,65 @@ static bool jumps_to_start(const struct dinsn *d)
 	       d->pc_off + d->imm == 0;
 }
 
+/* A loop whose stores all go to one place, rs1 + imm of 4 or 8 bytes,
+ * with rs1 not written by the loop (a counter kept in memory, a volatile
+ * or spilled accumulator), holds that place: two spare host registers
+ * keep its host address and the value last stored there. Every store
+ * still writes memory; a load of the place gives the held value once a
+ * store of this block run has found the page writable RAM (which it stays
+ * until the block leaves or a helper runs: a slow path clears the
+ * address). So an iteration does not wait for its own store to come back
+ * through memory, and the place's second and later accesses skip the TLB.
+ * Exact, because nothing else writes guest memory while a block runs:
+ * harts take turns on one host thread, and devices run only in helpers.
+ * (Threaded harts, docs/cpu.md, keep this: RVWMO lets a hart read its own
+ * store before others see it.) */
+static bool held_candidate(const struct tctx *t, uint32_t writes)
+{
+	const struct dinsn *st = NULL;
+
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct dinsn *d = &t->d[i];
+		if (d->op <= D_ILLEGAL)
+			return false;   /* may write memory, or anything */
+		if (d->op < D_SB || d->op > D_SD)
+			continue;
+		if (st && (d->rs1 != st->rs1 || d->imm != st->imm ||
+			   d->op != st->op))
+			return false;
+		st = d;
+	}
+	if (!st || (writes & (1u << st->rs1)) || mem_size(st->op) < 4)
+		return false;
+	return true;
+}
+
+static void held_prepare(struct tctx *t, uint32_t writes)
+{
+	const struct dinsn *st = NULL;
+	int free_regs[2], k = 0;
+
+	if (!held_candidate(t, writes))
+		return;
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->d[i].op >= D_SB && t->d[i].op <= D_SD)
+			st = &t->d[i];
+	for (unsigned i = 0; i < RA_POOL_SIZE && k < 2; i++) {
+		int hr = ra_pool[i];
+		if (t->ra.guest[hr] < 0 && !(t->ra.reserved & (1u << hr)))
+			free_regs[k++] = hr;
+	}
+	if (k < 2)
+		return;
+	t->held = (struct held){
+		.on = true, .rs1 = st->rs1, .size = (uint8_t)mem_size(st->op),
+		.imm = (int32_t)st->imm, .addr = (int8_t)free_regs[0],
+		.val = (int8_t)free_regs[1],
+	};
+	t->ra.reserved |= (uint16_t)(1u << free_regs[0] | 1u << free_regs[1]);
+	x_alu_rr(&t->b, ALU_XOR, 0, free_regs[0], free_regs[0]);
+}
+
 /* If the block can run as a loop, load its registers and mark the loop
  * head. */
 static void loop_prepare(struct tctx *t)
@@ -176,6 +235,8 @@ static void loop_prepare(struct tctx *t)
 			break;
 		}
 	}
+	if (__builtin_popcount(reads | writes) + 3 <= RA_POOL_SIZE)
+		held_prepare(t, writes);
 	t->loop_head = t->b.p;
 }
 
@@ -350,6 +411,7 @@ static struct jit_block *emit_block(struct tctx *t)
 	t->nstubs = 0;
 	t->ended = false;
 	t->tlb_reg = -1;
+	t->held.on = false;
 	budget = entry_checks(t);
 	loop_prepare(t);
 	for (t->idx = 0; t->idx < t->n; t->idx++)
@@ -372,6 +434,8 @@ static struct jit_block *emit_block(struct tctx *t)
 			exit_to(t, s->target);
 		} else if (s->kind == STUB_GENERIC) {
 			generic_stub(t, s);
+		} else if (s->kind == STUB_HELD) {
+			emit_held_stub(t, s);
 		} else {
 			emit_mem_stub(t, s);
 		}

@@ -12,7 +12,7 @@
 /* Out-of-line code: a load's or store's slow path, a taken branch's exit,
  * an inline instruction handed to the general executor (a CSR access the
  * hart's privilege does not allow). */
-enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN, STUB_GENERIC };
+enum stub_kind { STUB_LOAD, STUB_STORE, STUB_TAKEN, STUB_GENERIC, STUB_HELD };
 
 /* Out-of-line code, emitted after the body with the register state of
  * the place that jumps to it. */
@@ -28,6 +28,16 @@ struct stub {
 	struct ra ra;
 };
 
+/* A loop's held location (translate.c, "loops"): the one place in memory
+ * the loop stores to, rs1 + imm with rs1 unchanged by the loop. */
+struct held {
+	bool on;
+	uint8_t rs1, size;
+	int32_t imm;
+	int8_t addr;             /* host register: its host address, or 0 */
+	int8_t val;              /* host register: the value last stored */
+};
+
 struct tctx {
 	struct jit *j;
 	struct xbuf b;
@@ -40,6 +50,7 @@ struct tctx {
 	bool ended;              /* the last instruction made its own exit */
 	int tlb_reg;             /* a loop's host register holding tlb.cur, or -1 */
 	uint8_t *loop_head;      /* where the next iteration starts */
+	struct held held;        /* a loop's held location, if any */
 	unsigned nstubs;
 	struct stub stubs[MAX_STUBS];
 };
@@ -91,5 +102,9 @@ void emit_tlb_lookup(struct tctx *t, struct stub *s, unsigned size,
 		     int32_t set_off);
 /* The slow path of a load or store stub. */
 void emit_mem_stub(struct tctx *t, const struct stub *s);
+/* The first access of a held location in an iteration, out of line. */
+void emit_held_stub(struct tctx *t, const struct stub *s);
+/* The size of a load or store. */
+unsigned mem_size(unsigned op);
 
 #endif
