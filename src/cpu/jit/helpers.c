@@ -132,6 +132,25 @@ void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left)
 	jit_account(h, left);
 }
 
+/* An instruction whose first half ends its page: the interpreter runs
+ * it, fetching it the slow way each time (the next page may have changed
+ * or map elsewhere now; the block is checked against its first page
+ * only), and counts it. Returns the budget left: the block took one at
+ * entry, which the interpreter may not have used (it takes a pending
+ * interrupt first, or stops). */
+uint64_t jit_straddle(struct hart *h, uint64_t pc, uint64_t left)
+{
+	uint64_t ran;
+
+	jit_account(h, left + 1);
+	h->pc = pc;
+	ran = exec_run(h, 1);
+	h->jit->st.interp_insns += ran;
+	left = left + 1 - ran;
+	h->jit_run.left0 = left;
+	return left;
+}
+
 const struct jit_jc *jit_jc_fill(struct jit *j, uint64_t pc,
 				 const struct jit_block *b)
 {

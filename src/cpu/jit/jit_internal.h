@@ -161,8 +161,8 @@ void jit_cache_flush(struct jit *j);
 
 /* translate.c: translate the block at `host` (physical pa), replacing
  * `stale` (a block of the same host address whose page was written, or
- * NULL); NULL if it cannot be (not cacheable code, first instruction
- * across the page end). May flush the cache. */
+ * NULL); NULL if it cannot be (not cacheable code). May flush the
+ * cache. */
 struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 				struct jit_block *stale);
 
@@ -177,6 +177,9 @@ struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
 			 uint64_t map, uint64_t *frame, uint64_t val);
 void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
+/* The instruction at pc, across its page's end, run by the interpreter;
+ * the budget left after it. */
+uint64_t jit_straddle(struct hart *h, uint64_t pc, uint64_t left);
 /* The block for pc (R13) with `left` (R14) budget, filling the code TLB
  * if need be; NULL: leave to the dispatcher; fetch_fault: the fetch
  * trapped. */

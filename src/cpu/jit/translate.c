@@ -330,6 +330,25 @@ static void generic(struct tctx *t, const struct dinsn *d)
 	t->ended = true;
 }
 
+/* A block whose first instruction crosses the page end: that instruction
+ * through jit_straddle (the interpreter), then wherever it left pc. The
+ * code holds none of its bytes, so the block stays valid for as long as
+ * its first page is. */
+static void straddle(struct tctx *t)
+{
+	struct xbuf *b = &t->b;
+
+	x_lea(b, 1, RDI, R_HART, -HB);
+	x_mov_rr(b, 1, RSI, R_PC);
+	x_mov_rr(b, 1, RDX, R_LEFT);
+	x_mov_ri(b, RAX, (uintptr_t)jit_straddle);
+	x_call_r(b, RAX);
+	x_mov_rr(b, 1, R_LEFT, RAX);
+	x_load(b, 8, false, R_PC, R_HART, OFF(pc));
+	x_jmp_to(b, rwp(t, t->j->lookup));
+	t->ended = true;
+}
+
 /* An instruction inside a block handed to the general executor after all
  * (stub): as if the block ended just before it. */
 static void generic_stub(struct tctx *t, const struct stub *s)
@@ -413,9 +432,13 @@ static struct jit_block *emit_block(struct tctx *t)
 	t->tlb_reg = -1;
 	t->held.on = false;
 	budget = entry_checks(t);
-	loop_prepare(t);
-	for (t->idx = 0; t->idx < t->n; t->idx++)
-		insn(t, &t->d[t->idx]);
+	if (t->straddle) {
+		straddle(t);
+	} else {
+		loop_prepare(t);
+		for (t->idx = 0; t->idx < t->n; t->idx++)
+			insn(t, &t->d[t->idx]);
+	}
 	const struct dinsn *last = &t->d[t->n - 1];
 	if (!t->ended) {
 		ra_flush(&t->ra, b);
@@ -500,8 +523,10 @@ struct jit_block *jit_translate(struct hart *h, uintptr_t host, uint64_t pa,
 		hart_protect_code_page(h, pa & ~PAGE_MASK);
 	unsigned n = tb_decode(d, (const uint8_t *)host, pa & PAGE_MASK,
 			       translated_inside);
-	if (!n)
-		return NULL;
+	/* none: the first instruction crosses the page end */
+	t.straddle = !n;
+	if (t.straddle)
+		n = 1;
 
 	uint64_t t0 = now_ns();
 	if (j->size - j->used < JIT_BLOCK_MAX) {

@@ -47,6 +47,7 @@ struct tctx {
 	unsigned page_off;       /* page offset of the first instruction */
 	unsigned idx;            /* the instruction being translated */
 	bool loop;               /* the block jumps back to its start */
+	bool straddle;           /* its one instruction crosses the page end */
 	bool ended;              /* the last instruction made its own exit */
 	int tlb_reg;             /* a loop's host register holding tlb.cur, or -1 */
 	uint8_t *loop_head;      /* where the next iteration starts */
