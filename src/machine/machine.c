@@ -777,17 +777,31 @@ static void enable_jit(struct machine *m)
 /* Host input: the console, signals and m->io (sockets, the gdbstub).
  * A machine that waits polls at once; a busy one every HOST_POLL_NS of
  * host time, not every round: poll() is a system call, which costs as
- * much as a few microseconds of translated code (a round). */
+ * much as a round of translated code. Under -icount a busy machine polls
+ * when its instruction count passes a multiple of ICOUNT_POLL_INSNS
+ * (`before`: the count when the round began), so that input that is
+ * always ready (a file on stdin) arrives at the same instruction in every
+ * run, a restored one too. */
 #define HOST_POLL_NS 200000ull
+#define ICOUNT_POLL_INSNS 200000ull
 
-static enum console_event host_poll(struct machine *m, int timeout)
+static bool poll_due(struct machine *m, uint64_t before)
 {
-	if (!timeout) {
-		uint64_t now = host_ns();
-		if (now - m->host_polled_ns < HOST_POLL_NS)
-			return CONSOLE_NONE;
-		m->host_polled_ns = now;
-	}
+	if (m->cfg.icount)
+		return before / ICOUNT_POLL_INSNS !=
+		       m->icount / ICOUNT_POLL_INSNS;
+	uint64_t now = host_ns();
+	if (now - m->polled_ns < HOST_POLL_NS)
+		return false;
+	m->polled_ns = now;
+	return true;
+}
+
+static enum console_event host_poll(struct machine *m, int timeout,
+				    bool busy, uint64_t before)
+{
+	if (busy && !timeout && !poll_due(m, before))
+		return CONSOLE_NONE;
 	return console_poll(&m->console, timeout, serial_accepts_input,
 			    serial_deliver, m, &m->io);
 }
@@ -808,6 +822,7 @@ int machine_run(struct machine *m)
 	if (m->cfg.monitor_stdio)
 		console_set_monitor(&m->console, true);
 	while (!m->exit_requested) {
+		uint64_t before = m->icount;
 		bool busy = m->cfg.icount ? icount_run_round(m) : run_round(m);
 		for (unsigned i = 0; i < m->nharts; i++)
 			hart_end_slice(&m->harts[i]);
@@ -820,7 +835,7 @@ int machine_run(struct machine *m)
 		tick_devices(m);
 		console_flush(&m->console);
 		int timeout = idle_wait_ms(m, busy);
-		switch (host_poll(m, timeout)) {
+		switch (host_poll(m, timeout, busy, before)) {
 		case CONSOLE_QUIT:
 			replay_record_quit(m);
 			machine_request_exit(m, 0);

@@ -112,7 +112,7 @@ struct machine {
 	struct stats stats;
 
 	uint64_t clock_start_ns;   /* host monotonic time at power-on */
-	uint64_t host_polled_ns;   /* host time of the last poll of host I/O */
+	uint64_t polled_ns;        /* host time of the last poll of host I/O */
 	/* instructions executed by all harts since power-on; under -icount
 	 * virtual time is time_bias_ns + (icount << shift), the bias taking
 	 * the idle machine's jumps to its next timer */
