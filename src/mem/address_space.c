@@ -288,12 +288,19 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
 	return gen;
 }
 
-struct region *as_page_device(struct address_space *as, uint64_t pa_page)
+struct region *as_page_device(struct address_space *as, uint64_t pa)
 {
-	const struct flat_range *f = as_lookup(as, pa_page);
+	const struct flat_range *f = as_lookup(as, pa);
+	uint64_t page = pa & ~(CODE_PAGE_SIZE - 1);
+	uint64_t page_last = page + (CODE_PAGE_SIZE - 1);
 
-	if (!f || f->r->kind != REGION_MMIO ||
-	    pa_page + (CODE_PAGE_SIZE - 1) > f->end)
+	if (!f || f->r->kind != REGION_MMIO)
+		return NULL;
+	/* the region's part of the page, all of it this one range */
+	uint64_t lo = f->r->base > page ? f->r->base : page;
+	uint64_t hi = region_last(f->r) < page_last ? region_last(f->r) :
+						      page_last;
+	if (f->start > lo || f->end < hi)
 		return NULL;
 	return f->r;
 }

@@ -144,15 +144,26 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
  * (RAM; ROM for reads; for writes, not a code page), else NULL. */
 uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write);
 
-/* The device region that decodes the whole page at pa_page, or NULL (RAM,
- * ROM, nothing, or a page shared by several ranges). A CPU may remember
- * it for the page until the map changes (on_change) and hand accesses
- * within the page straight to as_read_dev/as_write_dev. */
-struct region *as_page_device(struct address_space *as, uint64_t pa_page);
+/* The device region that decodes pa, if it decodes all of its own part
+ * of pa's page (no other region shadows any of it there), else NULL (RAM,
+ * ROM, nothing). A CPU may remember it for the page until the map changes
+ * (on_change) and hand an access within the page that region_holds()
+ * straight to as_read_dev/as_write_dev; other accesses to the page (a
+ * neighbour's registers, a hole) take as_read/as_write. */
+struct region *as_page_device(struct address_space *as, uint64_t pa);
+
+/* Whether the `size` bytes at pa all lie inside region r. */
+static inline bool region_holds(const struct region *r, uint64_t pa,
+				unsigned size)
+{
+	uint64_t off = pa - r->base;
+
+	return off < r->size && r->size - off >= size;
+}
 
 /* as_read/as_write for an access of 1, 2, 4 or 8 bytes that lies inside
- * device region r (as_page_device said so): the same contract, statistics
- * and trace, without looking the address up. */
+ * device region r (as_page_device gave r, region_holds said so): the same
+ * contract, statistics and trace, without looking the address up. */
 enum mem_status as_read_dev(struct address_space *as, struct region *r,
 			    uint64_t pa, unsigned size, uint64_t *val,
 			    const struct glass_attrs *who);
