@@ -207,6 +207,13 @@ struct region *as_add_mmio(struct address_space *as, const char *name,
 	r->priority = priority;
 	r->ops = ops;
 	r->dev = dev;
+	/* with no registers, every valid and implemented access is served
+	 * as it is (access.c) */
+	if (!mmio_has_regs(ops)) {
+		r->fit_lo = 0;
+		r->fit_hi = UINT64_MAX;
+		r->fit_widths = mmio_valid(ops) & mmio_impl(ops);
+	}
 	rebuild(as);
 	return r;
 }
@@ -294,7 +301,7 @@ struct region *as_page_device(struct address_space *as, uint64_t pa)
 	uint64_t page = pa & ~(CODE_PAGE_SIZE - 1);
 	uint64_t page_last = page + (CODE_PAGE_SIZE - 1);
 
-	if (!f || f->r->kind != REGION_MMIO)
+	if (!f || f->r->kind != REGION_MMIO || f->r->size < 8)
 		return NULL;
 	/* the region's part of the page, all of it this one range */
 	uint64_t lo = f->r->base > page ? f->r->base : page;

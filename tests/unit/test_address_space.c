@@ -1117,6 +1117,7 @@ TEST(as_page_device_only_when_unshadowed)
 {
 	struct address_space as;
 	static struct fake_dev big, small, over, under;
+	struct region *tiny;
 	uint64_t v = 0;
 
 	as_init(&as);
@@ -1141,6 +1142,8 @@ TEST(as_page_device_only_when_unshadowed)
 	CHECK(as_page_device(&as, 0x20000404) == o);
 	CHECK(as_page_device(&as, 0x80000000) == NULL); /* RAM */
 	CHECK(as_page_device(&as, 0x30000000) == NULL); /* nothing */
+	tiny = as_add_mmio(&as, "tiny", 0x50000000, 4, 0, &ops_any, &big);
+	CHECK(tiny && as_page_device(&as, 0x50000000) == NULL);
 	CHECK(region_holds(s, 0x100000fc, 4));
 	CHECK(!region_holds(s, 0x100000fe, 4));
 	CHECK(!region_holds(s, 0x10000100, 1));
