@@ -294,16 +294,6 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		e->tag = va_page | TLB_FLAGS;
 }
 
-void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
-	       uint64_t pte, enum access_type type)
-{
-	*a = (struct glass_attrs){
-		.initiator = (int32_t)h->csr.mhartid, .priv = (uint8_t)h->priv,
-		.fetch = type == ACCESS_FETCH, .translated = pte != 0,
-		.pc = h->pc, .va = va, .pte = pte, .instret = h->instret,
-	};
-}
-
 /* Find (or make) the physical address of va for `type`, via the TLB's I/O
  * entries or a page walk, and say who is accessing (*who: for the address
  * space, devices that answer per hart, and the trace). Returns false
