@@ -205,17 +205,25 @@ struct region *as_add_mmio(struct address_space *as, const char *name,
 	if (!r)
 		return NULL;
 	r->priority = priority;
+	as_set_ops(r, ops, dev);
+	rebuild(as);
+	return r;
+}
+
+void as_set_ops(struct region *r, const struct glass_region_ops *ops,
+		void *dev)
+{
 	r->ops = ops;
 	r->dev = dev;
-	/* with no registers, every valid and implemented access is served
-	 * as it is (access.c) */
+	/* no register remembered; with no registers, every valid and
+	 * implemented access is served as it is (access.c) */
+	r->fit_lo = 0;
+	r->fit_hi = 0;
+	r->fit_widths = 0;
 	if (!mmio_has_regs(ops)) {
-		r->fit_lo = 0;
 		r->fit_hi = UINT64_MAX;
 		r->fit_widths = mmio_valid(ops) & mmio_impl(ops);
 	}
-	rebuild(as);
-	return r;
 }
 
 void as_remap(struct address_space *as, struct region *r, uint64_t base,

@@ -107,6 +107,11 @@ struct region *as_add_mmio(struct address_space *as, const char *name,
 			   uint64_t base, uint64_t size, int priority,
 			   const struct glass_region_ops *ops, void *dev);
 
+/* Give device region r other ops (and their dev); the only way they
+ * change after as_add_mmio, since the region remembers what they take. */
+void as_set_ops(struct region *r, const struct glass_region_ops *ops,
+		void *dev);
+
 /* Move and/or enable a region at run time (PCI BARs do). Rebuilds the view
  * and flushes TLBs only when something actually changed. */
 void as_remap(struct address_space *as, struct region *r, uint64_t base,

@@ -885,6 +885,33 @@ TEST(as_reg_fits)
 	CHECK(!mmio_reg_fits(&table_adapt, &plain, 0x40, 1));
 }
 
+/* Ops changed with as_set_ops: the register the old ones fitted is
+ * forgotten, and what the new ones take is served. */
+TEST(as_set_ops_forgets_the_register)
+{
+	struct address_space as;
+	static struct fake_dev d;
+	uint64_t v = 0;
+
+	as_init(&as);
+	fake_fill(&d);
+	struct region *r = as_add_mmio(&as, "dev", 0x40000000, 0x100, 0,
+				       &table_ones, &d);
+	CHECK(r != NULL);
+	CHECK_EQ(as_read(&as, 0x40000020, 8, &v, NULL), MEM_OK); /* BUF */
+	CHECK(as_serves_as_is(r, 0x21, 8));
+	as_set_ops(r, &ops_4, &d);
+	CHECK(!as_serves_as_is(r, 0x21, 8));
+	CHECK(!as_serves_as_is(r, 0x20, 8));
+	CHECK(as_serves_as_is(r, 0x40, 4));
+	as_set_ops(r, &table_ones, &d);
+	CHECK(!as_serves_as_is(r, 0x20, 8)); /* not looked up yet */
+	CHECK_EQ(as_read(&as, 0x40000000, 4, &v, NULL), MEM_OK); /* CTRL */
+	CHECK(as_serves_as_is(r, 0x00, 4));
+	CHECK(!as_serves_as_is(r, 0x00, 2));
+	as_destroy(&as);
+}
+
 struct ev_rec {
 	int n;
 	struct bus_event e[8];
