@@ -57,6 +57,9 @@ uint64_t csr_rmw_base(const struct hart *h, unsigned csr, uint64_t read);
 /* mmu.c: slow paths; they fill the TLB and may trap (then return false). */
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
+/* After a store of `size` at va released a code page: let stores to the
+ * pages it touched take the fast path again. */
+void mmu_rearm_writes(struct hart *h, uint64_t va, unsigned size);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 /* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
@@ -188,12 +191,44 @@ mmu_load_dev(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	return true;
 }
 
+/* The same for a write (mmu_store_slow). */
+static inline __attribute__((always_inline)) bool
+mmu_store_dev(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	const struct tlb_entry *e = &h->tlb.cur->write[tlb_index(va)];
+	struct region *r = (struct region *)e->addend;
+	uint64_t pa = e->pa_page | (va & PAGE_MASK);
+	uint64_t released = h->env.as->code_writes;
+	struct glass_attrs who;
+
+	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
+	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
+	    !region_holds(r, pa, size) ||
+	    !as_serves_as_is(r, pa - r->base + r->dev_offset, size))
+		return false;
+	h->tlb.hits++;
+	mmu_attrs(h, &who, va, e->pte, ACCESS_STORE);
+	as_write_served(h->env.as, r, pa, size, val, &who);
+	/* the device's DMA wrote a code page */
+	if (unlikely(h->env.as->code_writes != released))
+		mmu_rearm_writes(h, va, size);
+	return true;
+}
+
 /* mmu_load_slow, with the common device read inline */
 static inline __attribute__((always_inline)) bool
 mmu_load_io(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	return mmu_load_dev(h, va, size, val) ||
 	       mmu_load_slow(h, va, size, val);
+}
+
+/* mmu_store_slow, with the common device write inline */
+static inline __attribute__((always_inline)) bool
+mmu_store_io(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	return mmu_store_dev(h, va, size, val) ||
+	       mmu_store_slow(h, va, size, val);
 }
 
 static inline bool load(struct hart *h, uint64_t va, unsigned size,

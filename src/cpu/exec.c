@@ -379,7 +379,7 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 
 	h->pc = pc;
 	h->instret += adj;
-	ok = write ? mmu_store_slow(h, va, size, *val) :
+	ok = write ? mmu_store_io(h, va, size, *val) :
 		     mmu_load_io(h, va, size, val);
 	h->instret -= adj;
 	if (!ok)

@@ -541,16 +541,20 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	return true;
 }
 
+void mmu_rearm_writes(struct hart *h, uint64_t va, unsigned size)
+{
+	tlb_rearm_write(h, va);
+	tlb_rearm_write(h, va + size - 1);
+}
+
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 {
 	uint64_t released = h->env.as->code_writes;
 
 	if (!store_slow(h, va, size, val))
 		return false;
-	if (h->env.as->code_writes != released) {
-		tlb_rearm_write(h, va);
-		tlb_rearm_write(h, va + size - 1);
-	}
+	if (h->env.as->code_writes != released)
+		mmu_rearm_writes(h, va, size);
 	return true;
 }
 

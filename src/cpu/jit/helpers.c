@@ -129,17 +129,31 @@ struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
 	}
 }
 
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame, uint64_t val)
+/* jit_store for an access of `size` bytes (as load_sized) */
+static inline __attribute__((always_inline)) struct jit_ret
+store_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
+	    uint64_t *frame, uint64_t val, unsigned size)
 {
 	uint64_t adj = enter_slow(h, (uint32_t)info);
 	uint64_t cw = h->env.as->code_writes;
-	bool ok = mmu_store_slow(h, va, MI_SIZE(info), val);
+	bool ok = mmu_store_dev(h, va, size, val) ||
+		  mmu_store_slow(h, va, size, val);
 
 	h->instret -= adj;
 	if (likely(go_on(h, ok, cw)))
 		return (struct jit_ret){ 0, JIT_OK };
 	return side_exit(h, (uint32_t)info & ~(31u << 4), map, frame, ok, 0);
+}
+
+struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
+			 uint64_t map, uint64_t *frame, uint64_t val)
+{
+	switch (MI_SIZE(info)) {
+	case 1: return store_sized(h, va, info, map, frame, val, 1);
+	case 2: return store_sized(h, va, info, map, frame, val, 2);
+	case 4: return store_sized(h, va, info, map, frame, val, 4);
+	default: return store_sized(h, va, info, map, frame, val, 8);
+	}
 }
 
 /* insn: the 32-bit form (low half) and the bits as fetched (high half).
