@@ -14,6 +14,7 @@
 #include "cpu/hart.h"
 #include "cpu/riscv.h"
 #include "glass/bus.h"
+#include "mem/address_space.h"
 
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
@@ -56,13 +57,23 @@ uint64_t csr_rmw_base(const struct hart *h, unsigned csr, uint64_t read);
 /* mmu.c: slow paths; they fill the TLB and may trap (then return false). */
 bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val);
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val);
+/* After a store of `size` at va released a code page: let stores to the
+ * pages it touched take the fast path again. */
+void mmu_rearm_writes(struct hart *h, uint64_t va, unsigned size);
 bool mmu_fetch_slow(struct hart *h, uint64_t va, uint32_t *insn);
 /* Translate for an AMO/LR/SC: sets *pa; false if it trapped. */
 bool mmu_translate_rw(struct hart *h, uint64_t va, enum access_type type,
 		      uint64_t *pa, struct glass_attrs *who);
 /* Who an access by h at va is: the attributes that travel with it. */
-void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
-	       uint64_t pte, enum access_type type);
+static inline void mmu_attrs(const struct hart *h, struct glass_attrs *a,
+			     uint64_t va, uint64_t pte, enum access_type type)
+{
+	*a = (struct glass_attrs){
+		.initiator = (int32_t)h->csr.mhartid, .priv = (uint8_t)h->priv,
+		.fetch = type == ACCESS_FETCH, .translated = pte != 0,
+		.pc = h->pc, .va = va, .pte = pte, .instret = h->instret,
+	};
+}
 /* The physical address of va for `type` in the hart's current mode, with
  * no side effects; any_perm: whatever the page's permissions. */
 bool mmu_translate_peek(struct hart *h, uint64_t va, enum access_type type,
@@ -152,6 +163,72 @@ static inline void host_store(void *p, unsigned size, uint64_t v)
 	case 4: memcpy(p, &w, 4); break;
 	default: memcpy(p, &v, 8); break;
 	}
+}
+
+/* The common device read, inline for the callers of mmu_load_slow that
+ * see many (the JIT's and the block executor's slow paths): a register of
+ * a page the TLB knows as a device's (its I/O entry, not a watched page:
+ * TLB_WATCH), inside the device the entry remembers, that the bus serves
+ * as it is (as_serves_as_is). The same as mmu_load_slow does then, without
+ * its call, lookups and the other cases; false, having done nothing, for
+ * those. */
+static inline __attribute__((always_inline)) bool
+mmu_load_dev(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+	const struct tlb_entry *e = &h->tlb.cur->read[tlb_index(va)];
+	struct region *r = (struct region *)e->addend;
+	uint64_t pa = e->pa_page | (va & PAGE_MASK);
+	struct glass_attrs who;
+
+	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
+	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
+	    !region_holds(r, pa, size) ||
+	    !as_serves_as_is(r, pa - r->base + r->dev_offset, size))
+		return false;
+	h->tlb.hits++;
+	mmu_attrs(h, &who, va, e->pte, ACCESS_LOAD);
+	*val = as_read_served(h->env.as, r, pa, size, &who);
+	return true;
+}
+
+/* The same for a write (mmu_store_slow). */
+static inline __attribute__((always_inline)) bool
+mmu_store_dev(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	const struct tlb_entry *e = &h->tlb.cur->write[tlb_index(va)];
+	struct region *r = (struct region *)e->addend;
+	uint64_t pa = e->pa_page | (va & PAGE_MASK);
+	uint64_t released = h->env.as->code_writes;
+	struct glass_attrs who;
+
+	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
+	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
+	    !region_holds(r, pa, size) ||
+	    !as_serves_as_is(r, pa - r->base + r->dev_offset, size))
+		return false;
+	h->tlb.hits++;
+	mmu_attrs(h, &who, va, e->pte, ACCESS_STORE);
+	as_write_served(h->env.as, r, pa, size, val, &who);
+	/* the device's DMA wrote a code page */
+	if (unlikely(h->env.as->code_writes != released))
+		mmu_rearm_writes(h, va, size);
+	return true;
+}
+
+/* mmu_load_slow, with the common device read inline */
+static inline __attribute__((always_inline)) bool
+mmu_load_io(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
+{
+	return mmu_load_dev(h, va, size, val) ||
+	       mmu_load_slow(h, va, size, val);
+}
+
+/* mmu_store_slow, with the common device write inline */
+static inline __attribute__((always_inline)) bool
+mmu_store_io(struct hart *h, uint64_t va, unsigned size, uint64_t val)
+{
+	return mmu_store_dev(h, va, size, val) ||
+	       mmu_store_slow(h, va, size, val);
 }
 
 static inline bool load(struct hart *h, uint64_t va, unsigned size,

@@ -379,8 +379,25 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 
 	h->pc = pc;
 	h->instret += adj;
-	ok = write ? mmu_store_slow(h, va, size, *val) :
-		     mmu_load_slow(h, va, size, val);
+	/* a copy of the inlined device access per size (constants) */
+	switch (size) {
+	case 1:
+		ok = write ? mmu_store_io(h, va, 1, *val) :
+			     mmu_load_io(h, va, 1, val);
+		break;
+	case 2:
+		ok = write ? mmu_store_io(h, va, 2, *val) :
+			     mmu_load_io(h, va, 2, val);
+		break;
+	case 4:
+		ok = write ? mmu_store_io(h, va, 4, *val) :
+			     mmu_load_io(h, va, 4, val);
+		break;
+	default:
+		ok = write ? mmu_store_io(h, va, 8, *val) :
+			     mmu_load_io(h, va, 8, val);
+		break;
+	}
 	h->instret -= adj;
 	if (!ok)
 		return -1;

@@ -286,22 +286,12 @@ static void tlb_fill(struct hart *h, uint64_t va, uint64_t pa, uint64_t pte,
 		e->addend = (uintptr_t)host - va_page;
 	} else {
 		e->tag = va_page | TLB_IO;
-		e->addend = (uintptr_t)as_page_device(h->env.as, pa_page);
+		e->addend = (uintptr_t)as_page_device(h->env.as, pa);
 	}
 	/* a watched page takes the general slow path (tlb.h, TLB_WATCH) */
 	if (unlikely(h->dbg_mem) && type != ACCESS_FETCH &&
 	    dbg_page_watched(h, va_page, pa_page))
 		e->tag = va_page | TLB_FLAGS;
-}
-
-void mmu_attrs(const struct hart *h, struct glass_attrs *a, uint64_t va,
-	       uint64_t pte, enum access_type type)
-{
-	*a = (struct glass_attrs){
-		.initiator = (int32_t)h->csr.mhartid, .priv = (uint8_t)h->priv,
-		.fetch = type == ACCESS_FETCH, .translated = pte != 0,
-		.pc = h->pc, .va = va, .pte = pte, .instret = h->instret,
-	};
 }
 
 /* Find (or make) the physical address of va for `type`, via the TLB's I/O
@@ -384,6 +374,16 @@ static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 	return true;
 }
 
+/* The device an I/O entry remembers for its page (as_page_device), if
+ * the access at pa lies inside it; else NULL: as_read/as_write decode it. */
+static inline struct region *io_device(const struct tlb_entry *e, uint64_t pa,
+				       unsigned size)
+{
+	struct region *r = (struct region *)e->addend;
+
+	return r && region_holds(r, pa, size) ? r : NULL;
+}
+
 /* The physical address of a device access whose page the TLB already
  * knows (the I/O entry of `set`), within one page; false if it must take
  * the general path (first touch, crossing a page end). */
@@ -430,7 +430,7 @@ bool mmu_load_slow(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->read, va, size,
 					   ACCESS_LOAD, &pa0, &who0);
 	if (e) {
-		struct region *dev = (struct region *)e->addend;
+		struct region *dev = io_device(e, pa0, size);
 		if ((dev ? as_read_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_read(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
@@ -503,7 +503,7 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	const struct tlb_entry *e = io_hit(h, h->tlb.cur->write, va, size,
 					   ACCESS_STORE, &pa0, &who0);
 	if (e) {
-		struct region *dev = (struct region *)e->addend;
+		struct region *dev = io_device(e, pa0, size);
 		if ((dev ? as_write_dev(h->env.as, dev, pa0, size, val, &who0) :
 			   as_write(h->env.as, pa0, size, val, &who0)) == MEM_OK)
 			return true;
@@ -541,16 +541,20 @@ static bool store_slow(struct hart *h, uint64_t va, unsigned size,
 	return true;
 }
 
+void mmu_rearm_writes(struct hart *h, uint64_t va, unsigned size)
+{
+	tlb_rearm_write(h, va);
+	tlb_rearm_write(h, va + size - 1);
+}
+
 bool mmu_store_slow(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 {
 	uint64_t released = h->env.as->code_writes;
 
 	if (!store_slow(h, va, size, val))
 		return false;
-	if (h->env.as->code_writes != released) {
-		tlb_rearm_write(h, va);
-		tlb_rearm_write(h, va + size - 1);
-	}
+	if (h->env.as->code_writes != released)
+		mmu_rearm_writes(h, va, size);
 	return true;
 }
 

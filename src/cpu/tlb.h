@@ -36,7 +36,8 @@
 struct tlb_entry {
 	uint64_t tag;       /* page-aligned VA, | TLB_IO for devices; TLB_INVALID */
 	uintptr_t addend;   /* RAM: host address = va + addend; I/O: the
-			     * struct region of a device decoding the whole
+			     * struct region of the device at the filling
+			     * access when no other shares its part of the
 			     * page, or 0 (see as_page_device) */
 	uint64_t pa_page;   /* physical page */
 	uint64_t pte;       /* leaf PTE the mapping came from (0: bare) */

@@ -333,13 +333,34 @@ static void uart_write_reg(struct uart16550 *u, unsigned reg, uint8_t val)
 	}
 }
 
+/* Whether reading `reg` changes the state (so IIR and the line must be
+ * recomputed): RBR pops the FIFO, IIR acknowledges THRE, LSR and MSR
+ * clear their error and delta bits. The other reads (the divisor latch,
+ * IER, LCR, MCR, SCR) change nothing, and every change is followed by
+ * uart_update, so IIR is already what it would compute. */
+static bool read_changes(const struct uart16550 *u, unsigned reg)
+{
+	switch (reg) {
+	case UART_RBR:
+		return !dlab(u);
+	case UART_IIR:
+	case UART_LSR:
+	case UART_MSR:
+		return true;
+	}
+	return false;
+}
+
 static uint64_t uart_read(void *dev, uint64_t offset, unsigned size,
 			  const struct glass_attrs *who)
 {
 	struct uart16550 *u = dev;
-	uint8_t val = uart_read_reg(u, offset & 7);
+	unsigned reg = offset & 7;
+	bool changes = read_changes(u, reg);
+	uint8_t val = uart_read_reg(u, reg);
 
-	uart_update(u);
+	if (changes)
+		uart_update(u);
 	return val;
 }
 

@@ -167,8 +167,7 @@ static void region_orphan(struct address_space *as, struct region *r)
 {
 	as_remap(as, r, r->base, false);
 	r->name = "(removed device)";
-	r->ops = &gone_ops;
-	r->dev = NULL;
+	as_set_ops(r, &gone_ops, NULL);
 	r->owner = NULL;
 }
 

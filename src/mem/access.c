@@ -28,11 +28,6 @@ static void le_store(uint8_t *p, unsigned size, uint64_t v)
 	memcpy(p, &v, size);
 }
 
-static uint64_t size_mask(unsigned size)
-{
-	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
-}
-
 /* The trace and guest-error emitters are kept out of line and cold, so the
  * access path around them compiles the same with tracing built in or not
  * (bench/trace_overhead.py) and stays small enough to inline. */
@@ -120,32 +115,14 @@ static bool piece_fits(struct region *r, uint64_t off, unsigned size,
 	if (mmio_reg_fits(ops, d, off, size)) {
 		r->fit_lo = d->offset;
 		r->fit_hi = (uint64_t)d->offset + d->size;
-		/* what the fast path may serve as is: widths both the
-		 * register and impl take (GLASS_UNALIGNED only if both do) */
-		r->fit_widths = mmio_reg_widths(ops, d) & mmio_impl(ops);
+		/* what the fast path may serve as is: widths the register,
+		 * impl and valid all take (GLASS_UNALIGNED only if all do) */
+		r->fit_widths = mmio_reg_widths(ops, d) & mmio_impl(ops) &
+				mmio_valid(ops);
 		return true;
 	}
 	*why = misfit_why(d != NULL, mmio_reg_widths(ops, d), off, size);
 	return false;
-}
-
-/* The access of `size` (1, 2, 4 or 8) at window offset `off` goes to the
- * model as it is, found without a register lookup: it is valid and
- * implemented, and fits the register the last one fitted (a driver
- * polling a status register), or the region has no registers. Most
- * accesses are decided here. */
-static inline bool serve_as_is(const struct region *r, uint64_t off,
-			       unsigned size)
-{
-	const struct glass_region_ops *ops = r->ops;
-
-	/* valid 0 is any width, aligned: a misaligned access is refused */
-	if (!mmio_width_ok(mmio_valid(ops), off, size))
-		return false;
-	if (!mmio_has_regs(ops))
-		return mmio_width_ok(mmio_impl(ops), off, size);
-	return off >= r->fit_lo && off + size <= r->fit_hi &&
-	       mmio_width_ok(r->fit_widths, off, size);
 }
 
 /* Everything else, out of line: valid, impl, then the lookup. */
@@ -164,16 +141,6 @@ static __attribute__((noinline)) struct plan plan_other(struct region *r,
 	if (piece_fits(r, off, size, &why))
 		return (struct plan){ SERVE, 0, 0 };
 	return (struct plan){ UNCLAIMED, 0, why };
-}
-
-/* How to serve an access of `size` at window offset `off`; the bytes all
- * lie inside the region. Inline, so the common answer costs no call. */
-static inline __attribute__((always_inline)) struct plan
-plan_access(struct region *r, uint64_t off, unsigned size)
-{
-	if (serve_as_is(r, off, size))
-		return (struct plan){ SERVE, 0, 0 };
-	return plan_other(r, off, size);
 }
 
 /* A guest-error event for an access the bus did not serve as asked. */
@@ -201,7 +168,7 @@ static enum then read_fill_then(const struct region *r)
 
 static uint64_t fill_value(const struct region *r, unsigned size)
 {
-	return r->ops->flags & GLASS_UNCLAIMED_ZERO ? 0 : size_mask(size);
+	return r->ops->flags & GLASS_UNCLAIMED_ZERO ? 0 : as_size_mask(size);
 }
 
 /* Call the model's read, keeping only the bytes of the access: bits above
@@ -212,10 +179,10 @@ static uint64_t model_read(struct address_space *as, struct region *r,
 {
 	uint64_t v = r->ops->read(r->dev, off, size, who);
 
-	if (__builtin_expect(v & ~size_mask(size), 0)) {
+	if (__builtin_expect(v & ~as_size_mask(size), 0)) {
 		bad_event(as, r, r->base + off - r->dev_offset, size, false,
 			  WHY_MODEL, THEN_IGNORED, who);
-		v &= size_mask(size);
+		v &= as_size_mask(size);
 	}
 	return v;
 }
@@ -303,10 +270,15 @@ static enum mem_status mmio_read(struct address_space *as, struct region *r,
 				 const struct glass_attrs *who)
 {
 	uint64_t off = pa - r->base + r->dev_offset;
-	struct plan p = plan_access(r, off, size);
+	struct plan p;
 	uint64_t v = 0;
 	bool all;
 
+	if (as_serves_as_is(r, off, size)) {
+		*val = as_read_served(as, r, pa, size, who);
+		return MEM_OK;
+	}
+	p = plan_other(r, off, size);
 	switch (p.how) {
 	case SERVE:
 		v = model_read(as, r, off, size, who);
@@ -337,9 +309,14 @@ static enum mem_status mmio_write(struct address_space *as, struct region *r,
 				  const struct glass_attrs *who)
 {
 	uint64_t off = pa - r->base + r->dev_offset;
-	struct plan p = plan_access(r, off, size);
+	struct plan p;
 	bool all;
 
+	if (as_serves_as_is(r, off, size)) {
+		as_write_served(as, r, pa, size, val, who);
+		return MEM_OK;
+	}
+	p = plan_other(r, off, size);
 	switch (p.how) {
 	case SERVE:
 		r->ops->write(r->dev, off, val, size, who);
@@ -361,6 +338,31 @@ static enum mem_status mmio_write(struct address_space *as, struct region *r,
 	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, val, true, who);
 	return MEM_OK;
+}
+
+uint64_t as_read_served_rest(struct address_space *as, struct region *r,
+			     uint64_t pa, uint64_t off, unsigned size,
+			     uint64_t v, const struct glass_attrs *who)
+{
+	if (v & ~as_size_mask(size)) {
+		/* where model_read reports it (the region may have moved) */
+		bad_event(as, r, r->base + off - r->dev_offset, size, false,
+			  WHY_MODEL, THEN_IGNORED, who);
+		v &= as_size_mask(size);
+	}
+	r->reads++;
+	if (ev_on(as->sink, EV_MMIO))
+		notify(as, r, pa, size, v, false, who);
+	return v;
+}
+
+void as_write_served_rest(struct address_space *as, struct region *r,
+			  uint64_t pa, unsigned size, uint64_t val,
+			  const struct glass_attrs *who)
+{
+	r->writes++;
+	if (ev_on(as->sink, EV_MMIO))
+		notify(as, r, pa, size, val, true, who);
 }
 
 /* An access that lies inside one flat range; for a device, one that
@@ -443,7 +445,7 @@ enum mem_status as_write_dev(struct address_space *as, struct region *r,
 			     uint64_t pa, unsigned size, uint64_t val,
 			     const struct glass_attrs *who)
 {
-	return mmio_write(as, r, pa, size, val & size_mask(size), who);
+	return mmio_write(as, r, pa, size, val & as_size_mask(size), who);
 }
 
 enum mem_status as_read(struct address_space *as, uint64_t pa, unsigned size,
@@ -474,7 +476,7 @@ enum mem_status as_write(struct address_space *as, uint64_t pa, unsigned size,
 {
 	const struct flat_range *f = as_lookup(as, pa);
 
-	val &= size_mask(size); /* devices see only the bytes */
+	val &= as_size_mask(size); /* devices see only the bytes */
 	if (f && inside(f, pa, size)) {
 		if (f->r->kind == REGION_MMIO)
 			return mmio_write(as, f->r, pa, size, val, who);

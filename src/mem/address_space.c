@@ -205,10 +205,25 @@ struct region *as_add_mmio(struct address_space *as, const char *name,
 	if (!r)
 		return NULL;
 	r->priority = priority;
-	r->ops = ops;
-	r->dev = dev;
+	as_set_ops(r, ops, dev);
 	rebuild(as);
 	return r;
+}
+
+void as_set_ops(struct region *r, const struct glass_region_ops *ops,
+		void *dev)
+{
+	r->ops = ops;
+	r->dev = dev;
+	/* no register remembered; with no registers, every valid and
+	 * implemented access is served as it is (access.c) */
+	r->fit_lo = 0;
+	r->fit_hi = 0;
+	r->fit_widths = 0;
+	if (!mmio_has_regs(ops)) {
+		r->fit_hi = UINT64_MAX;
+		r->fit_widths = mmio_valid(ops) & mmio_impl(ops);
+	}
 }
 
 void as_remap(struct address_space *as, struct region *r, uint64_t base,
@@ -288,12 +303,19 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
 	return gen;
 }
 
-struct region *as_page_device(struct address_space *as, uint64_t pa_page)
+struct region *as_page_device(struct address_space *as, uint64_t pa)
 {
-	const struct flat_range *f = as_lookup(as, pa_page);
+	const struct flat_range *f = as_lookup(as, pa);
+	uint64_t page = pa & ~(CODE_PAGE_SIZE - 1);
+	uint64_t page_last = page + (CODE_PAGE_SIZE - 1);
 
-	if (!f || f->r->kind != REGION_MMIO ||
-	    pa_page + (CODE_PAGE_SIZE - 1) > f->end)
+	if (!f || f->r->kind != REGION_MMIO || f->r->size < 8)
+		return NULL;
+	/* the region's part of the page, all of it this one range */
+	uint64_t lo = f->r->base > page ? f->r->base : page;
+	uint64_t hi = region_last(f->r) < page_last ? region_last(f->r) :
+						      page_last;
+	if (f->start > lo || f->end < hi)
 		return NULL;
 	return f->r;
 }

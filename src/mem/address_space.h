@@ -51,9 +51,10 @@ struct region {
 	 * instructions (see "Code pages" below) */
 	uint32_t *code_gen;
 	/* devices: the register the last served access fitted, [fit_lo,
-	 * fit_hi) in window offsets, and the widths it takes, so the next
-	 * access to it needs no lookup (tables never change; empty when
-	 * fit_hi is 0) */
+	 * fit_hi) in window offsets, and the widths both it and the region
+	 * (valid, impl) take, so the next access to it needs no lookup
+	 * (tables and ops never change; empty when fit_hi is 0). A region
+	 * with no registers has all of its window, from the start. */
 	uint64_t fit_lo, fit_hi;
 	uint8_t fit_widths;
 };
@@ -106,6 +107,11 @@ struct region *as_add_mmio(struct address_space *as, const char *name,
 			   uint64_t base, uint64_t size, int priority,
 			   const struct glass_region_ops *ops, void *dev);
 
+/* Give device region r other ops (and their dev); the only way they
+ * change after as_add_mmio, since the region remembers what they take. */
+void as_set_ops(struct region *r, const struct glass_region_ops *ops,
+		void *dev);
+
 /* Move and/or enable a region at run time (PCI BARs do). Rebuilds the view
  * and flushes TLBs only when something actually changed. */
 void as_remap(struct address_space *as, struct region *r, uint64_t base,
@@ -144,21 +150,93 @@ const uint32_t *as_code_page(struct address_space *as, uint64_t pa,
  * (RAM; ROM for reads; for writes, not a code page), else NULL. */
 uint8_t *as_tlb_host(struct address_space *as, uint64_t pa_page, bool write);
 
-/* The device region that decodes the whole page at pa_page, or NULL (RAM,
- * ROM, nothing, or a page shared by several ranges). A CPU may remember
- * it for the page until the map changes (on_change) and hand accesses
- * within the page straight to as_read_dev/as_write_dev. */
-struct region *as_page_device(struct address_space *as, uint64_t pa_page);
+/* The device region that decodes pa, if it decodes all of its own part
+ * of pa's page (no other region shadows any of it there) and is 8 bytes
+ * or more, else NULL (RAM, ROM, nothing, a tiny region). A CPU may
+ * remember it for the page until the map changes (on_change) and hand an
+ * access within the page that region_holds() straight to
+ * as_read_dev/as_write_dev; other accesses to the page (a neighbour's
+ * registers, a hole) take as_read/as_write. */
+struct region *as_page_device(struct address_space *as, uint64_t pa);
+
+/* Whether the `size` bytes (at most 8) at pa all lie inside region r, a
+ * region of 8 bytes or more (as as_page_device gives). */
+static inline bool region_holds(const struct region *r, uint64_t pa,
+				unsigned size)
+{
+	return pa - r->base <= r->size - size;
+}
 
 /* as_read/as_write for an access of 1, 2, 4 or 8 bytes that lies inside
- * device region r (as_page_device said so): the same contract, statistics
- * and trace, without looking the address up. */
+ * device region r (as_page_device gave r, region_holds said so): the same
+ * contract, statistics and trace, without looking the address up. */
 enum mem_status as_read_dev(struct address_space *as, struct region *r,
 			    uint64_t pa, unsigned size, uint64_t *val,
 			    const struct glass_attrs *who);
 enum mem_status as_write_dev(struct address_space *as, struct region *r,
 			     uint64_t pa, unsigned size, uint64_t val,
 			     const struct glass_attrs *who);
+
+/* The common device access, for a CPU's slow path to do inline (it is
+ * what as_read_dev/as_write_dev do first). as_serves_as_is(): whether an
+ * access of `size` (1, 2, 4 or 8) at window offset `off` of device region
+ * r goes to the model as it is, found without a register lookup: it is
+ * valid and implemented, and fits the register the last access fitted (a
+ * driver polling a status register), or the region has no registers. */
+static inline bool as_serves_as_is(const struct region *r, uint64_t off,
+				   unsigned size)
+{
+	/* one check for valid, impl and the register: size is one bit, so
+	 * a width and alignment all three take is one they have in common
+	 * (valid 0 is any width, aligned: a misaligned access is refused) */
+	return off >= r->fit_lo && off + size <= r->fit_hi &&
+	       mmio_width_ok(r->fit_widths, off, size);
+}
+
+/* The rare ends of as_read_served/as_write_served, out of line: a model
+ * that returned bits beyond the access (reported, dropped), the trace. */
+uint64_t as_read_served_rest(struct address_space *as, struct region *r,
+			     uint64_t pa, uint64_t off, unsigned size,
+			     uint64_t v, const struct glass_attrs *who);
+void as_write_served_rest(struct address_space *as, struct region *r,
+			  uint64_t pa, unsigned size, uint64_t val,
+			  const struct glass_attrs *who);
+
+static inline uint64_t as_size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+}
+
+/* The read of `size` bytes at pa (inside r) that as_serves_as_is() says
+ * the bus serves as it is: the model's value, counted and traced. */
+static inline __attribute__((always_inline)) uint64_t
+as_read_served(struct address_space *as, struct region *r, uint64_t pa,
+	       unsigned size, const struct glass_attrs *who)
+{
+	uint64_t off = pa - r->base + r->dev_offset;
+	uint64_t v = r->ops->read(r->dev, off, size, who);
+
+	/* bits beyond the access: v >> 8 * size, for size 8 too */
+	if (__builtin_expect(((v >> 1) >> (8 * size - 1)) ||
+			     ev_on(as->sink, EV_MMIO), 0))
+		return as_read_served_rest(as, r, pa, off, size, v, who);
+	r->reads++;
+	return v;
+}
+
+/* The same for a write of the bytes of val (the bits above are dropped) */
+static inline __attribute__((always_inline)) void
+as_write_served(struct address_space *as, struct region *r, uint64_t pa,
+		unsigned size, uint64_t val, const struct glass_attrs *who)
+{
+	val &= as_size_mask(size);
+	r->ops->write(r->dev, pa - r->base + r->dev_offset, val, size, who);
+	if (__builtin_expect(ev_on(as->sink, EV_MMIO), 0)) {
+		as_write_served_rest(as, r, pa, size, val, who);
+		return;
+	}
+	r->writes++;
+}
 
 /* [off, off + len) of region r is being written: release its code pages.
  * Cheap when none is a code page. */

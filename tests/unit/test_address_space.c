@@ -885,6 +885,33 @@ TEST(as_reg_fits)
 	CHECK(!mmio_reg_fits(&table_adapt, &plain, 0x40, 1));
 }
 
+/* Ops changed with as_set_ops: the register the old ones fitted is
+ * forgotten, and what the new ones take is served. */
+TEST(as_set_ops_forgets_the_register)
+{
+	struct address_space as;
+	static struct fake_dev d;
+	uint64_t v = 0;
+
+	as_init(&as);
+	fake_fill(&d);
+	struct region *r = as_add_mmio(&as, "dev", 0x40000000, 0x100, 0,
+				       &table_ones, &d);
+	CHECK(r != NULL);
+	CHECK_EQ(as_read(&as, 0x40000020, 8, &v, NULL), MEM_OK); /* BUF */
+	CHECK(as_serves_as_is(r, 0x21, 8));
+	as_set_ops(r, &ops_4, &d);
+	CHECK(!as_serves_as_is(r, 0x21, 8));
+	CHECK(!as_serves_as_is(r, 0x20, 8));
+	CHECK(as_serves_as_is(r, 0x40, 4));
+	as_set_ops(r, &table_ones, &d);
+	CHECK(!as_serves_as_is(r, 0x20, 8)); /* not looked up yet */
+	CHECK_EQ(as_read(&as, 0x40000000, 4, &v, NULL), MEM_OK); /* CTRL */
+	CHECK(as_serves_as_is(r, 0x00, 4));
+	CHECK(!as_serves_as_is(r, 0x00, 2));
+	as_destroy(&as);
+}
+
 struct ev_rec {
 	int n;
 	struct bus_event e[8];
@@ -1110,12 +1137,14 @@ TEST(as_straddle_bytes_follow_each_contract)
 	as_destroy(&e.as);
 }
 
-/* A CPU may remember the device of a page only when that device decodes
- * all of the page; the direct accessors then behave as as_read/as_write. */
-TEST(as_page_device_only_for_whole_pages)
+/* A CPU may remember the device at an address for its page only when
+ * that device decodes all of its part of the page; the direct accessors
+ * then behave as as_read/as_write. */
+TEST(as_page_device_only_when_unshadowed)
 {
 	struct address_space as;
-	static struct fake_dev big, small;
+	static struct fake_dev big, small, over, under;
+	struct region *tiny;
 	uint64_t v = 0;
 
 	as_init(&as);
@@ -1124,13 +1153,28 @@ TEST(as_page_device_only_for_whole_pages)
 	struct region *ram = as_add_ram(&as, "ram", 0x80000000, 0x2000);
 	struct region *b = as_add_mmio(&as, "big", 0x40000000, 0x2000, 0,
 				       &ops_any, &big);
-	as_add_mmio(&as, "small", 0x10000000, 0x100, 0, &ops_1, &small);
-	CHECK(ram && b);
+	struct region *s = as_add_mmio(&as, "small", 0x10000000, 0x100, 0,
+				       &ops_1, &small);
+	/* "under" is shadowed by "over" in the middle of its part of a page */
+	struct region *u = as_add_mmio(&as, "under", 0x20000000, 0x800, 0,
+				       &ops_any, &under);
+	struct region *o = as_add_mmio(&as, "over", 0x20000400, 0x10, 1,
+				       &ops_any, &over);
+	CHECK(ram && b && s && u && o);
 	CHECK(as_page_device(&as, 0x40000000) == b);
 	CHECK(as_page_device(&as, 0x40001000) == b);
-	CHECK(as_page_device(&as, 0x10000000) == NULL); /* shares its page */
+	CHECK(as_page_device(&as, 0x10000010) == s); /* a part of its page */
+	CHECK(as_page_device(&as, 0x10000100) == NULL); /* the hole after */
+	CHECK(as_page_device(&as, 0x20000000) == NULL); /* shadowed */
+	CHECK(as_page_device(&as, 0x20000404) == o);
 	CHECK(as_page_device(&as, 0x80000000) == NULL); /* RAM */
-	CHECK(as_page_device(&as, 0x20000000) == NULL); /* nothing */
+	CHECK(as_page_device(&as, 0x30000000) == NULL); /* nothing */
+	tiny = as_add_mmio(&as, "tiny", 0x50000000, 4, 0, &ops_any, &big);
+	CHECK(tiny && as_page_device(&as, 0x50000000) == NULL);
+	CHECK(region_holds(s, 0x100000fc, 4));
+	CHECK(!region_holds(s, 0x100000fe, 4));
+	CHECK(!region_holds(s, 0x10000100, 1));
+	CHECK(!region_holds(s, 0x0ffffffc, 4));
 	CHECK_EQ(as_read_dev(&as, b, 0x40000010, 4, &v, NULL), MEM_OK);
 	CHECK_EQ(v, 0x23222120);
 	CHECK_EQ(as_write_dev(&as, b, 0x40000010, 2, 0xffffbeef, NULL), MEM_OK);

@@ -73,9 +73,9 @@ static struct jit_ret side_exit(struct hart *h, uint32_t info, uint64_t map,
 	return (struct jit_ret){ val, JIT_LEAVE };
 }
 
-static uint64_t extend(uint64_t v, uint32_t info)
+static inline uint64_t extend(uint64_t v, uint32_t info, unsigned size)
 {
-	unsigned bits = 8 * MI_SIZE(info);
+	unsigned bits = 8 * size;
 
 	if (bits == 64)
 		return v;
@@ -92,31 +92,68 @@ static bool go_on(const struct hart *h, bool ok, uint64_t code_writes)
 	return ok && !h->any_event && h->env.as->code_writes == code_writes;
 }
 
-struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
-			uint64_t map, uint64_t *frame)
+/* jit_load for an access of `size` bytes: one copy per size, so that the
+ * device read inlined in it (mmu_load_dev) works with a constant */
+static inline __attribute__((always_inline)) struct jit_ret
+load_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
+	   uint64_t *frame, unsigned size)
 {
 	uint64_t adj = enter_slow(h, (uint32_t)info), val = 0;
 	uint64_t cw = h->env.as->code_writes;
-	bool ok = mmu_load_slow(h, va, MI_SIZE(info), &val);
+	bool ok;
 
+	/* the common device read, then everything else */
+	if (likely(mmu_load_dev(h, va, size, &val))) {
+		h->instret -= adj;
+		val = extend(val, (uint32_t)info, size);
+		if (likely(go_on(h, true, cw)))
+			return (struct jit_ret){ val, JIT_OK };
+		return side_exit(h, (uint32_t)info, map, frame, true, val);
+	}
+	ok = mmu_load_slow(h, va, size, &val);
 	h->instret -= adj;
-	val = extend(val, (uint32_t)info);
+	val = extend(val, (uint32_t)info, size);
 	if (likely(go_on(h, ok, cw)))
 		return (struct jit_ret){ val, JIT_OK };
 	return side_exit(h, (uint32_t)info, map, frame, ok, val);
 }
 
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame, uint64_t val)
+struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
+			uint64_t map, uint64_t *frame)
+{
+	switch (MI_SIZE(info)) {
+	case 1: return load_sized(h, va, info, map, frame, 1);
+	case 2: return load_sized(h, va, info, map, frame, 2);
+	case 4: return load_sized(h, va, info, map, frame, 4);
+	default: return load_sized(h, va, info, map, frame, 8);
+	}
+}
+
+/* jit_store for an access of `size` bytes (as load_sized) */
+static inline __attribute__((always_inline)) struct jit_ret
+store_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
+	    uint64_t *frame, uint64_t val, unsigned size)
 {
 	uint64_t adj = enter_slow(h, (uint32_t)info);
 	uint64_t cw = h->env.as->code_writes;
-	bool ok = mmu_store_slow(h, va, MI_SIZE(info), val);
+	bool ok = mmu_store_dev(h, va, size, val) ||
+		  mmu_store_slow(h, va, size, val);
 
 	h->instret -= adj;
 	if (likely(go_on(h, ok, cw)))
 		return (struct jit_ret){ 0, JIT_OK };
 	return side_exit(h, (uint32_t)info & ~(31u << 4), map, frame, ok, 0);
+}
+
+struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
+			 uint64_t map, uint64_t *frame, uint64_t val)
+{
+	switch (MI_SIZE(info)) {
+	case 1: return store_sized(h, va, info, map, frame, val, 1);
+	case 2: return store_sized(h, va, info, map, frame, val, 2);
+	case 4: return store_sized(h, va, info, map, frame, val, 4);
+	default: return store_sized(h, va, info, map, frame, val, 8);
+	}
 }
 
 /* insn: the 32-bit form (low half) and the bits as fetched (high half).
