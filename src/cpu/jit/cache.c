@@ -108,8 +108,18 @@ static void emit_fixed(struct jit *j)
 	x_load(&b, 8, false, R_PC, R_HART, OFF(pc));
 	x_jmp_to(&b, jit_rw(j, j->exit0));
 
-	j->thunk_load = emit_thunk(j, &b, (uintptr_t)jit_load);
-	j->thunk_store = emit_thunk(j, &b, (uintptr_t)jit_store);
+	static const uintptr_t loads[4] = {
+		(uintptr_t)jit_load1, (uintptr_t)jit_load2,
+		(uintptr_t)jit_load4, (uintptr_t)jit_load8,
+	};
+	static const uintptr_t stores[4] = {
+		(uintptr_t)jit_store1, (uintptr_t)jit_store2,
+		(uintptr_t)jit_store4, (uintptr_t)jit_store8,
+	};
+	for (unsigned i = 0; i < 4; i++) {
+		j->thunk_load[i] = emit_thunk(j, &b, loads[i]);
+		j->thunk_store[i] = emit_thunk(j, &b, stores[i]);
+	}
 
 	j->fixed = (size_t)(b.p - j->rw + 63) & ~(size_t)63;
 	j->used = j->fixed;

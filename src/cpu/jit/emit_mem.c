@@ -138,7 +138,7 @@ unsigned mem_size(unsigned op)
 
 /* The slow path of a load or store: save the caller-saved pool registers
  * that hold guest registers, call the thunk (cache.c), which calls
- * jit_load/jit_store (helpers.c): those go through mmu.c exactly as the
+ * jit_loadN/jit_storeN (helpers.c): those go through mmu.c exactly as the
  * interpreter does and either come back here with the value or leave the
  * block for us (a trap, an event, a code page written). */
 void emit_mem_stub(struct tctx *t, const struct stub *s)
@@ -177,7 +177,8 @@ void emit_mem_stub(struct tctx *t, const struct stub *s)
 		x_mov_rr(b, 1, R9, s->reg);    /* pushed already if live */
 	x_mov_ri(b, RDX, info);
 	x_mov_ri(b, RCX, ra_dirty_map(&s->ra, clean));
-	x_call(b, rwp(t, is_load ? t->j->thunk_load : t->j->thunk_store));
+	x_call(b, rwp(t, is_load ? t->j->thunk_load[__builtin_ctz(size)] :
+			     t->j->thunk_store[__builtin_ctz(size)]));
 	for (unsigned i = FRAME_FIRST_PUSHED; i < RA_POOL_SIZE; i++)
 		if (pushed & (1u << (i - FRAME_FIRST_PUSHED)))
 			x_pop(b, ra_pool[i]);

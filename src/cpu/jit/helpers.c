@@ -118,16 +118,19 @@ load_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
 	return side_exit(h, (uint32_t)info, map, frame, ok, val);
 }
 
-struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
-			uint64_t map, uint64_t *frame)
-{
-	switch (MI_SIZE(info)) {
-	case 1: return load_sized(h, va, info, map, frame, 1);
-	case 2: return load_sized(h, va, info, map, frame, 2);
-	case 4: return load_sized(h, va, info, map, frame, 4);
-	default: return load_sized(h, va, info, map, frame, 8);
+/* One helper per size, so the thunk that calls it (cache.c) has chosen
+ * already. */
+#define LOAD_HELPER(n)                                                     \
+	struct jit_ret jit_load##n(struct hart *h, uint64_t va,           \
+				   uint64_t info, uint64_t map,           \
+				   uint64_t *frame)                       \
+	{                                                                  \
+		return load_sized(h, va, info, map, frame, n);             \
 	}
-}
+LOAD_HELPER(1)
+LOAD_HELPER(2)
+LOAD_HELPER(4)
+LOAD_HELPER(8)
 
 /* jit_store for an access of `size` bytes (as load_sized) */
 static inline __attribute__((always_inline)) struct jit_ret
@@ -145,16 +148,17 @@ store_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
 	return side_exit(h, (uint32_t)info & ~(31u << 4), map, frame, ok, 0);
 }
 
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame, uint64_t val)
-{
-	switch (MI_SIZE(info)) {
-	case 1: return store_sized(h, va, info, map, frame, val, 1);
-	case 2: return store_sized(h, va, info, map, frame, val, 2);
-	case 4: return store_sized(h, va, info, map, frame, val, 4);
-	default: return store_sized(h, va, info, map, frame, val, 8);
+#define STORE_HELPER(n)                                                    \
+	struct jit_ret jit_store##n(struct hart *h, uint64_t va,          \
+				    uint64_t info, uint64_t map,          \
+				    uint64_t *frame, uint64_t val)        \
+	{                                                                  \
+		return store_sized(h, va, info, map, frame, val, n);       \
 	}
-}
+STORE_HELPER(1)
+STORE_HELPER(2)
+STORE_HELPER(4)
+STORE_HELPER(8)
 
 /* insn: the 32-bit form (low half) and the bits as fetched (high half).
  * The block is this one instruction; it was counted at entry. Counted

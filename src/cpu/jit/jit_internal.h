@@ -84,7 +84,7 @@ enum { JIT_OK, JIT_LEAVE };
 /* A memory access's slow path (emit_mem.c): the stub pushes the pool's
  * caller-saved registers that hold guest registers (the frame the helper
  * reads them from) and calls a thunk (cache.c), which keeps R13 and R14
- * in h->jit_run and calls jit_load/jit_store. On a side exit the helper
+ * in h->jit_run and calls jit_loadN/jit_storeN. On a side exit the helper
  * stores the dirty guest registers of the frame, the thunk those in
  * callee-saved registers (whose values are still there).
  *
@@ -116,8 +116,10 @@ struct jit {
 	const uint8_t *exit0;    /* leave with nothing to patch */
 	const uint8_t *lookup;   /* R13 = pc: go to its block, or leave */
 	const uint8_t *fetch_fault; /* lookup's fetch trapped: count, leave */
-	const uint8_t *thunk_load;  /* slow paths: RAX = va, EDX = info, */
-	const uint8_t *thunk_store; /* RCX = dirty map (translate.c) */
+	/* slow paths, by log2 of the access size: RAX = va, EDX = info,
+	 * RCX = dirty map (emit_mem.c) */
+	const uint8_t *thunk_load[4];
+	const uint8_t *thunk_store[4];
 
 	uint64_t flushes;
 	struct jit_stats st;
@@ -172,10 +174,18 @@ const uint8_t *jit_guard(struct jit *j, const struct tlb_entry *e,
 			 const struct jit_jc *target);
 
 /* helpers.c: called from generated code */
-struct jit_ret jit_load(struct hart *h, uint64_t va, uint64_t info,
-			uint64_t map, uint64_t *frame);
-struct jit_ret jit_store(struct hart *h, uint64_t va, uint64_t info,
-			 uint64_t map, uint64_t *frame, uint64_t val);
+#define JIT_MEM_HELPERS(n)                                                 \
+	struct jit_ret jit_load##n(struct hart *h, uint64_t va,           \
+				   uint64_t info, uint64_t map,           \
+				   uint64_t *frame);                      \
+	struct jit_ret jit_store##n(struct hart *h, uint64_t va,          \
+				    uint64_t info, uint64_t map,          \
+				    uint64_t *frame, uint64_t val);
+JIT_MEM_HELPERS(1)
+JIT_MEM_HELPERS(2)
+JIT_MEM_HELPERS(4)
+JIT_MEM_HELPERS(8)
+#undef JIT_MEM_HELPERS
 void jit_generic(struct hart *h, uint64_t insn, uint64_t pc, uint64_t left);
 /* The instruction at pc, across its page's end, run by the interpreter;
  * the budget left after it. */
