@@ -165,25 +165,39 @@ static inline void host_store(void *p, unsigned size, uint64_t v)
 	}
 }
 
+/* The device an access of `size` bytes at va may go to directly, with
+ * its physical address in *pa: the I/O entry e maps va's page (not a
+ * watched page: TLB_WATCH), the access stays in the page and inside the
+ * device the entry remembers, and the bus serves it as it is
+ * (as_serves_as_is). NULL for everything else. */
+static inline __attribute__((always_inline)) struct region *
+io_direct(const struct tlb_entry *e, uint64_t va, unsigned size,
+	  uint64_t *pa)
+{
+	struct region *r = (struct region *)e->addend;
+
+	*pa = e->pa_page | (va & PAGE_MASK);
+	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
+	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
+	    !region_holds(r, *pa, size) ||
+	    !as_serves_as_is(r, *pa - r->base + r->dev_offset, size))
+		return NULL;
+	return r;
+}
+
 /* The common device read, inline for the callers of mmu_load_slow that
- * see many (the JIT's and the block executor's slow paths): a register of
- * a page the TLB knows as a device's (its I/O entry, not a watched page:
- * TLB_WATCH), inside the device the entry remembers, that the bus serves
- * as it is (as_serves_as_is). The same as mmu_load_slow does then, without
- * its call, lookups and the other cases; false, having done nothing, for
- * those. */
+ * see many (the JIT's and the block executor's slow paths): what
+ * mmu_load_slow does for an access io_direct allows, without its call,
+ * lookups and the other cases; false, having done nothing, for those. */
 static inline __attribute__((always_inline)) bool
 mmu_load_dev(struct hart *h, uint64_t va, unsigned size, uint64_t *val)
 {
 	const struct tlb_entry *e = &h->tlb.cur->read[tlb_index(va)];
-	struct region *r = (struct region *)e->addend;
-	uint64_t pa = e->pa_page | (va & PAGE_MASK);
+	uint64_t pa;
+	struct region *r = io_direct(e, va, size, &pa);
 	struct glass_attrs who;
 
-	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
-	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
-	    !region_holds(r, pa, size) ||
-	    !as_serves_as_is(r, pa - r->base + r->dev_offset, size))
+	if (!r)
 		return false;
 	h->tlb.hits++;
 	mmu_attrs(h, &who, va, e->pte, ACCESS_LOAD);
@@ -196,15 +210,11 @@ static inline __attribute__((always_inline)) bool
 mmu_store_dev(struct hart *h, uint64_t va, unsigned size, uint64_t val)
 {
 	const struct tlb_entry *e = &h->tlb.cur->write[tlb_index(va)];
-	struct region *r = (struct region *)e->addend;
-	uint64_t pa = e->pa_page | (va & PAGE_MASK);
-	uint64_t released = h->env.as->code_writes;
+	uint64_t released = h->env.as->code_writes, pa;
+	struct region *r = io_direct(e, va, size, &pa);
 	struct glass_attrs who;
 
-	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
-	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
-	    !region_holds(r, pa, size) ||
-	    !as_serves_as_is(r, pa - r->base + r->dev_offset, size))
+	if (!r)
 		return false;
 	h->tlb.hits++;
 	mmu_attrs(h, &who, va, e->pte, ACCESS_STORE);
