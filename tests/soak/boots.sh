@@ -24,6 +24,8 @@ for harts in 1 4; do
 		if [ $rc -ne 0 ] || ! grep -q '^GLASS-TEST smoke exit=0' "$log"; then
 			echo "    boot $i of $n with $harts hart(s): exit $rc"
 			tail -n 5 "$log" | sed 's/^/    /'
+			# the whole console of a failed boot, for the post-mortem
+			cp "$log" "$logdir/soak-failed-smp$harts-boot$i.log"
 			bad=$((bad + 1))
 		fi
 		i=$((i + 1))
