@@ -156,36 +156,33 @@ static bool jumps_to_start(const struct dinsn *d)
  * harts take turns on one host thread, and devices run only in helpers.
  * (Threaded harts, docs/cpu.md, keep this: RVWMO lets a hart read its own
  * store before others see it.) */
-static bool held_candidate(const struct tctx *t, uint32_t writes)
+static const struct dinsn *held_store(const struct tctx *t, uint32_t writes)
 {
 	const struct dinsn *st = NULL;
 
 	for (unsigned i = 0; i < t->n; i++) {
 		const struct dinsn *d = &t->d[i];
 		if (d->op <= D_ILLEGAL)
-			return false;   /* may write memory, or anything */
+			return NULL;    /* may write memory, or anything */
 		if (d->op < D_SB || d->op > D_SD)
 			continue;
 		if (st && (d->rs1 != st->rs1 || d->imm != st->imm ||
 			   d->op != st->op))
-			return false;
+			return NULL;
 		st = d;
 	}
 	if (!st || (writes & (1u << st->rs1)) || mem_size(st->op) < 4)
-		return false;
-	return true;
+		return NULL;
+	return st;
 }
 
 static void held_prepare(struct tctx *t, uint32_t writes)
 {
-	const struct dinsn *st = NULL;
+	const struct dinsn *st = held_store(t, writes);
 	int free_regs[2], k = 0;
 
-	if (!held_candidate(t, writes))
+	if (!st)
 		return;
-	for (unsigned i = 0; i < t->n; i++)
-		if (t->d[i].op >= D_SB && t->d[i].op <= D_SD)
-			st = &t->d[i];
 	for (unsigned i = 0; i < RA_POOL_SIZE && k < 2; i++) {
 		int hr = ra_pool[i];
 		if (t->ra.guest[hr] < 0 && !(t->ra.reserved & (1u << hr)))
