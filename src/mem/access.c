@@ -171,20 +171,27 @@ static uint64_t fill_value(const struct region *r, unsigned size)
 	return r->ops->flags & GLASS_UNCLAIMED_ZERO ? 0 : as_size_mask(size);
 }
 
-/* Call the model's read, keeping only the bytes of the access: bits above
- * them are a model bug (a plugin's), reported and dropped. */
-static uint64_t model_read(struct address_space *as, struct region *r,
-			   uint64_t off, unsigned size,
+/* A value the model read, keeping only the bytes of the access: bits
+ * above them are a model bug (a plugin's), reported and dropped. */
+static uint64_t model_bits(struct address_space *as, struct region *r,
+			   uint64_t off, unsigned size, uint64_t v,
 			   const struct glass_attrs *who)
 {
-	uint64_t v = r->ops->read(r->dev, off, size, who);
-
 	if (__builtin_expect(v & ~as_size_mask(size), 0)) {
 		bad_event(as, r, r->base + off - r->dev_offset, size, false,
 			  WHY_MODEL, THEN_IGNORED, who);
 		v &= as_size_mask(size);
 	}
 	return v;
+}
+
+/* Call the model's read (model_bits). */
+static uint64_t model_read(struct address_space *as, struct region *r,
+			   uint64_t off, unsigned size,
+			   const struct glass_attrs *who)
+{
+	return model_bits(as, r, off, size,
+			  r->ops->read(r->dev, off, size, who), who);
 }
 
 /* Read `size` bytes at window offset `off` as aligned pieces of `w`
@@ -297,10 +304,7 @@ static enum mem_status mmio_read(struct address_space *as, struct region *r,
 		v = fill_value(r, size);
 		break;
 	}
-	r->reads++;
-	if (ev_on(as->sink, EV_MMIO))
-		notify(as, r, pa, size, v, false, who);
-	*val = v;
+	*val = as_read_served_rest(as, r, pa, off, size, v, who);
 	return MEM_OK;
 }
 
@@ -334,9 +338,7 @@ static enum mem_status mmio_write(struct address_space *as, struct region *r,
 		bad_event(as, r, pa, size, true, p.why, THEN_IGNORED, who);
 		break;
 	}
-	r->writes++;
-	if (ev_on(as->sink, EV_MMIO))
-		notify(as, r, pa, size, val, true, who);
+	as_write_served_rest(as, r, pa, size, val, who);
 	return MEM_OK;
 }
 
@@ -344,12 +346,7 @@ uint64_t as_read_served_rest(struct address_space *as, struct region *r,
 			     uint64_t pa, uint64_t off, unsigned size,
 			     uint64_t v, const struct glass_attrs *who)
 {
-	if (v & ~as_size_mask(size)) {
-		/* where model_read reports it (the region may have moved) */
-		bad_event(as, r, r->base + off - r->dev_offset, size, false,
-			  WHY_MODEL, THEN_IGNORED, who);
-		v &= as_size_mask(size);
-	}
+	v = model_bits(as, r, off, size, v, who);
 	r->reads++;
 	if (ev_on(as->sink, EV_MMIO))
 		notify(as, r, pa, size, v, false, who);
