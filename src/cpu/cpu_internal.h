@@ -165,6 +165,16 @@ static inline void host_store(void *p, unsigned size, uint64_t v)
 	}
 }
 
+/* The device an I/O entry remembers for its page (as_page_device), if
+ * the access at pa lies inside it; else NULL: as_read/as_write decode it. */
+static inline struct region *io_device(const struct tlb_entry *e, uint64_t pa,
+				       unsigned size)
+{
+	struct region *r = (struct region *)e->addend;
+
+	return r && region_holds(r, pa, size) ? r : NULL;
+}
+
 /* The device an access of `size` bytes at va may go to directly, with
  * its physical address in *pa: the I/O entry e maps va's page (not a
  * watched page: TLB_WATCH), the access stays in the page and inside the
@@ -174,13 +184,14 @@ static inline __attribute__((always_inline)) struct region *
 io_direct(const struct tlb_entry *e, uint64_t va, unsigned size,
 	  uint64_t *pa)
 {
-	struct region *r = (struct region *)e->addend;
+	struct region *r;
 
 	*pa = e->pa_page | (va & PAGE_MASK);
 	if (e->tag != ((va & ~PAGE_MASK) | TLB_IO) ||
-	    (va & PAGE_MASK) > PAGE_SIZE - size || !r ||
-	    !region_holds(r, *pa, size) ||
-	    !as_serves_as_is(r, *pa - r->base + r->dev_offset, size))
+	    (va & PAGE_MASK) > PAGE_SIZE - size)
+		return NULL;
+	r = io_device(e, *pa, size);
+	if (!r || !as_serves_as_is(r, *pa - r->base + r->dev_offset, size))
 		return NULL;
 	return r;
 }

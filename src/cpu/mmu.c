@@ -374,16 +374,6 @@ static bool resolve_span(struct hart *h, uint64_t va, unsigned size,
 	return true;
 }
 
-/* The device an I/O entry remembers for its page (as_page_device), if
- * the access at pa lies inside it; else NULL: as_read/as_write decode it. */
-static inline struct region *io_device(const struct tlb_entry *e, uint64_t pa,
-				       unsigned size)
-{
-	struct region *r = (struct region *)e->addend;
-
-	return r && region_holds(r, pa, size) ? r : NULL;
-}
-
 /* The physical address of a device access whose page the TLB already
  * knows (the I/O entry of `set`), within one page; false if it must take
  * the general path (first touch, crossing a page end). */
