@@ -361,6 +361,13 @@ static void exec_generic(struct hart *h, const struct dinsn *d)
 
 /* ---- the block executor ---- */
 
+static inline __attribute__((always_inline)) bool
+mem_io(struct hart *h, uint64_t va, unsigned size, uint64_t *val, bool write)
+{
+	return write ? mmu_store_io(h, va, size, *val) :
+		       mmu_load_io(h, va, size, val);
+}
+
 /* The slow path of a load or store inside a block: make pc and instret
  * exact (for traps, the trace and devices that read them), then go to the
  * MMU. Returns -1 if it trapped, 1 if the block must end after this
@@ -381,22 +388,10 @@ static __attribute__((noinline)) int mem_slow(struct hart *h, uint64_t pc,
 	h->instret += adj;
 	/* a copy of the inlined device access per size (constants) */
 	switch (size) {
-	case 1:
-		ok = write ? mmu_store_io(h, va, 1, *val) :
-			     mmu_load_io(h, va, 1, val);
-		break;
-	case 2:
-		ok = write ? mmu_store_io(h, va, 2, *val) :
-			     mmu_load_io(h, va, 2, val);
-		break;
-	case 4:
-		ok = write ? mmu_store_io(h, va, 4, *val) :
-			     mmu_load_io(h, va, 4, val);
-		break;
-	default:
-		ok = write ? mmu_store_io(h, va, 8, *val) :
-			     mmu_load_io(h, va, 8, val);
-		break;
+	case 1: ok = mem_io(h, va, 1, val, write); break;
+	case 2: ok = mem_io(h, va, 2, val, write); break;
+	case 4: ok = mem_io(h, va, 4, val, write); break;
+	default: ok = mem_io(h, va, 8, val, write); break;
 	}
 	h->instret -= adj;
 	if (!ok)

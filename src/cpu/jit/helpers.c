@@ -102,7 +102,9 @@ load_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
 	uint64_t cw = h->env.as->code_writes;
 	bool ok;
 
-	/* the common device read, then everything else */
+	/* the common device read, then everything else: its own copy of
+	 * the ending, where ok is known (4 host instructions a read less
+	 * than one mmu_load_io with a shared ending) */
 	if (likely(mmu_load_dev(h, va, size, &val))) {
 		h->instret -= adj;
 		val = extend(val, (uint32_t)info, size);
@@ -139,8 +141,7 @@ store_sized(struct hart *h, uint64_t va, uint64_t info, uint64_t map,
 {
 	uint64_t adj = enter_slow(h, (uint32_t)info);
 	uint64_t cw = h->env.as->code_writes;
-	bool ok = mmu_store_dev(h, va, size, val) ||
-		  mmu_store_slow(h, va, size, val);
+	bool ok = mmu_store_io(h, va, size, val);
 
 	h->instret -= adj;
 	if (likely(go_on(h, ok, cw)))
