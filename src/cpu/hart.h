@@ -203,6 +203,8 @@ struct hart_counters {
 };
 
 void hart_get_counters(const struct hart *h, struct hart_counters *c);
+/* Pending (mip, with the device lines) and enabled (mie) interrupts. */
+void hart_get_irqs(const struct hart *h, uint64_t *mip, uint64_t *mie);
 
 uint64_t hart_get_id(const struct hart *h);
 uint64_t hart_get_pc(const struct hart *h);

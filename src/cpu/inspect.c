@@ -12,6 +12,12 @@ void hart_get_counters(const struct hart *h, struct hart_counters *c)
 	};
 }
 
+void hart_get_irqs(const struct hart *h, uint64_t *mip, uint64_t *mie)
+{
+	*mip = h->csr.mip | h->csr.mip_lines;
+	*mie = h->csr.mie;
+}
+
 uint64_t hart_get_id(const struct hart *h)
 {
 	return h->csr.mhartid;

@@ -210,6 +210,27 @@ static void write_jit(const struct hart *h, FILE *f, unsigned i, bool json)
 			j.flushes, j.interp_insns);
 }
 
+/* Where hart i is when the counters are written: for a post-mortem of a
+ * guest that hung or lost a hart (pc, privilege, asleep in WFI, pending
+ * and enabled interrupts). */
+static void write_where(const struct hart *h, FILE *f, unsigned i, bool json)
+{
+	static const char priv[4] = { 'U', 'S', '?', 'M' };
+	uint64_t mip, mie;
+
+	hart_get_irqs(h, &mip, &mie);
+	if (json)
+		fprintf(f, ",\"pc\":%" PRIu64 ",\"priv\":\"%c\",\"sleeping\":%s,"
+			"\"mip\":%" PRIu64 ",\"mie\":%" PRIu64, hart_get_pc(h),
+			priv[hart_get_priv(h) & 3],
+			hart_is_sleeping(h) ? "true" : "false", mip, mie);
+	else
+		fprintf(f, "hart%u at pc 0x%" PRIx64 " priv %c%s mip 0x%" PRIx64
+			" mie 0x%" PRIx64 "\n", i, hart_get_pc(h),
+			priv[hart_get_priv(h) & 3],
+			hart_is_sleeping(h) ? " sleeping" : "", mip, mie);
+}
+
 static void write_text(const struct stats *s, FILE *f, const char *name)
 {
 	fprintf(f, "== glass statistics%s%s\n", *name ? ": " : "", name);
@@ -221,6 +242,7 @@ static void write_text(const struct stats *s, FILE *f, const char *name)
 			" interrupts %" PRIu64 " exceptions %" PRIu64 "\n", i,
 			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
 			c.interrupts, c.exceptions);
+		write_where(&s->harts[i], f, i, false);
 		write_jit(&s->harts[i], f, i, false);
 	}
 	for (int i = 0; s->as && i < s->as->nregions && i < STATS_MAX_REGIONS; i++) {
@@ -272,6 +294,7 @@ static void write_json(const struct stats *s, FILE *f, const char *name)
 			",\"exceptions\":%" PRIu64, i ? "," : "", i,
 			c.instret, c.tlb_hits, c.tlb_misses, c.tlb_walks,
 			c.interrupts, c.exceptions);
+		write_where(&s->harts[i], f, i, true);
 		write_jit(&s->harts[i], f, i, true);
 		fputc('}', f);
 	}

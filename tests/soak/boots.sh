@@ -8,6 +8,7 @@ guest=${2:?usage: $0 GLASS GUESTDIR [N]}
 n=${3:-20}
 logdir=${LOGDIR:-build/test-logs}
 log=$logdir/soak.log
+stats=$logdir/soak-stats.txt
 mkdir -p "$logdir"
 passed=0
 failed=0
@@ -16,7 +17,9 @@ for harts in 1 4; do
 	bad=0
 	i=1
 	while [ $i -le "$n" ]; do
-		timeout 120 "$glass" -m 256M -smp $harts \
+		# --stats: where each hart ended (pc, WFI, pending and enabled
+		# interrupts), kept for a failed boot like its console
+		timeout 120 "$glass" -m 256M -smp $harts --stats "$stats" \
 			-kernel "$guest/Image" -initrd "$guest/initramfs.cpio.gz" \
 			-append "console=ttyS0 glass.test=smoke glass.harts=$harts" \
 			</dev/null >"$log" 2>&1
@@ -26,6 +29,7 @@ for harts in 1 4; do
 			tail -n 5 "$log" | sed 's/^/    /'
 			# the whole console of a failed boot, for the post-mortem
 			cp "$log" "$logdir/soak-failed-smp$harts-boot$i.log"
+			cp "$stats" "$logdir/soak-failed-smp$harts-boot$i.stats" 2>/dev/null
 			bad=$((bad + 1))
 		fi
 		i=$((i + 1))
