@@ -225,6 +225,10 @@ static uint32_t make_insn(uint32_t v)
 			if (csr == 0x7a2)
 				rs1 = 20 + (b2 & 3);
 		}
+		/* SIE alone as the immediate, as local_irq_enable/disable
+		 * do (the JIT translates those on sstatus inline) */
+		if ((csr == 0x100 || csr == 0x300) && (f3 & 4) && (b1 & 1))
+			rs1 = 2;
 		return csr << 20 | rs1 << 15 | (f3 & 3 ? f3 : 2) << 12 |
 		       rd << 7 | 0x73;
 	}

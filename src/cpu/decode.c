@@ -78,8 +78,9 @@ static enum dop op_reg32(uint32_t f7, uint32_t f3)
 
 /* Pick the operation and its immediate for a 32-bit instruction. Every
  * encoding of the integer opcodes (RV64I, M) gets its fast-path operation
- * or D_ILLEGAL, so only the other groups (system, fences, A, F/D) and
- * unknown opcodes reach the general executor (D_GENERIC). */
+ * or D_ILLEGAL, and FENCE is D_NOP, so only the other groups (system,
+ * FENCE.I, A, F/D) and unknown opcodes reach the general executor
+ * (D_GENERIC). */
 static void classify(struct dinsn *d)
 {
 	uint32_t i = d->i, f3 = (i >> 12) & 7, f7 = i >> 25;
@@ -110,6 +111,17 @@ static void classify(struct dinsn *d)
 		break;
 	case 0x33: d->op = op_reg(f7, f3); break;
 	case 0x3b: d->op = op_reg32(f7, f3); break;
+	case 0x0f:
+		/* FENCE (any fm, pred, succ; FENCE.TSO too) orders nothing
+		 * here: the harts of a machine take turns on one host thread
+		 * and every access, to RAM or to a device, happens when its
+		 * instruction runs. The kernel runs one every hundred
+		 * instructions or so (spin locks, barriers). FENCE.I stays
+		 * with the general executor. Harts on threads will need a
+		 * host barrier here (docs/cpu.md). */
+		if (f3 == 0)
+			d->op = D_NOP;
+		break;
 	}
 }
 

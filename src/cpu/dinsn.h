@@ -7,12 +7,12 @@
 #include <stdint.h>
 
 /* The operations with a fast path; everything else (CSRs, system, A, F/D,
- * fences) is D_GENERIC and goes through the general executor.
+ * FENCE.I) is D_GENERIC and goes through the general executor.
  *
  * Every operation, once: the enum below and the executor's label table
  * (exec.c) are both made from this list. The order matters to decode.c
  * (D_SB + funct3, the ranges of pure operations) and dop_ends_block().
- * D_NOP writes only x0: nothing to do (hints, `nop`). */
+ * D_NOP writes only x0: nothing to do (hints, `nop`, FENCE). */
 #define DOP_LIST(X)                                                      \
 	X(GENERIC) X(ILLEGAL) X(NOP) X(LUI) X(AUIPC) X(JAL) X(JALR)      \
 	X(BEQ) X(BNE) X(BLT) X(BGE) X(BLTU) X(BGEU)                      \

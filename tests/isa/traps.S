@@ -396,6 +396,70 @@ TESTS_BEGIN
 	csrc mip, t0
 	csrw mie, zero
 
+/* sstatus.SIE set by csrsi in S mode with a delegated SSIP pending: the
+ * interrupt is taken before the next instruction (sepc is its address;
+ * the JIT translates this csrsi inline and must end its block there). */
+	CASE(68)
+	la t0, strap_entry
+	csrw stvec, t0
+	li t0, MIP_SSIP
+	csrw mideleg, t0
+	csrs mie, t0
+	csrci mstatus, MSTATUS_SIE
+	csrs mip, t0                             /* pending, not takeable yet */
+	GOTO_S
+	STRAP_ARM
+	j 1f                                     /* a block starts at the csrsi */
+1:	csrsi sstatus, MSTATUS_SIE
+97:	nop
+	STRAP_DISARM
+	STRAP_FIELD(a0, TR_COUNT)
+	CHECK(a0, 1)
+	STRAP_FIELD(a0, TR_CAUSE)
+	CHECK(a0, CAUSE_INTR | 1)
+	CASE(69)
+	STRAP_FIELD(a0, TR_EPC)
+	la t4, 97b
+	CHECK_R(a0, t4)
+	csrci sip, MIP_SSIP
+	GOTO_M
+	csrci mstatus, MSTATUS_SIE
+	csrw mideleg, zero
+	csrw mie, zero
+
+/* csrrci rd, sstatus, SIE (local_irq_save): rd is sstatus before, which
+ * shows SIE and, with FS dirty, SD, but none of mstatus's M-mode bits
+ * (mret left MPIE set); SIE is clear after. csrr sstatus agrees. */
+	CASE(70)
+	li t0, MSTATUS_FS_DIRTY
+	csrs mstatus, t0
+	csrsi mstatus, MSTATUS_SIE
+	GOTO_S
+	csrrci a0, sstatus, MSTATUS_SIE
+	csrr a1, sstatus
+	GOTO_M
+	li t0, MSTATUS_SD | MSTATUS_FS | MSTATUS_SIE
+	and a2, a0, t0
+	CHECK_R(a2, t0)
+	CASE(71)
+	li t0, MSTATUS_MPP | MSTATUS_MIE | MSTATUS_MPIE
+	and a2, a0, t0
+	CHECK(a2, 0)
+	CASE(72)
+	xori a3, a0, MSTATUS_SIE                 /* a1 = a0 without SIE */
+	CHECK_R(a1, a3)
+	li t0, MSTATUS_FS
+	csrc mstatus, t0
+	li t0, MSTATUS_FS_INITIAL
+	csrs mstatus, t0
+
+/* sstatus from U mode is an illegal instruction, the SIE forms too. */
+	GOTO_U
+	TEST_ILLEGAL(73, csrsi sstatus, MSTATUS_SIE)
+	TEST_ILLEGAL(74, csrrci a0, sstatus, MSTATUS_SIE)
+	TEST_ILLEGAL(75, csrr a0, sstatus)
+	GOTO_M
+
 TESTS_END
 
 /* Vector table for vectored mtvec: entry i at base + 4 * i. */
