@@ -219,8 +219,10 @@ static void write_where(const struct hart *h, FILE *f, unsigned i, bool json)
 	uint64_t mip, mie;
 
 	hart_get_irqs(h, &mip, &mie);
+	/* pc as a string: JSON readers that hold numbers as doubles (jq,
+	 * JavaScript) would round a kernel address */
 	if (json)
-		fprintf(f, ",\"pc\":%" PRIu64 ",\"priv\":\"%c\",\"sleeping\":%s,"
+		fprintf(f, ",\"pc\":\"0x%" PRIx64 "\",\"priv\":\"%c\",\"sleeping\":%s,"
 			"\"mip\":%" PRIu64 ",\"mie\":%" PRIu64, hart_get_pc(h),
 			priv[hart_get_priv(h) & 3],
 			hart_is_sleeping(h) ? "true" : "false", mip, mie);

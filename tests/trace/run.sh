@@ -112,5 +112,32 @@ scenario plugin_scratch plugin_scratch \
 	-device plugin,path=build/plugin/good.so,init=0x77 \
 	--trace mmio,guest-error
 
+# --stats says where each hart ended: with two harts, hart 1 is asleep in
+# the ISA tests' park loop (test.h: wfi, then j park_hart) in M mode; hart
+# 0 ended the run. The pc is the instruction after the wfi.
+stats_where() {
+	elf=build/isa/rv64i_alu.elf
+	[ -f "$elf" ] || make -s isa >/dev/null 2>&1
+	park=$(nm "$elf" 2>/dev/null | awk '$3 == "park_hart" { print $1 }')
+	timeout "$limit" "$glass" -smp 2 -bios none -kernel "$elf" \
+		--stats "$out/where.json" >/dev/null 2>&1
+	python3 - "$out/where.json" "$park" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+h0, h1 = d["harts"]
+want = hex(int(sys.argv[2], 16) + 4)
+ok = (h1["sleeping"] is True and h1["priv"] == "M" and h1["pc"] == want
+      and h0["sleeping"] is False and h0["priv"] == "M"
+      and h0["pc"].startswith("0x8"))
+sys.exit(0 if ok else 1)
+PY
+}
+if [ -n "$(command -v nm)" ] && stats_where; then
+	ok stats-where
+else
+	bad stats-where
+	echo "  --stats hart state: $(head -c 600 "$out/where.json" 2>/dev/null)"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
