@@ -214,7 +214,7 @@ def main():
 
     table = []
     for key, label, unit, verdict_row in ROWS:
-        m = {v: R.med(runs[v], key)[0] for v in runs}
+        m = {v: R.med(runs[v], key) for v in runs}
         allv = {v: [r["values"].get(key) for r in runs[v]] for v in runs}
         ov = {v: pct(m[v], m["a"]) for v in ("b", "c", "d")}
         present = {v: [x for x in allv[v] if x is not None] for v in allv}
