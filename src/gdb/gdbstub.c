@@ -186,7 +186,7 @@ static bool watch_line(struct gdb_server *g, const struct dbg_hit *hit,
 	if (!f || f->r->kind != REGION_MMIO) {  /* RAM: the trace has none */
 		int n = snprintf(line, len, "hart%d %c pc=%016llx %s.%c "
 				 "va=%llx pa=0x%llx (%s)", hit->who.initiator,
-				 "US?M"[hit->who.priv & 3],
+				 trace_priv_letter(hit->who.priv),
 				 (unsigned long long)hit->who.pc,
 				 hit->kind == DBG_STORE ? "store" : "load",
 				 width[hit->size & 8 ? 8 : hit->size & 7],

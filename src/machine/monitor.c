@@ -11,6 +11,7 @@
 #include "machine/monitor.h"
 #include "machine/virt.h"
 #include "snapshot/snapshot.h"
+#include "trace/trace.h"
 #include "virtio/dev/classes.h"
 
 static const char *kind_name(const struct region *r)
@@ -219,7 +220,7 @@ static void info_registers(struct machine *m, const char *arg, FILE *out)
 		return;
 	hart_get_counters(h, &c);
 	fprintf(out, "hart %" PRIu64 " pc %016" PRIx64 " priv %c%s\n",
-		hart_get_id(h), hart_get_pc(h), "US?M"[hart_get_priv(h)],
+		hart_get_id(h), hart_get_pc(h), trace_priv_letter(hart_get_priv(h)),
 		hart_is_sleeping(h) ? " (wfi)" : "");
 	for (unsigned i = 0; i < 32; i++)
 		fprintf(out, "%-4s %016" PRIx64 "%s", abi[i], hart_get_gpr(h, i),

@@ -7,6 +7,7 @@
 #include "cpu/jit/jit.h"
 #include "mem/address_space.h"
 #include "trace/stats.h"
+#include "trace/trace.h"
 
 static void take_baseline(struct stats *s)
 {
@@ -215,7 +216,6 @@ static void write_jit(const struct hart *h, FILE *f, unsigned i, bool json)
  * and enabled interrupts). */
 static void write_where(const struct hart *h, FILE *f, unsigned i, bool json)
 {
-	static const char priv[4] = { 'U', 'S', '?', 'M' };
 	uint64_t mip, mie;
 
 	hart_get_irqs(h, &mip, &mie);
@@ -224,12 +224,12 @@ static void write_where(const struct hart *h, FILE *f, unsigned i, bool json)
 	if (json)
 		fprintf(f, ",\"pc\":\"0x%" PRIx64 "\",\"priv\":\"%c\",\"sleeping\":%s,"
 			"\"mip\":%" PRIu64 ",\"mie\":%" PRIu64, hart_get_pc(h),
-			priv[hart_get_priv(h) & 3],
+			trace_priv_letter(hart_get_priv(h)),
 			hart_is_sleeping(h) ? "true" : "false", mip, mie);
 	else
 		fprintf(f, "hart%u at pc 0x%" PRIx64 " priv %c%s mip 0x%" PRIx64
 			" mie 0x%" PRIx64 "\n", i, hart_get_pc(h),
-			priv[hart_get_priv(h) & 3],
+			trace_priv_letter(hart_get_priv(h)),
 			hart_is_sleeping(h) ? " sleeping" : "", mip, mie);
 }
 

@@ -161,11 +161,6 @@ static void sb_printf(struct sbuf *b, const char *fmt, ...)
 		b->len = b->len + n < b->cap ? b->len + n : b->cap - 1;
 }
 
-static char priv_char(int priv)
-{
-	return priv == 3 ? 'M' : priv == 1 ? 'S' : 'U';
-}
-
 static char width_char(unsigned size)
 {
 	return size == 1 ? 'b' : size == 2 ? 'h' : size == 4 ? 'w' : 'd';
@@ -204,7 +199,7 @@ static void origin_text(struct sbuf *b, const struct glass_attrs *who)
 	if (!from_hart(who))
 		return;
 	sb_printf(b, "hart%d %c pc=%016" PRIx64 " ", who->initiator,
-		  priv_char(who->priv), who->pc);
+		  trace_priv_letter(who->priv), who->pc);
 }
 
 /* "00:01.0 edu" of a PCI function; just the name of a platform device */
@@ -508,7 +503,7 @@ static void json_who(struct sbuf *b, const struct glass_attrs *o)
 	if (!from_hart(o))
 		return;
 	sb_printf(b, ",\"hart\":%d,\"priv\":\"%c\",\"pc\":\"0x%" PRIx64
-		  "\",\"instret\":%" PRIu64, o->initiator, priv_char(o->priv),
+		  "\",\"instret\":%" PRIu64, o->initiator, trace_priv_letter(o->priv),
 		  o->pc, o->instret);
 }
 

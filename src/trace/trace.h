@@ -73,4 +73,11 @@ void tracer_close(struct tracer *t);
 void trace_format_text(const struct tracer *t, const struct bus_event *e,
 		       char *buf, size_t len);
 
+/* The letter every view prints for a privilege level (0 U, 1 S, 3 M, as
+ * glass_attrs.priv and enum priv number them). */
+static inline char trace_priv_letter(unsigned priv)
+{
+	return priv == 3 ? 'M' : priv == 1 ? 'S' : 'U';
+}
+
 #endif
